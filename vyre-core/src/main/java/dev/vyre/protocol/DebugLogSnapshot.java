@@ -8,6 +8,7 @@ import static dev.vyre.protocol.DebugLogLayout.MAX_ENCODED_DEBUG_RECORDS;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A consistent copy of a debug log: every reserved record complete.
@@ -20,7 +21,7 @@ public record DebugLogSnapshot(int capacity, long dropped, List<DebugRecord> rec
     private static final String BUFFER = "debug log";
 
     public DebugLogSnapshot {
-        if (records == null || records.contains(null)) {
+        if (records == null || records.stream().anyMatch(Objects::isNull)) {
             throw new ProtocolException(BUFFER, "records list is null or holds null", "pass the records");
         }
         if (capacity < 0 || capacity > MAX_ENCODED_DEBUG_RECORDS) {
