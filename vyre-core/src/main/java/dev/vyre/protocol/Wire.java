@@ -131,6 +131,7 @@ public final class Wire {
 
     /** Hex form used in messages: {@code 0x0000ABCD}. */
     static String hex(int word) {
-        return String.format("0x%08X", word);
+        String digits = Integer.toHexString(word).toUpperCase(java.util.Locale.ROOT);
+        return "0x" + "0".repeat(8 - digits.length()) + digits;
     }
 }
