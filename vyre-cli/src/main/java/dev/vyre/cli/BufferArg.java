@@ -3,6 +3,7 @@ package dev.vyre.cli;
 import dev.vyre.ir.ScalarType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -104,7 +105,12 @@ public record BufferArg(String name, Source source) {
                 if (rest.isEmpty()) {
                     throw new CliException("--buffer " + name + "=file: names no file", "write file:PATH");
                 }
-                yield new FromFile(Path.of(rest));
+                try {
+                    yield new FromFile(Path.of(rest));
+                } catch (InvalidPathException e) {
+                    throw new CliException("--buffer " + name + "=file:" + rest + " is not a valid path ("
+                            + e.getReason() + ")", "write file:PATH with a path this system accepts");
+                }
             }
             case "zeros" -> new Zeros(parseByteCount(name, rest));
             default -> new Values(valueType(name, kind), encodeValues(name, valueType(name, kind), rest));

@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
  * {@code vyre demo}: the machine report, then a VIR0 program built in code, encoded, decoded, validated and run
  * on the CPU reference interpreter, checked element by element against plain Java.
  */
-@Command(name = "demo", description = {"Show vyre info, then build saxpy (y = a*x + y) as VIR0, round-trip it",
-        "through the codec, validate it, run it on the CPU reference interpreter and check it against plain Java."})
+@Command(name = "demo", description = {"Show vyre info, then run saxpy as VIR0 and check it against Java.",
+        "Builds saxpy (y = a*x + y) in code, encodes it to VIR0, decodes and validates it, runs it on the CPU",
+        "reference interpreter and compares every element with plain Java."})
 final class DemoCommand implements Callable<Integer> {
     /** The saxpy scalar. */
     static final float A = 2.5f;
@@ -49,7 +50,7 @@ final class DemoCommand implements Callable<Integer> {
 
         Program program = SaxpyProgram.build(n, A);
         out.println("demo: " + SaxpyProgram.describe(n, A) + ", workgroup " + SaxpyProgram.WORKGROUP_SIZE
-                + ", " + SaxpyProgram.workgroups(n) + " workgroups");
+                + ", " + SaxpyProgram.workgroups(n) + " workgroup(s)");
         byte[] vir0 = Vir0Encoder.encode(program);
         Program decoded = Vir0Decoder.decode(vir0);
         if (!decoded.equals(program)) {

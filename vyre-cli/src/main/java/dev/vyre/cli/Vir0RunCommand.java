@@ -39,8 +39,8 @@ final class Vir0RunCommand implements Callable<Integer> {
     Dispatch grid;
 
     @Option(names = "--buffer", paramLabel = "NAME=SPEC", converter = BufferArgConverter.class,
-            description = {"Initial contents of a buffer, repeatable: NAME=u32:1,2,3 | i32:.. | f32:.. | bool:.. |",
-                    "bytes:.. | file:PATH (raw little-endian bytes) | zeros:BYTES."})
+            description = {"Initial contents of a buffer (repeatable). SPEC is u32:1,2,3, i32:-1,2, f32:1.5,NaN,",
+                    "bool:true,0, bytes:0,255, file:PATH (raw little-endian bytes) or zeros:BYTES."})
     List<BufferArg> buffers = new ArrayList<>();
 
     @Option(names = "--backend", defaultValue = "cpu", paramLabel = "NAME",

@@ -63,7 +63,7 @@ class BufferArgTest {
     @ValueSource(strings = {"noequals", "=u32:1", "x=u32", "x=float:1", "x=u32:1,,2", "x=u32:-1", "x=u32:4294967296",
             "x=u32:0x", "x=u32:0x123456789", "x=i32:2147483648", "x=f32:1.5f", "x=f32:0x1p3", "x=f32:one",
             "x=bool:yes", "x=bytes:256", "x=bytes:-1", "x=zeros:-1", "x=zeros:abc", "x=zeros:2147483648",
-            "x=file:"})
+            "x=file:", "x=file:a\u0000b"})
     void malformedSpecsFailWithAFix(String spec) {
         CliException e = assertThrows(CliException.class, () -> BufferArg.parse(spec));
         assertTrue(e.getMessage().contains("Fix: "), e.getMessage());

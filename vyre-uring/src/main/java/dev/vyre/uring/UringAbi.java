@@ -62,13 +62,8 @@ public final class UringAbi {
             IO_CQRING_OFFSETS.withName("cq_off")).withName("io_uring_params");
 
     /** {@code io_uring_params.features} as an int; coordinates {@code (MemorySegment, long baseOffset)}. */
-    public static final VarHandle PARAMS_FEATURES = field("features");
-
-    /** {@code io_uring_params.sq_entries} as an int; coordinates {@code (MemorySegment, long baseOffset)}. */
-    public static final VarHandle PARAMS_SQ_ENTRIES = field("sq_entries");
-
-    /** {@code io_uring_params.cq_entries} as an int; coordinates {@code (MemorySegment, long baseOffset)}. */
-    public static final VarHandle PARAMS_CQ_ENTRIES = field("cq_entries");
+    public static final VarHandle PARAMS_FEATURES =
+            IO_URING_PARAMS.varHandle(PathElement.groupElement("features"));
 
     /** Names of the {@code IORING_FEAT_*} bits, index = bit number (without the prefix). */
     private static final List<String> FEATURE_NAMES = List.of(
@@ -78,10 +73,6 @@ public final class UringAbi {
 
     /** {@code IORING_FEAT_SINGLE_MMAP}: reported by every kernel since 5.4. */
     public static final int IORING_FEAT_SINGLE_MMAP = 1;
-
-    private static VarHandle field(String name) {
-        return IO_URING_PARAMS.varHandle(PathElement.groupElement(name));
-    }
 
     /**
      * The io_uring_setup syscall number for a Java {@code os.arch} value, or empty where vyre does not know it.
