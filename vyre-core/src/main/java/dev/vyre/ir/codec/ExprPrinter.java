@@ -5,10 +5,12 @@ import dev.vyre.ir.DataType;
 import dev.vyre.ir.Expr;
 import dev.vyre.ir.ScalarType;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** Compact infix text of expressions and types for {@link ProgramPrinter}. */
 final class ExprPrinter {
     private static final String AXES = "xyz";
+    private static final Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
 
     private ExprPrinter() {
     }
@@ -68,7 +70,7 @@ final class ExprPrinter {
 
     /** An identifier as is when it is a plain word, else quoted with escapes. */
     static String name(String n) {
-        return n.matches("[A-Za-z_][A-Za-z0-9_.]*") ? n : quoted(n);
+        return WORD.matcher(n).matches() ? n : quoted(n);
     }
 
     static String quoted(String s) {
@@ -88,7 +90,9 @@ final class ExprPrinter {
     private static void f32(StringBuilder sb, Expr.LitF32 l) {
         float v = l.value();
         if (Float.isNaN(v)) {
-            sb.append("f32(0x").append(String.format("%08x", l.bits())).append(')');
+            sb.append("f32(nan:0x").append(String.format("%08x", l.bits())).append(')');
+        } else if (Float.isInfinite(v)) {
+            sb.append(v > 0 ? "f32(+inf)" : "f32(-inf)");
         } else {
             sb.append(v).append('f');
         }
