@@ -88,7 +88,7 @@ final class ExprArenaDecoder {
     /** A child reference of the entry being read: an earlier, not yet referenced entry. */
     private Expr child(String what) {
         int at = in.pos();
-        int index = in.u32(what + " reference");
+        int index = in.u32(what, " reference");
         if (Integer.compareUnsigned(index, current) >= 0) {
             throw Vir0Reader.fail(at, what + " of arena entry " + current + " refers to entry "
                     + Integer.toUnsignedString(index) + ", which is not before it", TREE_FIX);
@@ -129,7 +129,7 @@ final class ExprArenaDecoder {
                 int argc = in.count("Call argc", 4);
                 List<Expr> args = new ArrayList<>(argc);
                 for (int i = 0; i < argc; i++) {
-                    args.add(child("Call argument " + i));
+                    args.add(child("Call argument"));
                 }
                 yield new Expr.Call(opId, args);
             }
@@ -170,7 +170,7 @@ final class ExprArenaDecoder {
     /** Reads an operator tag byte and maps it with {@code byTag}, failing on a tag that names no operator. */
     private <T> T operator(String kind, IntFunction<T> byTag) {
         int at = in.pos();
-        int tag = in.u8(kind + " operator tag");
+        int tag = in.u8(kind, " operator tag");
         T op = byTag.apply(tag);
         if (op == null) {
             throw Vir0Reader.fail(at, "unknown " + kind + " operator tag 0x" + TypeDecoder.hex(tag)

@@ -75,7 +75,7 @@ final class MetadataDecoder {
                     in.u32("workgroup size y"), in.u32("workgroup size z"));
             case 2 -> buffers.add(buffer());
             case 3 -> mapEntry(at);
-            default -> extensions.add(new MetadataExtension(d, in.payload("extension field 0x" + TypeDecoder.hex(d))));
+            default -> extensions.add(new MetadataExtension(d, in.payload("extension field payload")));
         }
     }
 
@@ -106,7 +106,7 @@ final class MetadataDecoder {
             throw Vir0Reader.fail(accessAt, "buffer \"" + name + "\": unknown access tag " + accessTag,
                     "use ReadOnly=0, ReadWrite=1, Uniform=2, Workgroup=3 or WriteOnly=4");
         }
-        DataType element = TypeDecoder.read(in, "buffer \"" + name + "\" element type");
+        DataType element = TypeDecoder.read(in, "buffer element type");
         int count = in.u32("buffer count");
         boolean output = in.bool("buffer output flag");
         BufferDecl.ByteRange range = null;

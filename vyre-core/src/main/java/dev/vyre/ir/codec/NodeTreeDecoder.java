@@ -60,7 +60,7 @@ final class NodeTreeDecoder {
 
     private Ref ref(String what) {
         int at = in.pos();
-        return new Ref(in.u32(what + " reference"), at, what);
+        return new Ref(in.u32(what, " reference"), at, what);
     }
 
     private Pending node(int depth) {

@@ -20,14 +20,14 @@ final class TypeDecoder {
             throw Vir0Reader.fail(at, what + ": Array types nest deeper than " + MAX_DEPTH + " levels",
                     "use at most " + MAX_DEPTH + " nested Array types");
         }
-        int tag = in.u8(what + " tag");
+        int tag = in.u8(what, " tag");
         if (tag == DataType.ArrayType.TAG) {
-            int length = in.u32(what + " Array length");
-            return new DataType.ArrayType(length, read(in, what + " Array element", depth + 1));
+            int length = in.u32(what, " Array length");
+            return new DataType.ArrayType(length, read(in, what, depth + 1));
         }
         if (tag == DataType.OpaqueType.TAG) {
-            int extension = in.u32(what + " Opaque extension id");
-            return new DataType.OpaqueType(extension, in.payload(what + " Opaque payload"));
+            int extension = in.u32(what, " Opaque extension id");
+            return new DataType.OpaqueType(extension, in.payload("Opaque type payload"));
         }
         ScalarType t = ScalarType.fromTag(tag);
         if (t == null) {

@@ -50,12 +50,17 @@ final class Vir0Reader {
     }
 
     int u8(String what) {
-        need(1, what);
+        return u8(what, "");
+    }
+
+    /** Reads a u8 named {@code what + part} in errors (the parts are joined only on failure). */
+    int u8(String what, String part) {
+        need(1, what, part);
         return bytes[pos++] & 0xFF;
     }
 
     int u16(String what) {
-        need(2, what);
+        need(2, what, "");
         int v = (bytes[pos] & 0xFF) | (bytes[pos + 1] & 0xFF) << 8;
         pos += 2;
         return v;
@@ -63,7 +68,12 @@ final class Vir0Reader {
 
     /** A u32 as its raw 32 bits. */
     int u32(String what) {
-        need(4, what);
+        return u32(what, "");
+    }
+
+    /** A u32 named {@code what + part} in errors. */
+    int u32(String what, String part) {
+        need(4, what, part);
         int v = (bytes[pos] & 0xFF) | (bytes[pos + 1] & 0xFF) << 8 | (bytes[pos + 2] & 0xFF) << 16
                 | (bytes[pos + 3] & 0xFF) << 24;
         pos += 4;
@@ -86,10 +96,15 @@ final class Vir0Reader {
      * many items can fit in what remains, so callers never size anything by an unchecked count.
      */
     int count(String what, int minItemSize) {
+        return count(what, "", minItemSize);
+    }
+
+    /** {@link #count(String, int)} named {@code what + part} in errors. */
+    int count(String what, String part, int minItemSize) {
         int at = pos;
-        long n = Integer.toUnsignedLong(u32(what));
+        long n = Integer.toUnsignedLong(u32(what, part));
         if (n * minItemSize > remaining()) {
-            throw fail(at, what + " is " + n + " but only " + remaining() + " bytes remain in the " + region
+            throw fail(at, what + part + " is " + n + " but only " + remaining() + " bytes remain in the " + region
                     + " (each item takes at least " + minItemSize + " byte" + (minItemSize == 1 ? "" : "s") + ")",
                     TRUNCATED_FIX);
         }
@@ -98,7 +113,7 @@ final class Vir0Reader {
 
     /** {@code u32 length | bytes}, the length checked before the copy. */
     Payload payload(String what) {
-        int len = count(what + " length", 1);
+        int len = count(what, " length", 1);
         Payload p = Payload.wrap(Arrays.copyOfRange(bytes, pos, pos + len));
         pos += len;
         return p;
@@ -106,7 +121,7 @@ final class Vir0Reader {
 
     /** {@code u32 length | UTF-8 bytes}: strict UTF-8 (no overlong forms, surrogates or truncated sequences), no NUL. */
     String ident(String what) {
-        int len = count(what + " length", 1);
+        int len = count(what, " length", 1);
         int start = pos;
         for (int i = start; i < start + len; i++) {
             if (bytes[i] == 0) {
@@ -130,8 +145,12 @@ final class Vir0Reader {
 
     /** Checks that {@code n} more bytes can be read. */
     void need(int n, String what) {
+        need(n, what, "");
+    }
+
+    private void need(int n, String what, String part) {
         if (n > remaining()) {
-            throw fail(pos, "expected " + what + " (" + n + " byte" + (n == 1 ? "" : "s") + ") but only "
+            throw fail(pos, "expected " + what + part + " (" + n + " byte" + (n == 1 ? "" : "s") + ") but only "
                     + remaining() + " remain in the " + region, TRUNCATED_FIX);
         }
     }

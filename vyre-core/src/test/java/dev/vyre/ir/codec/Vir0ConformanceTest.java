@@ -185,7 +185,7 @@ class Vir0ConformanceTest {
         int access = NODES + 1 + 5 + 4;
         rejected(withMetadata(Wire.of().u8(0x02).ident("b").u32(0).u8(5)), access, "unknown access tag 5");
         rejected(withMetadata(Wire.of().u8(0x02).ident("b").u32(0).u8(1).u8(0x0D)), access + 1,
-                "unknown buffer \"b\" element type tag 0x0D");
+                "unknown buffer element type tag 0x0D");
         rejected(withMetadata(Wire.of().u8(0x02).ident("b").u32(0).u8(1).u8(0x81)), access + 1, "tag 0x81");
         rejected(withMetadata(Wire.of().u8(0x02).ident("b").u32(0).u8(1).u8(0).u32(1).u8(2)), access + 6,
                 "buffer output flag must be 0 or 1 but is 2");
