@@ -1,6 +1,6 @@
 package dev.vyre.ir.codec;
 
-import static dev.vyre.ir.codec.Vir0Format.*;
+import static dev.vyre.ir.codec.Vir0Format.*; // tag and limit constants
 
 import dev.vyre.ir.AtomicOp;
 import dev.vyre.ir.BinaryOp;
@@ -51,10 +51,6 @@ final class ExprArenaDecoder {
             a.heights[i] = a.currentHeight;
         }
         return a;
-    }
-
-    int size() {
-        return entries.size();
     }
 
     /** The expression tree rooted at {@code index}, referenced from the node tree at byte {@code refOffset}. */

@@ -1,6 +1,6 @@
 package dev.vyre.ir.codec;
 
-import static dev.vyre.ir.codec.Vir0Format.*;
+import static dev.vyre.ir.codec.Vir0Format.*; // tag and limit constants
 
 import dev.vyre.ir.Expr;
 import dev.vyre.ir.Node;

@@ -15,7 +15,7 @@ import java.util.Arrays;
  * anything; every failure is a {@link Vir0FormatException} naming the offset and the expected item.
  */
 final class Vir0Reader {
-    static final String TRUNCATED_FIX = "the input is truncated or corrupt; re-encode the program with Vir0Encoder";
+    private static final String TRUNCATED_FIX = "the input is truncated or corrupt; re-encode the program with Vir0Encoder";
 
     private final byte[] bytes;
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
