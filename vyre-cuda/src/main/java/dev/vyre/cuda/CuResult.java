@@ -163,8 +163,8 @@ public final class CuResult {
     }
 
     /**
-     * Whether the code is a sticky error: the context that saw it is unusable (every later call fails) and must be
-     * closed and opened again.
+     * Whether the code is a sticky error: the context that saw it is unusable (every later call fails); with current
+     * drivers the whole process cannot use the device again.
      */
     public static boolean isSticky(int code) {
         return STICKY.contains(code);
@@ -202,13 +202,15 @@ public final class CuResult {
             case NOT_FOUND -> "the name is not in the module: check the PTX's .entry and .global names (they are "
                     + "case-sensitive and must be .visible)";
             case NOT_READY -> "the work is still running: synchronize the stream or event before reading results";
-            case ILLEGAL_ADDRESS, 714, 715, 716, 717, 718, LAUNCH_FAILED, 710 -> "the kernel faulted and the "
-                    + "context is poisoned: close the CudaContext (and everything on it) and open a new one; check "
-                    + "the kernel's indices against buffer sizes (compute-sanitizer finds the faulting access)";
+            case ILLEGAL_ADDRESS, 714, 715, 716, 717, 718, LAUNCH_FAILED, 710 -> "the kernel faulted, which poisons "
+                    + "the CUDA state of this process (every later call fails, also in a new CudaContext): close the "
+                    + "contexts, fix the kernel (check its indices against buffer sizes; compute-sanitizer finds the "
+                    + "faulting access) and restart the process";
             case LAUNCH_OUT_OF_RESOURCES -> "the kernel needs more registers or shared memory than one block can "
                     + "have: launch fewer threads per block or less dynamic shared memory";
-            case LAUNCH_TIMEOUT -> "the kernel ran past the display watchdog and the context is poisoned: split the "
-                    + "work into shorter launches, use a GPU without a display, then open a new CudaContext";
+            case LAUNCH_TIMEOUT -> "the kernel ran past the display watchdog, which poisons the CUDA state of this "
+                    + "process: split the work into shorter launches or use a GPU without a display, then restart the "
+                    + "process";
             case 801 -> "this device or driver does not support the operation: check the device attributes that "
                     + "CudaDriver.probe() reports";
             case 800 -> "the operation is not permitted here (e.g. during stream capture or without privileges)";
@@ -219,8 +221,8 @@ public final class CuResult {
             case 900, 901, 902, 903, 904, 905, 906, 907, 908 -> "a call that stream capture does not allow ran "
                     + "while a stream was being captured: only enqueue asynchronous work on the captured stream "
                     + "between beginCapture and endCapture";
-            case 214, 220 -> "the GPU reported an uncorrectable memory or NVLink error and the context is poisoned: "
-                    + "open a new CudaContext; if it repeats, check nvidia-smi -q for ECC errors";
+            case 214, 220 -> "the GPU reported an uncorrectable memory or NVLink error, which poisons the CUDA "
+                    + "state of this process: restart the process; if it repeats, check nvidia-smi -q for ECC errors";
             default -> "see the CUDA driver API documentation for " + name(code)
                     + "; CudaDriver.probe() shows the driver and device state";
         };

@@ -17,9 +17,10 @@ import java.util.function.Supplier;
  *
  * <p>Closing: {@link #close()} closes the resources it still owns, newest first, then releases the primary
  * context. After a sticky error (a kernel fault; see {@link CudaException#isSticky()}) the context is poisoned:
- * every later call fails, freeing errors are ignored while closing, and the caller must open a new context.
- * Another open {@code CudaContext} on the same device shares the driver's primary context and therefore its
- * poisoning; the driver rebuilds it once every holder has closed.
+ * every later call fails and freeing errors are ignored while closing. Every {@code CudaContext} of one device
+ * shares the driver's primary context, so a fault poisons all of them; with the CUDA 13 driver (580) a new
+ * {@link #open} in the same process fails too (even after {@code cuDevicePrimaryCtxReset}), so the process must be
+ * restarted to use the GPU again.
  */
 public final class CudaContext implements AutoCloseable {
     /** {@code CU_STREAM_NON_BLOCKING}: created streams never wait for the legacy default stream. */

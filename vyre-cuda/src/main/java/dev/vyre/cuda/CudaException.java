@@ -65,7 +65,7 @@ public class CudaException extends VyreException {
         return jitLog;
     }
 
-    /** Whether the error poisoned the context (it must be closed and opened again). */
+    /** Whether the error poisoned the context (and, with current drivers, the process's use of the device). */
     public boolean isSticky() {
         return CuResult.isSticky(code);
     }

@@ -53,7 +53,7 @@ class CudaErrorsTest {
                 Map.entry(CuResult.INVALID_PTX, "JIT log"),
                 Map.entry(CuResult.NO_BINARY_FOR_GPU, "compute capability"),
                 Map.entry(CuResult.OUT_OF_MEMORY, "free"),
-                Map.entry(CuResult.ILLEGAL_ADDRESS, "poisoned"),
+                Map.entry(CuResult.ILLEGAL_ADDRESS, "restart the process"),
                 Map.entry(CuResult.LAUNCH_TIMEOUT, "watchdog"),
                 Map.entry(CuResult.INVALID_VALUE, "out of range"),
                 Map.entry(CuResult.STUB_LIBRARY, "stubs"),
@@ -96,7 +96,9 @@ class CudaErrorsTest {
                 "");
         assertTrue(e.isSticky());
         assertTrue(e.getMessage().contains("[sticky: the context is poisoned]"), e.getMessage());
-        assertTrue(e.getMessage().contains("Fix: the kernel faulted and the context is poisoned"), e.getMessage());
+        assertTrue(e.getMessage().contains("Fix: the kernel faulted, which poisons the CUDA state of this process"),
+                e.getMessage());
+        assertTrue(e.fix().endsWith("restart the process"), e.fix());
         assertEquals("", e.jitLog());
     }
 

@@ -220,6 +220,11 @@ class FakeContextTest {
         ctx.close();
         assertEquals(0, fake.liveObjects());
         assertEquals(0, fake.retained);
+        CudaException reopen = assertThrows(CudaException.class, () -> CudaContext.open(api, 0));
+        assertTrue(reopen.isSticky());
+        assertTrue(reopen.getMessage().contains("cuDevicePrimaryCtxRetain(device 0) failed with "
+                + "CUDA_ERROR_ILLEGAL_ADDRESS"), reopen.getMessage());
+        assertTrue(reopen.fix().contains("restart the process"), reopen.fix());
     }
 
     @Test

@@ -56,6 +56,8 @@ final class FakeCuda implements AutoCloseable {
     volatile int launchResult = CuResult.SUCCESS;
     volatile List<Device> devices = List.of(new Device("Fake H100", 9, 0, 80L << 30, 132, true));
     volatile int retained;
+    /** Set by an emulated kernel fault; like the real driver, every later retain then fails. */
+    volatile boolean poisoned;
     final Map<Long, MemorySegment> deviceMemory = new ConcurrentHashMap<>();
     final Map<Long, Arena> deviceArenas = new ConcurrentHashMap<>();
     final Map<Long, MemorySegment> pinned = new ConcurrentHashMap<>();
@@ -247,6 +249,9 @@ final class FakeCuda implements AutoCloseable {
     synchronized int cuDevicePrimaryCtxRetain(MemorySegment context, int device) {
         if (deviceIndex(device) < 0) {
             return CuResult.INVALID_DEVICE;
+        }
+        if (poisoned) {
+            return CuResult.ILLEGAL_ADDRESS;
         }
         retained++;
         out(context, 8).set(ValueLayout.JAVA_LONG, 0, CONTEXT);
@@ -492,10 +497,11 @@ final class FakeCuda implements AutoCloseable {
             return 0;
         }
         launches.add(launch);
-        if (launchResult != 0) {
-            return launchResult;
+        int rc = launchResult != 0 ? launchResult : execute(launch);
+        if (CuResult.isSticky(rc)) {
+            poisoned = true;
         }
-        return execute(launch);
+        return rc;
     }
 
     /** Runs the emulated kernels of TestKernels.MODULE. */
