@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * lazily on first use, so a driver that lacks a function vyre does not call still works; a missing one fails with
  * {@link CudaMissingSymbolException} naming it. Thread-safe: the driver is, and the handle cache is atomic.
  */
+@SuppressWarnings("restricted") // native memory and library access is what this class is for
 final class LibCuda {
     /** The driver library's soname. */
     static final String LIBRARY = "libcuda.so.1";

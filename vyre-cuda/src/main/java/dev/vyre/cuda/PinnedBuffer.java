@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
  * {@link #host()}; kernels through {@link #devicePtr()} ({@code cuMemHostGetDevicePointer_v2}). On close the host
  * segment becomes inaccessible (its arena closes) before the memory is freed ({@code cuMemFreeHost}).
  */
+@SuppressWarnings("restricted") // native memory and library access is what this class is for
 public final class PinnedBuffer extends CudaResource {
     /** {@code CU_MEMHOSTALLOC_PORTABLE}: pinned for every context. */
     static final int HOSTALLOC_PORTABLE = 0x01;

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The binding on a real GPU (device 0). Skips with the probe's reason where there is none. */
 @Tag("gpu")
+@SuppressWarnings("restricted") // native memory and library access is what this class is for
 class CudaGpuTest {
     private static final int THREADS = 256;
 

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The real probe on this machine: unavailable with a clear reason without libcuda, devices listed with one. */
+@SuppressWarnings("restricted") // native memory and library access is what this class is for
 class CudaProbeTest {
     private static boolean libcudaLoads() {
         try {

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * two apart. Kernels of {@link TestKernels#MODULE} are emulated in Java. Every stub catches its own exceptions
  * (an exception escaping an upcall would end the JVM) and records them in {@link #failures}.
  */
+@SuppressWarnings("restricted") // native memory and library access is what this class is for
 final class FakeCuda implements AutoCloseable {
     static final long CONTEXT = 0xC0C0_0000L;
     static final int DEVICE_HANDLE_BASE = 10;

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Packing of cuLaunchKernel's {@code void** kernelParams}, decoded the way the driver reads it. */
+@SuppressWarnings("restricted") // native memory and library access is what this class is for
 class KernelParamsTest {
     /** Reads parameter {@code i} as the driver does: follow pointer {@code i}, read the value's bytes there. */
     private static MemorySegment valueAt(MemorySegment packed, int i) {
