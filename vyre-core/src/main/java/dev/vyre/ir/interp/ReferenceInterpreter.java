@@ -47,7 +47,10 @@ public final class ReferenceInterpreter {
     }
 
     /**
-     * Runs a validated program over {@code grid}. Every non-Workgroup buffer must be bound in {@code buffers}.
+     * Runs a validated program over {@code grid}. Every non-Workgroup buffer must be bound in {@code buffers}
+     * (and nothing else); the program sees the first {@code count} elements of a buffer that declares a count,
+     * else the whole segment. {@code WriteOnly} buffers are zeroed first, so that they read 0 where the run has
+     * not written.
      *
      * @throws InterpreterException on bad bindings or grid, an exhausted step budget, or divergent collectives
      */
@@ -174,7 +177,11 @@ public final class ReferenceInterpreter {
             throw new InterpreterException(what + " is writable but bound to a read-only segment",
                     "bind a writable segment, or declare the buffer ReadOnly");
         }
-        return new BoundBuffer(d.name(), element, length, segment.asSlice(0, length * elementSize), false);
+        MemorySegment visible = segment.asSlice(0, length * elementSize);
+        if (d.access() == BufferAccess.WRITE_ONLY) {
+            visible.fill((byte) 0); // a WriteOnly buffer reads what the run wrote, else 0
+        }
+        return new BoundBuffer(d.name(), element, length, visible, false);
     }
 
     /** Zeroed, 4-byte aligned heap memory of {@code bytes} bytes. */
