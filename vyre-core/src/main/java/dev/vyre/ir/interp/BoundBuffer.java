@@ -20,7 +20,6 @@ final class BoundBuffer {
             ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
     private static final int WORD_BYTES = 4;
 
-    final String name;
     final ScalarType element;
     final long length;
     /** True for a Workgroup buffer: per-workgroup scratch, zeroed at workgroup start. */
@@ -30,8 +29,7 @@ final class BoundBuffer {
     private final Object atomicLock = new Object();
 
     /** {@code memory} must be exactly {@code length} elements of {@code element}. */
-    BoundBuffer(String name, ScalarType element, long length, MemorySegment memory, boolean workgroupScratch) {
-        this.name = name;
+    BoundBuffer(ScalarType element, long length, MemorySegment memory, boolean workgroupScratch) {
         this.element = element;
         this.length = length;
         this.workgroupScratch = workgroupScratch;

@@ -149,18 +149,18 @@ abstract class CExpr {
     static final class WaveOp extends CExpr {
         final BinaryOp op;
         final ScalarType operandType;
-        /** Where it is in the program, for divergence messages. */
-        final String path;
+        /** Where it is in the program, for divergence messages (rendered by toString). */
+        final Object where;
         private final CExpr left;
         private final CExpr right;
 
-        WaveOp(ScalarType type, BinaryOp op, CExpr left, CExpr right, String path) {
+        WaveOp(ScalarType type, BinaryOp op, CExpr left, CExpr right, Object where) {
             super(type);
             this.op = op;
             this.operandType = left.type;
             this.left = left;
             this.right = right;
-            this.path = path;
+            this.where = where;
         }
 
         @Override

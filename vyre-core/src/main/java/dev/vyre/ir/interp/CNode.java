@@ -153,11 +153,11 @@ abstract class CNode {
 
     /** A workgroup barrier; also a rendezvous site. */
     static final class Barrier extends CNode {
-        /** Where it is in the program, for divergence messages. */
-        final String path;
+        /** Where it is in the program, for divergence messages (rendered by toString). */
+        final Object where;
 
-        Barrier(String path) {
-            this.path = path;
+        Barrier(Object where) {
+            this.where = where;
         }
 
         @Override

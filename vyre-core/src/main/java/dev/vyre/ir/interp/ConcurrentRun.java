@@ -1,7 +1,5 @@
 package dev.vyre.ir.interp;
 
-import dev.vyre.ir.Program;
-
 /**
  * Runs a program with collectives: workgroup after workgroup, each workgroup's invocations on their own virtual
  * threads meeting in a {@link WorkgroupSync}. The first failure of any invocation aborts the workgroup and is
@@ -16,12 +14,13 @@ final class ConcurrentRun {
     private long outOfBoundsLoads;
     private long outOfBoundsStores;
 
-    ConcurrentRun(Program program, Compiler.Code code, Execution execution, BoundBuffer[] bound, int[] size) {
+    /** {@code size} is the workgroup size, at most 1024 invocations. */
+    ConcurrentRun(Compiler.Code code, Execution execution, BoundBuffer[] bound, int[] size) {
         this.code = code;
         this.execution = execution;
         this.bound = bound;
         this.size = size;
-        this.invocations = (int) program.workgroupSize().invocations();
+        this.invocations = size[0] * size[1] * size[2];
     }
 
     /** Runs every workgroup of {@code grid}; returns the out-of-bounds load and store counts. */

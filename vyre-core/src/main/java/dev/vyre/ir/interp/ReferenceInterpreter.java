@@ -62,11 +62,17 @@ public final class ReferenceInterpreter {
         int[] size = workgroupSize(program);
         ScalarType[] elements = elementTypes(program);
         BoundBuffer[] bound = bind(program, elements, buffers);
-        Compiler.Code code = Compiler.compile(program, elements);
         Execution execution = new Execution(stepBudget);
-        long[] outOfBounds = code.collective()
-                ? new ConcurrentRun(program, code, execution, bound, size).run(grid)
-                : runSequential(code, execution, bound, size, grid);
+        long[] outOfBounds;
+        try {
+            Compiler.Code code = Compiler.compile(program, elements);
+            outOfBounds = code.collective()
+                    ? new ConcurrentRun(code, execution, bound, size).run(grid)
+                    : runSequential(code, execution, bound, size, grid);
+        } catch (StackOverflowError e) {
+            throw new InterpreterException("the program nests expressions or nodes too deeply for the interpreter's"
+                    + " stack", "flatten deep expression chains with Let, or run with a larger thread stack (-Xss)");
+        }
         return new RunResult(execution.steps(), outOfBounds[0], outOfBounds[1], execution.indirectDispatches());
     }
 
@@ -143,7 +149,7 @@ public final class ReferenceInterpreter {
                             + workgroupBytes + " bytes per workgroup, more than " + MAX_WORKGROUP_BYTES,
                             "keep Workgroup buffers small (GPU shared memory is tens of KiB)");
                 }
-                bound[i] = new BoundBuffer(d.name(), elements[i], count, scratch(count * elementSize), true);
+                bound[i] = new BoundBuffer(elements[i], count, scratch(count * elementSize), true);
             } else {
                 bound[i] = bindOne(d, elements[i], count, buffers.get(d.name()));
             }
@@ -181,7 +187,7 @@ public final class ReferenceInterpreter {
         if (d.access() == BufferAccess.WRITE_ONLY) {
             visible.fill((byte) 0); // a WriteOnly buffer reads what the run wrote, else 0
         }
-        return new BoundBuffer(d.name(), element, length, visible, false);
+        return new BoundBuffer(element, length, visible, false);
     }
 
     /** Zeroed, 4-byte aligned heap memory of {@code bytes} bytes. */

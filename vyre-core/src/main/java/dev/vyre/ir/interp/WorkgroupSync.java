@@ -63,7 +63,7 @@ final class WorkgroupSync {
             checkAborted();
             Wave w = waves[inv.wave];
             if (barrierArrived > 0 && barrierSite != site) {
-                throw diverged(inv, site.path, barrierSite.path, "workgroup");
+                throw diverged(inv, site.where, barrierSite.where, "workgroup");
             }
             arriveInWave(w, site, inv);
             barrierSite = site;
@@ -143,7 +143,7 @@ final class WorkgroupSync {
 
     private void arriveInWave(Wave w, Object site, Invocation inv) {
         if (w.waitingMask != 0 && w.waitSite != site) {
-            throw diverged(inv, pathOf(site), pathOf(w.waitSite), "wave");
+            throw diverged(inv, whereOf(site), whereOf(w.waitSite), "wave");
         }
         w.waitSite = site;
         w.waitingMask |= 1 << inv.lane;
@@ -175,7 +175,7 @@ final class WorkgroupSync {
         }
     }
 
-    private InterpreterException diverged(Invocation inv, String reached, String waiting, String scope) {
+    private InterpreterException diverged(Invocation inv, Object reached, Object waiting, String scope) {
         abort();
         return new InterpreterException("divergent collectives in workgroup " + workgroup + ": " + inv.describe()
                 + " reached " + reached + " while other live invocations of its " + scope + " wait at " + waiting,
@@ -184,7 +184,7 @@ final class WorkgroupSync {
                         + " Return the invocations that skip it");
     }
 
-    private static String pathOf(Object site) {
-        return site instanceof CNode.Barrier b ? b.path : ((CExpr.WaveOp) site).path;
+    private static Object whereOf(Object site) {
+        return site instanceof CNode.Barrier b ? b.where : ((CExpr.WaveOp) site).where;
     }
 }

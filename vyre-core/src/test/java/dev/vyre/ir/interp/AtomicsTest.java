@@ -155,7 +155,7 @@ class AtomicsTest {
     @ValueSource(booleans = {false, true})
     void boundBufferAtomicsAreAtomicAcrossThreads(boolean misaligned) throws InterruptedException {
         MemorySegment seg = misaligned ? MemorySegment.ofArray(new byte[8]) : words(0, 0);
-        BoundBuffer b = new BoundBuffer("counter", U32, 2, seg, false);
+        BoundBuffer b = new BoundBuffer(U32, 2, seg, false);
         int threads = 4;
         int perThread = 20_000;
         Thread[] ts = new Thread[threads];

@@ -120,6 +120,8 @@ class CollectivesTest {
         List<Node> body = new ArrayList<>(List.of(
                 when(new Expr.Cast(BOOL, Expr.load("dead", i)), new Node.Return()),
                 new Node.Store("sh", i, new Expr.BinOp(BinaryOp.SHUFFLE, value, source)),
+                // lanes that took part in the Shuffle may finish before the next wave operators
+                when(new Expr.Cast(BOOL, Expr.load("late", i)), new Node.Return()),
                 new Node.Store("bc", i, new Expr.Cast(U32, new Expr.BinOp(BinaryOp.WAVE_BROADCAST,
                         new Expr.Cast(F32, value), source))),
                 new Node.Store("ba", i, new Expr.BinOp(BinaryOp.BALLOT, new Expr.Cast(BOOL, Expr.load("flag", i)),
@@ -132,11 +134,16 @@ class CollectivesTest {
         }
         Program p = Program.of(Program.WorkgroupSize.of(size), List.of(input("val", 0, U32), input("src", 1, U32),
                 input("dead", 2, U32), input("flag", 3, U32), input("mask", 4, U32), output("sh", 5, U32),
-                output("bc", 6, U32), output("ba", 7, U32), output("red", 8, U32)), body);
+                output("bc", 6, U32), output("ba", 7, U32), output("red", 8, U32), input("late", 9, U32)), body);
         Props.forAll("wave ops " + size, 4, (c, rnd) -> {
             int[] val = Values.random(U32, rnd, n);
             int[] src = rnd.ints(n, 0, 80).toArray();
             int[] dead = c == 0 ? new int[n] : rnd.ints(n, 0, 4).map(x -> x == 0 ? 1 : 0).toArray();
+            int[] late = c == 0 ? new int[n] : rnd.ints(n, 0, 4).map(x -> x == 0 ? 1 : 0).toArray();
+            int[] gone = new int[n]; // returned before the operators after the Shuffle
+            for (int k = 0; k < n; k++) {
+                gone[k] = dead[k] | late[k];
+            }
             int[] flag = rnd.ints(n, 0, 2).toArray();
             int[] mask = Values.random(U32, rnd, n);
             int sentinel = 0x5EAD_5EAD;
@@ -145,7 +152,7 @@ class CollectivesTest {
             MemorySegment ba = words(filled(n, sentinel));
             MemorySegment red = words(filled(n * 12, sentinel));
             run(p, groups, bind("val", words(val), "src", words(src), "dead", words(dead), "flag", words(flag),
-                    "mask", words(mask), "sh", sh, "bc", bc, "ba", ba, "red", red));
+                    "mask", words(mask), "sh", sh, "bc", bc, "ba", ba, "red", red, "late", words(late)));
             int[] gotSh = read(sh);
             int[] gotBc = read(bc);
             int[] gotBa = read(ba);
@@ -161,7 +168,12 @@ class CollectivesTest {
                     int from = wave * WAVE + (src[id] & 31);
                     int want = live(from, size, dead, g) ? val[g * size + from] : 0;
                     assertEquals(want, gotSh[id], "Shuffle at " + id);
-                    int wantBc = live(from, size, dead, g) ? Oracle.cast(F32, U32, Oracle.cast(U32, F32, want)) : 0;
+                    if (!live(local, size, gone, g)) {
+                        assertEquals(sentinel, gotBc[id], "returned invocation " + id + " stores nothing");
+                        continue;
+                    }
+                    int wantBc = live(from, size, gone, g)
+                            ? Oracle.cast(F32, U32, Oracle.cast(U32, F32, val[g * size + from])) : 0;
                     assertEquals(wantBc, gotBc[id], "WaveBroadcast at " + id);
                     int votes = 0;
                     long sum = 0;
@@ -174,7 +186,7 @@ class CollectivesTest {
                     int xor = 0;
                     for (int lane = 0; lane < WAVE; lane++) {
                         int other = wave * WAVE + lane;
-                        if (live(other, size, dead, g)) {
+                        if (live(other, size, gone, g)) {
                             int x = val[g * size + other];
                             votes |= flag[g * size + other] << lane;
                             sum += x;
@@ -294,11 +306,13 @@ class CollectivesTest {
         }
     }
 
-    @Test
-    void differentBarriersDiverge() {
+    /** Split inside a wave (40) and along waves (32: each wave agrees, the workgroup does not). */
+    @ParameterizedTest(name = "split at {0}")
+    @ValueSource(ints = {40, 32})
+    void differentBarriersDiverge(int split) {
         assertDiverges(program(64, List.of(output("out", 0, U32)),
-                new Node.If(Expr.lt(lid(), u(40)), List.of(new Node.Barrier()), List.of(new Node.Barrier()))),
-                1, "body[0].If.then[0] (Barrier)", "body[0].If.else[0] (Barrier)", "workgroup");
+                new Node.If(Expr.lt(lid(), u(split)), List.of(new Node.Barrier()), List.of(new Node.Barrier()))),
+                1, "body[0].If.then[0] (Barrier)", "body[0].If.else[0] (Barrier)");
     }
 
     @Test
@@ -340,17 +354,21 @@ class CollectivesTest {
     void randomDivergentProgramsFailOrFinishButNeverHang() {
         // random nests of Ifs over the local id with Barriers and Shuffles: each run ends, with a result or
         // an InterpreterException
+        int[] outcomes = new int[2]; // finished, diverged
         Props.forAll("random collectives", 40, (c, rnd) -> {
             List<Node> body = randomCollectives(rnd, 3);
             Program p = program(1 + rnd.nextInt(96), List.of(output("out", 0, U32)), body.toArray(Node[]::new));
             assertTimeoutPreemptively(LIMIT, () -> {
                 try {
                     INTERPRETER.run(p, Dispatch.of(2), bind("out", words(new int[256])));
+                    outcomes[0]++;
                 } catch (InterpreterException expected) {
                     assertTrue(expected.getMessage().contains("divergent collectives"), expected.getMessage());
+                    outcomes[1]++;
                 }
             });
         });
+        assertTrue(outcomes[0] > 0 && outcomes[1] > 0, "both outcomes occur: " + java.util.Arrays.toString(outcomes));
     }
 
     private static List<Node> randomCollectives(SplittableRandom rnd, int depth) {

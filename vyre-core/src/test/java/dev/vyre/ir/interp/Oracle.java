@@ -187,7 +187,7 @@ final class Oracle {
                 yield out;
             }
             case ABS -> wrap(Math.abs(a));
-            case SIGN -> (int) Long.signum(a);
+            case SIGN -> Long.signum(a);
             case UNPACK8_LOW, UNPACK8_HIGH -> {
                 int base = op == UnaryOp.UNPACK8_LOW ? 0 : 2;
                 int b0 = (int) (ul(x) / (1L << (8 * base)) % 256);
