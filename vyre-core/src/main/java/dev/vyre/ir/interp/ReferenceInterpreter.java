@@ -61,11 +61,11 @@ public final class ReferenceInterpreter {
         checkGrid(grid);
         int[] size = workgroupSize(program);
         ScalarType[] elements = elementTypes(program);
-        BoundBuffer[] bound = bind(program, elements, buffers);
         Execution execution = new Execution(stepBudget);
         long[] outOfBounds;
         try {
             Compiler.Code code = Compiler.compile(program, elements);
+            BoundBuffer[] bound = bind(program, elements, buffers);
             outOfBounds = code.collective()
                     ? new ConcurrentRun(code, execution, bound, size).run(grid)
                     : runSequential(code, execution, bound, size, grid);

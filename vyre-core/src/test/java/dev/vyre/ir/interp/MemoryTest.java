@@ -52,6 +52,15 @@ class MemoryTest {
     }
 
     @Test
+    void negativeI32IndicesAreOutOfBoundsWhateverTheLength() {
+        // as U32 bits -1 would be element 2^32 - 1; buffers that long are impractical in a test, so check the
+        // index conversion itself
+        assertEquals(-1L, CExpr.index(-1, true));
+        assertEquals(0xFFFF_FFFFL, CExpr.index(-1, false));
+        assertEquals(Integer.MIN_VALUE, CExpr.index(Integer.MIN_VALUE, true));
+    }
+
+    @Test
     void outOfBoundsCountsAddUpOverInvocations() {
         // every invocation loads at gid and stores at gid + 1 into a buffer of 10: 90 of 100 loads and 91 stores miss
         Program p = program(25, List.of(output("b", 0, U32)),

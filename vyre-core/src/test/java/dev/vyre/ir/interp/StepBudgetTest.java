@@ -54,6 +54,12 @@ class StepBudgetTest {
     }
 
     @Test
+    void aLongForWithAnEmptyBodyExhaustsTheBudget() {
+        exhausts(100_000, program(1, List.of(output("out", 0, U32)),
+                new Node.For("i", Expr.u32(0), Expr.u32(-1), List.of())), Dispatch.of(1));
+    }
+
+    @Test
     void aHugeGridOfEmptyInvocationsExhaustsTheBudget() {
         exhausts(100_000, program(1024, List.of(output("out", 0, U32))), new Dispatch(-1, -1, -1));
     }
