@@ -22,22 +22,16 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.StringJoiner;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The command end to end on real VIR0 files: needs vyre-core's codec, validator, printer and reference
- * interpreter, and is skipped (see {@link CoreReady}) while any of them is still a stub.
+ * interpreter.
  */
 class Vir0EndToEndTest {
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void needsCore() {
-        CoreReady.assumeImplemented();
-    }
 
     private static void assertOk(CliRun r) {
         assertEquals(0, r.exit(), r::toString);
