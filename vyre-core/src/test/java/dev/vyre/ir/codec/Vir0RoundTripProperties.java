@@ -29,7 +29,7 @@ class Vir0RoundTripProperties {
 
     @Test
     void validProgramsRoundTrip() {
-        Props.forAll("valid programs round-trip", 5_000, (i, rnd) -> roundTrip(RandomPrograms.generate(rnd)));
+        Props.forAll("valid programs round-trip", 10_000, (i, rnd) -> roundTrip(RandomPrograms.generate(rnd)));
     }
 
     @Test
