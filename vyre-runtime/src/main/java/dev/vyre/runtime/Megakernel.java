@@ -226,7 +226,7 @@ public final class Megakernel implements AutoCloseable {
 
     /**
      * Publishes one slot and spins on it in the calling thread until it finishes, with no hand-off to the reaper
-     * (the latency path). Spins {@value #CALL_SPINS} rounds, then parks briefly between looks.
+     * (the latency path). Spins {@value #CALL_SPINS} rounds, yields a few, then parks briefly between looks.
      *
      * @throws SlotNotExecutedException when the workers exit before running the slot
      */
@@ -241,7 +241,8 @@ public final class Megakernel implements AutoCloseable {
             host.fill(slot, opcode, tenant, priority, args);
             VarHandle.releaseFence();
             host.markPublished(slot);
-            waitUntil(() -> host.finished(slot), new Backoff(CALL_SPINS, Backoff.DEFAULT_MAX_PARK_NANOS), () -> {
+            Backoff spin = new Backoff(CALL_SPINS, Backoff.DEFAULT_YIELDS, Backoff.DEFAULT_MAX_PARK_NANOS);
+            waitUntil(() -> host.finished(slot), spin, () -> {
                 throw new SlotNotExecutedException("slot " + slot + " (sequence " + seq + ") was published but the"
                         + " workers exited before claiming it", "call before the megakernel shuts down");
             });
