@@ -285,12 +285,23 @@ public final class Megakernel implements AutoCloseable {
         activeHostOps.decrementAndGet();
     }
 
-    /** Waits for the turn of {@code seq}'s slot; gives up only when the workers are gone. */
+    /**
+     * Waits for the turn of {@code seq}'s slot; gives up only when the workers are gone. On the reaper thread (a
+     * ticket callback that publishes) it reaps while it waits, since nobody else would.
+     */
     private void awaitTurn(long seq) {
         if (host.turnReady(seq)) {
             return;
         }
-        waitUntil(() -> host.turnReady(seq), new Backoff(), () -> {
+        BooleanSupplier ready = Thread.currentThread() != reaperThread ? () -> host.turnReady(seq) : () -> {
+            host.reap();
+            if ((closing || buffers.control().shutdownRequested()) && backend.awaitExit(Duration.ZERO)) {
+                closing = true;
+                workersGone = true;
+            }
+            return host.turnReady(seq);
+        };
+        waitUntil(ready, new Backoff(), () -> {
             throw new KernelClosedException("the workers exited while slot " + host.slotOf(seq) + " (sequence "
                     + seq + ") waited for its previous occupant", "bootstrap a new megakernel for more work");
         });

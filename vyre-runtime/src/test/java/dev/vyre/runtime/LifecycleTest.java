@@ -244,4 +244,154 @@ class LifecycleTest {
             assertTrue(k.call(Opcodes.NOP, 0, Priority.NORMAL).isDone(), "the kernel still runs");
         }
     }
+
+    @Test
+    void callbacksOnTheReaperMayPublishIntoAFullRing() {
+        GatedBackend gated = new GatedBackend();
+        try (Megakernel k = Megakernel.bootstrap(gated, Kernels.small().withSlots(1).withWorkers(1))) {
+            String[] callbackThread = new String[1];
+            java.util.concurrent.CompletableFuture<List<Ticket>> chained = k.publish(Opcodes.NOP, 0,
+                    Priority.NORMAL).future().thenApply(first -> {
+                        callbackThread[0] = Thread.currentThread().getName();
+                        // the second publish needs the first one reaped, by the thread that runs this callback
+                        Ticket a = k.publish(Opcodes.ATOMIC_ADD, 0, Priority.NORMAL, 1, OBS);
+                        Ticket b = k.publish(Opcodes.ATOMIC_ADD, 0, Priority.NORMAL, 2, OBS);
+                        return List.of(a, b);
+                    });
+            gated.open();
+            List<Ticket> tickets = chained.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+            assertEquals("vyre-reaper", callbackThread[0]);
+            assertTrue(tickets.get(0).await(Kernels.WAIT).isDone() && tickets.get(1).await(Kernels.WAIT).isDone());
+            assertEquals(3, k.control().load(OBS));
+        }
+    }
+
+    /** A CPU backend whose workers start only when the test opens the gate. */
+    static final class GatedBackend implements Backend {
+        private final CpuBackend cpu = new CpuBackend();
+        private final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        private volatile boolean started;
+
+        @Override
+        public String name() {
+            return "gated";
+        }
+
+        @Override
+        public java.lang.foreign.MemorySegment allocateShared(long bytes, long alignment) {
+            return cpu.allocateShared(bytes, alignment);
+        }
+
+        @Override
+        public void start(RingBuffers buffers, MegakernelConfig config) {
+            Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                cpu.start(buffers, config);
+                started = true;
+            });
+        }
+
+        void open() {
+            gate.countDown();
+        }
+
+        @Override
+        public int workers() {
+            return cpu.workers();
+        }
+
+        @Override
+        public boolean awaitExit(Duration timeout) {
+            return started && cpu.awaitExit(timeout);
+        }
+
+        @Override
+        public void close() {
+            cpu.close();
+        }
+    }
+
+    @Test
+    void workersThatNeverRunFailTicketsTyped() {
+        DeadBackend dead = new DeadBackend();
+        Megakernel k = Megakernel.bootstrap(dead, Kernels.small().withSlots(4).withWorkers(0));
+        Ticket t;
+        try {
+            t = k.publish(Opcodes.NOP, 0, Priority.NORMAL);
+        } catch (KernelClosedException e) {
+            t = null; // the reaper already noticed that no worker runs
+        }
+        if (t != null) {
+            Ticket stranded = t;
+            SlotNotExecutedException e = assertThrows(SlotNotExecutedException.class,
+                    () -> stranded.await(Kernels.WAIT));
+            assertTrue(e.getMessage().contains("Fix: "));
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!k.closing() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThrows(KernelClosedException.class, () -> k.publish(Opcodes.NOP, 0, Priority.NORMAL));
+        assertThrows(KernelClosedException.class, () -> k.call(Opcodes.NOP, 0, Priority.NORMAL));
+        k.close();
+        assertTrue(dead.closed);
+    }
+
+    @Test
+    void aBackendThatFailsToStartIsClosedAndReported() {
+        DeadBackend failing = new DeadBackend() {
+            @Override
+            public void start(RingBuffers buffers, MegakernelConfig config) {
+                throw new IllegalStateException("no device");
+            }
+        };
+        BootstrapException e = assertThrows(BootstrapException.class,
+                () -> Megakernel.bootstrap(failing, Kernels.small()));
+        assertTrue(e.getMessage().contains("no device") && e.getMessage().contains("Fix: "), e.getMessage());
+        assertInstanceOf(IllegalStateException.class, e.getCause());
+        assertTrue(failing.closed);
+    }
+
+    /** A backend whose workers never run: shared memory only. */
+    static class DeadBackend implements Backend {
+        private final java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared();
+        volatile boolean closed;
+
+        @Override
+        public String name() {
+            return "dead";
+        }
+
+        @Override
+        public java.lang.foreign.MemorySegment allocateShared(long bytes, long alignment) {
+            return arena.allocate(bytes, alignment).fill((byte) 0);
+        }
+
+        @Override
+        public void start(RingBuffers buffers, MegakernelConfig config) {
+            // no workers
+        }
+
+        @Override
+        public int workers() {
+            return 0;
+        }
+
+        @Override
+        public boolean awaitExit(Duration timeout) {
+            return true;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                arena.close();
+            }
+        }
+    }
 }
