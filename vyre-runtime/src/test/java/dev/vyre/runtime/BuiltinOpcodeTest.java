@@ -2,7 +2,6 @@ package dev.vyre.runtime;
 
 import static dev.vyre.runtime.Kernels.SPEC_OBSERVABLE_BASE;
 import static dev.vyre.runtime.Kernels.run;
-import static dev.vyre.runtime.Kernels.runAs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

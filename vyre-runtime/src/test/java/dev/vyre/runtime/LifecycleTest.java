@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -222,7 +224,7 @@ class LifecycleTest {
         try (Megakernel k = Kernels.cpu(Kernels.small())) {
             AtomicInteger refused = new AtomicInteger();
             AtomicInteger onReaper = new AtomicInteger();
-            List<java.util.concurrent.CompletableFuture<Void>> callbacks = new ArrayList<>();
+            List<CompletableFuture<Void>> callbacks = new ArrayList<>();
             for (int i = 0; i < 2000; i++) {
                 callbacks.add(k.publish(Opcodes.NOP, 0, Priority.NORMAL).future().thenRun(() -> {
                     if (Thread.currentThread().getName().equals("vyre-reaper")) {
@@ -237,7 +239,7 @@ class LifecycleTest {
                     }
                 }));
             }
-            callbacks.forEach(java.util.concurrent.CompletableFuture::join);
+            callbacks.forEach(CompletableFuture::join);
             assertTrue(onReaper.get() > 0, "some callbacks ran on the reaper");
             assertEquals(onReaper.get(), refused.get());
             assertFalse(k.closing());
@@ -247,10 +249,10 @@ class LifecycleTest {
 
     @Test
     void callbacksOnTheReaperMayPublishIntoAFullRing() {
-        GatedBackend gated = new GatedBackend();
+        TestBackends.Gated gated = new TestBackends.Gated();
         try (Megakernel k = Megakernel.bootstrap(gated, Kernels.small().withSlots(1).withWorkers(1))) {
             String[] callbackThread = new String[1];
-            java.util.concurrent.CompletableFuture<List<Ticket>> chained = k.publish(Opcodes.NOP, 0,
+            CompletableFuture<List<Ticket>> chained = k.publish(Opcodes.NOP, 0,
                     Priority.NORMAL).future().thenApply(first -> {
                         callbackThread[0] = Thread.currentThread().getName();
                         // the second publish needs the first one reaped, by the thread that runs this callback
@@ -259,65 +261,16 @@ class LifecycleTest {
                         return List.of(a, b);
                     });
             gated.open();
-            List<Ticket> tickets = chained.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+            List<Ticket> tickets = chained.orTimeout(30, TimeUnit.SECONDS).join();
             assertEquals("vyre-reaper", callbackThread[0]);
             assertTrue(tickets.get(0).await(Kernels.WAIT).isDone() && tickets.get(1).await(Kernels.WAIT).isDone());
             assertEquals(3, k.control().load(OBS));
         }
     }
 
-    /** A CPU backend whose workers start only when the test opens the gate. */
-    static final class GatedBackend implements Backend {
-        private final CpuBackend cpu = new CpuBackend();
-        private final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
-        private volatile boolean started;
-
-        @Override
-        public String name() {
-            return "gated";
-        }
-
-        @Override
-        public java.lang.foreign.MemorySegment allocateShared(long bytes, long alignment) {
-            return cpu.allocateShared(bytes, alignment);
-        }
-
-        @Override
-        public void start(RingBuffers buffers, MegakernelConfig config) {
-            Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    gate.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                cpu.start(buffers, config);
-                started = true;
-            });
-        }
-
-        void open() {
-            gate.countDown();
-        }
-
-        @Override
-        public int workers() {
-            return cpu.workers();
-        }
-
-        @Override
-        public boolean awaitExit(Duration timeout) {
-            return started && cpu.awaitExit(timeout);
-        }
-
-        @Override
-        public void close() {
-            cpu.close();
-        }
-    }
-
     @Test
     void workersThatNeverRunFailTicketsTyped() {
-        DeadBackend dead = new DeadBackend();
+        TestBackends.Dead dead = new TestBackends.Dead();
         Megakernel k = Megakernel.bootstrap(dead, Kernels.small().withSlots(4).withWorkers(0));
         Ticket t;
         try {
@@ -343,7 +296,7 @@ class LifecycleTest {
 
     @Test
     void aBackendThatFailsToStartIsClosedAndReported() {
-        DeadBackend failing = new DeadBackend() {
+        TestBackends.Dead failing = new TestBackends.Dead() {
             @Override
             public void start(RingBuffers buffers, MegakernelConfig config) {
                 throw new IllegalStateException("no device");
@@ -354,44 +307,5 @@ class LifecycleTest {
         assertTrue(e.getMessage().contains("no device") && e.getMessage().contains("Fix: "), e.getMessage());
         assertInstanceOf(IllegalStateException.class, e.getCause());
         assertTrue(failing.closed);
-    }
-
-    /** A backend whose workers never run: shared memory only. */
-    static class DeadBackend implements Backend {
-        private final java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared();
-        volatile boolean closed;
-
-        @Override
-        public String name() {
-            return "dead";
-        }
-
-        @Override
-        public java.lang.foreign.MemorySegment allocateShared(long bytes, long alignment) {
-            return arena.allocate(bytes, alignment).fill((byte) 0);
-        }
-
-        @Override
-        public void start(RingBuffers buffers, MegakernelConfig config) {
-            // no workers
-        }
-
-        @Override
-        public int workers() {
-            return 0;
-        }
-
-        @Override
-        public boolean awaitExit(Duration timeout) {
-            return true;
-        }
-
-        @Override
-        public void close() {
-            if (!closed) {
-                closed = true;
-                arena.close();
-            }
-        }
     }
 }
