@@ -3,55 +3,61 @@ package dev.vyre.runtime;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * How an idle thread waits: {@link Thread#onSpinWait()} for a few rounds, then {@link Thread#yield()} for a few
- * more (cheap when another thread needs the core, and below the ~50 us that the smallest park really takes on
- * Linux), then {@link LockSupport#parkNanos} with a doubling pause up to a bound, so that an idle machine stays cool
- * while a busy one answers in microseconds. Not thread-safe: one instance per waiting thread.
+ * How an idle thread waits, by how long it has been idle: {@link Thread#onSpinWait()} at first, then
+ * {@link Thread#yield()} (cheap when another thread needs the core, and far below the ~50 us that the smallest
+ * park really takes on Linux), then {@link LockSupport#parkNanos} with a doubling pause up to a bound. A busy ring
+ * is answered in about a microsecond; a ring idle for longer than the yield phase costs a wake-up per park, so an
+ * idle machine stays cool. Not thread-safe: one instance per waiting thread.
  */
 public final class Backoff {
-    /** Spin rounds of the workers and publishers before they yield. */
-    public static final int DEFAULT_SPINS = 256;
-    /** Yield rounds after the spins, before the first park. */
-    public static final int DEFAULT_YIELDS = 64;
-    /** First park of a backoff. */
+    /** Idle time spent spinning. */
+    public static final long DEFAULT_SPIN_NANOS = 10_000;
+    /** Idle time after which the thread parks instead of yielding. */
+    public static final long DEFAULT_YIELD_NANOS = 200_000;
+    /** First park. */
     public static final long MIN_PARK_NANOS = 1_000;
-    /** Longest park of the workers and publishers. */
+    /** Longest park. */
     public static final long DEFAULT_MAX_PARK_NANOS = 50_000;
 
-    private final int spinLimit;
-    private final int yieldLimit;
+    private final long spinNanos;
+    private final long yieldNanos;
     private final long maxPark;
-    private int rounds;
+    private boolean idle;
+    private long idleSince;
     private long park = MIN_PARK_NANOS;
 
-    /** A backoff with the default spins and yields and the 50 us bound. */
+    /** A backoff with the default phases and the 50 us bound. */
     public Backoff() {
-        this(DEFAULT_SPINS, DEFAULT_YIELDS, DEFAULT_MAX_PARK_NANOS);
+        this(DEFAULT_SPIN_NANOS, DEFAULT_YIELD_NANOS, DEFAULT_MAX_PARK_NANOS);
     }
 
     /**
-     * A backoff that spins {@code spins} rounds, yields {@code yields} rounds, then parks from 1 us doubling up to
-     * {@code maxParkNanos}.
+     * A backoff that spins for the first {@code spinNanos} of idleness, yields until {@code yieldNanos}, then parks
+     * from 1 us doubling up to {@code maxParkNanos}.
      */
-    public Backoff(int spins, int yields, long maxParkNanos) {
-        this.spinLimit = spins;
-        this.yieldLimit = spins + yields;
+    public Backoff(long spinNanos, long yieldNanos, long maxParkNanos) {
+        this.spinNanos = spinNanos;
+        this.yieldNanos = Math.max(spinNanos, yieldNanos);
         this.maxPark = Math.max(MIN_PARK_NANOS, maxParkNanos);
     }
 
     /** Starts over after useful work. */
     public void reset() {
-        rounds = 0;
+        idle = false;
         park = MIN_PARK_NANOS;
     }
 
     /** Waits one round. */
     public void pause() {
-        if (rounds < spinLimit) {
-            rounds++;
+        long now = System.nanoTime();
+        if (!idle) {
+            idle = true;
+            idleSince = now;
+        }
+        long idleFor = now - idleSince;
+        if (idleFor < spinNanos) {
             Thread.onSpinWait();
-        } else if (rounds < yieldLimit) {
-            rounds++;
+        } else if (idleFor < yieldNanos) {
             Thread.yield();
         } else {
             LockSupport.parkNanos(park);

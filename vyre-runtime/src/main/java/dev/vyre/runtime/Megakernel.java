@@ -34,8 +34,8 @@ import java.util.function.BooleanSupplier;
  * and frees the buffers.
  */
 public final class Megakernel implements AutoCloseable {
-    /** Spin rounds of {@link #call} before it starts to park. */
-    static final int CALL_SPINS = 1 << 16;
+    /** How long {@link #call} spins on its slot before it yields, then parks. */
+    static final long CALL_SPIN_NANOS = 1_000_000;
     /** How often the reaper checks that the workers are still alive when no shutdown was requested. */
     private static final long HEALTH_CHECK_NANOS = 10_000_000;
 
@@ -226,7 +226,7 @@ public final class Megakernel implements AutoCloseable {
 
     /**
      * Publishes one slot and spins on it in the calling thread until it finishes, with no hand-off to the reaper
-     * (the latency path). Spins {@value #CALL_SPINS} rounds, yields a few, then parks briefly between looks.
+     * (the latency path). Spins for up to 1 ms, then yields, then parks briefly between looks.
      *
      * @throws SlotNotExecutedException when the workers exit before running the slot
      */
@@ -241,7 +241,7 @@ public final class Megakernel implements AutoCloseable {
             host.fill(slot, opcode, tenant, priority, args);
             VarHandle.releaseFence();
             host.markPublished(slot);
-            Backoff spin = new Backoff(CALL_SPINS, Backoff.DEFAULT_YIELDS, Backoff.DEFAULT_MAX_PARK_NANOS);
+            Backoff spin = new Backoff(CALL_SPIN_NANOS, 2 * CALL_SPIN_NANOS, Backoff.DEFAULT_MAX_PARK_NANOS);
             waitUntil(() -> host.finished(slot), spin, () -> {
                 throw new SlotNotExecutedException("slot " + slot + " (sequence " + seq + ") was published but the"
                         + " workers exited before claiming it", "call before the megakernel shuts down");

@@ -220,6 +220,7 @@ class LifecycleTest {
     }
 
     @Test
+    @SuppressWarnings("try") // close() inside the try block is the point of the test
     void closeFromTheReaperThreadIsRefused() {
         try (Megakernel k = Kernels.cpu(Kernels.small())) {
             AtomicInteger refused = new AtomicInteger();
