@@ -114,7 +114,7 @@ class ConcurrencyTest {
         for (int[] shape : new int[][] {{1, 1}, {2, 1}, {2, 2}, {4, 2}}) {
             int slots = shape[0];
             int threads = 4;
-            int each = 5_000;
+            int each = 2_000;
             try (Megakernel k = Kernels.cpu(Kernels.small().withSlots(slots).withWorkers(shape[1]))) {
                 parallel(threads, p -> {
                     List<Ticket> tickets = new ArrayList<>();
