@@ -3,7 +3,7 @@ package dev.vyre.runtime.exec;
 import static dev.vyre.protocol.ControlLayout.OBSERVABLE_BASE;
 
 import dev.vyre.ir.interp.Dispatch;
-import dev.vyre.ir.interp.InterpreterException;
+import dev.vyre.ir.interp.StepBudgetExceededException;
 import dev.vyre.ir.interp.ReferenceInterpreter;
 import dev.vyre.protocol.ControlView;
 import dev.vyre.protocol.DebugLogView;
@@ -202,8 +202,8 @@ public final class SlotExecutor {
         }
         try {
             interpreter.run(handlers.program(index), Dispatch.of(1), bindings);
-        } catch (InterpreterException e) {
-            return isStepBudget(e) ? fault(FaultCode.STEP_BUDGET, stepBudgetWord) : fault(FaultCode.HANDLER_FAULT, 0);
+        } catch (StepBudgetExceededException e) {
+            return fault(FaultCode.STEP_BUDGET, stepBudgetWord);
         } catch (RuntimeException | StackOverflowError e) {
             return fault(FaultCode.HANDLER_FAULT, 0);
         }
@@ -211,15 +211,6 @@ public final class SlotExecutor {
             ring.setArg(slot, i, scratch.getAtIndex(Wire.WORD, i));
         }
         return null;
-    }
-
-    /**
-     * Whether the interpreter failed for its step budget. {@link InterpreterException} has no subtype for it, so
-     * this relies on the problem text the interpreter uses ("step budget of N ... exhausted").
-     */
-    static boolean isStepBudget(InterpreterException e) {
-        String p = e.problem();
-        return p != null && p.startsWith("step budget");
     }
 
     private FaultCode word(long index) {
