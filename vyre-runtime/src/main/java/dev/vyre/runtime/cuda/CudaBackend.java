@@ -38,7 +38,7 @@ public final class CudaBackend implements Backend {
     public static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     /** Alignment every ring and debug-log buffer needs on the device (16-byte vector loads and stores). */
     static final long VECTOR_ALIGNMENT = 16;
-    /** Largest alignment {@link #allocateShared} guarantees: pinned allocations start on a page. */
+    /** Largest alignment {@link #allocateShared} accepts. */
     static final long PAGE_ALIGNMENT = 4096;
     /** First pause of {@link #awaitExit} between stream queries. */
     private static final long MIN_POLL_NANOS = 10_000;
@@ -66,9 +66,12 @@ public final class CudaBackend implements Backend {
             MegakernelPtx.Options.checkBackoff(backoffMinNanos, backoffMaxNanos);
         }
 
-        /** Device 0, a warp per worker, 64..2048 ns idle backoff, at most one default worker per SM. */
+        /**
+         * Device 0, a thread per worker (measured on the H100: see docs/MEGAKERNEL-CUDA.md), 64..2048 ns idle
+         * backoff, at most one default worker per SM.
+         */
         public static Settings defaults() {
-            return new Settings(0, WorkerShape.WARP, DEFAULT_BACKOFF_MIN_NANOS, DEFAULT_BACKOFF_MAX_NANOS,
+            return new Settings(0, WorkerShape.THREAD, DEFAULT_BACKOFF_MIN_NANOS, DEFAULT_BACKOFF_MAX_NANOS,
                     Integer.MAX_VALUE);
         }
 
@@ -161,24 +164,24 @@ public final class CudaBackend implements Backend {
 
     /**
      * Allocates {@code bytes} of zeroed pinned host memory mapped into the device ({@code PORTABLE | DEVICEMAP});
-     * returns its host view. Freed by {@link #close()}.
+     * returns its host view. {@code cuMemHostAlloc} aligns small allocations to less than a page, so an
+     * allocation is padded by {@code alignment - 1} bytes and the aligned part returned. Freed by {@link #close()}.
      *
-     * @param alignment a power of two up to 4096 (allocations start on a page)
+     * @param alignment a power of two up to 4096
      */
     @Override
     public synchronized MemorySegment allocateShared(long bytes, long alignment) {
         requireOpen("allocate shared memory");
-        if (bytes < 1 || alignment < 1 || Long.bitCount(alignment) != 1 || alignment > PAGE_ALIGNMENT) {
+        if (bytes < 1 || alignment < 1 || Long.bitCount(alignment) != 1 || alignment > PAGE_ALIGNMENT
+                || bytes > Long.MAX_VALUE - alignment) {
             throw new CudaBackendException("cuda backend: cannot allocate " + bytes + " shared bytes aligned to "
                     + alignment, "ask for at least 1 byte with a power-of-two alignment up to " + PAGE_ALIGNMENT);
         }
-        PinnedBuffer buffer = context.allocatePinned(bytes);
+        PinnedBuffer buffer = context.allocatePinned(bytes + alignment - 1);
         shared.add(buffer);
-        MemorySegment host = buffer.host();
-        if (host.address() % alignment != 0) {
-            throw new CudaBackendException("cuda backend: pinned allocation at 0x" + Long.toHexString(host.address())
-                    + " is not aligned to " + alignment, "report this: cuMemHostAlloc returns page-aligned memory");
-        }
+        MemorySegment whole = buffer.host();
+        long pad = -whole.address() & (alignment - 1);
+        MemorySegment host = whole.asSlice(pad, bytes);
         host.fill((byte) 0);
         return host;
     }

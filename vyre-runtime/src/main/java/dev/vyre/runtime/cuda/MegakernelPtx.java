@@ -558,7 +558,7 @@ public final class MegakernelPtx {
     // ---- completion ---------------------------------------------------------------------------------------
 
     private void completion() {
-        out.section("faults: FAULT_CODE and FAULT_DETAIL, then STATUS=FAULT (release); ARG2..ARG11 are kept");
+        out.section("faults: FAULT_CODE and FAULT_DETAIL (ARG2..ARG11 are kept), then finish as FAULT");
         out.label(UNKNOWN);
         fault(FaultCode.UNKNOWN_OPCODE, "0");
         out.label(NOT_PERMITTED);
@@ -571,12 +571,14 @@ public final class MegakernelPtx {
         out.label(FAULT);
         out.ins("st.relaxed.sys.global.u32 " + slotWord(SlotLayout.FAULT_CODE) + ", " + FCODE);
         out.ins("st.relaxed.sys.global.u32 " + slotWord(SlotLayout.FAULT_DETAIL) + ", " + FDETAIL);
-        out.ins("st.release.sys.global.u32 " + slotWord(SlotLayout.STATUS) + ", " + SlotState.FAULT.wire());
+        out.ins("mov.u32 " + STATUS + ", " + SlotState.FAULT.wire());
         out.ins("bra " + FINISH);
-        out.section("done: STATUS=DONE (release), then DONE_COUNT += 1; next slot of this worker, backoff reset");
+        out.section("done: STATUS=DONE (or FAULT) with release, then DONE_COUNT += 1 with release, so that a host"
+                + " that sees DONE_COUNT = N sees N final STATUS words; then this worker's next slot, backoff reset");
         out.label(DONE);
-        out.ins("st.release.sys.global.u32 " + slotWord(SlotLayout.STATUS) + ", " + SlotState.DONE.wire());
+        out.ins("mov.u32 " + STATUS + ", " + SlotState.DONE.wire());
         out.label(FINISH);
+        out.ins("st.release.sys.global.u32 " + slotWord(SlotLayout.STATUS) + ", " + STATUS);
         out.ins("red.release.sys.global.add.u32 " + controlWord(ControlLayout.DONE_COUNT) + ", 1");
         out.ins("add.u32 " + SLOT + ", " + SLOT + ", " + WORKERS);
         out.ins("setp.ge.u32 " + P + ", " + SLOT + ", " + SLOTS);

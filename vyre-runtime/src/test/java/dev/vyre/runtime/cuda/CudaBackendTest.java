@@ -36,13 +36,13 @@ class CudaBackendTest {
     @Test
     void settingsRefuseNonsense() {
         CudaBackend.Settings d = CudaBackend.Settings.defaults();
-        assertEquals(WorkerShape.WARP, d.shape());
+        assertEquals(WorkerShape.THREAD, d.shape());
         assertThrows(CudaBackendException.class, () -> new CudaBackend.Settings(-1, WorkerShape.WARP, 1, 2, 1));
         assertThrows(CudaBackendException.class, () -> new CudaBackend.Settings(0, null, 1, 2, 1));
         assertThrows(CudaBackendException.class, () -> new CudaBackend.Settings(0, WorkerShape.WARP, 1, 2, 0));
         assertThrows(CudaBackendException.class, () -> d.withBackoff(5, 4));
         assertThrows(CudaBackendException.class, () -> d.withBackoff(0, 4));
-        assertEquals(WorkerShape.THREAD, d.withShape(WorkerShape.THREAD).shape());
+        assertEquals(WorkerShape.WARP, d.withShape(WorkerShape.WARP).shape());
         assertThrows(CudaBackendException.class, () -> CudaBackend.open(null));
     }
 

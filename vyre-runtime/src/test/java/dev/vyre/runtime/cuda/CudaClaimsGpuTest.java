@@ -68,7 +68,7 @@ class CudaClaimsGpuTest {
             }
             assertEquals(0, bad, bad + " counters are not exactly 1, the first is " + firstBad + " ("
                     + shape + ", " + kernel.workers() + " workers)");
-            assertEquals(SEQUENCES, control.doneCount());
+            CudaTests.awaitDoneCount(control, SEQUENCES);
         }
     }
 

@@ -43,15 +43,15 @@ class CudaDispatchBenchGpuTest {
     }
 
     static Stream<Variant> variants() {
+        int min = CudaBackend.DEFAULT_BACKOFF_MIN_NANOS;
+        int max = CudaBackend.DEFAULT_BACKOFF_MAX_NANOS;
         return Stream.of(
-                new Variant(WorkerShape.WARP, CudaBackend.DEFAULT_BACKOFF_MIN_NANOS,
-                        CudaBackend.DEFAULT_BACKOFF_MAX_NANOS, 0),
-                new Variant(WorkerShape.THREAD, CudaBackend.DEFAULT_BACKOFF_MIN_NANOS,
-                        CudaBackend.DEFAULT_BACKOFF_MAX_NANOS, 0),
-                new Variant(WorkerShape.WARP, 32, 256, 0),
-                new Variant(WorkerShape.WARP, 256, 16_384, 0),
-                new Variant(WorkerShape.WARP, CudaBackend.DEFAULT_BACKOFF_MIN_NANOS,
-                        CudaBackend.DEFAULT_BACKOFF_MAX_NANOS, 32));
+                new Variant(WorkerShape.THREAD, min, max, 0),
+                new Variant(WorkerShape.WARP, min, max, 0),
+                new Variant(WorkerShape.THREAD, min, max, 32),
+                new Variant(WorkerShape.THREAD, min, max, 1024),
+                new Variant(WorkerShape.THREAD, 32, 256, 0),
+                new Variant(WorkerShape.THREAD, 256, 16_384, 0));
     }
 
     @ParameterizedTest

@@ -1,6 +1,7 @@
 package dev.vyre.runtime.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vyre.cuda.CudaContext;
 import dev.vyre.protocol.Opcodes;
@@ -8,32 +9,51 @@ import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.SlotState;
 import dev.vyre.runtime.Megakernel;
 import dev.vyre.runtime.MegakernelConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Bootstrap and close leak nothing: 100 cycles leave the device's free memory where it was. */
+/**
+ * Bootstrap and close leak nothing: over 100 cycles the device's free memory stays at its start value. The
+ * driver sub-allocates module images, stream state and the page tables of mapped host memory from 2 MiB chunks
+ * that it keeps inside a live context (seen on the H100: one such chunk moved once within 25 cycles), so a reading
+ * may differ from the start by at most one chunk; a leak of 21 KiB or more per cycle would exceed that within the
+ * 100 cycles. The readings are printed.
+ */
 @Tag("gpu")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class CudaLifecycleGpuTest {
     private static final int CYCLES = 100;
+    private static final int WARMUP_CYCLES = 3;
+    private static final long DRIVER_CHUNK = 2L << 20;
 
     @Test
-    void hundredBootstrapCloseCyclesGiveAllDeviceMemoryBack() {
+    void hundredBootstrapCloseCyclesGiveDeviceMemoryBack() {
         CudaTests.assumeGpu();
         MegakernelConfig config = MegakernelConfig.defaults().withSlots(64).withObservables(64).withDebugRecords(16);
         // An outer context keeps the primary context alive between cycles, so each cycle measures only itself.
         try (CudaContext keepAlive = CudaContext.open(0)) {
-            cycle(config, 0);
+            for (int i = 0; i < WARMUP_CYCLES; i++) {
+                cycle(config, i);
+            }
             long start = keepAlive.memInfo().freeBytes();
+            Map<Long, Integer> firstSeen = new LinkedHashMap<>();
+            long worst = 0;
             for (int i = 1; i <= CYCLES; i++) {
                 cycle(config, i);
-                if (i % 25 == 0) {
-                    assertEquals(start, keepAlive.memInfo().freeBytes(), "free device memory after " + i + " cycles");
-                }
+                long free = keepAlive.memInfo().freeBytes();
+                firstSeen.putIfAbsent(free, i);
+                worst = Math.max(worst, Math.abs(free - start));
             }
-            assertEquals(start, keepAlive.memInfo().freeBytes(), "free device memory after " + CYCLES + " cycles");
+            long end = keepAlive.memInfo().freeBytes();
+            System.out.println("cuda-lifecycle: free device memory " + start + " bytes at start; after " + CYCLES
+                    + " cycles " + end + " (difference " + (end - start) + "); readings (value=first cycle): "
+                    + firstSeen);
+            assertTrue(worst <= DRIVER_CHUNK, "free device memory moved by " + worst + " bytes, more than one "
+                    + DRIVER_CHUNK + "-byte driver chunk: readings " + firstSeen);
             assertEquals(0, keepAlive.openResourceCount());
         }
     }

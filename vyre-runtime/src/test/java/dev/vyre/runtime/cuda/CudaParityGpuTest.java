@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vyre.runtime.cpu.CpuBackend;
 import dev.vyre.runtime.parity.RunSnapshot;
 import dev.vyre.runtime.parity.SlotStream;
-import dev.vyre.runtime.parity.StreamRun;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -33,9 +32,9 @@ class CudaParityGpuTest {
         for (int s = 0; s < STREAMS; s++) {
             long seed = 0x5EED_0000L + s;
             SlotStream stream = SlotStream.random(seed, SLOTS_PER_STREAM, options);
-            RunSnapshot cpu = StreamRun.run(new CpuBackend(), stream, BATCH);
+            RunSnapshot cpu = SettledRun.run(new CpuBackend(), stream, BATCH);
             WorkerShape shape = WorkerShape.values()[s % WorkerShape.values().length];
-            RunSnapshot cuda = StreamRun.run(CudaBackend.open(CudaBackend.Settings.defaults().withShape(shape)),
+            RunSnapshot cuda = SettledRun.run(CudaBackend.open(CudaBackend.Settings.defaults().withShape(shape)),
                     stream, BATCH);
             Optional<String> difference = cpu.firstDifference(cuda);
             assertTrue(difference.isEmpty(), () -> "stream seed " + seed + " (" + shape + "): cpu vs cuda differ at "

@@ -138,10 +138,13 @@ class MegakernelPtxTest {
                 assertTrue(claim ? line.contains("st.relaxed.sys") : line.contains("st.release.sys"), line);
             }
         }
-        assertTrue(ptx.contains("st.release.sys.global.u32 " + status + ", " + SlotState.DONE.wire() + ";"));
-        assertTrue(ptx.contains("st.release.sys.global.u32 " + status + ", " + SlotState.FAULT.wire() + ";"));
-        assertTrue(ptx.contains("red.release.sys.global.add.u32 [%ctl+" + ControlLayout.DONE_COUNT * Wire.WORD_BYTES
-                + "], 1;"), "DONE_COUNT is incremented after the status, with release");
+        assertTrue(ptx.contains("mov.u32 %status, " + SlotState.DONE.wire() + ";"));
+        assertTrue(ptx.contains("mov.u32 %status, " + SlotState.FAULT.wire() + ";"));
+        String count = "red.release.sys.global.add.u32 [%ctl+" + ControlLayout.DONE_COUNT * Wire.WORD_BYTES + "], 1;";
+        String finish = "st.release.sys.global.u32 " + status + ", %status;";
+        assertEquals(1, ptx.split(java.util.regex.Pattern.quote(finish), -1).length - 1, "one finishing store");
+        assertTrue(ptx.indexOf(finish) >= 0 && ptx.indexOf(finish) < ptx.indexOf(count),
+                "DONE_COUNT is incremented after STATUS, with release, so a count of N means N final slots");
     }
 
     @Test

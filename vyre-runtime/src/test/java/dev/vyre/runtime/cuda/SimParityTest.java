@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vyre.runtime.cpu.CpuBackend;
 import dev.vyre.runtime.parity.RunSnapshot;
 import dev.vyre.runtime.parity.SlotStream;
-import dev.vyre.runtime.parity.StreamRun;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
@@ -26,9 +25,9 @@ class SimParityTest {
     @CsvSource({"1, WARP, 4", "2, THREAD, 8", "3, THREAD, 1", "4, WARP, 16"})
     void simulatedKernelMatchesTheCpuBackend(long seed, WorkerShape shape, int workers) {
         SlotStream stream = SlotStream.random(seed, 2_000, new SlotStream.Options(64, 6, false, 15));
-        RunSnapshot cpu = StreamRun.run(new CpuBackend(), stream, 64);
+        RunSnapshot cpu = SettledRun.run(new CpuBackend(), stream, 64);
         SimBackend sim = new SimBackend(shape, workers);
-        RunSnapshot simulated = StreamRun.run(sim, stream, 64);
+        RunSnapshot simulated = SettledRun.run(sim, stream, 64);
         assertNull(sim.failure(), "the simulated kernel failed");
         assertEquals(workers, sim.liveThreads(), "one live device thread per worker");
         Optional<String> difference = cpu.firstDifference(simulated);
