@@ -34,6 +34,12 @@ public final class CudaBackend implements Backend {
     public static final int DEFAULT_BACKOFF_MIN_NANOS = 64;
     /** Default idle backoff of a worker: longest sleep. */
     public static final int DEFAULT_BACKOFF_MAX_NANOS = 2_048;
+    /**
+     * Default bound of the worker count: one warp of thread-per-worker workers. On the H100 the round trip grows
+     * with the number of warps that poll mapped memory (32 workers: 13 us median, 128: 16 us, 1024: 134 us) while
+     * batched throughput stays host-bound (2.8M slots/s with 32 workers); see docs/MEGAKERNEL-CUDA.md.
+     */
+    public static final int DEFAULT_MAX_WORKERS = 32;
     /** How long {@link #close()} waits for a kernel that still runs after it set SHUTDOWN. */
     public static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     /** Alignment every ring and debug-log buffer needs on the device (16-byte vector loads and stores). */
@@ -67,12 +73,12 @@ public final class CudaBackend implements Backend {
         }
 
         /**
-         * Device 0, a thread per worker (measured on the H100: see docs/MEGAKERNEL-CUDA.md), 64..2048 ns idle
-         * backoff, at most one default worker per SM.
+         * Device 0, a thread per worker, 64..2048 ns idle backoff, at most {@link #DEFAULT_MAX_WORKERS} default
+         * workers (the fastest configuration measured on the H100: see docs/MEGAKERNEL-CUDA.md).
          */
         public static Settings defaults() {
             return new Settings(0, WorkerShape.THREAD, DEFAULT_BACKOFF_MIN_NANOS, DEFAULT_BACKOFF_MAX_NANOS,
-                    Integer.MAX_VALUE);
+                    DEFAULT_MAX_WORKERS);
         }
 
         public Settings withShape(WorkerShape s) {

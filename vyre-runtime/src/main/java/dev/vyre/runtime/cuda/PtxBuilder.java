@@ -26,11 +26,6 @@ final class PtxBuilder {
         return ins("@" + predicate + " " + instruction);
     }
 
-    /** An instruction executed only where {@code predicate} does not hold ({@code @!%p ...}). */
-    PtxBuilder unless(String predicate, String instruction) {
-        return ins("@!" + predicate + " " + instruction);
-    }
-
     /** A branch target. */
     PtxBuilder label(String name) {
         text.append(name).append(":\n");

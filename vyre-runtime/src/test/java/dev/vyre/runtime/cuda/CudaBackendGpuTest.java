@@ -190,8 +190,8 @@ class CudaBackendGpuTest {
             }
             assertEquals(0, backend.workers(), "nothing started");
         }
-        try (CudaBackend backend = CudaBackend.open()) {
-            int resident = WorkerShape.WARP.maxResidentWorkers(backend.device().multiprocessors());
+        try (CudaBackend backend = CudaBackend.open(CudaBackend.Settings.defaults().withShape(WorkerShape.WARP))) {
+            int resident = backend.settings().shape().maxResidentWorkers(backend.device().multiprocessors());
             int slots = Integer.highestOneBit(resident) * 2;
             RingBuffers b = buffers(backend, slots);
             CudaBackendException e = assertThrows(CudaBackendException.class,

@@ -21,15 +21,15 @@ class CudaOpcodesGpuTest extends OpcodeContract {
     }
 
     @Test
-    void defaultWorkersAreTheLargestDivisorOfTheRingUpToTheSmCount() {
-        int sms;
+    void defaultWorkersAreTheLargestDivisorOfTheRingWithinTheBound() {
+        int bound;
         try (CudaBackend probe = CudaBackend.open()) {
-            sms = probe.device().multiprocessors();
+            bound = Math.min(probe.device().multiprocessors(), probe.settings().maxDefaultWorkers());
         }
         int slots = CudaTests.small().slotCount();
         int w = kernel.workers();
-        assertTrue(w >= 1 && w <= sms && slots % w == 0, "workers " + w);
-        for (int d = w + 1; d <= Math.min(sms, slots); d++) {
+        assertTrue(w >= 1 && w <= bound && slots % w == 0, "workers " + w);
+        for (int d = w + 1; d <= Math.min(bound, slots); d++) {
             assertTrue(slots % d != 0, d + " divides " + slots + " and is a larger default than " + w);
         }
     }

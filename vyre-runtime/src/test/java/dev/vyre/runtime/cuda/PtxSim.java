@@ -92,11 +92,6 @@ final class PtxSim {
         memory.add(segment);
     }
 
-    /** The kernel's parameters, in order. */
-    List<String> params() {
-        return List.copyOf(params);
-    }
-
     private void declare(String line) {
         String names = line.substring(line.indexOf('%')).replace(";", "");
         for (String n : names.split(",")) {

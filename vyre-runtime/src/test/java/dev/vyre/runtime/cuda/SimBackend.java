@@ -25,7 +25,6 @@ final class SimBackend implements Backend {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private RingBuffers buffers;
-    private String ptx;
     private int workers;
     private boolean closed;
 
@@ -50,7 +49,7 @@ final class SimBackend implements Backend {
     public synchronized void start(RingBuffers b, MegakernelConfig config) {
         int slots = b.ring().slotCount();
         int w = config.workers() == 0 ? CudaBackend.defaultWorkers(slots, defaultWorkers) : config.workers();
-        ptx = MegakernelPtx.generate(new MegakernelPtx.Options(SmTarget.SM_90, shape,
+        String ptx = MegakernelPtx.generate(new MegakernelPtx.Options(SmTarget.SM_90, shape,
                 CudaBackend.DEFAULT_BACKOFF_MIN_NANOS, CudaBackend.DEFAULT_BACKOFF_MAX_NANOS));
         PtxSim sim = new PtxSim(ptx);
         sim.map(b.control().segment());
@@ -88,11 +87,6 @@ final class SimBackend implements Backend {
         buffers = b;
         workers = w;
         threads.forEach(Thread::start);
-    }
-
-    /** The PTX it runs. */
-    synchronized String ptx() {
-        return ptx;
     }
 
     /** Device threads that outlived their prologue: the workers. */
