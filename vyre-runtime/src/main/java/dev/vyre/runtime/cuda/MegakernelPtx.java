@@ -113,6 +113,10 @@ public final class MegakernelPtx {
     /** Address of that slot. */
     private static final String SP = "%sp";
     private static final String SLEEP = "%sleep";
+    /** Idle polls since launch; SHUTDOWN is read on every {@link #SHUTDOWN_POLL_INTERVAL}th. */
+    private static final String IDLE = "%idle";
+    /** An idle worker reads control[SHUTDOWN] once per this many empty polls (a power of two). */
+    static final int SHUTDOWN_POLL_INTERVAL = 64;
     private static final String STATUS = "%status";
     private static final String BIT = "%bit";
     private static final String MASK = "%mask";
@@ -214,7 +218,7 @@ public final class MegakernelPtx {
 
     private void declareRegisters() {
         out.ins(".reg .u64 " + String.join(", ", CTL, CTL_WORDS64, RING, DBG, SP, ADDR, ADDR2, X0, X1));
-        out.ins(".reg .u32 " + String.join(", ", CTL_WORDS, SLOTS, DBG_CAP, WORKERS, WORKER, SLOT, SLEEP, STATUS,
+        out.ins(".reg .u32 " + String.join(", ", CTL_WORDS, SLOTS, DBG_CAP, WORKERS, WORKER, SLOT, SLEEP, IDLE, STATUS,
                 BIT, MASK, FCODE, FDETAIL, T0, T1, T2));
         out.comment("%w0..%w15: the claimed slot's words (STATUS, OPCODE, TENANT, PRIORITY, ARG0..ARG11)");
         out.ins(".reg .u32 %w<" + SLOT_WORD_REGISTERS + ">");
@@ -251,6 +255,7 @@ public final class MegakernelPtx {
         out.when(P, "bra " + EXIT);
         out.ins("mov.u32 " + SLOT + ", " + WORKER);
         out.ins("mov.u32 " + SLEEP + ", " + options.backoffMinNanos());
+        out.ins("mov.u32 " + IDLE + ", 0");
     }
 
     // ---- polling ------------------------------------------------------------------------------------------
@@ -260,11 +265,18 @@ public final class MegakernelPtx {
         out.label(POLL);
         out.ins("mul.wide.u32 " + SP + ", " + SLOT + ", " + SlotLayout.SLOT_BYTES);
         out.ins("add.u64 " + SP + ", " + SP + ", " + RING);
-        loadStatus();
+        out.comment("a relaxed poll (one PCIe read); the claim's fence.acq_rel.sys gives it acquire ordering");
+        out.ins("ld.relaxed.sys.global.u32 " + STATUS + ", " + slotWord(SlotLayout.STATUS));
         out.ins("setp.eq.u32 " + P + ", " + STATUS + ", " + SlotState.PUBLISHED.wire());
         out.when(P, "bra " + CLAIM);
-        out.comment("not published: exit only once SHUTDOWN is set and the slot, read again after it, is still not");
-        out.comment("published, so that everything published before the shutdown runs first");
+        out.comment("not published: look at SHUTDOWN only every " + SHUTDOWN_POLL_INTERVAL + "th idle poll, so an idle"
+                + " poll costs one read, not two");
+        out.ins("add.u32 " + IDLE + ", " + IDLE + ", 1");
+        out.ins("and.b32 " + T0 + ", " + IDLE + ", " + (SHUTDOWN_POLL_INTERVAL - 1));
+        out.ins("setp.ne.u32 " + P + ", " + T0 + ", 0");
+        out.when(P, "bra " + BACKOFF);
+        out.comment("exit only once SHUTDOWN is set and the slot, read again after it, is still not published, so");
+        out.comment("that everything published before the shutdown runs first");
         out.ins("ld.acquire.sys.global.u32 " + T0 + ", " + controlWord(ControlLayout.SHUTDOWN));
         out.ins("setp.eq.u32 " + P + ", " + T0 + ", 0");
         out.when(P, "bra " + BACKOFF);
@@ -287,6 +299,7 @@ public final class MegakernelPtx {
     private void claim() {
         out.section("claim: this worker is the slot's only owner, so a plain store of CLAIMED suffices");
         out.label(CLAIM);
+        out.ins("fence.acq_rel.sys");
         out.ins("st.relaxed.sys.global.u32 " + slotWord(SlotLayout.STATUS) + ", " + SlotState.CLAIMED.wire());
         out.comment("the acquire load of STATUS ordered these after the host's writes of words 1..15");
         for (int w = 0; w < SlotLayout.SLOT_WORDS; w += 4) {

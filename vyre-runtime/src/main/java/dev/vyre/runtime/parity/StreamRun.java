@@ -42,7 +42,25 @@ public final class StreamRun {
             for (Ticket t : tickets) {
                 outcomes.add(t.await(SLOT_TIMEOUT));
             }
+            awaitDoneCount(kernel, n);
             return RunSnapshot.capture(kernel, outcomes);
+        }
+    }
+
+    /**
+     * Waits until {@code control[DONE_COUNT]} reaches {@code n}. A worker increments it after it releases STATUS,
+     * so a host that has seen every slot finish can still read a count a few short for a few microseconds (seen on
+     * the H100); a snapshot taken then would differ between otherwise identical runs.
+     */
+    private static void awaitDoneCount(Megakernel kernel, int n) {
+        long deadline = System.nanoTime() + SLOT_TIMEOUT.toNanos();
+        while (kernel.doneCount() != n) {
+            if (System.nanoTime() > deadline) {
+                throw new MegakernelException("DONE_COUNT is " + Integer.toUnsignedString(kernel.doneCount())
+                        + " after all " + n + " slots finished", "check that every worker increments DONE_COUNT once"
+                        + " per finished slot");
+            }
+            Thread.onSpinWait();
         }
     }
 }

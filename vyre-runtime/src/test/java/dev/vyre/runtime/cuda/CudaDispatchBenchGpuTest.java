@@ -51,7 +51,12 @@ class CudaDispatchBenchGpuTest {
                 new Variant(WorkerShape.THREAD, min, max, 32),
                 new Variant(WorkerShape.THREAD, min, max, 1024),
                 new Variant(WorkerShape.THREAD, 32, 256, 0),
-                new Variant(WorkerShape.THREAD, 256, 16_384, 0));
+                new Variant(WorkerShape.THREAD, 256, 16_384, 0),
+                new Variant(WorkerShape.THREAD, 1, 1, 1),
+                new Variant(WorkerShape.THREAD, 1, 64, 32),
+                new Variant(WorkerShape.WARP, 1, 64, 32),
+                new Variant(WorkerShape.WARP, 1, 64, 4),
+                new Variant(WorkerShape.THREAD, 1, 64, 128));
     }
 
     @ParameterizedTest

@@ -130,14 +130,22 @@ class MegakernelPtxTest {
     void statusIsReadWithAcquireAndFinishedWithRelease() {
         String ptx = MegakernelPtx.generate(defaults());
         String status = "[%sp+" + SlotLayout.STATUS * Wire.WORD_BYTES + "]";
+        List<String> lines = ptx.lines().map(String::strip).toList();
+        int claimLabel = lines.indexOf("L_CLAIM:");
+        assertTrue(claimLabel >= 0 && lines.get(claimLabel + 1).equals("fence.acq_rel.sys;"),
+                "a claim starts with fence.acq_rel.sys, which gives the relaxed poll acquire ordering");
+        long relaxedPolls = 0;
         for (String line : ptx.lines().filter(l -> l.contains(status)).toList()) {
             if (line.contains("ld.")) {
-                assertTrue(line.contains("ld.acquire.sys") || line.contains(".v4."), line);
+                boolean relaxedPoll = line.contains("ld.relaxed.sys.global.u32 %status");
+                relaxedPolls += relaxedPoll ? 1 : 0;
+                assertTrue(line.contains("ld.acquire.sys") || line.contains(".v4.") || relaxedPoll, line);
             } else if (line.contains("st.")) {
                 boolean claim = line.endsWith(", " + SlotState.CLAIMED.wire() + ";");
                 assertTrue(claim ? line.contains("st.relaxed.sys") : line.contains("st.release.sys"), line);
             }
         }
+        assertEquals(1, relaxedPolls, "exactly one relaxed poll of STATUS, fenced at the claim");
         assertTrue(ptx.contains("mov.u32 %status, " + SlotState.DONE.wire() + ";"));
         assertTrue(ptx.contains("mov.u32 %status, " + SlotState.FAULT.wire() + ";"));
         String count = "red.release.sys.global.add.u32 [%ctl+" + ControlLayout.DONE_COUNT * Wire.WORD_BYTES + "], 1;";

@@ -274,6 +274,7 @@ final class PtxSim {
                 case "bra" -> pc = target(a[0]);
                 case "ret" -> exited = true;
                 case "nanosleep" -> LockSupport.parkNanos(value(a[0]));
+                case "fence" -> java.lang.invoke.VarHandle.fullFence();
                 default -> throw unsupported(insn);
             }
         }
