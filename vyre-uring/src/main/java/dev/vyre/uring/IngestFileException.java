@@ -65,7 +65,7 @@ public final class IngestFileException extends VyreException {
     /** {@code file} is a directory, not a file. */
     public static IngestFileException directory(IngestFile file) {
         return new IngestFileException(file, Operation.STAT, LinuxErrno.EISDIR, -1,
-                file + " is a directory, not a file", fixFor(LinuxErrno.EISDIR), null);
+                file + " is a directory, not a file (EISDIR)", fixFor(LinuxErrno.EISDIR), null);
     }
 
     /** {@code file} is a FIFO, socket or device: reading it by size has no meaning. */

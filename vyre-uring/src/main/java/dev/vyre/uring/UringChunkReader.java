@@ -107,6 +107,11 @@ final class UringChunkReader implements ChunkReader {
         }
     }
 
+    /** The ring this reader submits to. */
+    IoUring ring() {
+        return ring;
+    }
+
     @Override
     public ReaderKind kind() {
         return ReaderKind.IO_URING;
