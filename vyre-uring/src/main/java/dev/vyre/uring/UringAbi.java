@@ -84,6 +84,8 @@ public final class UringAbi {
 
     /** {@code IORING_FEAT_SINGLE_MMAP}: reported by every kernel since 5.4. */
     public static final int IORING_FEAT_SINGLE_MMAP = 1;
+    /** {@code IORING_FEAT_RW_CUR_POS}: new in 5.6, the release that added {@code IORING_OP_READ}. */
+    public static final int IORING_FEAT_RW_CUR_POS = 1 << 3;
 
     // ---- io_uring_params field offsets --------------------------------------------------------------------------
 
@@ -98,7 +100,6 @@ public final class UringAbi {
     static final long PARAMS_SQ_ENTRIES = paramsOffset("sq_entries");
     static final long PARAMS_CQ_ENTRIES = paramsOffset("cq_entries");
     static final long PARAMS_FLAGS = paramsOffset("flags");
-    static final long PARAMS_FEATURES_OFFSET = paramsOffset("features");
     static final long PARAMS_SQ_HEAD = paramsOffset("sq_off", "head");
     static final long PARAMS_SQ_TAIL = paramsOffset("sq_off", "tail");
     static final long PARAMS_SQ_RING_MASK = paramsOffset("sq_off", "ring_mask");
@@ -141,8 +142,6 @@ public final class UringAbi {
 
     // ---- opcodes and SQE flags ----------------------------------------------------------------------------------
 
-    /** {@code IORING_OP_NOP}. */
-    public static final byte IORING_OP_NOP = 0;
     /** {@code IORING_OP_READ_FIXED}: read into a registered buffer ({@code buf_index}). */
     public static final byte IORING_OP_READ_FIXED = 4;
     /** {@code IORING_OP_READ}: read into any user buffer (5.6). */

@@ -41,6 +41,7 @@ final class UringChunkReader implements ChunkReader {
     static UringChunkReader open(BufferPool pool, ReaderOptions options, Notices notices) {
         IoUring ring = IoUring.open(options.queueDepth());
         try {
+            requireReadOpcode(ring.features());
             boolean fixedBuffers = options.registerBuffers() && registerBuffers(ring, pool, notices);
             FixedFileTable files = null;
             if (options.fixedFiles()) {
@@ -61,6 +62,18 @@ final class UringChunkReader implements ChunkReader {
             }
             ring.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses kernels older than 5.6, which lack {@code IORING_OP_READ}: they report no {@code RW_CUR_POS}, the
+     * feature bit that came with it.
+     */
+    static void requireReadOpcode(int features) {
+        if ((features & UringAbi.IORING_FEAT_RW_CUR_POS) == 0) {
+            throw new UringException("this kernel's io_uring has no IORING_OP_READ (it reports features "
+                    + UringAbi.featureNames(features) + ", without RW_CUR_POS: Linux older than 5.6)",
+                    "run on Linux 5.6 or newer (5.19+ recommended); vyre reads with FileChannel meanwhile");
         }
     }
 

@@ -143,6 +143,15 @@ class FallbackTest {
     }
 
     @Test
+    void kernelsWithoutTheReadOpcodeAreRefusedWithTheVersion() {
+        UringException old = assertThrows(UringException.class, () -> UringChunkReader.requireReadOpcode(
+                UringAbi.IORING_FEAT_SINGLE_MMAP | 1 << 1)); // what 5.5 reports: SINGLE_MMAP, NODROP
+        assertTrue(old.getMessage().contains("IORING_OP_READ") && old.getMessage().contains("5.6"),
+                old.getMessage());
+        UringChunkReader.requireReadOpcode(UringAbi.IORING_FEAT_SINGLE_MMAP | UringAbi.IORING_FEAT_RW_CUR_POS);
+    }
+
+    @Test
     void selectionFollowsPropertyThenModeThenProbe() {
         UringProbe yes = new UringProbe(true, "", 1);
         assertEquals(ReaderKind.IO_URING, ChunkReaders.select(ReaderOptions.Mode.AUTO, null, () -> yes).kind());
