@@ -9,7 +9,7 @@ public class Vir0FormatException extends VyreException {
     private final long offset;
 
     public Vir0FormatException(long offset, String problem, String fix) {
-        super("VIR0 " + (offset >= 0 ? "at byte " + offset + ": " : ": ") + problem, fix);
+        super("VIR0" + (offset >= 0 ? " at byte " + offset + ": " : ": ") + problem, fix);
         this.offset = offset;
     }
 

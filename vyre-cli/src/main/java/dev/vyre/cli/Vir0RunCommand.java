@@ -1,0 +1,143 @@
+package dev.vyre.cli;
+
+import dev.vyre.ir.BufferDecl;
+import dev.vyre.ir.Program;
+import dev.vyre.ir.check.ValidationException;
+import dev.vyre.ir.check.Validator;
+import dev.vyre.ir.interp.Dispatch;
+import dev.vyre.ir.interp.ReferenceInterpreter;
+import dev.vyre.ir.interp.RunResult;
+import java.io.PrintWriter;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code vyre vir0 run FILE}: validates and runs a program on a backend, then prints its output buffers. */
+@Command(name = "run", description = {"Validate and run a VIR0 program, then print its output buffers.",
+        "Buffers not given are zero-filled from their declared count."})
+final class Vir0RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The VIR0 program file.")
+    Path file;
+
+    @Option(names = "--grid", paramLabel = "X[,Y,Z]", converter = GridConverter.class,
+            description = "Workgroups per axis (default: enough along x for the largest buffer).")
+    Dispatch grid;
+
+    @Option(names = "--buffer", paramLabel = "NAME=SPEC", converter = BufferArgConverter.class,
+            description = {"Initial contents of a buffer (repeatable). SPEC is u32:1,2,3, i32:-1,2, f32:1.5,NaN,",
+                    "bool:true,0, bytes:0,255, file:PATH (raw little-endian bytes) or zeros:BYTES."})
+    List<BufferArg> buffers = new ArrayList<>();
+
+    @Option(names = "--backend", defaultValue = "cpu", paramLabel = "NAME",
+            description = "Where to run: cpu (the reference interpreter; default).")
+    String backend;
+
+    @Option(names = "--max-elements", defaultValue = "32", paramLabel = "N",
+            description = "Elements printed per output buffer (default: ${DEFAULT-VALUE}).")
+    long maxElements;
+
+    @Override
+    public Integer call() {
+        requireAvailableBackend(backend);
+        if (maxElements < 0) {
+            throw new CliException("--max-elements " + maxElements + " is negative", "give 0 or more");
+        }
+        Program program = Vir0Files.read(file);
+        try {
+            Validator.validate(program);
+        } catch (ValidationException e) {
+            throw new CliException(file + ": " + e.problem(), e.fix(), e);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (Arena arena = Arena.ofConfined()) {
+            Map<String, MemorySegment> bound = BufferBinder.bind(program, buffers, arena);
+            Dispatch g = grid != null ? grid : GridSpec.defaultFor(program, bound);
+            long start = System.nanoTime();
+            RunResult result = new ReferenceInterpreter().run(program, g, bound);
+            double ms = (System.nanoTime() - start) / 1e6;
+            Program.WorkgroupSize wg = program.workgroupSize();
+            long invocations = Integer.toUnsignedLong(g.x()) * Integer.toUnsignedLong(g.y())
+                    * Integer.toUnsignedLong(g.z()) * wg.invocations();
+            out.println(file + ": ran on cpu in " + String.format(Locale.ROOT, "%.1f", ms) + " ms, grid "
+                    + GridSpec.format(g) + " x workgroup [" + wg.x() + "," + wg.y() + "," + wg.z() + "] = "
+                    + invocations + " invocations");
+            out.println(summary(result));
+            boolean anyOutput = false;
+            for (BufferDecl decl : program.buffers()) {
+                if (decl.output() && bound.containsKey(decl.name())) {
+                    out.println(Buffers.format(decl, bound.get(decl.name()), maxElements));
+                    anyOutput = true;
+                }
+            }
+            if (!anyOutput) {
+                out.println("(the program declares no output buffers)");
+            }
+        }
+        return 0;
+    }
+
+    /** Steps, out-of-bounds counts and any indirect dispatch requests of a run. */
+    static String summary(RunResult result) {
+        StringBuilder sb = new StringBuilder("steps ").append(result.steps())
+                .append(", out-of-bounds loads ").append(result.outOfBoundsLoads())
+                .append(", out-of-bounds stores ").append(result.outOfBoundsStores());
+        if (!result.indirectDispatches().isEmpty()) {
+            sb.append(", indirect dispatch requests");
+            for (Dispatch d : result.indirectDispatches()) {
+                sb.append(' ').append(GridSpec.format(d));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Accepts {@code cpu}; says that other backends are not available to this command yet. */
+    static void requireAvailableBackend(String name) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case SystemReport.BACKEND_CPU -> {
+            }
+            case SystemReport.BACKEND_CUDA -> throw new CliException(
+                    "backend 'cuda' is not available to vyre vir0 run yet",
+                    "use --backend cpu (the reference interpreter, the oracle every backend must match)");
+            default -> throw new CliException("unknown backend '" + name + "'", "use --backend cpu");
+        }
+    }
+
+    /** picocli adapter for {@link GridSpec#parse}. */
+    static final class GridConverter implements ITypeConverter<Dispatch> {
+        @Override
+        public Dispatch convert(String value) {
+            try {
+                return GridSpec.parse(value);
+            } catch (CliException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** picocli adapter for {@link BufferArg#parse}. */
+    static final class BufferArgConverter implements ITypeConverter<BufferArg> {
+        @Override
+        public BufferArg convert(String value) {
+            try {
+                return BufferArg.parse(value);
+            } catch (CliException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

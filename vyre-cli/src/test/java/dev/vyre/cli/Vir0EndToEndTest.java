@@ -1,0 +1,194 @@
+package dev.vyre.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vyre.ir.BufferAccess;
+import dev.vyre.ir.BufferDecl;
+import dev.vyre.ir.Expr;
+import dev.vyre.ir.Node;
+import dev.vyre.ir.Program;
+import dev.vyre.ir.ScalarType;
+import dev.vyre.ir.codec.ProgramPrinter;
+import dev.vyre.ir.codec.Vir0Decoder;
+import dev.vyre.ir.codec.Vir0Encoder;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.StringJoiner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command end to end on real VIR0 files: needs vyre-core's codec, validator, printer and reference
+ * interpreter.
+ */
+class Vir0EndToEndTest {
+    @TempDir
+    Path dir;
+
+    private static void assertOk(CliRun r) {
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals("", r.err(), r::toString);
+    }
+
+    private static void assertExplainedFailure(CliRun r, String startsWith) {
+        assertEquals(2, r.exit(), r::toString);
+        assertTrue(r.err().startsWith("vyre: " + startsWith), r::toString);
+        assertTrue(r.err().contains("Fix: "), r::toString);
+        assertFalse(r.err().contains("\tat "), r::toString);
+    }
+
+    /** The output line of buffer y for the expected values, formatted independently of the CLI. */
+    private static String yLine(float[] y) {
+        StringJoiner j = new StringJoiner(", ");
+        for (float v : y) {
+            j.add(Float.toString(v));
+        }
+        return "y: F32[" + y.length + "] = " + j;
+    }
+
+    private Path example(int n, float a) {
+        Path file = dir.resolve("saxpy.vir0");
+        assertOk(CliRun.of("vir0", "example", file.toString(), "--n", Integer.toString(n), "--a", Float.toString(a)));
+        return file;
+    }
+
+    @Test
+    void exampleValidatesDumpsAndRuns() throws IOException {
+        Path file = example(8, 2f);
+        Program written = Vir0Decoder.decode(Files.readAllBytes(file));
+        assertEquals(SaxpyProgram.build(8, 2f), written);
+
+        CliRun validate = CliRun.of("vir0", "validate", file.toString());
+        assertOk(validate);
+        assertTrue(validate.out().contains("valid (2 buffer(s)"), validate::toString);
+
+        CliRun dump = CliRun.of("vir0", "dump", file.toString());
+        assertOk(dump);
+        assertEquals(ProgramPrinter.print(written).strip(), dump.out().strip());
+
+        float[] y = new float[8];
+        for (int i = 0; i < 8; i++) {
+            y[i] = Math.fma(2f, i + 1, 10f);
+        }
+        CliRun run = CliRun.of("vir0", "run", file.toString(), "--buffer", "x=f32:1,2,3,4,5,6,7,8",
+                "--buffer", "y=f32:10,10,10,10,10,10,10,10");
+        assertOk(run);
+        assertTrue(run.out().contains("grid [1,1,1] x workgroup [256,1,1] = 256 invocations"), run::toString);
+        assertTrue(run.out().contains("out-of-bounds loads 0, out-of-bounds stores 0"), run::toString);
+        assertTrue(run.out().contains(yLine(y) + "\n"), run::toString);
+        assertFalse(run.out().contains("x: F32"), "x is not an output buffer");
+    }
+
+    @Test
+    void buffersNotGivenAreZeroFilled() {
+        Path file = example(4, 3f);
+        CliRun run = CliRun.of("vir0", "run", file.toString(), "--buffer", "x=f32:1,2,3,4");
+        assertOk(run);
+        assertTrue(run.out().contains(yLine(new float[] {3f, 6f, 9f, 12f})), run::toString);
+    }
+
+    @Test
+    void explicitGridRunsOnlyThoseWorkgroupsAndFilesFeedBuffers() throws IOException {
+        int n = 300;
+        Path file = example(n, -0.5f);
+        float[] x = new float[n];
+        float[] y = new float[n];
+        ByteBuffer xb = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer yb = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            x[i] = i * 0.75f - 17f;
+            y[i] = 1000f / (i + 1);
+            xb.putFloat(x[i]);
+            yb.putFloat(y[i]);
+        }
+        Files.write(dir.resolve("x.bin"), xb.array());
+        Files.write(dir.resolve("y.bin"), yb.array());
+        float[] expected = y.clone();
+        for (int i = 0; i < 256; i++) { // one workgroup of 256 invocations: the rest of y is untouched
+            expected[i] = Math.fma(-0.5f, x[i], y[i]);
+        }
+        CliRun run = CliRun.of("vir0", "run", file.toString(), "--grid", "1", "--max-elements", "1000",
+                "--buffer", "x=file:" + dir.resolve("x.bin"), "--buffer", "y=file:" + dir.resolve("y.bin"));
+        assertOk(run);
+        assertTrue(run.out().contains(yLine(expected) + "\n"), run::toString);
+
+        CliRun truncated = CliRun.of("vir0", "run", file.toString(), "--max-elements", "2",
+                "--buffer", "x=file:" + dir.resolve("x.bin"));
+        assertOk(truncated);
+        assertTrue(truncated.out().contains("y: F32[300] = " + Math.fma(-0.5f, x[0], 0f) + ", "
+                + Math.fma(-0.5f, x[1], 0f) + ", ... (298 more)"), truncated::toString);
+    }
+
+    @Test
+    void bindingMistakesAreExplained() {
+        Path file = example(4, 1f);
+        assertExplainedFailure(CliRun.of("vir0", "run", file.toString(), "--buffer", "x=u32:1,2,3,4"),
+                "--buffer x gives u32 values");
+        assertExplainedFailure(CliRun.of("vir0", "run", file.toString(), "--buffer", "x=f32:1,2"),
+                "--buffer x has 2 elements");
+        assertExplainedFailure(CliRun.of("vir0", "run", file.toString(), "--buffer", "z=f32:1"),
+                "--buffer z: the program declares no buffer named 'z'");
+    }
+
+    @Test
+    void malformedFilesAreExplainedWithTheFileName() throws IOException {
+        Path garbage = dir.resolve("garbage.vir0");
+        Files.write(garbage, "this is not VIR0 at all".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        for (String cmd : List.of("validate", "dump", "run")) {
+            assertExplainedFailure(CliRun.of("vir0", cmd, garbage.toString()), garbage + ": ");
+        }
+        byte[] good = Vir0Encoder.encode(SaxpyProgram.build(8, 2f));
+        Path truncated = dir.resolve("truncated.vir0");
+        Files.write(truncated, Arrays.copyOf(good, good.length / 2));
+        assertExplainedFailure(CliRun.of("vir0", "validate", truncated.toString()), truncated + ": ");
+        Path empty = dir.resolve("empty.vir0");
+        Files.write(empty, new byte[0]);
+        assertExplainedFailure(CliRun.of("vir0", "run", empty.toString()), empty + ": ");
+    }
+
+    @Test
+    void invalidProgramsListTheirProblems() throws IOException {
+        // stores into a ReadOnly buffer: decodes fine, fails validation
+        Program bad = Program.of(Program.WorkgroupSize.of(64),
+                List.of(BufferDecl.of("ro", 0, BufferAccess.READ_ONLY, ScalarType.U32, 4, true)),
+                List.of(new Node.Store("ro", Expr.u32(0), Expr.u32(1))));
+        Path file = dir.resolve("bad.vir0");
+        Files.write(file, Vir0Encoder.encode(bad));
+        CliRun validate = CliRun.of("vir0", "validate", file.toString());
+        assertExplainedFailure(validate, file + " is not a valid program: ");
+        assertTrue(validate.err().contains("\n  body[0]"), validate::toString);
+        assertEquals("", validate.out());
+        assertExplainedFailure(CliRun.of("vir0", "run", file.toString()), file + ": program is invalid");
+    }
+
+    @Test
+    void exampleRefusesAnEmptyProgramAndUnwritablePaths() {
+        assertExplainedFailure(CliRun.of("vir0", "example", dir.resolve("e.vir0").toString(), "--n", "0"),
+                "saxpy needs at least one element");
+        assertExplainedFailure(CliRun.of("vir0", "example", dir.resolve("no/such/dir/e.vir0").toString()),
+                "cannot write");
+    }
+
+    @Test
+    void demoChecksTheInterpreterAgainstJava() {
+        CliRun demo = CliRun.of("demo", "--n", "3000");
+        assertOk(demo);
+        assertTrue(demo.out().contains("Backend   "), "starts with the info report");
+        assertTrue(demo.out().contains("decoded back to the same program"), demo::toString);
+        assertTrue(demo.out().contains("demo OK: all 3000 elements of y equal plain Java"), demo::toString);
+    }
+
+    @Test
+    void writtenExampleIsByteIdenticalToTheEncoderOutput() throws IOException {
+        Path file = example(8, 2f);
+        assertArrayEquals(Vir0Encoder.encode(SaxpyProgram.build(8, 2f)), Files.readAllBytes(file));
+    }
+}

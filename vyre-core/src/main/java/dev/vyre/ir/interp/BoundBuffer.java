@@ -1,0 +1,97 @@
+package dev.vyre.ir.interp;
+
+import dev.vyre.ir.AtomicOp;
+import dev.vyre.ir.ScalarType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * One buffer as a run sees it: a little-endian segment of exactly {@link #length} elements. Loads and stores
+ * are plain accesses; atomics are hardware atomics on the segment (a per-buffer lock where the segment is not
+ * 4-byte aligned), so invocations on several threads may share it.
+ */
+final class BoundBuffer {
+    /** Little-endian 32-bit element, at any alignment. */
+    static final ValueLayout.OfInt WORD = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Little-endian 32-bit element for atomics: coordinates (segment, byte offset). */
+    private static final VarHandle ATOMIC_WORD =
+            ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+    private static final int WORD_BYTES = 4;
+
+    final ScalarType element;
+    final long length;
+    /** True for a Workgroup buffer: per-workgroup scratch, zeroed at workgroup start. */
+    final boolean workgroupScratch;
+    private final MemorySegment memory;
+    private final boolean atomicAligned;
+    private final Object atomicLock = new Object();
+
+    /** {@code memory} must be exactly {@code length} elements of {@code element}. */
+    BoundBuffer(ScalarType element, long length, MemorySegment memory, boolean workgroupScratch) {
+        this.element = element;
+        this.length = length;
+        this.workgroupScratch = workgroupScratch;
+        this.memory = memory;
+        this.atomicAligned = memory.maxByteAlignment() >= WORD_BYTES;
+    }
+
+    /** Sets every byte to 0 (workgroup scratch at workgroup start). */
+    void clear() {
+        memory.fill((byte) 0);
+    }
+
+    /** The element at a valid index, as a runtime value (Bool normalised to 0/1, Bytes zero-extended). */
+    int get(long index) {
+        return switch (element) {
+            case BYTES -> Byte.toUnsignedInt(memory.get(ValueLayout.JAVA_BYTE, index));
+            case BOOL -> memory.get(WORD, index * WORD_BYTES) != 0 ? 1 : 0;
+            default -> memory.get(WORD, index * WORD_BYTES);
+        };
+    }
+
+    /** Stores a runtime value at a valid index (Bytes keep the low 8 bits). */
+    void set(long index, int value) {
+        if (element == ScalarType.BYTES) {
+            memory.set(ValueLayout.JAVA_BYTE, index, (byte) value);
+        } else {
+            memory.set(WORD, index * WORD_BYTES, value);
+        }
+    }
+
+    /** Atomic read-modify-write of a valid index of a U32 or I32 buffer; returns the previous value. */
+    int atomic(AtomicOp op, long index, int expected, int value) {
+        long offset = index * WORD_BYTES;
+        if (!atomicAligned) {
+            synchronized (atomicLock) {
+                int old = memory.get(WORD, offset);
+                int updated = Ops.atomic(op, element, old, expected, value);
+                if (updated != old) {
+                    memory.set(WORD, offset, updated);
+                }
+                return old;
+            }
+        }
+        return switch (op) {
+            case ADD -> (int) ATOMIC_WORD.getAndAdd(memory, offset, value);
+            case OR -> (int) ATOMIC_WORD.getAndBitwiseOr(memory, offset, value);
+            case AND -> (int) ATOMIC_WORD.getAndBitwiseAnd(memory, offset, value);
+            case XOR -> (int) ATOMIC_WORD.getAndBitwiseXor(memory, offset, value);
+            case EXCHANGE -> (int) ATOMIC_WORD.getAndSet(memory, offset, value);
+            case COMPARE_EXCHANGE, COMPARE_EXCHANGE_WEAK ->
+                    (int) ATOMIC_WORD.compareAndExchange(memory, offset, expected, value);
+            case MIN, MAX, FETCH_NAND, LRU_UPDATE -> casLoop(op, offset, value);
+        };
+    }
+
+    private int casLoop(AtomicOp op, long offset, int value) {
+        while (true) {
+            int old = (int) ATOMIC_WORD.getVolatile(memory, offset);
+            int updated = Ops.atomic(op, element, old, 0, value);
+            if (updated == old || ATOMIC_WORD.compareAndSet(memory, offset, old, updated)) {
+                return old;
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.vyre.cuda;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Page-locked host memory mapped into the device address space ({@code cuMemHostAlloc} with
+ * {@code CU_MEMHOSTALLOC_PORTABLE | CU_MEMHOSTALLOC_DEVICEMAP}). The host reads and writes it through
+ * {@link #host()}; kernels through {@link #devicePtr()} ({@code cuMemHostGetDevicePointer_v2}). On close the host
+ * segment becomes inaccessible (its arena closes) before the memory is freed ({@code cuMemFreeHost}).
+ */
+@SuppressWarnings("restricted") // native memory and library access is what this class is for
+public final class PinnedBuffer extends CudaResource {
+    /** {@code CU_MEMHOSTALLOC_PORTABLE}: pinned for every context. */
+    static final int HOSTALLOC_PORTABLE = 0x01;
+    /** {@code CU_MEMHOSTALLOC_DEVICEMAP}: mapped into the device address space. */
+    static final int HOSTALLOC_DEVICEMAP = 0x02;
+
+    private final MemorySegment raw;
+    private final Arena arena;
+    private final MemorySegment host;
+    private final DevicePtr devicePtr;
+
+    private PinnedBuffer(CudaContext context, MemorySegment raw, Arena arena, DevicePtr devicePtr) {
+        super(context);
+        this.raw = raw;
+        this.arena = arena;
+        this.host = raw.reinterpret(raw.byteSize(), arena, null);
+        this.devicePtr = devicePtr;
+    }
+
+    static PinnedBuffer allocate(CudaContext ctx, long bytes) {
+        LibCuda api = ctx.api();
+        MemorySegment raw;
+        long device;
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment out = scratch.allocate(CTypes.PTR);
+            ctx.check(api.cuMemHostAlloc(out, bytes, HOSTALLOC_PORTABLE | HOSTALLOC_DEVICEMAP),
+                    () -> "cuMemHostAlloc(" + bytes + " bytes, PORTABLE|DEVICEMAP) for device " + ctx.ordinal());
+            raw = out.get(CTypes.PTR, 0).reinterpret(bytes);
+            MemorySegment dptr = scratch.allocate(CTypes.LONG);
+            int rc = api.cuMemHostGetDevicePointer(dptr, raw, 0);
+            if (rc != CuResult.SUCCESS) {
+                api.cuMemFreeHost(raw);
+                throw ctx.failure(rc, "cuMemHostGetDevicePointer_v2(" + bytes + " pinned bytes at 0x"
+                        + Long.toHexString(raw.address()) + ") on device " + ctx.ordinal(), "");
+            }
+            device = dptr.get(CTypes.LONG, 0);
+        }
+        return new PinnedBuffer(ctx, raw, Arena.ofShared(), new DevicePtr(device));
+    }
+
+    /** The host view of the memory; inaccessible after close. */
+    public MemorySegment host() {
+        return host;
+    }
+
+    /** The address kernels use to reach this memory. */
+    public DevicePtr devicePtr() {
+        return devicePtr;
+    }
+
+    /** The size in bytes. */
+    public long byteSize() {
+        return raw.byteSize();
+    }
+
+    @Override
+    void release() {
+        arena.close();
+        context().checkRelease(context().api().cuMemFreeHost(raw), () -> "cuMemFreeHost(" + describe() + ")");
+    }
+
+    @Override
+    String describe() {
+        return "PinnedBuffer(" + raw.byteSize() + " bytes at host 0x" + Long.toHexString(raw.address())
+                + ", device " + devicePtr + ")";
+    }
+}

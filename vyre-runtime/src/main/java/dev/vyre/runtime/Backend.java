@@ -1,0 +1,35 @@
+package dev.vyre.runtime;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+
+/**
+ * What executes the ring: JVM worker threads ({@code CpuBackend}) or one persistent CUDA kernel
+ * ({@code CudaBackend}). The host side of the protocol (publish, complete, recycle, shutdown) lives in
+ * {@link Megakernel} and is shared by every backend.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** A short name for reports: "cpu" or "cuda". */
+    String name();
+
+    /**
+     * Allocates zeroed memory that both the host and this backend's workers see: plain off-heap memory on the
+     * CPU, pinned device-mapped host memory on CUDA. Freed by {@link #close()}.
+     */
+    MemorySegment allocateShared(long bytes, long alignment);
+
+    /**
+     * Starts the workers over {@code buffers}; returns once they run. Called once. Workers claim only the slots
+     * they own ({@code slot % workers}), execute them and exit after {@code control[SHUTDOWN]} is set and their
+     * next slot is not published.
+     */
+    void start(RingBuffers buffers, MegakernelConfig config);
+
+    /** Waits up to {@code timeout} for every worker to exit; true when they all did. */
+    boolean awaitExit(Duration timeout);
+
+    /** Frees everything this backend allocated or loaded; idempotent. */
+    @Override
+    void close();
+}
