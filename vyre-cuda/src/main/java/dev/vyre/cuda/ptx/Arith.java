@@ -87,8 +87,10 @@ final class Arith {
             }
             case MIN -> op3(signed ? "min.s32" : "min.u32", a, b, t);
             case MAX -> op3(signed ? "max.s32" : "max.u32", a, b, t);
-            case SATURATING_ADD -> signed ? op3("add.sat.s32", a, b, t) : saturatingAddU32(a, b);
-            case SATURATING_SUB -> signed ? op3("sub.sat.s32", a, b, t) : saturatingSubU32(a, b);
+            // not add.sat.s32/sub.sat.s32: ptxas 13.0 fuses a wrapping add feeding them into one saturating
+            // three-input add, skipping the wrap (seen on sm_90); the exact sum in 64 bits, clamped, is immune
+            case SATURATING_ADD -> signed ? saturatingS32("add.s64", a, b) : saturatingAddU32(a, b);
+            case SATURATING_SUB -> signed ? saturatingS32("sub.s64", a, b) : saturatingSubU32(a, b);
             case SATURATING_MUL -> signed ? saturatingMulS32(a, b) : saturatingMulU32(a, b);
             case MUL_HIGH -> op3(signed ? "mul.hi.s32" : "mul.hi.u32", a, b, t);
             default -> throw unexpected(op, t);
@@ -241,10 +243,26 @@ final class Arith {
 
     private Value saturatingMulS32(String a, String b) {
         String wide = c.b64();
+        c.op("mul.wide.s32 " + wide + ", " + a + ", " + b);
+        return clampS32(wide);
+    }
+
+    /** {@code a op b} on the sign-extended operands ({@code add.s64} or {@code sub.s64}), clamped to I32. */
+    private Value saturatingS32(String op64, String a, String b) {
+        String wideA = c.b64();
+        String wideB = c.b64();
+        String wide = c.b64();
+        c.op("cvt.s64.s32 " + wideA + ", " + a);
+        c.op("cvt.s64.s32 " + wideB + ", " + b);
+        c.op(op64 + " " + wide + ", " + wideA + ", " + wideB);
+        return clampS32(wide);
+    }
+
+    /** The 64-bit {@code wide} clamped to {@code [MIN, MAX]} of I32. */
+    private Value clampS32(String wide) {
         String clampedLow = c.b64();
         String clamped = c.b64();
         String d = c.b32();
-        c.op("mul.wide.s32 " + wide + ", " + a + ", " + b);
         c.op("max.s64 " + clampedLow + ", " + wide + ", " + Integer.MIN_VALUE);
         c.op("min.s64 " + clamped + ", " + clampedLow + ", " + Integer.MAX_VALUE);
         c.op("cvt.u32.u64 " + d + ", " + clamped);

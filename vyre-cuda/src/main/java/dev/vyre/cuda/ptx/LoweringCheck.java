@@ -19,7 +19,7 @@ import java.util.Set;
  */
 final class LoweringCheck {
     /** Deepest node/expression nesting lowered (the lowering recurses once per level). */
-    static final int MAX_DEPTH = 512;
+    static final int MAX_DEPTH = 256;
 
     /** The F32 operators PTX offers only as {@code .approx} instructions. */
     static final Set<UnaryOp> TRANSCENDENTAL = EnumSet.of(UnaryOp.COS, UnaryOp.SIN, UnaryOp.TAN, UnaryOp.ACOS,

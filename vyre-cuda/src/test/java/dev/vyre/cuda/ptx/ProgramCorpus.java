@@ -71,6 +71,7 @@ final class ProgramCorpus {
     static List<Case> kernels() {
         ProgramCorpus c = new ProgramCorpus();
         c.binaryOperators();
+        c.saturationAfterWrap();
         c.unaryOperators();
         c.casts();
         c.selectFmaLiterals();
@@ -192,6 +193,38 @@ final class ProgramCorpus {
         }
     }
 
+    /**
+     * Saturating operators fed by wrapping ones with constants: ptxas 13.0 was seen folding {@code x + c1} into a
+     * following {@code add.sat.s32 .., c2} as one saturating {@code x + (c1 + c2)}, skipping the wrap, so these
+     * pin down that the emitted code keeps it (each output combines the operands differently).
+     */
+    private void saturationAfterWrap() {
+        int[][] constants = {{33, 255}, {2, 33}, {305419896, 255}, {-33, Integer.MAX_VALUE},
+            {Integer.MAX_VALUE - 16, Integer.MIN_VALUE + 8}};
+        for (ScalarType t : List.of(U32, I32)) {
+            for (BinaryOp wrap : List.of(BinaryOp.WRAPPING_ADD, BinaryOp.WRAPPING_SUB)) {
+                for (BinaryOp sat : List.of(BinaryOp.SATURATING_ADD, BinaryOp.SATURATING_SUB)) {
+                    List<BufferDecl> buffers = new ArrayList<>(List.of(in("a", 0, t), in("b", 1, t)));
+                    List<Node> body = withI();
+                    for (int k = 0; k < constants.length; k++) {
+                        Expr c1 = t == I32 ? i32(constants[k][0]) : u32(constants[k][0]);
+                        Expr c2 = t == I32 ? i32(constants[k][1]) : u32(constants[k][1]);
+                        Expr a = load("a", i());
+                        Expr wrapped = switch (k % 3) {
+                            case 0 -> bin(wrap, a, c1);
+                            case 1 -> bin(wrap, c1, a);
+                            default -> bin(wrap, a, load("b", i()));
+                        };
+                        buffers.add(out("out" + k, 2 + k, t));
+                        body.add(store("out" + k, i(), k == 3 ? bin(sat, c2, wrapped) : bin(sat, wrapped, c2)));
+                    }
+                    add1d("satwrap_" + LoweringCheck.name(wrap) + "_" + LoweringCheck.name(sat) + "_" + tname(t),
+                            buffers, body);
+                }
+            }
+        }
+    }
+
     private void unaryOperators() {
         for (UnaryOp op : UnaryOp.values()) {
             if (LoweringCheck.TRANSCENDENTAL.contains(op)) {
@@ -224,10 +257,11 @@ final class ProgramCorpus {
         }
         add1d("fma", List.of(in("a", 0, F32), in("b", 1, F32), in("c", 2, F32), out("out", 3, F32)),
                 withI(store("out", i(), new Expr.Fma(load("a", i()), load("b", i()), load("c", i())))));
-        add1d("literals", List.of(out("u", 0, U32), out("s", 1, I32), out("f", 2, F32), out("b", 3, BOOL)),
+        add1d("literals", List.of(out("u", 0, U32), out("s", 1, I32), out("f", 2, F32), out("b", 3, BOOL),
+                        readWrite("nb", 4, BOOL)),
                 withI(store("u", i(), u32(0xDEADBEEF)), store("s", i(), i32(Integer.MIN_VALUE)),
                         store("f", i(), new Expr.LitF32(0x7FA00001)), store("b", i(), Expr.bool(true)),
-                        store("b", add(i(), u32(1)), Expr.bool(false))));
+                        store("nb", i(), Expr.bool(false))));
     }
 
     // ---- memory ------------------------------------------------------------------------------------------------
