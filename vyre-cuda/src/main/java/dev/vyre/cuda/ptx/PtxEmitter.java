@@ -44,6 +44,10 @@ public final class PtxEmitter {
         Objects.requireNonNull(p, "program");
         Objects.requireNonNull(target, "target");
         checkName(entryName, "kernel entry");
+        return LoweringThread.run(() -> kernel(p, entryName, target));
+    }
+
+    private static PtxKernel kernel(Program p, String entryName, PtxTarget target) {
         Validator.validate(p);
         LoweringCheck.Features features = LoweringCheck.check(p, false);
         Program.WorkgroupSize ws = p.workgroupSize();
@@ -116,6 +120,7 @@ public final class PtxEmitter {
      * (every id is 0); {@code Return} returns from the function; out-of-bounds accesses read 0 or are dropped,
      * uncounted.
      *
+     * @param target the target of the megakernel's module (the function text is the same for every supported one)
      * @return the function definition alone, to be placed in the megakernel's module before its callers
      * @throws dev.vyre.ir.check.ValidationException when the program is not valid
      * @throws PtxEmitException                      for another buffer, a Barrier, a wave operator or a construct
@@ -125,6 +130,10 @@ public final class PtxEmitter {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(target, "target");
         checkName(funcName, "handler function");
+        return LoweringThread.run(() -> function(handler, funcName));
+    }
+
+    private static String function(Program handler, String funcName) {
         Validator.validate(handler);
         checkHandlerBuffers(handler);
         LoweringCheck.check(handler, true);
