@@ -87,11 +87,6 @@ final class PtxCode {
         return "0x" + String.format("%08X", bits);
     }
 
-    /** A 32-bit immediate for a .s32 operand, in decimal. */
-    static String signed(int value) {
-        return Integer.toString(value);
-    }
-
     /** An f32 immediate for a floating-point operand, in PTX's exact hex form {@code 0fXXXXXXXX}. */
     static String f32(int bits) {
         return "0f" + String.format("%08X", bits);

@@ -43,7 +43,10 @@ class PtxGpuParityTest {
     private static final PtxTarget TARGET = PtxTarget.SM_90;
     private static final int KERNELS_PER_MODULE = 100;
     private static final int REPORTED_MISMATCHES = 8;
-    /** Input seeds per case, and multiples of 150 random programs: {@code -Dvyre.ptx.parity.rounds=N} (default 1). */
+    /**
+     * {@code -Dvyre.ptx.parity.rounds=N} (default 1): input seeds per corpus case and handler (times 4), and
+     * {@code 150 * N} random programs.
+     */
     private static final int ROUNDS = Integer.getInteger("vyre.ptx.parity.rounds", 1);
 
     private static CudaContext ctx;
@@ -104,13 +107,13 @@ class PtxGpuParityTest {
     @TestFactory
     Stream<DynamicTest> corpusKernelsMatchTheReference() {
         requireGpu();
-        return kernelTests(ProgramCorpus.kernels(), 0x5EED);
+        return kernelTests(ProgramCorpus.kernels(), 0x5EED, ROUNDS);
     }
 
     @TestFactory
     Stream<DynamicTest> randomProgramsMatchTheReference() {
         requireGpu();
-        return kernelTests(RandomPrograms.generate(2024, 150 * ROUNDS), 0xF00D);
+        return kernelTests(RandomPrograms.generate(2024, 150 * ROUNDS), 0xF00D, 1);
     }
 
     @TestFactory
@@ -129,8 +132,8 @@ class PtxGpuParityTest {
         return tests.stream();
     }
 
-    /** Emits the cases into a few modules, loads them, and makes one test per case. */
-    private static Stream<DynamicTest> kernelTests(List<ProgramCorpus.Case> cases, long seed) {
+    /** Emits the cases into a few modules, loads them, and makes {@code seeds} tests per case. */
+    private static Stream<DynamicTest> kernelTests(List<ProgramCorpus.Case> cases, long seed, int seeds) {
         List<PtxKernel> kernels = new ArrayList<>();
         for (int k = 0; k < cases.size(); k++) {
             kernels.add(PtxEmitter.emitKernel(cases.get(k).program(), "k" + k + "_" + cases.get(k).name(), TARGET));
@@ -148,9 +151,9 @@ class PtxGpuParityTest {
             ProgramCorpus.Case c = cases.get(k);
             PtxKernel kernel = kernels.get(k);
             CudaFunction fn = functions.get(k);
-            for (int round = 0; round < ROUNDS; round++) {
+            for (int round = 0; round < seeds; round++) {
                 long caseSeed = (seed * 31 + c.name().hashCode()) * 1009 + round;
-                tests.add(DynamicTest.dynamicTest(c.name() + (ROUNDS > 1 ? " round " + round : ""),
+                tests.add(DynamicTest.dynamicTest(c.name() + (seeds > 1 ? " seed " + round : ""),
                         () -> runKernel(c, kernel, fn, caseSeed)));
             }
         }
