@@ -4,9 +4,11 @@ import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 
 /**
- * What executes the ring: JVM worker threads ({@code CpuBackend}) or one persistent CUDA kernel
- * ({@code CudaBackend}). The host side of the protocol (publish, complete, recycle, shutdown) lives in
- * {@link Megakernel} and is shared by every backend.
+ * What executes the ring: JVM worker threads ({@code CpuBackend}) or one persistent CUDA kernel. The host side of
+ * the protocol (publish, complete, recycle, shutdown) lives in {@link Megakernel} and is shared by every backend;
+ * a backend only allocates the shared memory and runs the executors, with the semantics of docs/MEGAKERNEL.md.
+ *
+ * <p>A backend is used once: {@link #start} at most once, then {@link #awaitExit}, then {@link #close}.
  */
 public interface Backend extends AutoCloseable {
 
@@ -20,13 +22,16 @@ public interface Backend extends AutoCloseable {
     MemorySegment allocateShared(long bytes, long alignment);
 
     /**
-     * Starts the workers over {@code buffers}; returns once they run. Called once. Workers claim only the slots
-     * they own ({@code slot % workers}), execute them and exit after {@code control[SHUTDOWN]} is set and their
-     * next slot is not published.
+     * Starts the workers over {@code buffers}; returns once they run. Called once, after {@link Megakernel} checked
+     * {@code config} and wrote the tenant masks. Workers claim only the slots they own ({@code slot % workers}),
+     * execute them and exit after {@code control[SHUTDOWN]} is set and their next slot is not published.
      */
     void start(RingBuffers buffers, MegakernelConfig config);
 
-    /** Waits up to {@code timeout} for every worker to exit; true when they all did. */
+    /** Executors that own slots, after {@link #start}; 0 before. */
+    int workers();
+
+    /** Waits up to {@code timeout} (zero: just looks) for every worker to exit; true when they all did. */
     boolean awaitExit(Duration timeout);
 
     /** Frees everything this backend allocated or loaded; idempotent. */

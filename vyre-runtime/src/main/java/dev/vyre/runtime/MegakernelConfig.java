@@ -1,61 +1,108 @@
 package dev.vyre.runtime;
 
 import dev.vyre.ir.Program;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * How to bootstrap a megakernel.
+ * How to bootstrap a megakernel. The record only holds values; {@link Megakernel#bootstrap(Backend,
+ * MegakernelConfig)} checks them (so that a chain of {@code with...} calls may pass through combinations that are
+ * only valid at its end).
  *
- * @param slotCount    ring slots; a multiple of {@code workers}
- * @param workers      executors that own slots ({@code slot % workers}); 0 picks the backend's default
- * @param observables  observable words after the control block's fixed part
- * @param debugRecords debug-log capacity in records
- * @param userHandlers user opcodes (outside the system range) to VIR0 handler programs, registered at bootstrap
- * @param tenantMasks  per-tenant permission masks written to {@code control[TENANT_BASE + t]} (tenants absent
- *                     here get {@link #ALL_ALLOWED})
+ * @param slotCount         ring slots, 1..{@code SlotLayout.MAX_ENCODED_RING_SLOTS}; a multiple of {@code workers}
+ * @param workers           executors that own slots ({@code slot % workers}); 0 picks the backend's default
+ * @param observables       observable words after the control block's fixed part
+ * @param debugRecords      debug-log capacity in records
+ * @param userHandlers      user opcodes (outside the system range) to VIR0 handler programs, registered at
+ *                          bootstrap (see {@link HandlerTable} for what a handler must declare)
+ * @param tenantMasks       per-tenant permission masks ({@link Permissions}) written to
+ *                          {@code control[TENANT_BASE + t]}, tenants 0..29 (tenants absent here get
+ *                          {@link #ALL_ALLOWED})
+ * @param handlerStepBudget step budget of one user-handler run, 1..0xFFFFFFFF (it is reported in a u32 fault word)
+ * @param drainTimeout      how long {@link Megakernel#close()} waits for publishers, then workers, to finish
  */
 public record MegakernelConfig(int slotCount, int workers, int observables, int debugRecords,
-                               Map<Integer, Program> userHandlers, Map<Integer, Integer> tenantMasks) {
+                               Map<Integer, Program> userHandlers, Map<Integer, Integer> tenantMasks,
+                               long handlerStepBudget, Duration drainTimeout) {
 
     /** Permission mask that allows every opcode. */
-    public static final int ALL_ALLOWED = 0xFFFF_FFFF;
+    public static final int ALL_ALLOWED = Permissions.ALL;
+    /** Default step budget of one user-handler run. */
+    public static final long DEFAULT_HANDLER_STEP_BUDGET = 1_000_000L;
+    /** Default bound on {@link Megakernel#close()}. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
     public MegakernelConfig {
+        if (userHandlers == null || tenantMasks == null || drainTimeout == null || hasNull(userHandlers)
+                || hasNull(tenantMasks)) {
+            throw new BootstrapException("megakernel config has a null handler map, tenant-mask map, drain timeout,"
+                    + " or a null key or value in a map", "pass non-null maps of opcodes to programs and tenants to"
+                    + " masks, and a drain timeout");
+        }
         userHandlers = Map.copyOf(userHandlers);
         tenantMasks = Map.copyOf(tenantMasks);
     }
 
-    /** Defaults: 4096 slots, backend-chosen workers, 1024 observables, 4096 debug records, no handlers. */
+    private static boolean hasNull(Map<?, ?> map) {
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (e.getKey() == null || e.getValue() == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Defaults: 4096 slots, backend-chosen workers, 1024 observables, 4096 debug records, no handlers, every
+     * tenant allowed everything, {@link #DEFAULT_HANDLER_STEP_BUDGET}, {@link #DEFAULT_DRAIN_TIMEOUT}.
+     */
     public static MegakernelConfig defaults() {
-        return new MegakernelConfig(4096, 0, 1024, 4096, Map.of(), Map.of());
+        return new MegakernelConfig(4096, 0, 1024, 4096, Map.of(), Map.of(), DEFAULT_HANDLER_STEP_BUDGET,
+                DEFAULT_DRAIN_TIMEOUT);
     }
 
     public MegakernelConfig withSlots(int slots) {
-        return new MegakernelConfig(slots, workers, observables, debugRecords, userHandlers, tenantMasks);
+        return new MegakernelConfig(slots, workers, observables, debugRecords, userHandlers, tenantMasks,
+                handlerStepBudget, drainTimeout);
     }
 
     public MegakernelConfig withWorkers(int n) {
-        return new MegakernelConfig(slotCount, n, observables, debugRecords, userHandlers, tenantMasks);
+        return new MegakernelConfig(slotCount, n, observables, debugRecords, userHandlers, tenantMasks,
+                handlerStepBudget, drainTimeout);
     }
 
     public MegakernelConfig withObservables(int n) {
-        return new MegakernelConfig(slotCount, workers, n, debugRecords, userHandlers, tenantMasks);
+        return new MegakernelConfig(slotCount, workers, n, debugRecords, userHandlers, tenantMasks,
+                handlerStepBudget, drainTimeout);
     }
 
     public MegakernelConfig withDebugRecords(int n) {
-        return new MegakernelConfig(slotCount, workers, observables, n, userHandlers, tenantMasks);
+        return new MegakernelConfig(slotCount, workers, observables, n, userHandlers, tenantMasks,
+                handlerStepBudget, drainTimeout);
     }
 
     public MegakernelConfig withHandler(int opcode, Program handler) {
         Map<Integer, Program> m = new TreeMap<>(userHandlers);
         m.put(opcode, handler);
-        return new MegakernelConfig(slotCount, workers, observables, debugRecords, m, tenantMasks);
+        return new MegakernelConfig(slotCount, workers, observables, debugRecords, m, tenantMasks,
+                handlerStepBudget, drainTimeout);
     }
 
     public MegakernelConfig withTenantMask(int tenant, int mask) {
         Map<Integer, Integer> m = new TreeMap<>(tenantMasks);
         m.put(tenant, mask);
-        return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, m);
+        return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, m,
+                handlerStepBudget, drainTimeout);
+    }
+
+    public MegakernelConfig withHandlerStepBudget(long steps) {
+        return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
+                steps, drainTimeout);
+    }
+
+    public MegakernelConfig withDrainTimeout(Duration timeout) {
+        return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
+                handlerStepBudget, timeout);
     }
 }

@@ -17,16 +17,13 @@ final class Execution {
     }
 
     /**
-     * Adds {@code n} steps taken by {@code inv}; throws {@link InterpreterException} naming it when the total
+     * Adds {@code n} steps taken by {@code inv}; throws {@link StepBudgetExceededException} naming it when the total
      * passes the budget. Every step is charged before the run returns, so a run that stays within the budget
      * never fails and one that exceeds it always does.
      */
     void charge(int n, Invocation inv) {
         if (steps.addAndGet(n) > budget) {
-            throw new InterpreterException("step budget of " + budget + " node and expression evaluations exhausted"
-                    + " in " + inv.describe(),
-                    "make every Loop reach a Return and keep For ranges finite; for a long but finite program,"
-                            + " raise the budget with new ReferenceInterpreter(steps)");
+            throw new StepBudgetExceededException(budget, inv.describe());
         }
     }
 

@@ -27,8 +27,9 @@ class StepBudgetTest {
 
     private static InterpreterException exhausts(long budget, Program p, Dispatch grid) {
         ReferenceInterpreter interpreter = new ReferenceInterpreter(budget);
-        InterpreterException e = assertTimeoutPreemptively(LIMIT, () -> assertThrows(InterpreterException.class,
-                () -> interpreter.run(p, grid, bind("out", words(new int[64])))));
+        StepBudgetExceededException e = assertTimeoutPreemptively(LIMIT, () -> assertThrows(
+                StepBudgetExceededException.class, () -> interpreter.run(p, grid, bind("out", words(new int[64])))));
+        assertEquals(budget, e.budget());
         assertTrue(e.getMessage().contains("step budget of " + budget), e.getMessage());
         assertTrue(e.getMessage().contains("Fix: "), e.getMessage());
         return e;

@@ -1,0 +1,150 @@
+package dev.vyre.runtime;
+
+import dev.vyre.ir.BufferAccess;
+import dev.vyre.ir.BufferDecl;
+import dev.vyre.ir.Program;
+import dev.vyre.ir.ScalarType;
+import dev.vyre.ir.check.Problem;
+import dev.vyre.ir.check.Validator;
+import dev.vyre.protocol.Opcodes;
+import dev.vyre.protocol.SlotLayout;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The user handlers of one megakernel, sorted by opcode (unsigned); handler {@code i} has permission bit
+ * {@code Permissions.FIRST_USER_BIT + i}.
+ *
+ * <p>A handler is a VIR0 program run once (one invocation) per slot. It must pass {@link Validator}, have
+ * workgroup size 1x1x1, and declare exactly two buffers: {@value #ARGS} ({@code U32}, count 12: the slot's 12
+ * argument words) and {@value #CONTROL} ({@code U32}, count 0: the whole control block, observables included),
+ * each ReadOnly, Uniform or ReadWrite (WriteOnly would zero them, Workgroup is not shared memory).
+ */
+public final class HandlerTable {
+    /** Name of the buffer bound to the slot's argument words. */
+    public static final String ARGS = "args";
+    /** Name of the buffer bound to the control block. */
+    public static final String CONTROL = "control";
+
+    private static final HandlerTable EMPTY = new HandlerTable(new int[0], new Program[0]);
+
+    private final int[] opcodes;
+    private final Program[] programs;
+
+    private HandlerTable(int[] opcodes, Program[] programs) {
+        this.opcodes = opcodes;
+        this.programs = programs;
+    }
+
+    /** No handlers. */
+    public static HandlerTable empty() {
+        return EMPTY;
+    }
+
+    /** Checks and sorts {@code handlers}; see the class comment for the rules. */
+    public static HandlerTable of(Map<Integer, Program> handlers) {
+        if (handlers == null) {
+            throw new BootstrapException("user handler map is null", "pass Map.of() for no handlers");
+        }
+        if (handlers.size() > Permissions.MAX_USER_HANDLERS) {
+            throw new BootstrapException(handlers.size() + " user handlers registered, at most "
+                    + Permissions.MAX_USER_HANDLERS + " fit the permission mask (bits 12..31)",
+                    "merge handlers: one handler can switch on an argument word");
+        }
+        Integer[] sorted = handlers.keySet().toArray(new Integer[0]);
+        Arrays.sort(sorted, Integer::compareUnsigned);
+        int[] ops = new int[sorted.length];
+        Program[] progs = new Program[sorted.length];
+        for (int i = 0; i < sorted.length; i++) {
+            ops[i] = sorted[i];
+            progs[i] = check(ops[i], handlers.get(sorted[i]));
+        }
+        return new HandlerTable(ops, progs);
+    }
+
+    /** Number of handlers. */
+    public int size() {
+        return opcodes.length;
+    }
+
+    /** Opcode of handler {@code i}. */
+    public int opcode(int i) {
+        return opcodes[i];
+    }
+
+    /** Program of handler {@code i}. */
+    public Program program(int i) {
+        return programs[i];
+    }
+
+    /** Index of the handler for {@code opcode}, or -1. */
+    public int indexOf(int opcode) {
+        int lo = 0;
+        int hi = opcodes.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = Integer.compareUnsigned(opcodes[mid], opcode);
+            if (c == 0) {
+                return mid;
+            }
+            if (c < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return -1;
+    }
+
+    /** Permission bit of the handler for {@code opcode}, or -1 when there is none. */
+    public int permissionBit(int opcode) {
+        int i = indexOf(opcode);
+        return i < 0 ? -1 : Permissions.FIRST_USER_BIT + i;
+    }
+
+    private static Program check(int opcode, Program program) {
+        String who = "user handler " + Opcodes.name(opcode);
+        if (Opcodes.isSystem(opcode)) {
+            throw new BootstrapException(who + ": opcode is in the system range (high bit set, 0xFFF0..0xFFFF,"
+                    + " or <= 7)", "number user opcodes from 8 up, below 0xFFF0 or between 0x10000 and 0x7FFFFFFF");
+        }
+        if (program == null) {
+            throw new BootstrapException(who + " has no program", "pass a VIR0 program for every user opcode");
+        }
+        List<Problem> problems = Validator.check(program);
+        if (!problems.isEmpty()) {
+            throw new BootstrapException(who + " fails validation with " + problems.size() + " problem(s): "
+                    + problems.subList(0, Math.min(3, problems.size())),
+                    "fix the program so that Validator.check returns no problems");
+        }
+        Program.WorkgroupSize ws = program.workgroupSize();
+        if (ws.x() != 1 || ws.y() != 1 || ws.z() != 1) {
+            throw new BootstrapException(who + " has workgroup size " + ws.x() + "x" + ws.y() + "x" + ws.z()
+                    + "; a handler runs as one invocation per slot", "declare workgroup size 1x1x1");
+        }
+        if (program.buffers().size() != 2) {
+            throw new BootstrapException(who + " declares " + program.buffers().size() + " buffers; a handler sees"
+                    + " exactly '" + ARGS + "' and '" + CONTROL + "'", "declare only " + ARGS + " (U32, count "
+                    + SlotLayout.ARGS_PER_SLOT + ") and " + CONTROL + " (U32, count 0)");
+        }
+        checkBuffer(who, program.buffer(ARGS), ARGS, SlotLayout.ARGS_PER_SLOT);
+        checkBuffer(who, program.buffer(CONTROL), CONTROL, 0);
+        return program;
+    }
+
+    private static void checkBuffer(String who, BufferDecl d, String name, int count) {
+        String fix = "declare " + name + " as a ReadOnly, Uniform or ReadWrite U32 buffer with count " + count;
+        if (d == null) {
+            throw new BootstrapException(who + " does not declare buffer '" + name + "'", fix);
+        }
+        if (d.elementType() != ScalarType.U32 || d.count() != count) {
+            throw new BootstrapException(who + " declares '" + name + "' as " + d.elementType() + " with count "
+                    + Integer.toUnsignedString(d.count()), fix);
+        }
+        if (d.access() == BufferAccess.WORKGROUP || d.access() == BufferAccess.WRITE_ONLY) {
+            throw new BootstrapException(who + " declares '" + name + "' " + d.access() + ", which would not show"
+                    + " the slot's words", fix);
+        }
+    }
+}

@@ -1,0 +1,396 @@
+package dev.vyre.runtime.cuda;
+
+import dev.vyre.cuda.CudaContext;
+import dev.vyre.cuda.CudaFunction;
+import dev.vyre.cuda.CudaModule;
+import dev.vyre.cuda.CudaProbe;
+import dev.vyre.cuda.CudaStream;
+import dev.vyre.cuda.DevicePtr;
+import dev.vyre.cuda.Dim3;
+import dev.vyre.cuda.PinnedBuffer;
+import dev.vyre.protocol.ControlView;
+import dev.vyre.runtime.Backend;
+import dev.vyre.runtime.BackendUnavailableException;
+import dev.vyre.runtime.MegakernelConfig;
+import dev.vyre.runtime.RingBuffers;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The persistent megakernel on an NVIDIA GPU (docs/MEGAKERNEL-CUDA.md). Shared buffers are pinned, device-mapped
+ * host memory ({@code cuMemHostAlloc(PORTABLE | DEVICEMAP)}), so a slot the host publishes reaches the running
+ * kernel with no copy and no launch. {@link #start} generates the kernel's PTX ({@link MegakernelPtx}) for the
+ * device, JIT-loads it and launches it once, on a non-blocking stream, with one worker per thread or per warp
+ * ({@link WorkerShape}); it returns without waiting. {@link #close()} asks a still running kernel to shut down,
+ * waits for it and frees the module, the stream, the pinned buffers and the context.
+ *
+ * <p>Threads: any thread may call any method; the context is made current on the calling thread.
+ */
+public final class CudaBackend implements Backend {
+    /** Default idle backoff of a worker: first sleep. */
+    public static final int DEFAULT_BACKOFF_MIN_NANOS = 64;
+    /** Default idle backoff of a worker: longest sleep. */
+    public static final int DEFAULT_BACKOFF_MAX_NANOS = 2_048;
+    /**
+     * Default bound of the worker count: one warp of thread-per-worker workers. On the H100 the round trip grows
+     * with the number of warps that poll mapped memory (32 workers: 13 us median, 128: 16 us, 1024: 134 us) while
+     * batched throughput stays host-bound (2.8M slots/s with 32 workers); see docs/MEGAKERNEL-CUDA.md.
+     */
+    public static final int DEFAULT_MAX_WORKERS = 32;
+    /** How long {@link #close()} waits for a kernel that still runs after it set SHUTDOWN. */
+    public static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+    /** Alignment every ring and debug-log buffer needs on the device (16-byte vector loads and stores). */
+    static final long VECTOR_ALIGNMENT = 16;
+    /** Largest alignment {@link #allocateShared} accepts. */
+    static final long PAGE_ALIGNMENT = 4096;
+    /** First pause of {@link #awaitExit} between stream queries. */
+    private static final long MIN_POLL_NANOS = 10_000;
+    /** Longest pause of {@link #awaitExit} between stream queries. */
+    private static final long MAX_POLL_NANOS = 1_000_000;
+
+    /**
+     * How the backend runs.
+     *
+     * @param ordinal         the CUDA device
+     * @param shape           how workers map to threads
+     * @param backoffMinNanos first idle sleep of a worker
+     * @param backoffMaxNanos longest idle sleep of a worker
+     * @param maxDefaultWorkers bound of the default worker count (used when the config asks for 0 workers): the
+     *                        largest divisor of the slot count that is at most this and the device's SM count
+     */
+    public record Settings(int ordinal, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
+                           int maxDefaultWorkers) {
+        public Settings {
+            if (ordinal < 0 || shape == null || maxDefaultWorkers < 1) {
+                throw new CudaBackendException("CUDA backend settings: ordinal " + ordinal + ", shape " + shape
+                        + ", maxDefaultWorkers " + maxDefaultWorkers, "pass a device ordinal >= 0, a WorkerShape and"
+                        + " maxDefaultWorkers >= 1");
+            }
+            MegakernelPtx.Options.checkBackoff(backoffMinNanos, backoffMaxNanos);
+        }
+
+        /**
+         * Device 0, a thread per worker, 64..2048 ns idle backoff, at most {@link #DEFAULT_MAX_WORKERS} default
+         * workers (the fastest configuration measured on the H100: see docs/MEGAKERNEL-CUDA.md).
+         */
+        public static Settings defaults() {
+            return new Settings(0, WorkerShape.THREAD, DEFAULT_BACKOFF_MIN_NANOS, DEFAULT_BACKOFF_MAX_NANOS,
+                    DEFAULT_MAX_WORKERS);
+        }
+
+        public Settings withShape(WorkerShape s) {
+            return new Settings(ordinal, s, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers);
+        }
+
+        public Settings withBackoff(int minNanos, int maxNanos) {
+            return new Settings(ordinal, shape, minNanos, maxNanos, maxDefaultWorkers);
+        }
+    }
+
+    private final Settings settings;
+    private final CudaProbe.Device device;
+    private final SmTarget target;
+    private final CudaContext context;
+    private final List<PinnedBuffer> shared = new ArrayList<>();
+    private CudaStream stream;
+    private ControlView control;
+    private String ptx;
+    private int workers;
+    private volatile boolean exited;
+    private boolean closed;
+
+    private CudaBackend(Settings settings, CudaProbe.Device device, CudaContext context) {
+        this.settings = settings;
+        this.device = device;
+        this.target = SmTarget.forDevice(device.ccMajor(), device.ccMinor());
+        this.context = context;
+    }
+
+    /** A backend on device 0 with {@link Settings#defaults()}. */
+    public static CudaBackend open() {
+        return open(Settings.defaults());
+    }
+
+    /**
+     * A backend on the device {@code settings} name; it retains the device's primary context until closed.
+     *
+     * @throws BackendUnavailableException when there is no driver, no such device, or the device cannot map host
+     *                                     memory or is older than sm_70
+     */
+    public static CudaBackend open(Settings settings) {
+        if (settings == null) {
+            throw new CudaBackendException("CUDA backend settings are null", "pass CudaBackend.Settings.defaults()");
+        }
+        CudaProbe probe = CudaProbe.run();
+        if (!probe.available()) {
+            throw new BackendUnavailableException("cuda backend not available: " + probe.reason(),
+                    "use BackendKind.CPU on machines without an NVIDIA driver and GPU");
+        }
+        if (settings.ordinal() >= probe.devices().size()) {
+            throw new BackendUnavailableException("cuda backend: device " + settings.ordinal() + " does not exist, "
+                    + "the driver reports " + probe.devices().size(), "pick a device ordinal below "
+                    + probe.devices().size() + " (CUDA_VISIBLE_DEVICES may hide some)");
+        }
+        CudaProbe.Device device = probe.devices().get(settings.ordinal());
+        if (!device.canMapHostMemory()) {
+            throw new BackendUnavailableException("cuda backend: device " + settings.ordinal() + " (" + device.name()
+                    + ") cannot map host memory, which the ring needs", "use a GPU that supports mapped pinned "
+                    + "memory, or BackendKind.CPU");
+        }
+        try {
+            SmTarget.forDevice(device.ccMajor(), device.ccMinor());
+        } catch (CudaBackendException e) {
+            throw new BackendUnavailableException(e.problem(), e.fix(), e);
+        }
+        return new CudaBackend(settings, device, CudaContext.open(settings.ordinal()));
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    /** The device this backend runs on. */
+    public CudaProbe.Device device() {
+        return device;
+    }
+
+    /** The settings it was opened with. */
+    public Settings settings() {
+        return settings;
+    }
+
+    /** The PTX of the running kernel, or null before {@link #start}. */
+    public synchronized String ptx() {
+        return ptx;
+    }
+
+    /**
+     * Allocates {@code bytes} of zeroed pinned host memory mapped into the device ({@code PORTABLE | DEVICEMAP});
+     * returns its host view. {@code cuMemHostAlloc} aligns small allocations to less than a page, so an
+     * allocation is padded by {@code alignment - 1} bytes and the aligned part returned. Freed by {@link #close()}.
+     *
+     * @param alignment a power of two up to 4096
+     */
+    @Override
+    public synchronized MemorySegment allocateShared(long bytes, long alignment) {
+        requireOpen("allocate shared memory");
+        if (bytes < 1 || alignment < 1 || Long.bitCount(alignment) != 1 || alignment > PAGE_ALIGNMENT
+                || bytes > Long.MAX_VALUE - alignment) {
+            throw new CudaBackendException("cuda backend: cannot allocate " + bytes + " shared bytes aligned to "
+                    + alignment, "ask for at least 1 byte with a power-of-two alignment up to " + PAGE_ALIGNMENT);
+        }
+        PinnedBuffer buffer = context.allocatePinned(bytes + alignment - 1);
+        shared.add(buffer);
+        MemorySegment whole = buffer.host();
+        long pad = -whole.address() & (alignment - 1);
+        MemorySegment host = whole.asSlice(pad, bytes);
+        host.fill((byte) 0);
+        return host;
+    }
+
+    /**
+     * Generates the megakernel for {@code buffers} and {@code config}, loads it and launches it once; returns
+     * without waiting for it. The buffers must come from {@link #allocateShared}.
+     *
+     * @throws CudaBackendException for user handlers (fused handlers are not available yet), a worker count that
+     *                              does not divide the ring or cannot stay resident, foreign or misaligned buffers
+     * @throws dev.vyre.cuda.CudaException when the driver refuses the module or the launch (with the JIT log)
+     */
+    @Override
+    public synchronized void start(RingBuffers buffers, MegakernelConfig config) {
+        requireOpen("start");
+        if (stream != null) {
+            throw new CudaBackendException("cuda backend was already started", "use a fresh CudaBackend for every"
+                    + " megakernel");
+        }
+        if (buffers == null || config == null) {
+            throw new CudaBackendException("cuda backend: start needs buffers and a config", "pass both");
+        }
+        if (!config.userHandlers().isEmpty()) {
+            throw new CudaBackendException("cuda backend: " + config.userHandlers().size() + " user handler(s) "
+                    + "registered, but fused handlers are not available yet (the VIR0 -> PTX emitter is not part of "
+                    + "this build)", "run user handlers on BackendKind.CPU, or bootstrap CUDA with built-in opcodes "
+                    + "only");
+        }
+        int slots = buffers.ring().slotCount();
+        int w = resolveWorkers(config.workers(), slots);
+        DevicePtr controlPtr = devicePointer(buffers.control().segment(), "control", Integer.BYTES);
+        DevicePtr ringPtr = devicePointer(buffers.ring().segment(), "ring", VECTOR_ALIGNMENT);
+        DevicePtr debugPtr = devicePointer(buffers.debug().segment(), "debug log", VECTOR_ALIGNMENT);
+        String text = MegakernelPtx.generate(new MegakernelPtx.Options(target, settings.shape(),
+                settings.backoffMinNanos(), settings.backoffMaxNanos()));
+        CudaModule module = context.loadPtx(text);
+        CudaFunction kernel = module.function(MegakernelPtx.ENTRY);
+        CudaStream s = context.createStream();
+        kernel.launch(Dim3.of(settings.shape().blocks(w)), Dim3.of(WorkerShape.BLOCK_THREADS), 0, s,
+                launchArguments(controlPtr, buffers.control().wordCount(), ringPtr, slots, debugPtr,
+                        buffers.debug().capacity(), w));
+        this.stream = s;
+        this.control = buffers.control();
+        this.ptx = text;
+        this.workers = w;
+    }
+
+    /** The kernel arguments in {@link MegakernelPtx.Param} order. */
+    private static Object[] launchArguments(DevicePtr control, int controlWords, DevicePtr ring, int slots,
+                                            DevicePtr debug, int debugCapacity, int workers) {
+        Object[] args = new Object[MegakernelPtx.Param.values().length];
+        for (MegakernelPtx.Param p : MegakernelPtx.Param.values()) {
+            args[p.ordinal()] = switch (p) {
+                case CONTROL -> control;
+                case CONTROL_WORDS -> controlWords;
+                case RING -> ring;
+                case SLOT_COUNT -> slots;
+                case DEBUG -> debug;
+                case DEBUG_CAPACITY -> debugCapacity;
+                case WORKERS -> workers;
+            };
+        }
+        return args;
+    }
+
+    /** The worker count: {@code requested}, or the default for 0; it must divide the ring and stay resident. */
+    private int resolveWorkers(int requested, int slots) {
+        int resident = settings.shape().maxResidentWorkers(device.multiprocessors());
+        int w = requested != 0 ? requested
+                : defaultWorkers(slots, Math.min(settings.maxDefaultWorkers(), device.multiprocessors()));
+        if (w < 1 || w > slots || slots % w != 0) {
+            throw new CudaBackendException("cuda backend: " + w + " workers cannot share " + slots + " slots evenly",
+                    "pick a worker count that divides the slot count, or 0 for the default");
+        }
+        if (w > resident) {
+            throw new CudaBackendException("cuda backend: " + w + " workers (" + settings.shape() + ") exceed the "
+                    + resident + " that " + device.name() + " keeps resident at once; a worker that is not resident"
+                    + " never runs its slots", "use at most " + resident + " workers, or WorkerShape.THREAD");
+        }
+        return w;
+    }
+
+    /** The largest divisor of {@code slots} that is at most {@code bound} (and at least 1). */
+    static int defaultWorkers(int slots, int bound) {
+        for (int w = Math.max(1, Math.min(slots, bound)); w > 1; w--) {
+            if (slots % w == 0) {
+                return w;
+            }
+        }
+        return 1;
+    }
+
+    /** The device address of {@code segment}, which must lie inside one of this backend's pinned buffers. */
+    private DevicePtr devicePointer(MemorySegment segment, String name, long alignment) {
+        long address = segment.address();
+        for (PinnedBuffer b : shared) {
+            long base = b.host().address();
+            if (address >= base && address + segment.byteSize() <= base + b.byteSize()) {
+                DevicePtr ptr = b.devicePtr().plus(address - base);
+                if (ptr.address() % alignment != 0) {
+                    throw new CudaBackendException("cuda backend: the " + name + " buffer's device address " + ptr
+                            + " is not aligned to " + alignment + " bytes", "allocate the " + name + " buffer with "
+                            + "allocateShared and pass it whole (RingBuffers.allocate does)");
+                }
+                return ptr;
+            }
+        }
+        throw new CudaBackendException("cuda backend: the " + name + " buffer at 0x" + Long.toHexString(address)
+                + " (" + segment.byteSize() + " bytes) was not allocated by this backend", "allocate every buffer "
+                + "with this backend's allocateShared (RingBuffers.allocate does)");
+    }
+
+    @Override
+    public synchronized int workers() {
+        return workers;
+    }
+
+    /**
+     * Waits up to {@code timeout} (zero: one look) for the kernel to exit, polling {@code cuStreamQuery}. True
+     * before {@link #start} and once the kernel has exited.
+     *
+     * @throws dev.vyre.cuda.CudaException when the kernel failed (e.g. CUDA_ERROR_ILLEGAL_ADDRESS: the context is
+     *                                     then poisoned and the process must restart to use the GPU again)
+     */
+    @Override
+    public boolean awaitExit(Duration timeout) {
+        CudaStream s;
+        synchronized (this) {
+            if (exited || stream == null) {
+                return true;
+            }
+            requireOpen("wait for the kernel");
+            s = stream;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = MIN_POLL_NANOS;
+        while (!s.isComplete()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(Math.min(pause, left));
+            pause = Math.min(pause * 2, MAX_POLL_NANOS);
+        }
+        exited = true;
+        return true;
+    }
+
+    /**
+     * Frees everything: a kernel that still runs is asked to shut down (control[SHUTDOWN] = 1) and awaited first
+     * for up to {@link #CLOSE_WAIT}; then the module, stream, pinned buffers and the context go. Idempotent.
+     *
+     * @throws CudaBackendException when the kernel does not exit in time: nothing is freed then (the memory is in
+     *                              use by the device until the process exits)
+     * @throws dev.vyre.cuda.CudaException when the kernel failed; everything is freed before it is thrown
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        RuntimeException failure = null;
+        try {
+            if (!awaitExit(Duration.ZERO)) {
+                control.requestShutdown();
+                if (!awaitExit(CLOSE_WAIT)) {
+                    throw new CudaBackendException("cuda backend: the megakernel still runs " + CLOSE_WAIT + " after"
+                            + " SHUTDOWN was set; its memory was not freed", "close the Megakernel, which drains the "
+                            + "ring before it closes the backend; a kernel that never exits holds the GPU until the "
+                            + "process ends");
+                }
+            }
+        } catch (CudaBackendException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        closed = true;
+        shared.clear();
+        stream = null;
+        try {
+            context.close();
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void requireOpen(String what) {
+        if (closed) {
+            throw new CudaBackendException("cuda backend is closed; it cannot " + what, "use a fresh CudaBackend");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CudaBackend(device " + settings.ordinal() + " " + device.name() + ", " + target.smName() + ", "
+                + settings.shape() + (workers > 0 ? ", " + workers + " workers" : "") + ")";
+    }
+}

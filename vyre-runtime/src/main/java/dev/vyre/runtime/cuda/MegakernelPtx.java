@@ -1,0 +1,669 @@
+package dev.vyre.runtime.cuda;
+
+import static dev.vyre.runtime.cuda.PtxBuilder.u32;
+
+import dev.vyre.protocol.ControlLayout;
+import dev.vyre.protocol.DebugLogLayout;
+import dev.vyre.protocol.FaultCode;
+import dev.vyre.protocol.Opcodes;
+import dev.vyre.protocol.SlotLayout;
+import dev.vyre.protocol.SlotState;
+import dev.vyre.protocol.Wire;
+import dev.vyre.runtime.Permissions;
+import dev.vyre.runtime.exec.SlotExecutor;
+import java.util.stream.IntStream;
+
+/**
+ * Generates the PTX of the persistent megakernel (docs/MEGAKERNEL-CUDA.md): one {@code .entry} whose workers poll
+ * their ring slots in pinned, device-mapped host memory, claim published slots, check the tenant's permission
+ * mask, run the built-in opcodes and publish DONE or FAULT. Every number in the text comes from the protocol
+ * classes ({@link SlotLayout}, {@link ControlLayout}, {@link DebugLogLayout}, {@link Opcodes}, {@link FaultCode},
+ * {@link SlotState}) and {@link Permissions}; nothing is retyped.
+ *
+ * <p>Memory model: every access to the shared buffers is a {@code .sys}-scope operation on the {@code .global}
+ * (mapped) address. STATUS is read with {@code ld.acquire.sys} and written with {@code st.release.sys}; other words
+ * are {@code .relaxed.sys} loads and stores; read-modify-writes on control and debug-log words are {@code .sys}
+ * atomics, which is sound because the host never writes those words while the kernel runs.
+ */
+public final class MegakernelPtx {
+    /** Name of the kernel's {@code .entry}. */
+    public static final String ENTRY = "vyre_megakernel";
+    /** Register cap per thread ({@code .maxnreg}); {@link WorkerShape} sizes blocks so that all workers stay resident. */
+    public static final int MAX_REGISTERS = 64;
+
+    /** Kernel parameters, in launch order. */
+    public enum Param {
+        /** Device address of the control block. */
+        CONTROL(".u64", "p_control"),
+        /** Words of the control block (160 + observables). */
+        CONTROL_WORDS(".u32", "p_control_words"),
+        /** Device address of the ring. */
+        RING(".u64", "p_ring"),
+        /** Slots of the ring. */
+        SLOT_COUNT(".u32", "p_slot_count"),
+        /** Device address of the debug log (header, then records; 16-byte aligned). */
+        DEBUG(".u64", "p_debug"),
+        /** Record capacity of the debug log, as the host read it when it wrapped the log. */
+        DEBUG_CAPACITY(".u32", "p_debug_capacity"),
+        /** Workers; slot {@code s} belongs to worker {@code s % workers}. */
+        WORKERS(".u32", "p_workers");
+
+        private final String type;
+        private final String ptxName;
+
+        Param(String type, String ptxName) {
+            this.type = type;
+            this.ptxName = ptxName;
+        }
+
+        /** The PTX type, {@code .u64} or {@code .u32}. */
+        public String type() {
+            return type;
+        }
+
+        /** The parameter's name in the PTX text. */
+        public String ptxName() {
+            return ptxName;
+        }
+    }
+
+    /**
+     * What to generate.
+     *
+     * @param target          the architecture ({@code .target})
+     * @param shape           how workers map to threads
+     * @param backoffMinNanos first idle sleep of a worker ({@code nanosleep}), 1..{@code backoffMaxNanos}
+     * @param backoffMaxNanos longest idle sleep; the sleep doubles from the minimum on each empty poll and starts
+     *                        over after every executed slot (at most 1 ms, the {@code nanosleep} bound)
+     */
+    public record Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos) {
+        /** Longest sleep {@code nanosleep} accepts. */
+        public static final int NANOSLEEP_MAX = 1_000_000;
+
+        public Options {
+            if (target == null || shape == null) {
+                throw new CudaBackendException("megakernel PTX options need a target and a worker shape",
+                        "pass an SmTarget and a WorkerShape");
+            }
+            checkBackoff(backoffMinNanos, backoffMaxNanos);
+        }
+
+        /** Refuses an idle backoff that is not a range within 1..{@link #NANOSLEEP_MAX} ns. */
+        public static void checkBackoff(int minNanos, int maxNanos) {
+            if (minNanos < 1 || maxNanos < minNanos || maxNanos > NANOSLEEP_MAX) {
+                throw new CudaBackendException("worker backoff of " + minNanos + ".." + maxNanos + " ns is not a "
+                        + "range within 1.." + NANOSLEEP_MAX + " ns", "pass 1 <= minimum <= maximum <= "
+                        + NANOSLEEP_MAX);
+            }
+        }
+    }
+
+    // ---- registers ----------------------------------------------------------------------------------------
+    private static final String CTL = "%ctl";
+    private static final String CTL_WORDS = "%ctl_words";
+    private static final String CTL_WORDS64 = "%ctl_words64";
+    private static final String RING = "%ring";
+    private static final String SLOTS = "%slots";
+    private static final String DBG = "%dbg";
+    private static final String DBG_CAP = "%dbg_cap";
+    private static final String WORKERS = "%workers";
+    private static final String WORKER = "%worker";
+    /** Index of the slot this worker waits on. */
+    private static final String SLOT = "%slot";
+    /** Address of that slot. */
+    private static final String SP = "%sp";
+    private static final String SLEEP = "%sleep";
+    /** Idle polls since launch; SHUTDOWN is read on every {@link #SHUTDOWN_POLL_INTERVAL}th. */
+    private static final String IDLE = "%idle";
+    /** An idle worker reads control[SHUTDOWN] once per this many empty polls (a power of two). */
+    static final int SHUTDOWN_POLL_INTERVAL = 64;
+    private static final String STATUS = "%status";
+    private static final String BIT = "%bit";
+    private static final String MASK = "%mask";
+    private static final String FCODE = "%fcode";
+    private static final String FDETAIL = "%fdetail";
+    private static final String ADDR = "%addr";
+    private static final String ADDR2 = "%addr2";
+    private static final String X0 = "%x0";
+    private static final String X1 = "%x1";
+    private static final String T0 = "%t0";
+    private static final String T1 = "%t1";
+    private static final String T2 = "%t2";
+    private static final String P = "%p0";
+    private static final int SLOT_WORD_REGISTERS = SlotLayout.SLOT_WORDS;
+    /** Largest u32, the saturation bound of out-of-range word details. */
+    private static final String U32_MAX = "0xFFFFFFFF";
+
+    // ---- labels -------------------------------------------------------------------------------------------
+    private static final String POLL = "L_POLL";
+    private static final String BACKOFF = "L_BACKOFF";
+    private static final String CLAIM = "L_CLAIM";
+    private static final String PERMIT = "L_PERMIT";
+    private static final String NOT_PERMITTED = "L_NOT_PERMITTED";
+    private static final String UNKNOWN = "L_UNKNOWN_OPCODE";
+    private static final String OUT_OF_RANGE = "L_CONTROL_OUT_OF_RANGE";
+    private static final String DONE = "L_DONE";
+    private static final String FAULT = "L_FAULT";
+    private static final String FINISH = "L_FINISH";
+    private static final String EXIT = "L_EXIT";
+
+    /** Sub-operations a PACKED_SLOT holds: sub-op k is ARG(4k)..ARG(4k+3). */
+    private static final int PACKED_SUB_OPS = SlotExecutor.PACKED_SUB_OPS;
+    /** Words per PACKED_SLOT sub-operation: opcode and three arguments. */
+    private static final int PACKED_SUB_OP_WORDS = SlotExecutor.PACKED_SUB_OP_WORDS;
+    /**
+     * The built-ins with three arguments and a fixed body: exactly those a PACKED_SLOT may hold
+     * ({@link SlotExecutor#packable}).
+     */
+    private static final int[] PACKABLE = IntStream.rangeClosed(Opcodes.NOP, Opcodes.LAST_LOW_BUILTIN)
+            .filter(SlotExecutor::packable).toArray();
+    /** System opcodes above the low built-ins that have a permission bit, in dispatch order. */
+    private static final int[] HIGH_SYSTEM_OPCODES = {Opcodes.LOAD_MISS, Opcodes.PRINTF, Opcodes.PACKED_SLOT,
+            Opcodes.SHUTDOWN};
+
+    private final Options options;
+    private final PtxBuilder out = new PtxBuilder();
+
+    private MegakernelPtx(Options options) {
+        this.options = options;
+    }
+
+    /** The whole PTX module for {@code options}. */
+    public static String generate(Options options) {
+        if (options == null) {
+            throw new CudaBackendException("megakernel PTX options are null", "pass MegakernelPtx.Options");
+        }
+        return new MegakernelPtx(options).module();
+    }
+
+    private String module() {
+        out.raw("// vyre persistent megakernel (generated by " + MegakernelPtx.class.getName() + ")");
+        out.raw("// workers: " + options.shape() + ", idle backoff " + options.backoffMinNanos() + ".."
+                + options.backoffMaxNanos() + " ns");
+        out.raw(options.target().header());
+        entry();
+        return out.build();
+    }
+
+    private void entry() {
+        Param[] params = Param.values();
+        out.raw(".visible .entry " + ENTRY + "(");
+        for (int i = 0; i < params.length; i++) {
+            out.raw("    .param " + params[i].type() + " " + params[i].ptxName() + (i + 1 < params.length ? "," : ""));
+        }
+        out.raw(")");
+        out.raw(".maxntid " + WorkerShape.BLOCK_THREADS + ", 1, 1");
+        out.raw(".maxnreg " + MAX_REGISTERS);
+        out.raw("{");
+        declareRegisters();
+        loadParams();
+        workerIdentity();
+        pollLoop();
+        claim();
+        permission();
+        dispatch();
+        for (int op : PACKABLE) {
+            simpleBuiltin(op);
+        }
+        printf();
+        packedSlot();
+        shutdownOpcode();
+        completion();
+        out.label(EXIT);
+        out.ins("ret");
+        out.raw("}");
+    }
+
+    // ---- setup --------------------------------------------------------------------------------------------
+
+    private void declareRegisters() {
+        out.ins(".reg .u64 " + String.join(", ", CTL, CTL_WORDS64, RING, DBG, SP, ADDR, ADDR2, X0, X1));
+        out.ins(".reg .u32 " + String.join(", ", CTL_WORDS, SLOTS, DBG_CAP, WORKERS, WORKER, SLOT, SLEEP, IDLE, STATUS,
+                BIT, MASK, FCODE, FDETAIL, T0, T1, T2));
+        out.comment("%w0..%w15: the claimed slot's words (STATUS, OPCODE, TENANT, PRIORITY, ARG0..ARG11)");
+        out.ins(".reg .u32 %w<" + SLOT_WORD_REGISTERS + ">");
+        out.ins(".reg .pred " + P);
+    }
+
+    private void loadParams() {
+        out.section("parameters");
+        out.ins("ld.param.u64 " + CTL + ", [" + Param.CONTROL.ptxName() + "]");
+        out.ins("ld.param.u32 " + CTL_WORDS + ", [" + Param.CONTROL_WORDS.ptxName() + "]");
+        out.ins("cvt.u64.u32 " + CTL_WORDS64 + ", " + CTL_WORDS);
+        out.ins("ld.param.u64 " + RING + ", [" + Param.RING.ptxName() + "]");
+        out.ins("ld.param.u32 " + SLOTS + ", [" + Param.SLOT_COUNT.ptxName() + "]");
+        out.ins("ld.param.u64 " + DBG + ", [" + Param.DEBUG.ptxName() + "]");
+        out.ins("ld.param.u32 " + DBG_CAP + ", [" + Param.DEBUG_CAPACITY.ptxName() + "]");
+        out.ins("ld.param.u32 " + WORKERS + ", [" + Param.WORKERS.ptxName() + "]");
+    }
+
+    private void workerIdentity() {
+        WorkerShape shape = options.shape();
+        out.section("worker identity: worker w owns slots w, w+W, w+2W, ... and starts at slot w");
+        out.ins("mov.u32 " + T0 + ", %ctaid.x");
+        out.ins("mov.u32 " + T1 + ", %ntid.x");
+        out.ins("mov.u32 " + T2 + ", %tid.x");
+        out.ins("mad.lo.u32 " + T0 + ", " + T0 + ", " + T1 + ", " + T2);
+        if (shape.lanesPerWorker() > 1) {
+            out.comment("only lane 0 of each group of " + shape.lanesPerWorker() + " threads is a worker");
+            out.ins("and.b32 " + T1 + ", " + T0 + ", " + (shape.lanesPerWorker() - 1));
+            out.ins("setp.ne.u32 " + P + ", " + T1 + ", 0");
+            out.when(P, "bra " + EXIT);
+        }
+        out.ins("shr.u32 " + WORKER + ", " + T0 + ", " + shape.laneBits());
+        out.ins("setp.ge.u32 " + P + ", " + WORKER + ", " + WORKERS);
+        out.when(P, "bra " + EXIT);
+        out.ins("mov.u32 " + SLOT + ", " + WORKER);
+        out.ins("mov.u32 " + SLEEP + ", " + options.backoffMinNanos());
+        out.ins("mov.u32 " + IDLE + ", 0");
+    }
+
+    // ---- polling ------------------------------------------------------------------------------------------
+
+    private void pollLoop() {
+        out.section("poll: wait for this worker's next slot, in ring order");
+        out.label(POLL);
+        out.ins("mul.wide.u32 " + SP + ", " + SLOT + ", " + SlotLayout.SLOT_BYTES);
+        out.ins("add.u64 " + SP + ", " + SP + ", " + RING);
+        out.comment("a relaxed poll (one PCIe read); the claim's fence.acq_rel.sys gives it acquire ordering");
+        out.ins("ld.relaxed.sys.global.u32 " + STATUS + ", " + slotWord(SlotLayout.STATUS));
+        out.ins("setp.eq.u32 " + P + ", " + STATUS + ", " + SlotState.PUBLISHED.wire());
+        out.when(P, "bra " + CLAIM);
+        out.comment("not published: look at SHUTDOWN only every " + SHUTDOWN_POLL_INTERVAL + "th idle poll, so an idle"
+                + " poll costs one read, not two");
+        out.ins("add.u32 " + IDLE + ", " + IDLE + ", 1");
+        out.ins("and.b32 " + T0 + ", " + IDLE + ", " + (SHUTDOWN_POLL_INTERVAL - 1));
+        out.ins("setp.ne.u32 " + P + ", " + T0 + ", 0");
+        out.when(P, "bra " + BACKOFF);
+        out.comment("exit only once SHUTDOWN is set and the slot, read again after it, is still not published, so");
+        out.comment("that everything published before the shutdown runs first");
+        out.ins("ld.acquire.sys.global.u32 " + T0 + ", " + controlWord(ControlLayout.SHUTDOWN));
+        out.ins("setp.eq.u32 " + P + ", " + T0 + ", 0");
+        out.when(P, "bra " + BACKOFF);
+        loadStatus();
+        out.ins("setp.eq.u32 " + P + ", " + STATUS + ", " + SlotState.PUBLISHED.wire());
+        out.when(P, "bra " + CLAIM);
+        out.ins("bra " + EXIT);
+        out.label(BACKOFF);
+        out.comment("idle: sleep, doubling up to the bound; reset after each executed slot");
+        out.ins("nanosleep.u32 " + SLEEP);
+        out.ins("shl.b32 " + SLEEP + ", " + SLEEP + ", 1");
+        out.ins("min.u32 " + SLEEP + ", " + SLEEP + ", " + options.backoffMaxNanos());
+        out.ins("bra " + POLL);
+    }
+
+    private void loadStatus() {
+        out.ins("ld.acquire.sys.global.u32 " + STATUS + ", " + slotWord(SlotLayout.STATUS));
+    }
+
+    private void claim() {
+        out.section("claim: this worker is the slot's only owner, so a plain store of CLAIMED suffices");
+        out.label(CLAIM);
+        out.ins("fence.acq_rel.sys");
+        out.ins("st.relaxed.sys.global.u32 " + slotWord(SlotLayout.STATUS) + ", " + SlotState.CLAIMED.wire());
+        out.comment("the acquire load of STATUS ordered these after the host's writes of words 1..15");
+        for (int w = 0; w < SlotLayout.SLOT_WORDS; w += 4) {
+            out.ins("ld.relaxed.sys.global.v4.u32 {" + word(w) + ", " + word(w + 1) + ", " + word(w + 2) + ", "
+                    + word(w + 3) + "}, [" + SP + "+" + w * Wire.WORD_BYTES + "]");
+        }
+    }
+
+    // ---- permission and dispatch --------------------------------------------------------------------------
+
+    private void permission() {
+        String op = word(SlotLayout.OPCODE);
+        String tenant = word(SlotLayout.TENANT);
+        out.section("permission: the opcode's bit (UNKNOWN_OPCODE when it has none), then the tenant's mask");
+        out.ins("setp.le.u32 " + P + ", " + op + ", " + Opcodes.LAST_LOW_BUILTIN);
+        out.when(P, "mov.u32 " + BIT + ", " + op);
+        out.when(P, "bra " + PERMIT);
+        for (int system : HIGH_SYSTEM_OPCODES) {
+            out.ins("setp.eq.u32 " + P + ", " + op + ", " + u32(system));
+            out.when(P, "mov.u32 " + BIT + ", " + Permissions.systemBit(system));
+            out.when(P, "bra " + PERMIT);
+        }
+        out.ins("bra " + UNKNOWN);
+        out.label(PERMIT);
+        out.comment("a TENANT word outside 0.." + (Permissions.TENANTS - 1) + " has no mask: nothing is permitted");
+        out.ins("mov.u32 " + FDETAIL + ", 0");
+        out.ins("setp.ge.u32 " + P + ", " + tenant + ", " + Permissions.TENANTS);
+        out.when(P, "bra " + NOT_PERMITTED);
+        out.ins("mul.wide.u32 " + ADDR + ", " + tenant + ", " + Wire.WORD_BYTES);
+        out.ins("add.u64 " + ADDR + ", " + ADDR + ", " + CTL);
+        out.ins("ld.relaxed.sys.global.u32 " + MASK + ", [" + ADDR + "+" + ControlLayout.TENANT_BASE * Wire.WORD_BYTES
+                + "]");
+        requireBit(BIT, 0);
+    }
+
+    /**
+     * Faults OPCODE_NOT_PERMITTED with {@code detail} unless bit {@code bit} (a register or an immediate) of the
+     * tenant's mask is set.
+     */
+    private void requireBit(String bit, int detail) {
+        out.ins("shr.b32 " + T0 + ", " + MASK + ", " + bit);
+        out.ins("and.b32 " + T0 + ", " + T0 + ", 1");
+        out.ins("setp.eq.u32 " + P + ", " + T0 + ", 0");
+        out.when(P, "mov.u32 " + FDETAIL + ", " + detail);
+        out.when(P, "bra " + NOT_PERMITTED);
+    }
+
+    private void dispatch() {
+        String op = word(SlotLayout.OPCODE);
+        out.section("dispatch");
+        out.ins("setp.eq.u32 " + P + ", " + op + ", " + Opcodes.NOP);
+        out.when(P, "bra " + DONE);
+        for (int builtin : PACKABLE) {
+            out.ins("setp.eq.u32 " + P + ", " + op + ", " + builtin);
+            out.when(P, "bra " + opLabel(builtin));
+        }
+        for (int system : new int[] {Opcodes.PRINTF, Opcodes.PACKED_SLOT, Opcodes.SHUTDOWN}) {
+            out.ins("setp.eq.u32 " + P + ", " + op + ", " + u32(system));
+            out.when(P, "bra " + opLabel(system));
+        }
+        out.comment("DFA_STEP and LOAD_MISS have permission bits but no executor here");
+        out.ins("bra " + UNKNOWN);
+    }
+
+    // ---- built-in opcodes ---------------------------------------------------------------------------------
+
+    /** A built-in with its three arguments: every word it touches is checked before it has any effect. */
+    private void simpleBuiltin(int op) {
+        out.section(Opcodes.name(op));
+        out.label(opLabel(op));
+        check(op, arg(0), arg(1), arg(2));
+        apply(op, arg(0), arg(1), arg(2), opLabel(op) + "_APPLY", DONE);
+    }
+
+    /**
+     * Branches to CONTROL_OUT_OF_RANGE (detail: the first bad word index, as the CPU backend reports it) unless
+     * every control word built-in {@code op} with arguments {@code a0..a2} touches lies in the block.
+     */
+    private void check(int op, String a0, String a1, String a2) {
+        switch (op) {
+            case Opcodes.STORE_U32, Opcodes.ATOMIC_ADD -> requireWord(a1, 0);
+            case Opcodes.LOAD_U32 -> {
+                requireWord(a0, 0);
+                requireWord(a1, ControlLayout.OBSERVABLE_BASE);
+            }
+            case Opcodes.COMPARE_SWAP -> {
+                requireWord(a0, 0);
+                requireWord(a0, ControlLayout.OBSERVABLE_BASE);
+            }
+            case Opcodes.MEMCPY -> {
+                requireRange(a0, a2);
+                requireRange(a1, a2);
+            }
+            case Opcodes.BATCH_FENCE -> {
+                out.ins("setp.le.u32 " + P + ", " + CTL_WORDS + ", " + ControlLayout.OBSERVABLE_BASE);
+                out.when(P, "mov.u32 " + FDETAIL + ", " + ControlLayout.OBSERVABLE_BASE);
+                out.when(P, "bra " + OUT_OF_RANGE);
+            }
+            default -> throw new IllegalArgumentException("no checks for " + Opcodes.name(op));
+        }
+    }
+
+    /**
+     * The effect of a checked built-in {@code op} with arguments in registers {@code a0..a2}, starting at
+     * {@code label} and branching to {@code next}.
+     */
+    private void apply(int op, String a0, String a1, String a2, String label, String next) {
+        out.label(label);
+        int observables = ControlLayout.OBSERVABLE_BASE * Wire.WORD_BYTES;
+        switch (op) {
+            case Opcodes.STORE_U32 -> {
+                out.comment("control[a1] = a0 (relaxed atomic store)");
+                controlAddress(ADDR, a1);
+                out.ins("st.relaxed.sys.global.u32 [" + ADDR + "], " + a0);
+            }
+            case Opcodes.ATOMIC_ADD -> {
+                out.comment("control[a1] += a0 (atomic)");
+                controlAddress(ADDR, a1);
+                out.ins("red.relaxed.sys.global.add.u32 [" + ADDR + "], " + a0);
+            }
+            case Opcodes.LOAD_U32 -> {
+                out.comment("control[OBSERVABLE_BASE + a1] = control[a0]");
+                controlAddress(ADDR, a0);
+                controlAddress(ADDR2, a1);
+                out.ins("ld.relaxed.sys.global.u32 " + T0 + ", [" + ADDR + "]");
+                out.ins("st.relaxed.sys.global.u32 [" + ADDR2 + "+" + observables + "], " + T0);
+            }
+            case Opcodes.COMPARE_SWAP -> {
+                out.comment("prev = CAS(control[a0], expected a1, desired a2); control[OBSERVABLE_BASE + a0] = prev");
+                controlAddress(ADDR, a0);
+                out.ins("atom.relaxed.sys.global.cas.b32 " + T0 + ", [" + ADDR + "], " + a1 + ", " + a2);
+                out.ins("st.relaxed.sys.global.u32 [" + ADDR + "+" + observables + "], " + T0);
+            }
+            case Opcodes.MEMCPY -> memmove(a0, a1, a2, label, next);
+            case Opcodes.BATCH_FENCE -> {
+                out.comment("EPOCH += 1 (atomic); control[OBSERVABLE_BASE] = a1 (the user tag)");
+                out.ins("red.relaxed.sys.global.add.u32 " + controlWord(ControlLayout.EPOCH) + ", 1");
+                out.ins("st.relaxed.sys.global.u32 " + controlWord(ControlLayout.OBSERVABLE_BASE) + ", " + a1);
+            }
+            default -> throw new IllegalArgumentException("no built-in body for " + Opcodes.name(op));
+        }
+        out.ins("bra " + next);
+    }
+
+    /** memmove of control[a0 .. a0+a2) to control[a1 .. a1+a2): backwards when the target lies above the source. */
+    private void memmove(String src, String dst, String count, String label, String next) {
+        out.comment("memmove control[a0 .. a0+a2) -> control[a1 .. a1+a2)");
+        out.ins("setp.eq.u32 " + P + ", " + count + ", 0");
+        out.when(P, "bra " + next);
+        controlAddress(ADDR, src);
+        controlAddress(ADDR2, dst);
+        out.ins("mov.u32 " + T1 + ", " + count);
+        out.ins("setp.gt.u32 " + P + ", " + dst + ", " + src);
+        out.when(P, "bra " + label + "_BACKWARD");
+        out.label(label + "_FORWARD");
+        out.ins("ld.relaxed.sys.global.u32 " + T0 + ", [" + ADDR + "]");
+        out.ins("st.relaxed.sys.global.u32 [" + ADDR2 + "], " + T0);
+        out.ins("add.u64 " + ADDR + ", " + ADDR + ", " + Wire.WORD_BYTES);
+        out.ins("add.u64 " + ADDR2 + ", " + ADDR2 + ", " + Wire.WORD_BYTES);
+        out.ins("sub.u32 " + T1 + ", " + T1 + ", 1");
+        out.ins("setp.ne.u32 " + P + ", " + T1 + ", 0");
+        out.when(P, "bra " + label + "_FORWARD");
+        out.ins("bra " + next);
+        out.label(label + "_BACKWARD");
+        out.ins("mul.wide.u32 " + X0 + ", " + count + ", " + Wire.WORD_BYTES);
+        out.ins("add.u64 " + ADDR + ", " + ADDR + ", " + X0);
+        out.ins("add.u64 " + ADDR2 + ", " + ADDR2 + ", " + X0);
+        out.label(label + "_BACKWARD_LOOP");
+        out.ins("sub.u64 " + ADDR + ", " + ADDR + ", " + Wire.WORD_BYTES);
+        out.ins("sub.u64 " + ADDR2 + ", " + ADDR2 + ", " + Wire.WORD_BYTES);
+        out.ins("ld.relaxed.sys.global.u32 " + T0 + ", [" + ADDR + "]");
+        out.ins("st.relaxed.sys.global.u32 [" + ADDR2 + "], " + T0);
+        out.ins("sub.u32 " + T1 + ", " + T1 + ", 1");
+        out.ins("setp.ne.u32 " + P + ", " + T1 + ", 0");
+        out.when(P, "bra " + label + "_BACKWARD_LOOP");
+    }
+
+    private void printf() {
+        String label = opLabel(Opcodes.PRINTF);
+        out.section("PRINTF: append {fmt_id = ARG0, ARG1, ARG2, slot base = slot * SLOT_WORDS} to the debug log");
+        out.label(label);
+        String cursor = debugWord(DebugLogLayout.CURSOR);
+        out.comment("reserve index i by CAS CURSOR i -> i+1 while i < capacity (a cursor past it reads as full)");
+        out.ins("ld.relaxed.sys.global.u32 " + T0 + ", " + cursor);
+        out.label(label + "_RESERVE");
+        out.ins("setp.ge.u32 " + P + ", " + T0 + ", " + DBG_CAP);
+        out.when(P, "bra " + label + "_FULL");
+        out.ins("add.u32 " + T1 + ", " + T0 + ", 1");
+        out.ins("atom.relaxed.sys.global.cas.b32 " + T2 + ", " + cursor + ", " + T0 + ", " + T1);
+        out.ins("setp.ne.u32 " + P + ", " + T2 + ", " + T0);
+        out.when(P, "mov.u32 " + T0 + ", " + T2);
+        out.when(P, "bra " + label + "_RESERVE");
+        out.comment("write record i (16-byte aligned: the header is one record long), then COMMITTED += 1 (release)");
+        String[] record = new String[DebugLogLayout.RECORD_WORDS];
+        record[DebugLogLayout.RECORD_FMT_ID] = arg(0);
+        record[DebugLogLayout.RECORD_ARG0] = arg(1);
+        record[DebugLogLayout.RECORD_ARG1] = arg(2);
+        record[DebugLogLayout.RECORD_ARG2] = T1;
+        out.ins("mul.lo.u32 " + T1 + ", " + SLOT + ", " + SlotLayout.SLOT_WORDS);
+        out.ins("mul.wide.u32 " + ADDR + ", " + T0 + ", " + DebugLogLayout.RECORD_WORDS * Wire.WORD_BYTES);
+        out.ins("add.u64 " + ADDR + ", " + ADDR + ", " + DBG);
+        out.ins("st.relaxed.sys.global.v4.u32 [" + ADDR + "+" + DebugLogLayout.HEADER_WORDS * Wire.WORD_BYTES + "], {"
+                + String.join(", ", record) + "}");
+        out.ins("red.release.sys.global.add.u32 " + debugWord(DebugLogLayout.COMMITTED) + ", 1");
+        out.ins("bra " + DONE);
+        out.label(label + "_FULL");
+        out.comment("full: count the dropped record; the slot still completes");
+        out.ins("red.relaxed.sys.global.add.u32 " + debugWord(DebugLogLayout.DROPPED) + ", 1");
+        out.ins("bra " + DONE);
+    }
+
+    /**
+     * PACKED_SLOT in two passes, as the CPU backend: every sub-op is checked (packable opcode, else BAD_ARGUMENT;
+     * its own permission bit, else OPCODE_NOT_PERMITTED; its control words), both with the sub-op's opcode
+     * argument index 4k as detail, before any runs; then they run in order k = 0, 1, 2. A faulting packed slot
+     * therefore has no effect.
+     */
+    private void packedSlot() {
+        String base = opLabel(Opcodes.PACKED_SLOT);
+        out.section("PACKED_SLOT: sub-ops {opcode, a0, a1, a2} at ARG(4k), k = 0.." + (PACKED_SUB_OPS - 1)
+                + "; opcode 0 is skipped; all are checked before any runs");
+        out.label(base);
+        for (int k = 0; k < PACKED_SUB_OPS; k++) {
+            int first = k * PACKED_SUB_OP_WORDS;
+            String here = base + "_CHECK_" + k;
+            String next = k + 1 < PACKED_SUB_OPS ? base + "_CHECK_" + (k + 1) : base + "_RUN_0";
+            out.label(here);
+            subOpDispatch(arg(first), here, next);
+            out.comment("not a packable built-in: BAD_ARGUMENT names the sub-op's opcode word, ARG" + first);
+            fault(FaultCode.BAD_ARGUMENT, Integer.toString(first));
+            for (int op : PACKABLE) {
+                out.label(here + "_" + Opcodes.name(op));
+                requireBit(Integer.toString(Permissions.systemBit(op)), first);
+                check(op, arg(first + 1), arg(first + 2), arg(first + 3));
+                out.ins("bra " + next);
+            }
+        }
+        for (int k = 0; k < PACKED_SUB_OPS; k++) {
+            int first = k * PACKED_SUB_OP_WORDS;
+            String here = base + "_RUN_" + k;
+            String next = k + 1 < PACKED_SUB_OPS ? base + "_RUN_" + (k + 1) : DONE;
+            out.label(here);
+            subOpDispatch(arg(first), here, next);
+            out.comment("every sub-op was checked above, so none other reaches here");
+            out.ins("bra " + DONE);
+            for (int op : PACKABLE) {
+                apply(op, arg(first + 1), arg(first + 2), arg(first + 3), here + "_" + Opcodes.name(op), next);
+            }
+        }
+    }
+
+    /** Branches to {@code next} for a NOP sub-op, to {@code prefix_<NAME>} for a packable one; falls through else. */
+    private void subOpDispatch(String sub, String prefix, String next) {
+        out.ins("setp.eq.u32 " + P + ", " + sub + ", " + Opcodes.NOP);
+        out.when(P, "bra " + next);
+        for (int op : PACKABLE) {
+            out.ins("setp.eq.u32 " + P + ", " + sub + ", " + op);
+            out.when(P, "bra " + prefix + "_" + Opcodes.name(op));
+        }
+    }
+
+    private void shutdownOpcode() {
+        out.section("SHUTDOWN: control[SHUTDOWN] = 1; workers drain what is published and exit");
+        out.label(opLabel(Opcodes.SHUTDOWN));
+        out.ins("st.release.sys.global.u32 " + controlWord(ControlLayout.SHUTDOWN) + ", 1");
+        out.ins("bra " + DONE);
+    }
+
+    // ---- completion ---------------------------------------------------------------------------------------
+
+    private void completion() {
+        out.section("faults: FAULT_CODE and FAULT_DETAIL (ARG2..ARG11 are kept), then finish as FAULT");
+        out.label(UNKNOWN);
+        fault(FaultCode.UNKNOWN_OPCODE, "0");
+        out.label(NOT_PERMITTED);
+        out.comment("the detail register already holds the detail");
+        out.ins("mov.u32 " + FCODE + ", " + FaultCode.OPCODE_NOT_PERMITTED.wire());
+        out.ins("bra " + FAULT);
+        out.label(OUT_OF_RANGE);
+        out.comment("the detail register already holds the word index");
+        out.ins("mov.u32 " + FCODE + ", " + FaultCode.CONTROL_OUT_OF_RANGE.wire());
+        out.label(FAULT);
+        out.ins("st.relaxed.sys.global.u32 " + slotWord(SlotLayout.FAULT_CODE) + ", " + FCODE);
+        out.ins("st.relaxed.sys.global.u32 " + slotWord(SlotLayout.FAULT_DETAIL) + ", " + FDETAIL);
+        out.ins("mov.u32 " + STATUS + ", " + SlotState.FAULT.wire());
+        out.ins("bra " + FINISH);
+        out.section("done: STATUS=DONE (or FAULT) with release, then DONE_COUNT += 1 with release, so that a host"
+                + " that sees DONE_COUNT = N sees N final STATUS words; then this worker's next slot, backoff reset");
+        out.label(DONE);
+        out.ins("mov.u32 " + STATUS + ", " + SlotState.DONE.wire());
+        out.label(FINISH);
+        out.ins("st.release.sys.global.u32 " + slotWord(SlotLayout.STATUS) + ", " + STATUS);
+        out.ins("red.release.sys.global.add.u32 " + controlWord(ControlLayout.DONE_COUNT) + ", 1");
+        out.ins("add.u32 " + SLOT + ", " + SLOT + ", " + WORKERS);
+        out.ins("setp.ge.u32 " + P + ", " + SLOT + ", " + SLOTS);
+        out.when(P, "sub.u32 " + SLOT + ", " + SLOT + ", " + SLOTS);
+        out.ins("mov.u32 " + SLEEP + ", " + options.backoffMinNanos());
+        out.ins("bra " + POLL);
+    }
+
+    /** Sets the fault registers to {@code code} and {@code detail} (a register or an immediate) and faults. */
+    private void fault(FaultCode code, String detail) {
+        out.ins("mov.u32 " + FCODE + ", " + code.wire());
+        out.ins("mov.u32 " + FDETAIL + ", " + detail);
+        out.ins("bra " + FAULT);
+    }
+
+    // ---- addressing ---------------------------------------------------------------------------------------
+
+    /**
+     * Branches to CONTROL_OUT_OF_RANGE unless control word {@code offset + index} ({@code index} a u32 register,
+     * the sum in 64 bits) lies in the block; the detail is the index, saturated to 0xFFFFFFFF.
+     */
+    private void requireWord(String index, int offset) {
+        out.ins("cvt.u64.u32 " + X0 + ", " + index);
+        if (offset != 0) {
+            out.ins("add.u64 " + X0 + ", " + X0 + ", " + offset);
+        }
+        out.ins("setp.ge.u64 " + P + ", " + X0 + ", " + CTL_WORDS64);
+        out.when(P, "min.u64 " + X0 + ", " + X0 + ", " + U32_MAX);
+        out.when(P, "cvt.u32.u64 " + FDETAIL + ", " + X0);
+        out.when(P, "bra " + OUT_OF_RANGE);
+    }
+
+    /**
+     * Branches to CONTROL_OUT_OF_RANGE unless {@code first + count <= control words} (a 64-bit sum); the detail is
+     * {@code max(first, control words)}: the first word of the range past the block.
+     */
+    private void requireRange(String first, String count) {
+        out.ins("cvt.u64.u32 " + X0 + ", " + first);
+        out.ins("cvt.u64.u32 " + X1 + ", " + count);
+        out.ins("add.u64 " + X0 + ", " + X0 + ", " + X1);
+        out.ins("setp.gt.u64 " + P + ", " + X0 + ", " + CTL_WORDS64);
+        out.when(P, "max.u32 " + FDETAIL + ", " + first + ", " + CTL_WORDS);
+        out.when(P, "bra " + OUT_OF_RANGE);
+    }
+
+    /** {@code dst} = address of control word {@code index} (checked before). */
+    private void controlAddress(String dst, String index) {
+        out.ins("mul.wide.u32 " + dst + ", " + index + ", " + Wire.WORD_BYTES);
+        out.ins("add.u64 " + dst + ", " + dst + ", " + CTL);
+    }
+
+    private static String opLabel(int op) {
+        return "L_OP_" + Opcodes.name(op);
+    }
+
+    private static String controlWord(int index) {
+        return "[" + CTL + "+" + index * Wire.WORD_BYTES + "]";
+    }
+
+    private static String slotWord(int index) {
+        return "[" + SP + "+" + index * Wire.WORD_BYTES + "]";
+    }
+
+    private static String debugWord(int index) {
+        return "[" + DBG + "+" + index * Wire.WORD_BYTES + "]";
+    }
+
+    private static String word(int index) {
+        return "%w" + index;
+    }
+
+    private static String arg(int i) {
+        return word(SlotLayout.ARG0 + i);
+    }
+}

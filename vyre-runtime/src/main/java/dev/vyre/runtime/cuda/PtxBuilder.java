@@ -1,0 +1,58 @@
+package dev.vyre.runtime.cuda;
+
+/**
+ * Accumulates PTX text line by line: directives at column 0, instructions indented and terminated by {@code ;},
+ * labels and comments. Only layout lives here; what is emitted is decided by {@link MegakernelPtx}.
+ */
+final class PtxBuilder {
+    private static final String INDENT = "    ";
+
+    private final StringBuilder text = new StringBuilder(16 * 1024);
+
+    /** A line written as is (directives, braces). */
+    PtxBuilder raw(String line) {
+        text.append(line).append('\n');
+        return this;
+    }
+
+    /** An instruction; the terminating {@code ;} is added. */
+    PtxBuilder ins(String instruction) {
+        text.append(INDENT).append(instruction).append(";\n");
+        return this;
+    }
+
+    /** An instruction executed only where {@code predicate} holds ({@code @%p ...}). */
+    PtxBuilder when(String predicate, String instruction) {
+        return ins("@" + predicate + " " + instruction);
+    }
+
+    /** A branch target. */
+    PtxBuilder label(String name) {
+        text.append(name).append(":\n");
+        return this;
+    }
+
+    /** A comment line at instruction indentation. */
+    PtxBuilder comment(String comment) {
+        text.append(INDENT).append("// ").append(comment).append('\n');
+        return this;
+    }
+
+    /** A section heading: an empty line, then a comment at column 0. */
+    PtxBuilder section(String title) {
+        text.append("\n// ---- ").append(title).append('\n');
+        return this;
+    }
+
+    /** The text so far. */
+    String build() {
+        return text.toString();
+    }
+
+    /** A u32 immediate operand: the word's unsigned value, in hex above 0xFFFF so wire constants stay readable. */
+    static String u32(int value) {
+        return Integer.compareUnsigned(value, 0xFFFF) > 0
+                ? "0x" + Integer.toHexString(value).toUpperCase(java.util.Locale.ROOT)
+                : Integer.toString(value);
+    }
+}

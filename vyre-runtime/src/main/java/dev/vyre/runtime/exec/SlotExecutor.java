@@ -1,0 +1,245 @@
+package dev.vyre.runtime.exec;
+
+import static dev.vyre.protocol.ControlLayout.OBSERVABLE_BASE;
+
+import dev.vyre.ir.interp.Dispatch;
+import dev.vyre.ir.interp.StepBudgetExceededException;
+import dev.vyre.ir.interp.ReferenceInterpreter;
+import dev.vyre.protocol.ControlView;
+import dev.vyre.protocol.DebugLogView;
+import dev.vyre.protocol.FaultCode;
+import dev.vyre.protocol.Opcodes;
+import dev.vyre.protocol.RingView;
+import dev.vyre.protocol.SlotLayout;
+import dev.vyre.protocol.Wire;
+import dev.vyre.runtime.HandlerTable;
+import dev.vyre.runtime.Permissions;
+import dev.vyre.runtime.RingBuffers;
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+
+/**
+ * Executes claimed slots with the semantics of docs/MEGAKERNEL.md ("Executing a slot"): permission check, the
+ * built-in opcodes, PACKED_SLOT, and user handlers through the {@link ReferenceInterpreter}. It writes the result
+ * words, stores STATUS=DONE or FAULT with release ordering and increments {@code control[DONE_COUNT]}.
+ *
+ * <p>This is the Java statement of the semantics every backend implements (the CUDA backend in PTX). One instance
+ * per worker thread: it keeps the worker's argument scratch and the detail of the fault it is building.
+ */
+public final class SlotExecutor {
+    /** Sub-ops of a PACKED_SLOT: sub-op k is ARG(4k..4k+3) = {opcode, a0, a1, a2}. */
+    public static final int PACKED_SUB_OPS = 3;
+    /** Argument words per packed sub-op. */
+    public static final int PACKED_SUB_OP_WORDS = 4;
+    private static final long U32_MAX = 0xFFFF_FFFFL;
+
+    private final RingView ring;
+    private final ControlView control;
+    private final DebugLogView debug;
+    private final HandlerTable handlers;
+    private final ReferenceInterpreter interpreter;
+    private final int stepBudgetWord;
+    private final long controlWords;
+    private final int[] argWords = new int[SlotLayout.ARGS_PER_SLOT];
+    private final MemorySegment scratch = MemorySegment.ofArray(new int[SlotLayout.ARGS_PER_SLOT]);
+    private final Map<String, MemorySegment> bindings;
+    private int detail;
+
+    /**
+     * An executor over {@code buffers} running {@code handlers} with {@code stepBudget} (1..0xFFFFFFFF) steps per
+     * handler run.
+     */
+    public SlotExecutor(RingBuffers buffers, HandlerTable handlers, long stepBudget) {
+        this.ring = buffers.ring();
+        this.control = buffers.control();
+        this.debug = buffers.debug();
+        this.handlers = handlers;
+        this.interpreter = new ReferenceInterpreter(stepBudget);
+        this.stepBudgetWord = (int) stepBudget;
+        this.controlWords = control.wordCount();
+        this.bindings = Map.of(HandlerTable.ARGS, scratch, HandlerTable.CONTROL, control.segment());
+    }
+
+    /**
+     * Runs the CLAIMED {@code slot}: executes it, stores STATUS=DONE or FAULT (ARG0 = code, ARG1 = detail) with
+     * release ordering, then increments DONE_COUNT (faults count too).
+     */
+    public void execute(int slot) {
+        FaultCode fault = run(slot);
+        if (fault == null) {
+            ring.complete(slot);
+        } else {
+            ring.fault(slot, fault, detail);
+        }
+        control.incrementDoneCount();
+    }
+
+    private FaultCode run(int slot) {
+        int opcode = ring.word(slot, SlotLayout.OPCODE);
+        int tenant = ring.word(slot, SlotLayout.TENANT);
+        int bit = Permissions.bit(opcode, handlers);
+        if (bit < 0) {
+            return fault(FaultCode.UNKNOWN_OPCODE, 0);
+        }
+        if (!permitted(tenant, bit)) {
+            return fault(FaultCode.OPCODE_NOT_PERMITTED, 0);
+        }
+        for (int i = 0; i < SlotLayout.ARGS_PER_SLOT; i++) {
+            argWords[i] = ring.arg(slot, i);
+        }
+        return switch (opcode) {
+            case Opcodes.PACKED_SLOT -> packed(tenant);
+            case Opcodes.PRINTF -> {
+                debug.append(argWords[0], argWords[1], argWords[2], slot * SlotLayout.SLOT_WORDS);
+                yield null;
+            }
+            case Opcodes.SHUTDOWN -> {
+                control.requestShutdown();
+                yield null;
+            }
+            case Opcodes.DFA_STEP, Opcodes.LOAD_MISS -> fault(FaultCode.UNKNOWN_OPCODE, 0);
+            default -> bit >= Permissions.FIRST_USER_BIT ? handler(slot, bit - Permissions.FIRST_USER_BIT)
+                    : simple(opcode, argWords[0], argWords[1], argWords[2]);
+        };
+    }
+
+    private boolean permitted(int tenant, int bit) {
+        return Permissions.isTenant(tenant) && Permissions.permits(control.tenantMask(tenant), bit);
+    }
+
+    /** A built-in 0..5 or 7 with its three arguments: checked first, so a fault has no effect. */
+    private FaultCode simple(int opcode, int a0, int a1, int a2) {
+        FaultCode f = check(opcode, a0, a1, a2);
+        if (f == null) {
+            apply(opcode, a0, a1, a2);
+        }
+        return f;
+    }
+
+    /**
+     * PACKED_SLOT: every sub-op is checked (allowed opcode, tenant permission, control ranges) before any runs, so a
+     * faulting packed slot has no effect; then the sub-ops run in order k = 0, 1, 2.
+     */
+    private FaultCode packed(int tenant) {
+        for (int k = 0; k < PACKED_SUB_OPS; k++) {
+            int base = k * PACKED_SUB_OP_WORDS;
+            int op = argWords[base];
+            if (op == Opcodes.NOP) {
+                continue;
+            }
+            if (!packable(op)) {
+                return fault(FaultCode.BAD_ARGUMENT, base);
+            }
+            if (!permitted(tenant, Permissions.systemBit(op))) {
+                return fault(FaultCode.OPCODE_NOT_PERMITTED, base);
+            }
+            FaultCode f = check(op, argWords[base + 1], argWords[base + 2], argWords[base + 3]);
+            if (f != null) {
+                return f;
+            }
+        }
+        for (int k = 0; k < PACKED_SUB_OPS; k++) {
+            int base = k * PACKED_SUB_OP_WORDS;
+            if (argWords[base] != Opcodes.NOP) {
+                apply(argWords[base], argWords[base + 1], argWords[base + 2], argWords[base + 3]);
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code op} may be a packed sub-op: STORE_U32..MEMCPY (1..5) and BATCH_FENCE (7). */
+    public static boolean packable(int op) {
+        return op >= Opcodes.STORE_U32 && op <= Opcodes.MEMCPY || op == Opcodes.BATCH_FENCE;
+    }
+
+    /** The CONTROL_OUT_OF_RANGE fault of a built-in, or null when every word it touches is in the block. */
+    private FaultCode check(int opcode, int a0, int a1, int a2) {
+        return switch (opcode) {
+            case Opcodes.STORE_U32, Opcodes.ATOMIC_ADD -> word(u(a1));
+            case Opcodes.LOAD_U32 -> words(u(a0), OBSERVABLE_BASE + u(a1));
+            case Opcodes.COMPARE_SWAP -> words(u(a0), OBSERVABLE_BASE + u(a0));
+            case Opcodes.MEMCPY -> ranges(u(a0), u(a1), u(a2));
+            case Opcodes.BATCH_FENCE -> word(OBSERVABLE_BASE);
+            default -> null;
+        };
+    }
+
+    /** Performs a checked built-in. */
+    private void apply(int opcode, int a0, int a1, int a2) {
+        switch (opcode) {
+            case Opcodes.STORE_U32 -> control.storeRelaxed(a1, a0);
+            case Opcodes.ATOMIC_ADD -> control.fetchAdd(a1, a0);
+            case Opcodes.LOAD_U32 -> control.store(OBSERVABLE_BASE + a1, control.load(a0));
+            case Opcodes.COMPARE_SWAP -> control.store(OBSERVABLE_BASE + a0, control.compareAndExchange(a0, a1, a2));
+            case Opcodes.MEMCPY -> memmove(a0, a1, a2);
+            case Opcodes.BATCH_FENCE -> {
+                control.advanceEpoch();
+                control.store(OBSERVABLE_BASE, a1);
+            }
+            default -> {
+                // NOP
+            }
+        }
+    }
+
+    /** Copies control[src..src+n) to control[dst..dst+n) as if through a temporary buffer (memmove). */
+    private void memmove(int src, int dst, int n) {
+        if (dst <= src) {
+            for (int i = 0; i < n; i++) {
+                control.storeRelaxed(dst + i, control.load(src + i));
+            }
+        } else {
+            for (int i = n - 1; i >= 0; i--) {
+                control.storeRelaxed(dst + i, control.load(src + i));
+            }
+        }
+    }
+
+    /** A user handler: runs on a copy of the arguments, which is written back only when the handler succeeds. */
+    private FaultCode handler(int slot, int index) {
+        for (int i = 0; i < SlotLayout.ARGS_PER_SLOT; i++) {
+            scratch.setAtIndex(Wire.WORD, i, argWords[i]);
+        }
+        try {
+            interpreter.run(handlers.program(index), Dispatch.of(1), bindings);
+        } catch (StepBudgetExceededException e) {
+            return fault(FaultCode.STEP_BUDGET, stepBudgetWord);
+        } catch (RuntimeException | StackOverflowError e) {
+            return fault(FaultCode.HANDLER_FAULT, 0);
+        }
+        for (int i = 0; i < SlotLayout.ARGS_PER_SLOT; i++) {
+            ring.setArg(slot, i, scratch.getAtIndex(Wire.WORD, i));
+        }
+        return null;
+    }
+
+    private FaultCode word(long index) {
+        return index < controlWords ? null : fault(FaultCode.CONTROL_OUT_OF_RANGE, (int) Math.min(index, U32_MAX));
+    }
+
+    private FaultCode range(long start, long count) {
+        return start + count <= controlWords ? null
+                : fault(FaultCode.CONTROL_OUT_OF_RANGE, (int) Math.min(Math.max(start, controlWords), U32_MAX));
+    }
+
+    /** Checks word {@code first}, then word {@code second} (the detail names the first bad one). */
+    private FaultCode words(long first, long second) {
+        FaultCode f = word(first);
+        return f != null ? f : word(second);
+    }
+
+    /** Checks range {@code [source, source+count)}, then {@code [destination, destination+count)}. */
+    private FaultCode ranges(long source, long destination, long count) {
+        FaultCode f = range(source, count);
+        return f != null ? f : range(destination, count);
+    }
+
+    private FaultCode fault(FaultCode code, int faultDetail) {
+        detail = faultDetail;
+        return code;
+    }
+
+    private static long u(int word) {
+        return Integer.toUnsignedLong(word);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.vyre.runtime.cuda;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs {@code ptxas} (the CUDA toolkit's PTX assembler) on generated PTX, where it is installed. */
+final class Ptxas {
+    private Ptxas() {
+    }
+
+    /** Result of one assembly. */
+    record Result(int exit, String output) {
+        /** Whether ptxas refused the architecture itself (a toolkit that dropped it), not the PTX. */
+        boolean unknownArchitecture() {
+            return exit != 0 && output.contains("is not defined for option 'gpu-name'");
+        }
+    }
+
+    /** ptxas on PATH, in /usr/local/bin or /usr/local/cuda/bin; null when there is none. */
+    static Path locate() {
+        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "")
+                .split(File.pathSeparator)));
+        dirs.add("/usr/local/bin");
+        dirs.add("/usr/local/cuda/bin");
+        for (String dir : dirs) {
+            if (!dir.isEmpty()) {
+                Path candidate = Path.of(dir, "ptxas");
+                if (Files.isExecutable(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Assembles {@code ptx} for {@code arch} (e.g. sm_90) in {@code dir}. */
+    static Result assemble(Path ptxas, Path dir, String name, String arch, String ptx)
+            throws IOException, InterruptedException {
+        Path source = dir.resolve(name + ".ptx");
+        Files.writeString(source, ptx, StandardCharsets.UTF_8);
+        Process p = new ProcessBuilder(ptxas.toString(), "-arch=" + arch, "-v", source.toString(), "-o",
+                dir.resolve(name + ".cubin").toString()).redirectErrorStream(true).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("ptxas did not finish within 60 s on " + source);
+        }
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,145 @@
+package dev.vyre.runtime.cuda;
+
+import dev.vyre.runtime.Backend;
+import dev.vyre.runtime.MegakernelConfig;
+import dev.vyre.runtime.RingBuffers;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A backend that runs the generated megakernel PTX in {@link PtxSim} instead of on a GPU: the launch is the one
+ * {@link CudaBackend} makes (same parameters, grid and block), each device thread that survives its prologue gets
+ * a Java thread, and the host side talks to it through shared memory exactly as to the GPU. It tests the kernel's
+ * logic and protocol on machines without a GPU; it does not model the GPU's memory system.
+ */
+final class SimBackend implements Backend {
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+    private final WorkerShape shape;
+    private final int defaultWorkers;
+    private final Arena arena = Arena.ofShared();
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private RingBuffers buffers;
+    private int workers;
+    private boolean closed;
+
+    SimBackend(WorkerShape shape, int defaultWorkers) {
+        this.shape = shape;
+        this.defaultWorkers = defaultWorkers;
+    }
+
+    @Override
+    public String name() {
+        return "ptx-sim";
+    }
+
+    @Override
+    public synchronized MemorySegment allocateShared(long bytes, long alignment) {
+        MemorySegment s = arena.allocate(bytes, Math.max(alignment, CudaBackend.VECTOR_ALIGNMENT));
+        s.fill((byte) 0);
+        return s;
+    }
+
+    @Override
+    public synchronized void start(RingBuffers b, MegakernelConfig config) {
+        int slots = b.ring().slotCount();
+        int w = config.workers() == 0 ? CudaBackend.defaultWorkers(slots, defaultWorkers) : config.workers();
+        String ptx = MegakernelPtx.generate(new MegakernelPtx.Options(SmTarget.SM_90, shape,
+                CudaBackend.DEFAULT_BACKOFF_MIN_NANOS, CudaBackend.DEFAULT_BACKOFF_MAX_NANOS));
+        PtxSim sim = new PtxSim(ptx);
+        sim.map(b.control().segment());
+        sim.map(b.ring().segment());
+        sim.map(b.debug().segment());
+        long[] params = new long[MegakernelPtx.Param.values().length];
+        for (MegakernelPtx.Param p : MegakernelPtx.Param.values()) {
+            params[p.ordinal()] = switch (p) {
+                case CONTROL -> b.control().segment().address();
+                case CONTROL_WORDS -> b.control().wordCount();
+                case RING -> b.ring().segment().address();
+                case SLOT_COUNT -> slots;
+                case DEBUG -> b.debug().segment().address();
+                case DEBUG_CAPACITY -> b.debug().capacity();
+                case WORKERS -> w;
+            };
+        }
+        int blocks = shape.blocks(w);
+        for (int block = 0; block < blocks; block++) {
+            for (int t = 0; t < WorkerShape.BLOCK_THREADS; t++) {
+                PtxSim.Thread device = sim.new Thread(block, WorkerShape.BLOCK_THREADS, t, params);
+                device.run(true);
+                if (!device.exited()) {
+                    threads.add(Thread.ofPlatform().daemon().name("ptx-sim-" + threads.size()).unstarted(() -> {
+                        try {
+                            device.run(false);
+                        } catch (RuntimeException e) {
+                            failure.compareAndSet(null, e);
+                            b.control().requestShutdown();
+                        }
+                    }));
+                }
+            }
+        }
+        buffers = b;
+        workers = w;
+        threads.forEach(Thread::start);
+    }
+
+    /** Device threads that outlived their prologue: the workers. */
+    synchronized int liveThreads() {
+        return threads.size();
+    }
+
+    /** The first error a simulated thread hit (an illegal address, an unsupported instruction), or null. */
+    Throwable failure() {
+        return failure.get();
+    }
+
+    @Override
+    public synchronized int workers() {
+        return workers;
+    }
+
+    @Override
+    public boolean awaitExit(Duration timeout) {
+        List<Thread> ts;
+        synchronized (this) {
+            ts = List.copyOf(threads);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            for (Thread t : ts) {
+                if (t.isAlive() && !t.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                    return false;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+        }
+        if (!awaitExit(Duration.ZERO)) {
+            buffers.control().requestShutdown();
+            if (!awaitExit(CLOSE_WAIT)) {
+                throw new IllegalStateException("simulated workers still run " + CLOSE_WAIT + " after SHUTDOWN");
+            }
+        }
+        synchronized (this) {
+            closed = true;
+            arena.close();
+        }
+    }
+}
