@@ -1,0 +1,125 @@
+package dev.vyre.cuda.ptx;
+
+import static dev.vyre.ir.ScalarType.I32;
+
+import dev.vyre.ir.Node;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Lowers statements: structured control flow to labels and branches, every Let and For variable to a register of
+ * its own (the validator forbids shadowing, so a name maps to one register per declaration), Barrier to
+ * {@code barrier.sync 0} and Return to the function's exit instruction.
+ */
+final class NodeLowering {
+    private final PtxCode c;
+    private final Map<String, BufferRef> buffers;
+    private final String exitInstruction;
+    private final ArrayDeque<Map<String, Value>> scopes = new ArrayDeque<>();
+    private final ExprLowering exprs;
+
+    /**
+     * @param exitInstruction {@code exit} in a kernel, {@code ret} in a handler function
+     * @param exprs           builds the expression lowering given this lowering's variable lookup
+     */
+    NodeLowering(PtxCode code, Map<String, BufferRef> buffers, String exitInstruction,
+                 Function<Function<String, Value>, ExprLowering> exprs) {
+        this.c = code;
+        this.buffers = buffers;
+        this.exitInstruction = exitInstruction;
+        this.exprs = exprs.apply(this::lookup);
+    }
+
+    private Value lookup(String name) {
+        for (Map<String, Value> scope : scopes) {
+            Value v = scope.get(name);
+            if (v != null) {
+                return v;
+            }
+        }
+        throw new IllegalStateException("variable '" + name + "' reached lowering undeclared");
+    }
+
+    /** Lowers a node list in a scope of its own. */
+    void body(List<Node> nodes) {
+        scopes.push(new HashMap<>());
+        for (Node n : nodes) {
+            node(n);
+        }
+        scopes.pop();
+    }
+
+    private void node(Node n) {
+        switch (n) {
+            case Node.Let let -> {
+                Value v = exprs.emit(let.value());
+                Value var = new Value(v.isBool() ? c.pred() : c.b32(), v.type());
+                move(var, v);
+                scopes.peek().put(let.name(), var);
+            }
+            case Node.Assign assign -> move(lookup(assign.name()), exprs.emit(assign.value()));
+            case Node.Store store -> {
+                Value index = exprs.emit(store.index());
+                Value value = exprs.emit(store.value());
+                exprs.store(buffers.get(store.buffer()), index, value);
+            }
+            case Node.If ifNode -> ifElse(ifNode);
+            case Node.For forNode -> forLoop(forNode);
+            case Node.Loop loop -> {
+                String top = c.label("loop");
+                c.place(top);
+                body(loop.body());
+                c.op("bra " + top);
+            }
+            case Node.Block block -> body(block.body());
+            // non-.aligned: the threads reaching a barrier need not be converged (some may have returned)
+            case Node.Barrier _ -> c.op("barrier.sync 0");
+            case Node.Return _ -> c.op(exitInstruction);
+            case Node.AsyncLoad _ -> c.comment("AsyncLoad: no-op");
+            case Node.AsyncWait _ -> c.comment("AsyncWait: no-op");
+            case Node.IndirectDispatch _, Node.Opaque _ ->
+                    throw new IllegalStateException(n + " reached lowering; LoweringCheck refuses it");
+        }
+    }
+
+    private void move(Value target, Value v) {
+        c.op((v.isBool() ? "mov.pred " : "mov.b32 ") + target.reg() + ", " + v.reg());
+    }
+
+    private void ifElse(Node.If ifNode) {
+        Value cond = exprs.emit(ifNode.cond());
+        String otherwise = c.label("else");
+        String end = c.label("endif");
+        c.guarded("!" + cond.reg(), "bra " + otherwise);
+        body(ifNode.then());
+        c.op("bra " + end);
+        c.place(otherwise);
+        body(ifNode.otherwise());
+        c.place(end);
+    }
+
+    /** Start and end evaluated once; {@code v < end} compared by the bounds' signedness; steps of 1. */
+    private void forLoop(Node.For forNode) {
+        Value start = exprs.emit(forNode.start());
+        Value end = exprs.emit(forNode.end());
+        String bound = c.b32(); // a copy: the end may be a variable that the body assigns
+        Value var = new Value(c.b32(), start.type());
+        String top = c.label("for");
+        String exit = c.label("endfor");
+        String done = c.pred();
+        c.op("mov.b32 " + bound + ", " + end.reg());
+        c.op("mov.b32 " + var.reg() + ", " + start.reg());
+        c.place(top);
+        c.op("setp.ge." + (start.type() == I32 ? "s32 " : "u32 ") + done + ", " + var.reg() + ", " + bound);
+        c.guarded(done, "bra " + exit);
+        scopes.push(new HashMap<>(Map.of(forNode.var(), var)));
+        body(forNode.body());
+        scopes.pop();
+        c.op("add.u32 " + var.reg() + ", " + var.reg() + ", 1");
+        c.op("bra " + top);
+        c.place(exit);
+    }
+}

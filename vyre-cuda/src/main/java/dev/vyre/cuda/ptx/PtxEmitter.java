@@ -1,0 +1,275 @@
+package dev.vyre.cuda.ptx;
+
+import dev.vyre.ir.BufferAccess;
+import dev.vyre.ir.BufferDecl;
+import dev.vyre.ir.Program;
+import dev.vyre.ir.ScalarType;
+import dev.vyre.ir.check.Validator;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Lowers validated VIR0 programs to PTX text that the CUDA driver JIT-compiles, bit-identical in effect to the
+ * reference interpreter (docs/VIR0-SEMANTICS.md; the lowering rules and the parameter ABI are in
+ * docs/PTX-EMITTER.md). One GPU thread runs one invocation.
+ */
+public final class PtxEmitter {
+    /** Most bytes of static shared memory a CTA may declare: the Workgroup buffers of one program together. */
+    public static final int MAX_SHARED_BYTES = 48 * 1024;
+    /** The handler buffer of the slot's 12 argument words. */
+    public static final String HANDLER_ARGS = "args";
+    /** The handler buffer of the megakernel's control block. */
+    public static final String HANDLER_CONTROL = "control";
+    /** Words in a handler's {@code args} buffer: the slot's ARG0..ARG11. */
+    public static final int HANDLER_ARG_WORDS = 12;
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
+    private static final String COUNTERS = "vyre_oob";
+
+    private PtxEmitter() {
+    }
+
+    /**
+     * Lowers {@code p} to a kernel named {@code entryName}: one thread per invocation, block = workgroup size,
+     * grid = dispatch, parameters as described by {@link PtxKernel}.
+     *
+     * @throws dev.vyre.ir.check.ValidationException when the program is not valid
+     * @throws PtxEmitException                      when it uses a construct the emitter cannot lower exactly
+     */
+    public static PtxKernel emitKernel(Program p, String entryName, PtxTarget target) {
+        Objects.requireNonNull(p, "program");
+        Objects.requireNonNull(target, "target");
+        checkName(entryName, "kernel entry");
+        return LoweringThread.run(() -> kernel(p, entryName, target));
+    }
+
+    private static PtxKernel kernel(Program p, String entryName, PtxTarget target) {
+        Validator.validate(p);
+        LoweringCheck.Features features = LoweringCheck.check(p, false);
+        Program.WorkgroupSize ws = p.workgroupSize();
+        int threads = ws.x() * ws.y() * ws.z();
+
+        PtxCode code = new PtxCode();
+        List<PtxKernel.Param> params = new ArrayList<>();
+        Map<String, BufferRef> buffers = new LinkedHashMap<>();
+        StringBuilder shared = new StringBuilder();
+        int sharedBytes = 0;
+        int bound = 0;
+        for (int i = 0; i < p.buffers().size(); i++) {
+            BufferDecl b = p.buffers().get(i);
+            if (b.access() == BufferAccess.WORKGROUP) {
+                int bytes = sharedArrayBytes(b);
+                sharedBytes += bytes;
+                if (sharedBytes > MAX_SHARED_BYTES) {
+                    throw new PtxEmitException("buffers[" + i + "]", "the Workgroup buffers up to '" + b.name()
+                            + "' need " + sharedBytes + " bytes of shared memory, more than the "
+                            + MAX_SHARED_BYTES + " a CTA may declare statically",
+                            "shrink the Workgroup buffers to " + MAX_SHARED_BYTES + " bytes in all");
+                }
+                String array = "vyre_wg" + i;
+                shared.append("\t.shared .align 4 .b8 ").append(array).append('[').append(bytes).append("];\n");
+                String base = code.b32();
+                code.op("mov.u32 " + base + ", " + array);
+                buffers.put(b.name(), BufferRef.shared(b, base));
+            } else {
+                String pointer = "vyre_buf" + bound;
+                String count = "vyre_len" + bound;
+                bound++;
+                params.add(new PtxKernel.Param(pointer, ".u64", PtxKernel.ParamKind.BUFFER_POINTER, b.name()));
+                params.add(new PtxKernel.Param(count, ".u32", PtxKernel.ParamKind.ELEMENT_COUNT, b.name()));
+                buffers.put(b.name(), BufferRef.global(b, globalPointer(code, pointer), loadU32(code, count)));
+            }
+        }
+        params.add(new PtxKernel.Param(COUNTERS, ".u64", PtxKernel.ParamKind.OOB_COUNTERS, null));
+        String counters = globalPointer(code, COUNTERS);
+
+        String linear = sharedBytes > 0 || features.waveOps() && threads % 32 != 0 ? linearLocalId(code, ws) : null;
+        if (sharedBytes > 0) {
+            zeroShared(code, buffers, linear, threads);
+        }
+        Arith arith = new Arith(code);
+        Waves waves = features.waveOps() ? new Waves(code, arith, memberMask(code, linear, threads)) : null;
+        NodeLowering nodes = new NodeLowering(code, buffers, "exit", vars ->
+                new ExprLowering(code, arith, waves, buffers, vars, ws, false, counters));
+        nodes.body(p.body());
+        code.op("exit");
+
+        StringBuilder entry = new StringBuilder();
+        entry.append(".visible .entry ").append(entryName).append("(\n");
+        for (int i = 0; i < params.size(); i++) {
+            PtxKernel.Param param = params.get(i);
+            entry.append("\t.param ").append(param.ptxType()).append(' ').append(param.ptxName())
+                    .append(i + 1 < params.size() ? ",\n" : "\n");
+        }
+        entry.append(")\n.reqntid ").append(ws.x()).append(", ").append(ws.y()).append(", ").append(ws.z())
+                .append("\n{\n").append(code.declarations()).append(shared).append(code.instructions()).append("}\n");
+        String text = entry.toString();
+        return new PtxKernel(target.header() + "\n" + text, text, entryName, params, ws);
+    }
+
+    /**
+     * Lowers a user opcode handler to a {@code .func} named {@code funcName} with the parameters
+     * {@code (.param .u64 args, .param .u64 control, .param .u32 control_words)}, to be called by the megakernel
+     * for one slot. The handler may declare only the U32 buffers {@value #HANDLER_ARGS} (count
+     * {@value #HANDLER_ARG_WORDS}) and {@value #HANDLER_CONTROL} (count 0: {@code control_words} elements); both
+     * live in pinned, device-mapped host memory, so every access is system scope. It runs as one invocation
+     * (every id is 0); {@code Return} returns from the function; out-of-bounds accesses read 0 or are dropped,
+     * uncounted.
+     *
+     * @param target the target of the megakernel's module (the function text is the same for every supported one)
+     * @return the function definition alone, to be placed in the megakernel's module before its callers
+     * @throws dev.vyre.ir.check.ValidationException when the program is not valid
+     * @throws PtxEmitException                      for another buffer, a Barrier, a wave operator or a construct
+     *                                               the emitter cannot lower exactly
+     */
+    public static String emitHandler(Program handler, String funcName, PtxTarget target) {
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(target, "target");
+        checkName(funcName, "handler function");
+        return LoweringThread.run(() -> function(handler, funcName));
+    }
+
+    private static String function(Program handler, String funcName) {
+        Validator.validate(handler);
+        checkHandlerBuffers(handler);
+        LoweringCheck.check(handler, true);
+
+        PtxCode code = new PtxCode();
+        String args = globalPointer(code, HANDLER_ARGS);
+        String control = globalPointer(code, HANDLER_CONTROL);
+        String controlWords = loadU32(code, "control_words");
+        Map<String, BufferRef> buffers = new LinkedHashMap<>();
+        for (BufferDecl b : handler.buffers()) {
+            buffers.put(b.name(), b.name().equals(HANDLER_ARGS)
+                    ? BufferRef.mapped(b, args, PtxCode.hex(HANDLER_ARG_WORDS))
+                    : BufferRef.mapped(b, control, controlWords));
+        }
+        Arith arith = new Arith(code);
+        NodeLowering nodes = new NodeLowering(code, buffers, "ret", vars ->
+                new ExprLowering(code, arith, null, buffers, vars, handler.workgroupSize(), true, null));
+        nodes.body(handler.body());
+        code.op("ret");
+        return ".func " + funcName + "(.param .u64 " + HANDLER_ARGS + ", .param .u64 " + HANDLER_CONTROL
+                + ", .param .u32 control_words)\n{\n" + code.declarations() + code.instructions() + "}\n";
+    }
+
+    private static void checkName(String name, String what) {
+        Objects.requireNonNull(name, what + " name");
+        if (!IDENTIFIER.matcher(name).matches() || name.startsWith("vyre_")) {
+            throw new PtxEmitException(null, "the " + what + " name '" + name + "' is not a valid PTX identifier"
+                    + " for the emitter", "use 1 to 255 letters, digits and underscores, starting with a letter or "
+                    + "underscore and not with 'vyre_' (reserved for the emitter's own names)");
+        }
+    }
+
+    private static void checkHandlerBuffers(Program handler) {
+        for (int i = 0; i < handler.buffers().size(); i++) {
+            BufferDecl b = handler.buffers().get(i);
+            String at = "buffers[" + i + "]";
+            boolean args = b.name().equals(HANDLER_ARGS);
+            if (!args && !b.name().equals(HANDLER_CONTROL)) {
+                throw new PtxEmitException(at, "handler buffer '" + b.name() + "': a megakernel handler sees only "
+                        + "the buffers '" + HANDLER_ARGS + "' and '" + HANDLER_CONTROL + "'",
+                        "declare only '" + HANDLER_ARGS + "' (U32, count " + HANDLER_ARG_WORDS + ") and '"
+                                + HANDLER_CONTROL + "' (U32, count 0), and pass other data through them");
+            }
+            int expectedCount = args ? HANDLER_ARG_WORDS : 0;
+            if (b.elementType() != ScalarType.U32 || b.access() == BufferAccess.WORKGROUP
+                    || b.count() != expectedCount) {
+                throw new PtxEmitException(at, "handler buffer '" + b.name() + "' is declared " + b.access() + " "
+                        + b.elementType() + " with count " + Integer.toUnsignedString(b.count()),
+                        "declare '" + b.name() + "' as a U32 buffer (not Workgroup) with count " + expectedCount
+                                + (args ? " (the slot's ARG0..ARG11)" : " (its length is the control block's)"));
+            }
+        }
+    }
+
+    /** Bytes of the shared array of a Workgroup buffer, rounded up to whole words for zeroing. */
+    private static int sharedArrayBytes(BufferDecl b) {
+        long bytes = Integer.toUnsignedLong(b.count()) * ((ScalarType) b.elementType()).byteSize();
+        long rounded = (bytes + 3) / 4 * 4;
+        return (int) Math.min(rounded, Integer.MAX_VALUE);
+    }
+
+    /** Loads a {@code .u64} pointer parameter and converts it to a global address. */
+    private static String globalPointer(PtxCode code, String param) {
+        String raw = code.b64();
+        String global = code.b64();
+        code.op("ld.param.u64 " + raw + ", [" + param + "]");
+        code.op("cvta.to.global.u64 " + global + ", " + raw);
+        return global;
+    }
+
+    private static String loadU32(PtxCode code, String param) {
+        String r = code.b32();
+        code.op("ld.param.u32 " + r + ", [" + param + "]");
+        return r;
+    }
+
+    /** {@code x + y * wx + z * wx * wy}: the local linear index, which also orders threads into warps. */
+    private static String linearLocalId(PtxCode code, Program.WorkgroupSize ws) {
+        String x = code.b32();
+        String y = code.b32();
+        String z = code.b32();
+        String yz = code.b32();
+        String linear = code.b32();
+        code.op("mov.u32 " + x + ", %tid.x");
+        code.op("mov.u32 " + y + ", %tid.y");
+        code.op("mov.u32 " + z + ", %tid.z");
+        code.op("mad.lo.u32 " + yz + ", " + z + ", " + ws.y() + ", " + y);
+        code.op("mad.lo.u32 " + linear + ", " + yz + ", " + ws.x() + ", " + x);
+        return linear;
+    }
+
+    /** Zeroes every shared array, each thread a strided share of the words, then waits for the whole CTA. */
+    private static void zeroShared(PtxCode code, Map<String, BufferRef> buffers, String linear, int threads) {
+        for (BufferRef b : buffers.values()) {
+            if (b.decl().access() != BufferAccess.WORKGROUP) {
+                continue;
+            }
+            int bytes = sharedArrayBytes(b.decl());
+            String offset = code.b32();
+            String address = code.b32();
+            String done = code.pred();
+            String top = code.label("zero");
+            String end = code.label("zeroed");
+            code.op("shl.b32 " + offset + ", " + linear + ", 2");
+            code.place(top);
+            code.op("setp.ge.u32 " + done + ", " + offset + ", " + bytes);
+            code.guarded(done, "bra " + end);
+            code.op("add.u32 " + address + ", " + b.baseAddress() + ", " + offset);
+            code.op("st.shared.u32 [" + address + "], 0");
+            code.op("add.u32 " + offset + ", " + offset + ", " + threads * 4);
+            code.op("bra " + top);
+            code.place(end);
+        }
+        code.op("barrier.sync 0");
+    }
+
+    /** The lanes of this thread's warp that exist: all 32, or the low lanes of a partial last warp. */
+    private static String memberMask(PtxCode code, String linear, int threads) {
+        if (threads % 32 == 0) {
+            return PtxCode.hex(-1);
+        }
+        String warpBase = code.b32();
+        String lanes = code.b32();
+        String one = code.b32();
+        String shifted = code.b32();
+        String partial = code.b32();
+        String full = code.pred();
+        String mask = code.b32();
+        code.op("and.b32 " + warpBase + ", " + linear + ", " + PtxCode.hex(~31));
+        code.op("sub.u32 " + lanes + ", " + threads + ", " + warpBase);
+        code.op("min.u32 " + lanes + ", " + lanes + ", 32");
+        code.op("mov.b32 " + one + ", 1");
+        code.op("shl.b32 " + shifted + ", " + one + ", " + lanes);
+        code.op("sub.u32 " + partial + ", " + shifted + ", 1");
+        code.op("setp.eq.u32 " + full + ", " + lanes + ", 32");
+        code.op("selp.b32 " + mask + ", " + PtxCode.hex(-1) + ", " + partial + ", " + full);
+        return mask;
+    }
+}

@@ -1,0 +1,250 @@
+package dev.vyre.cuda.ptx;
+
+import static dev.vyre.cuda.ptx.ProgramCorpus.in;
+import static dev.vyre.cuda.ptx.ProgramCorpus.let;
+import static dev.vyre.cuda.ptx.ProgramCorpus.out;
+import static dev.vyre.cuda.ptx.ProgramCorpus.store;
+import static dev.vyre.cuda.ptx.ProgramCorpus.workgroup;
+import static dev.vyre.ir.Expr.bin;
+import static dev.vyre.ir.Expr.gid;
+import static dev.vyre.ir.Expr.load;
+import static dev.vyre.ir.Expr.u32;
+import static dev.vyre.ir.Expr.var;
+import static dev.vyre.ir.ScalarType.BYTES;
+import static dev.vyre.ir.ScalarType.F32;
+import static dev.vyre.ir.ScalarType.I32;
+import static dev.vyre.ir.ScalarType.U32;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vyre.ir.AtomicOp;
+import dev.vyre.ir.BinaryOp;
+import dev.vyre.ir.BufferAccess;
+import dev.vyre.ir.BufferDecl;
+import dev.vyre.ir.Expr;
+import dev.vyre.ir.Node;
+import dev.vyre.ir.Program;
+import dev.vyre.ir.ScalarType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The lowering decisions that exactness and the ABI rest on, read off the emitted PTX text. */
+class PtxEmitterLoweringTest {
+    private static final Program.WorkgroupSize WG = Program.WorkgroupSize.of(64);
+
+    private static PtxKernel kernel(List<BufferDecl> buffers, Node... body) {
+        return PtxEmitter.emitKernel(Program.of(WG, buffers, List.of(body)), "k", PtxTarget.SM_90);
+    }
+
+    private static PtxKernel binary(BinaryOp op, ScalarType t) {
+        return kernel(List.of(in("a", 0, t), in("b", 1, t), out("out", 2, t)),
+                store("out", gid(0), bin(op, load("a", gid(0)), load("b", gid(0)))));
+    }
+
+    /** The instruction lines of a PTX text (labels, directives and declarations left out). */
+    private static List<String> instructions(String ptx) {
+        List<String> out = new ArrayList<>();
+        for (String line : ptx.split("\n")) {
+            String t = line.strip();
+            if (t.endsWith(";") && !t.startsWith(".")) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void kernelHasTheHeaderTheParameterAbiAndTheBlockShape() {
+        Program p = Program.of(new Program.WorkgroupSize(8, 4, 2), List.of(in("a", 3, F32),
+                workgroup("scratch", 1, BYTES, 10), out("b", 0, I32)), List.of(new Node.Barrier()));
+        PtxKernel k = PtxEmitter.emitKernel(p, "my_kernel", PtxTarget.SM_90);
+        assertTrue(k.ptx().startsWith(".version 8.0\n.target sm_90\n.address_size 64\n"), k.ptx());
+        assertTrue(k.ptx().endsWith(k.entry()));
+        assertEquals("my_kernel", k.entryName());
+        assertEquals(List.of(
+                new PtxKernel.Param("vyre_buf0", ".u64", PtxKernel.ParamKind.BUFFER_POINTER, "a"),
+                new PtxKernel.Param("vyre_len0", ".u32", PtxKernel.ParamKind.ELEMENT_COUNT, "a"),
+                new PtxKernel.Param("vyre_buf1", ".u64", PtxKernel.ParamKind.BUFFER_POINTER, "b"),
+                new PtxKernel.Param("vyre_len1", ".u32", PtxKernel.ParamKind.ELEMENT_COUNT, "b"),
+                new PtxKernel.Param("vyre_oob", ".u64", PtxKernel.ParamKind.OOB_COUNTERS, null)), k.params());
+        assertEquals(List.of("a", "b"), k.boundBuffers());
+        assertTrue(k.entry().startsWith(".visible .entry my_kernel(\n\t.param .u64 vyre_buf0,\n\t.param .u32 "
+                + "vyre_len0,\n\t.param .u64 vyre_buf1,\n\t.param .u32 vyre_len1,\n\t.param .u64 vyre_oob\n)\n"
+                + ".reqntid 8, 4, 2\n"), k.entry());
+        // 10 bytes of scratch, rounded up to whole words so that it can be zeroed word by word
+        assertTrue(k.entry().contains(".shared .align 4 .b8 vyre_wg1[12];"), k.entry());
+        assertEquals(new Program.WorkgroupSize(8, 4, 2), k.workgroupSize());
+    }
+
+    @Test
+    void f32ArithmeticRoundsToNearestEvenAndIsNeverContractedApproximatedOrFlushed() {
+        assertTrue(instructions(binary(BinaryOp.ADD, F32).ptx()).stream().anyMatch(s -> s.startsWith("add.rn.f32")));
+        assertTrue(instructions(binary(BinaryOp.SUB, F32).ptx()).stream().anyMatch(s -> s.startsWith("sub.rn.f32")));
+        assertTrue(instructions(binary(BinaryOp.MUL, F32).ptx()).stream().anyMatch(s -> s.startsWith("mul.rn.f32")));
+        assertTrue(instructions(binary(BinaryOp.DIV, F32).ptx()).stream().anyMatch(s -> s.startsWith("div.rn.f32")));
+        Pattern unrounded = Pattern.compile("\\b(add|sub|mul|div|fma|sqrt|rcp)\\.f(32|64)\\b");
+        for (ProgramCorpus.Case c : ProgramCorpus.kernels()) {
+            String ptx = PtxEmitter.emitKernel(c.program(), "k", PtxTarget.SM_90).ptx();
+            assertFalse(ptx.contains(".approx"), c.name());
+            assertFalse(ptx.contains(".ftz"), c.name());
+            assertFalse(ptx.contains(".sat"), c.name() + ": ptxas mis-fuses .sat adds; saturation is explicit");
+            assertFalse(unrounded.matcher(ptx).find(), c.name() + " has an f32/f64 operation without .rn");
+        }
+    }
+
+    @Test
+    void onlyFmaEmitsAFusedMultiplyAdd() {
+        for (ProgramCorpus.Case c : ProgramCorpus.kernels()) {
+            boolean fused = PtxEmitter.emitKernel(c.program(), "k", PtxTarget.SM_90).ptx().contains("fma.rn.f32");
+            assertEquals(c.name().equals("fma"), fused, c.name());
+        }
+    }
+
+    @Test
+    void outOfBoundsLoadsAndStoresAreGuardedAndCountedInTheirOwnWords() {
+        PtxKernel k = kernel(List.of(in("a", 0, U32), out("b", 1, U32)),
+                store("b", gid(0), load("a", gid(0))));
+        List<String> ins = instructions(k.entry());
+        assertTrue(ins.stream().anyMatch(s -> s.matches("@%p\\d+ ld\\.global\\.u32 %r\\d+, \\[%rd\\d+\\];")), k.entry());
+        assertTrue(ins.stream().anyMatch(s -> s.matches("@!%p\\d+ red\\.global\\.add\\.u32 \\[%rd\\d+\\+0], 1;")));
+        assertTrue(ins.stream().anyMatch(s -> s.matches("@%p\\d+ st\\.global\\.u32 \\[%rd\\d+], %r\\d+;")));
+        assertTrue(ins.stream().anyMatch(s -> s.matches("@!%p\\d+ red\\.global\\.add\\.u32 \\[%rd\\d+\\+4], 1;")));
+        assertEquals(0, PtxKernel.OOB_LOADS_WORD);
+        assertEquals(1, PtxKernel.OOB_STORES_WORD);
+    }
+
+    @Test
+    void bytesAreByteAddressedAndI32IndicesAreCheckedForSign() {
+        PtxKernel k = kernel(List.of(in("a", 0, BYTES), in("idx", 1, I32), out("b", 2, BYTES)),
+                store("b", load("idx", gid(0)), load("a", gid(0))));
+        assertTrue(k.entry().contains("ld.global.u8 "), k.entry());
+        assertTrue(k.entry().contains("st.global.u8 "), k.entry());
+        assertTrue(k.entry().matches("(?s).*setp\\.ge\\.s32 (%p\\d+), %r\\d+, 0;\\s+setp\\.lt\\.and\\.u32 %p\\d+, "
+                + "%r\\d+, %r\\d+, \\1;.*"), k.entry());
+    }
+
+    @Test
+    void returnExitsTheKernelAndBarrierIsANonAlignedCtaBarrier() {
+        PtxKernel k = kernel(List.of(out("b", 0, U32)), new Node.Barrier(), new Node.AsyncLoad(), new Node.AsyncWait(),
+                new Node.Return());
+        List<String> ins = instructions(k.entry());
+        assertEquals(List.of("barrier.sync 0;", "exit;", "exit;"), ins.subList(ins.size() - 3, ins.size()));
+        assertFalse(k.entry().contains("bar.sync"), "bar.sync is barrier.sync.aligned, wrong for divergent code");
+    }
+
+    @Test
+    void integerDivisionAndShiftsGuardTheHardwareCornerCases() {
+        List<String> div = instructions(binary(BinaryOp.DIV, I32).entry());
+        assertTrue(div.stream().anyMatch(s -> s.startsWith("div.s32")));
+        assertTrue(div.stream().anyMatch(s -> s.matches("setp\\.eq\\.u32 %p\\d+, %r\\d+, 0xFFFFFFFF;")), "MIN / -1");
+        assertTrue(div.stream().anyMatch(s -> s.matches("setp\\.eq\\.u32 %p\\d+, %r\\d+, 0;")), "division by 0");
+        List<String> shl = instructions(binary(BinaryOp.SHL, U32).entry());
+        assertTrue(shl.stream().anyMatch(s -> s.matches("and\\.b32 %r\\d+, %r\\d+, 31;")), "shift amount & 31");
+        assertTrue(instructions(binary(BinaryOp.ROTATE_LEFT, U32).entry()).stream()
+                .anyMatch(s -> s.startsWith("shf.l.wrap.b32")));
+    }
+
+    @Test
+    void fullWarpsUseAConstantMemberMaskAndPartialWarpsComputeTheirs() {
+        Node shuffle = store("out", gid(0), bin(BinaryOp.SHUFFLE, load("a", gid(0)), u32(3)));
+        List<BufferDecl> buffers = List.of(in("a", 0, U32), out("out", 1, U32));
+        String full = PtxEmitter.emitKernel(Program.of(WG, buffers, List.of(shuffle)), "k", PtxTarget.SM_90).entry();
+        String partial = PtxEmitter.emitKernel(Program.of(Program.WorkgroupSize.of(48), buffers, List.of(shuffle)),
+                "k", PtxTarget.SM_90).entry();
+        assertTrue(full.matches("(?s).*shfl\\.sync\\.idx\\.b32 %r\\d+, %r\\d+, %r\\d+, 31, 0xFFFFFFFF;.*"), full);
+        assertTrue(partial.matches("(?s).*shfl\\.sync\\.idx\\.b32 %r\\d+, %r\\d+, %r\\d+, 31, %r\\d+;.*"), partial);
+        assertFalse(full.contains("activemask"), "the live set comes from vote.sync.ballot, not activemask");
+    }
+
+    @Test
+    void integerWaveReductionsUseReduxAndF32OnesFoldInLaneOrder() {
+        List<BufferDecl> ints = List.of(in("a", 0, I32), out("out", 1, I32));
+        String min = kernel(ints, store("out", gid(0), bin(BinaryOp.WAVE_REDUCE, load("a", gid(0)), u32(1))))
+                .entry();
+        assertTrue(min.contains("redux.sync.min.s32 "), min);
+        List<BufferDecl> floats = List.of(in("a", 0, F32), out("out", 1, F32));
+        String sum = kernel(floats, store("out", gid(0), bin(BinaryOp.WAVE_REDUCE, load("a", gid(0)), u32(0))))
+                .entry();
+        assertFalse(sum.contains("redux"), sum);
+        assertTrue(sum.matches("(?s).*\\$L\\d+_reduce:.*shfl\\.sync\\.idx\\.b32.*add\\.rn\\.f32.*"
+                + "setp\\.lt\\.u32 %p\\d+, %r\\d+, 32;\\s+@%p\\d+ bra \\$L\\d+_reduce;.*"), sum);
+    }
+
+    @Test
+    void aForBoundThatTheBodyAssignsIsCopiedBeforeTheLoop() {
+        PtxKernel k = kernel(List.of(out("out", 0, U32)), let("n", u32(4)),
+                new Node.For("j", u32(0), var("n"), List.of(new Node.Assign("n", bin(BinaryOp.ADD, var("n"), u32(1))))),
+                store("out", gid(0), var("n")));
+        Matcher m = Pattern.compile("setp\\.ge\\.u32 %p\\d+, %r\\d+, (%r\\d+);").matcher(k.entry());
+        assertTrue(m.find(), k.entry());
+        String bound = m.group(1);
+        long writes = instructions(k.entry()).stream().filter(s -> s.matches("\\w+(\\.\\w+)* " + bound + ",.*"))
+                .count();
+        assertEquals(1, writes, "the bound register is written once, before the loop:\n" + k.entry());
+    }
+
+    @Test
+    void handlerFunctionHasTheMegakernelSignatureAndSystemScopeAccessOnly() {
+        Program h = ProgramCorpus.handlers().get(1).program(); // every atomic, loads and stores on both buffers
+        String func = PtxEmitter.emitHandler(h, "user_op_7", PtxTarget.SM_90);
+        assertTrue(func.startsWith(".func user_op_7(.param .u64 args, .param .u64 control, .param .u32 "
+                + "control_words)\n{\n"), func);
+        List<String> memory = instructions(func).stream().map(s -> s.replaceFirst("^@!?%p\\d+ ", ""))
+                .filter(s -> s.matches("(ld|st|atom|red)\\..*") && !s.startsWith("ld.param")).toList();
+        assertTrue(memory.size() > 20, func);
+        for (String s : memory) {
+            assertTrue(s.matches("(ld|st|atom)\\.relaxed\\.sys\\.global\\..*"), "not system scope: " + s);
+        }
+        assertTrue(instructions(func).getLast().equals("ret;"));
+        assertFalse(func.contains("exit;"));
+    }
+
+    @Test
+    void handlerIdsAreZeroAndItsBufferLengthsComeFromTheSlotAndTheParameter() {
+        Program h = ProgramCorpus.handler(List.of(
+                store("args", u32(0), new Expr.InvocationId(0)),
+                store("args", u32(1), new Expr.BufLen("args")),
+                store("args", u32(2), new Expr.BufLen("control")),
+                new Node.Return()));
+        String func = PtxEmitter.emitHandler(h, "h", PtxTarget.SM_90);
+        assertFalse(func.contains("%tid") || func.contains("%ctaid"), func);
+        assertTrue(func.matches("(?s).*mov\\.u32 %r\\d+, 0;.*"), "InvocationId is 0:\n" + func);
+        assertTrue(func.matches("(?s).*mov\\.b32 %r\\d+, 0x0000000C;.*"), "BufLen(args) is 12:\n" + func);
+        assertTrue(func.matches("(?s).*ld\\.param\\.u32 (%r\\d+), \\[control_words];.*mov\\.b32 %r\\d+, \\1;.*"),
+                func);
+    }
+
+    @Test
+    void emissionIsDeterministic() {
+        for (ProgramCorpus.Case c : RandomPrograms.generate(99, 20)) {
+            assertEquals(PtxEmitter.emitKernel(c.program(), "k", PtxTarget.SM_90).ptx(),
+                    PtxEmitter.emitKernel(c.program(), "k", PtxTarget.SM_90).ptx(), c.name());
+        }
+    }
+
+    @Test
+    void atomicsMapToTheirPtxOperationsAndLruUpdateIsAnUnsignedMax() {
+        for (AtomicOp op : AtomicOp.values()) {
+            Expr expected = op.needsExpected() ? new Expr.LitI32(5) : null;
+            Program p = Program.of(WG, List.of(BufferDecl.of("acc", 0, BufferAccess.READ_WRITE, I32, 0, true)),
+                    List.of(let("old", new Expr.Atomic(op, "acc", gid(0), expected, new Expr.LitI32(-3)))));
+            String entry = PtxEmitter.emitKernel(p, "k", PtxTarget.SM_90).entry();
+            String want = switch (op) {
+                case ADD -> "atom.global.add.u32";
+                case OR -> "atom.global.or.b32";
+                case AND -> "atom.global.and.b32";
+                case XOR -> "atom.global.xor.b32";
+                case MIN -> "atom.global.min.s32";
+                case MAX -> "atom.global.max.s32";
+                case EXCHANGE -> "atom.global.exch.b32";
+                case COMPARE_EXCHANGE, COMPARE_EXCHANGE_WEAK, FETCH_NAND -> "atom.global.cas.b32";
+                case LRU_UPDATE -> "atom.global.max.u32";
+            };
+            assertTrue(entry.contains(want + " "), op + ":\n" + entry);
+        }
+    }
+}
