@@ -62,7 +62,7 @@ public final class CudaBackend implements Backend {
      *                        largest divisor of the slot count that is at most this and the device's SM count
      */
     public record Settings(int ordinal, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
-                           int maxDefaultWorkers) {
+                           int maxDefaultWorkers, boolean leanOrdering) {
         public Settings {
             if (ordinal < 0 || shape == null || maxDefaultWorkers < 1) {
                 throw new CudaBackendException("CUDA backend settings: ordinal " + ordinal + ", shape " + shape
@@ -78,15 +78,26 @@ public final class CudaBackend implements Backend {
          */
         public static Settings defaults() {
             return new Settings(0, WorkerShape.THREAD, DEFAULT_BACKOFF_MIN_NANOS, DEFAULT_BACKOFF_MAX_NANOS,
-                    DEFAULT_MAX_WORKERS);
+                    DEFAULT_MAX_WORKERS, false);
+        }
+
+        /** Settings with strict ordering. */
+        public Settings(int ordinal, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
+                        int maxDefaultWorkers) {
+            this(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, false);
         }
 
         public Settings withShape(WorkerShape s) {
-            return new Settings(ordinal, s, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers);
+            return new Settings(ordinal, s, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, leanOrdering);
         }
 
         public Settings withBackoff(int minNanos, int maxNanos) {
-            return new Settings(ordinal, shape, minNanos, maxNanos, maxDefaultWorkers);
+            return new Settings(ordinal, shape, minNanos, maxNanos, maxDefaultWorkers, leanOrdering);
+        }
+
+        /** Experimental lean ordering ({@link MegakernelPtx.Options#leanOrdering()}), for measurement. */
+        public Settings withLeanOrdering(boolean lean) {
+            return new Settings(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, lean);
         }
     }
 
@@ -222,7 +233,7 @@ public final class CudaBackend implements Backend {
         DevicePtr ringPtr = devicePointer(buffers.ring().segment(), "ring", VECTOR_ALIGNMENT);
         DevicePtr debugPtr = devicePointer(buffers.debug().segment(), "debug log", VECTOR_ALIGNMENT);
         String text = MegakernelPtx.generate(new MegakernelPtx.Options(target, settings.shape(),
-                settings.backoffMinNanos(), settings.backoffMaxNanos()));
+                settings.backoffMinNanos(), settings.backoffMaxNanos(), settings.leanOrdering()));
         CudaModule module = context.loadPtx(text);
         CudaFunction kernel = module.function(MegakernelPtx.ENTRY);
         CudaStream s = context.createStream();
