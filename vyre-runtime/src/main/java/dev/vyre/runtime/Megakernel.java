@@ -451,12 +451,7 @@ public final class Megakernel implements AutoCloseable {
                         + " raise MegakernelConfig.drainTimeout; close() again keeps waiting");
             }
             reaper.wake();
-            try {
-                reaperThread.join(remaining(deadline));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (reaperThread.isAlive()) {
+            if (!Joins.joinUntil(reaperThread, deadline)) {
                 throw new KernelTimeoutException("the reaper did not complete the last tickets within "
                         + config.drainTimeout(), "do not block in ticket callbacks; close() again keeps waiting");
             }

@@ -1,5 +1,7 @@
 package dev.vyre.runtime.cpu;
 
+import dev.vyre.runtime.Joins;
+
 import dev.vyre.runtime.Backend;
 import dev.vyre.runtime.BootstrapException;
 import dev.vyre.runtime.HandlerTable;
@@ -100,15 +102,10 @@ public final class CpuBackend implements Backend {
             ts = List.copyOf(threads);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            for (Thread t : ts) {
-                if (t.isAlive() && !t.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-                    return false;
-                }
+        for (Thread t : ts) {
+            if (!Joins.joinUntil(t, deadline)) {
+                return false;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
         return true;
     }
