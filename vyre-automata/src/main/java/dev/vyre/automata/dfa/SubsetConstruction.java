@@ -18,6 +18,10 @@ import java.util.Map;
  * why accept sets are kept per lookahead kind.
  */
 public final class SubsetConstruction {
+    /** The most NFA-state entries all DFA states together may hold (memory bound, part of the cap). */
+    public static final long MAX_SET_ENTRIES = 1L << 24;
+    /** The most epsilon-closure steps one construction may take (time bound, part of the cap). */
+    public static final long MAX_CLOSURE_STEPS = 1L << 27;
     private static final int LOOKAHEAD_UNKNOWN = -1;
 
     private final Nfa nfa;
@@ -28,6 +32,8 @@ public final class SubsetConstruction {
     private final int[] mark;
     private int stamp;
     private int[] stack;
+    private long setEntries;
+    private long closureSteps;
 
     private final List<int[]> sets = new ArrayList<>();
     private final List<Integer> contexts = new ArrayList<>();
@@ -67,7 +73,8 @@ public final class SubsetConstruction {
     }
 
     /**
-     * Builds the DFA, or returns null when it would need more than {@code maxStates} states.
+     * Builds the DFA, or returns null when it would need more than {@code maxStates} states (or more than
+     * {@link #MAX_SET_ENTRIES} stored NFA states, or {@link #MAX_CLOSURE_STEPS} closure steps, in total).
      *
      * @param nfa the pattern set's NFA
      * @param classes byte classes refining every byte set of {@code nfa} (and {@code \n} when it has line anchors)
@@ -122,7 +129,8 @@ public final class SubsetConstruction {
         if (id != null) {
             return id;
         }
-        if (sets.size() >= maxStates) {
+        setEntries += set.length;
+        if (sets.size() >= maxStates || setEntries > MAX_SET_ENTRIES || closureSteps > MAX_CLOSURE_STEPS) {
             return -1;
         }
         sets.add(set);
@@ -215,6 +223,7 @@ public final class SubsetConstruction {
         }
         while (top > 0) {
             int s = stack[--top];
+            closureSteps++;
             boolean keep = false;
             switch (nfa.kind(s)) {
                 case Nfa.BYTES, Nfa.MATCH -> keep = true;

@@ -21,7 +21,11 @@ public final class LiteralAnalysis {
     /** The longest literal kept. */
     public static final int MAX_LITERAL_LENGTH = 256;
 
+    /** Bytes of factors one analysis may build; beyond it the analysis answers "unknown" (null). */
+    public static final long WORK_BUDGET = 1L << 20;
+
     private final Map<Regex, List<Factor>> exactMemo = new IdentityHashMap<>();
+    private long work;
 
     /**
      * The exact language of {@code r} as at most {@link #MAX_LITERALS} factors (anchors count as the empty string),
@@ -157,9 +161,9 @@ public final class LiteralAnalysis {
         return List.copyOf(union);
     }
 
-    /** Every {@code a} followed by every {@code b}, or null when too many or too long. */
-    private static List<Factor> product(List<Factor> a, List<Factor> b) {
-        if (a == null || b == null || (long) a.size() * b.size() > MAX_LITERALS) {
+    /** Every {@code a} followed by every {@code b}, or null when too many, too long or over budget. */
+    private List<Factor> product(List<Factor> a, List<Factor> b) {
+        if (a == null || b == null || (long) a.size() * b.size() > MAX_LITERALS || work > WORK_BUDGET) {
             return null;
         }
         Set<Factor> out = new LinkedHashSet<>();
@@ -168,6 +172,7 @@ public final class LiteralAnalysis {
                 if (x.length() + y.length() > MAX_LITERAL_LENGTH) {
                     return null;
                 }
+                work += x.length() + y.length() + 1;
                 out.add(x.concat(y));
             }
         }

@@ -373,9 +373,4 @@ final class DfaLanes {
                 n.outputHandle(), n.param(), n.continuationPc(), n.continuationData(), n.resumeEpoch(), n.taskId(),
                 n.parentTaskId(), n.ageTicks(), t.requeueCount() + 1, n.yieldCount(), n.flags());
     }
-
-    /** Lanes the worklist started with (its initial depth in state/index pairs). */
-    int laneCount() {
-        return lanes.length;
-    }
 }

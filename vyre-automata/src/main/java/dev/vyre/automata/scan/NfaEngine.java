@@ -26,9 +26,14 @@ public final class NfaEngine implements Engine {
      * @param ids the pattern ids it reports, sorted
      */
     public NfaEngine(Nfa nfa, int[] ids) {
+        this(nfa, ids, Math.clamp(WINDOW_BITS / nfa.size() - 1, 1, MAX_WINDOW));
+    }
+
+    /** An engine with a given window (bytes per round of pair expansion). */
+    NfaEngine(Nfa nfa, int[] ids, int window) {
         this.nfa = nfa;
         this.ids = ids.clone();
-        this.window = Math.clamp(WINDOW_BITS / nfa.size() - 1, 1, MAX_WINDOW);
+        this.window = window;
     }
 
     /** The NFA. */

@@ -5,7 +5,6 @@ import dev.vyre.automata.dfa.Dfa;
 import dev.vyre.automata.literal.AhoCorasick;
 import dev.vyre.automata.literal.Factor;
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -70,47 +69,40 @@ public final class PrefilterEngine implements Engine {
         private int state;
         private long pos;
         private long target;
-        private long[] windows = new long[16];
-        private int windowCount;
         private long visits;
 
         @Override
         public void feed(MemorySegment chunk, long chunkStart, MatchSink sink) {
             long end = chunkStart + chunk.byteSize();
             bytes.begin(chunk, chunkStart);
-            windowCount = 0;
-            acState = matcher.scan(chunk, chunkStart, chunkStart, end, acState, bytes, (f, h) -> {
-                if (windowCount + 2 > windows.length) {
-                    windows = Arrays.copyOf(windows, windows.length * 2);
-                }
-                windows[windowCount++] = h;
-                windows[windowCount++] = h + reach[f];
-            });
+            // Hits arrive in offset order; each opens or extends a run at once (the whole chunk is readable).
+            acState = matcher.scan(chunk, chunkStart, chunkStart, end, acState, bytes,
+                    (f, h) -> window(chunk, chunkStart, end, h, h + reach[f], sink));
             visits += chunk.byteSize();
-            for (int w = 0; w < windowCount; w += 2) {
-                long h = windows[w];
-                long last = windows[w + 1];
-                long from = Math.max(0, h - span);
-                if (active) {
-                    advance(chunk, chunkStart, end, sink);
-                }
-                if (active && pos >= from) {
-                    target = Math.max(target, last);
-                } else {
-                    active = true;
-                    state = dfa.startState(Dfa.contextAt(from, from == 0 ? 0 : bytes.byteAt(from - 1)));
-                    for (long p = from; p < h; p++) {
-                        state = dfa.step(state, bytes.byteAt(p));
-                    }
-                    visits += h - from;
-                    pos = h;
-                    target = last;
-                }
-            }
             if (active) {
                 advance(chunk, chunkStart, end, sink);
             }
             bytes.end();
+        }
+
+        /** A factor occurrence ending at {@code h}: matches of its pattern may end in {@code [h, last]}. */
+        private void window(MemorySegment chunk, long chunkStart, long end, long h, long last, MatchSink sink) {
+            long from = Math.max(0, h - span);
+            if (active) {
+                advance(chunk, chunkStart, end, sink);
+            }
+            if (active && pos >= from) {
+                target = Math.max(target, last);
+                return;
+            }
+            active = true;
+            state = dfa.startState(Dfa.contextAt(from, from == 0 ? 0 : bytes.byteAt(from - 1)));
+            for (long p = from; p < h; p++) {
+                state = dfa.step(state, bytes.byteAt(p));
+            }
+            visits += h - from;
+            pos = h;
+            target = last;
         }
 
         /** Steps the run up to its target or the chunk's end; offsets before the chunk cannot hold matches. */

@@ -1,6 +1,6 @@
 package dev.vyre.automata.scan;
 
-import dev.vyre.core.VyreException;
+import dev.vyre.automata.AutomataException;
 import dev.vyre.protocol.Task;
 import java.util.ArrayDeque;
 import java.util.Queue;
@@ -30,10 +30,10 @@ public record ScanOptions(ScanMode mode, int lanes, int quantum, int warmup, Exe
 
     public ScanOptions {
         if (mode == null || queue == null) {
-            throw new VyreException("scan options: mode and queue must not be null", "use ScanOptions.defaults()");
+            throw new AutomataException("scan options: mode and queue must not be null", "use ScanOptions.defaults()");
         }
         if (lanes < 1 || quantum < 1 || warmup < 0) {
-            throw new VyreException("scan options: lanes " + lanes + ", quantum " + quantum + ", warmup " + warmup
+            throw new AutomataException("scan options: lanes " + lanes + ", quantum " + quantum + ", warmup " + warmup
                     + " out of range", "use lanes >= 1, quantum >= 1, warmup >= 0");
         }
     }
