@@ -35,6 +35,8 @@ final class DfaLanes {
     private static final MatchSink NONE = (id, end) -> { };
     private static final int SPECULATIVE = 0;
     private static final int CORRECTION = 1;
+    /** Workers started on an executor in non-blocking mode, at most. */
+    private static final int MAX_WORKERS = 64;
 
     private final Dfa dfa;
     private final MemorySegment chunk;
@@ -90,8 +92,8 @@ final class DfaLanes {
             long start = chunkStart + n * j / count;
             long end = chunkStart + n * (j + 1) / count;
             long guessAt = Math.max(chunkStart, start - warmup);
-            int guess = guessAt == chunkStart ? initial
-                    : dfa.startState(Dfa.contextAt(guessAt, chunk.get(ValueLayout.JAVA_BYTE, guessAt - 1 - chunkStart)));
+            int guess = guessAt == chunkStart ? initial : dfa.startState(
+                    Dfa.contextAt(guessAt, chunk.get(ValueLayout.JAVA_BYTE, guessAt - 1 - chunkStart)));
             lanes[j] = new Lane(start, end, guessAt, guess, quantum);
         }
     }
@@ -215,7 +217,8 @@ final class DfaLanes {
             queue.add(task(j, SPECULATIVE, lanes[j].guess, lanes[j].guessAt));
         }
         List<Callable<Void>> workers = new ArrayList<>();
-        for (int w = 0; w < (options.executor() == null ? 1 : lanes.length); w++) {
+        int workerCount = options.executor() == null ? 1 : Math.min(lanes.length, MAX_WORKERS);
+        for (int w = 0; w < workerCount; w++) {
             workers.add(() -> {
                 work();
                 return null;

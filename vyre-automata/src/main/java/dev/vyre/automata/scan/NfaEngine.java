@@ -169,7 +169,7 @@ public final class NfaEngine implements Engine {
             carried = new int[0];
         }
 
-        /** Whether the anchor of state s holds at offset i between bytes {@code before} and {@code after} (-1: none). */
+        /** Whether state s's anchor holds at offset i between bytes {@code before} and {@code after} (-1: none). */
         private boolean holds(int s, long i, int before, int after) {
             return switch (nfa.anchor(s)) {
                 case BEGIN_TEXT -> i == 0;

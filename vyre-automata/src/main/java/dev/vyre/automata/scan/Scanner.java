@@ -57,6 +57,9 @@ public final class Scanner {
 
     /** Scans all of {@code input} and returns the matches in report order. */
     public List<Match> scan(byte[] input) {
+        if (input == null) {
+            throw new AutomataException("scan: no input array", "pass a byte array (empty for no input)");
+        }
         List<Match> out = new ArrayList<>();
         scan(input, 0, input.length, (id, end) -> out.add(new Match(id, end)));
         return out;

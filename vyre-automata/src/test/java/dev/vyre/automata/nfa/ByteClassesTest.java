@@ -53,7 +53,7 @@ class ByteClassesTest {
 
     @Test
     void classesAreExactlyTheMembershipSignatures() {
-        Props.forAll("byte classes", 500, (i, rnd) -> {
+        Props.forAll("byte classes", 150, (i, rnd) -> {
             List<ByteSet> sets = new ArrayList<>();
             for (int s = 0; s < rnd.nextInt(0, 6); s++) {
                 sets.add(randomSet(rnd, new boolean[256]));
