@@ -81,6 +81,22 @@ class PrefilterTest {
     }
 
     @Test
+    void anEmptyFeedReportsNothingEvenWhenAHitEndsAtTheChunkBoundary() {
+        // Id 2 names a plain literal and a prefiltered pattern; both report (2, 4) on "xabc".
+        CompiledAutomaton a = RegexCompiler.compile(List.of(PatternSpec.of(2, "abc"), PatternSpec.of(2, "^xabc")));
+        assertEquals(List.of(Engine.Kind.LITERAL, Engine.Kind.PREFILTER),
+                a.engines().stream().map(Engine::kind).toList());
+        byte[] input = "xabcz".getBytes(StandardCharsets.ISO_8859_1);
+        List<Match> got = new ArrayList<>();
+        ScanStream s = new Scanner(a).stream();
+        s.feed(input, 0, 4, (id, end) -> got.add(new Match(id, end)));
+        s.feed(input, 4, 0, (id, end) -> got.add(new Match(id, end)));
+        s.feed(input, 4, 1, (id, end) -> got.add(new Match(id, end)));
+        s.finish((id, end) -> got.add(new Match(id, end)));
+        assertEquals(List.of(new Match(2, 4)), got);
+    }
+
+    @Test
     void prefilteredScansMatchUnprefilteredScansAndJavaUtilRegex() {
         Props.forAll("prefilter parity", 800, (i, rnd) -> {
             List<RegexGen.Gen> gens = new ArrayList<>();
@@ -102,12 +118,13 @@ class PrefilterTest {
             }
             Scanner scanner = new Scanner(on);
             assertEquals(expected, scanner.scan(input), () -> specs + " on " + Inputs.show(input));
-            // Chunks as small as one byte exercise the history ring the literal engines look back into.
+            // Chunks of zero to seven bytes exercise the history ring the literal engines look back into, and the
+            // rule that an offset is reported with the feed holding its byte.
             List<Match> chunked = new ArrayList<>();
             ScanStream s = scanner.stream();
             int off2 = 0;
             while (off2 < input.length) {
-                int len = Math.min(input.length - off2, rnd.nextInt(1, 8));
+                int len = Math.min(input.length - off2, rnd.nextInt(0, 8));
                 s.feed(input, off2, len, (id, end) -> chunked.add(new Match(id, end)));
                 off2 += len;
             }

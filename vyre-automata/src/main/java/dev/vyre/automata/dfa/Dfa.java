@@ -180,6 +180,10 @@ public final class Dfa {
      * {@code chunk}, whose first byte is at absolute offset {@code chunkStart}.
      */
     public int run(MemorySegment chunk, long chunkStart, long from, long to, int state, MatchSink sink) {
+        if (chunk.heapBase().orElse(null) instanceof byte[] array) {
+            // Heap segments: address() is the offset into the array.
+            return run(array, (int) (chunk.address() - chunkStart), from, to, state, sink);
+        }
         int s = state;
         for (long p = from; p < to; p++) {
             if (s == deadState) {
@@ -188,6 +192,23 @@ public final class Dfa {
             int b = chunk.get(ValueLayout.JAVA_BYTE, p - chunkStart) & 0xFF;
             if (s < matchLimit) {
                 report(s, b == '\n' ? LOOKAHEAD_NEWLINE : LOOKAHEAD_BYTE, p, sink);
+            }
+            s = transitions[s * classCount + (classMap[b] & 0xFF)];
+        }
+        return s;
+    }
+
+    /** {@link #run(MemorySegment, long, long, long, int, MatchSink)} over an array; byte p is at {@code p + shift}. */
+    private int run(byte[] array, int shift, long from, long to, int state, MatchSink sink) {
+        int s = state;
+        int end = (int) (to + shift);
+        for (int i = (int) (from + shift); i < end; i++) {
+            if (s == deadState) {
+                return s;
+            }
+            int b = array[i] & 0xFF;
+            if (s < matchLimit) {
+                report(s, b == '\n' ? LOOKAHEAD_NEWLINE : LOOKAHEAD_BYTE, i - shift, sink);
             }
             s = transitions[s * classCount + (classMap[b] & 0xFF)];
         }

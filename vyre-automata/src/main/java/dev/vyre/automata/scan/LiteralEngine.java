@@ -54,6 +54,9 @@ public final class LiteralEngine implements Engine {
 
         @Override
         public void feed(MemorySegment chunk, long chunkStart, MatchSink sink) {
+            if (chunk.byteSize() == 0) {
+                return;
+            }
             long end = chunkStart + chunk.byteSize();
             // Hits ending exactly at a chunk's end belong to the next feed (the offset of its first byte).
             carried.emitRange(Long.MIN_VALUE, Long.MAX_VALUE, sink);
