@@ -9,10 +9,13 @@ import dev.vyre.protocol.RingView;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotState;
 import dev.vyre.protocol.Wire;
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -26,6 +29,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *       {@link #CALLER} (a {@code call()} spinning on it) before it publishes; whoever completes it first moves it
  *       to {@link #COMPLETING} by compare-and-swap, reads the outcome, recycles the slot and sets it {@link #FREE}.
  *       The reaper only takes REAPER slots and a caller only its CALLER slot, so no slot is completed twice.</li>
+ *   <li>{@link #UNTRACKED} slots ({@code Megakernel.submit}) have no ticket and no caller: whoever needs one
+ *       recycles it once it finished, after the same compare-and-swap to COMPLETING: the publisher of the slot's
+ *       next lap (any publisher, in {@code awaitTurn}), {@code Megakernel.awaitDone}, or the final
+ *       {@link #sweep()}. The recycler counts a FAULT ({@link #untrackedStats()}) before it opens the next lap,
+ *       so a thread that sees the lap advance sees the fault counted.</li>
  * </ul>
  */
 final class HostRing {
@@ -33,10 +41,12 @@ final class HostRing {
     static final int REAPER = 1;
     static final int CALLER = 2;
     static final int COMPLETING = 3;
+    static final int UNTRACKED = 4;
 
     private static final VarHandle WORDS = Wire.WORD.varHandle();
     private static final int DONE = SlotState.DONE.wire();
     private static final int FAULT = SlotState.FAULT.wire();
+    private static final int EMPTY = SlotState.EMPTY.wire();
     private static final int FAULT_CODE_ARG = SlotLayout.FAULT_CODE - SlotLayout.ARG0;
     private static final int FAULT_DETAIL_ARG = SlotLayout.FAULT_DETAIL - SlotLayout.ARG0;
 
@@ -46,6 +56,9 @@ final class HostRing {
     private final AtomicIntegerArray owners;
     private final AtomicReferenceArray<Ticket> tickets;
     private final AtomicInteger ticketsInFlight = new AtomicInteger();
+    private final AtomicLong untrackedFaults = new AtomicLong();
+    private final AtomicLong untrackedNotExecuted = new AtomicLong();
+    private final AtomicReference<UntrackedFault> firstUntrackedFault = new AtomicReference<>();
 
     HostRing(RingView ring) {
         this.ring = ring;
@@ -62,6 +75,11 @@ final class HostRing {
     /** Whether the publisher of {@code sequence} may fill its slot now. */
     boolean turnReady(long sequence) {
         return laps.get(slotOf(sequence)) == sequence / slotCount;
+    }
+
+    /** Whether slot {@code slot} is open for lap {@code lap} (the same test without a division). */
+    boolean turnReady(int slot, long lap) {
+        return laps.get(slot) == lap;
     }
 
     /** Tickets published and not yet completed by the reaper. */
@@ -92,6 +110,27 @@ final class HostRing {
         int given = args == null ? 0 : args.length;
         for (int i = 0; i < ARGS_PER_SLOT; i++) {
             ring.setArg(slot, i, i < given ? args[i] : 0);
+        }
+    }
+
+    /** Marks {@code slot} untracked (no ticket, no caller) before it is filled and published. */
+    void claimUntracked(int slot) {
+        owners.lazySet(slot, UNTRACKED);
+    }
+
+    /**
+     * Writes OPCODE, TENANT, PRIORITY and the 12 words {@code args[offset .. offset + 12)} with plain stores; not
+     * STATUS. The caller checked {@code slot}.
+     */
+    void fillWords(int slot, int opcode, int tenant, int priorityWire, int[] args, int offset) {
+        MemorySegment words = ring.segment();
+        long base = (long) slot * SlotLayout.SLOT_BYTES;
+        WORDS.set(words, base + (long) SlotLayout.OPCODE * Wire.WORD_BYTES, opcode);
+        WORDS.set(words, base + (long) SlotLayout.TENANT * Wire.WORD_BYTES, tenant);
+        WORDS.set(words, base + (long) SlotLayout.PRIORITY * Wire.WORD_BYTES, priorityWire);
+        long argBase = base + (long) SlotLayout.ARG0 * Wire.WORD_BYTES;
+        for (int i = 0; i < ARGS_PER_SLOT; i++) {
+            WORDS.set(words, argBase + (long) i * Wire.WORD_BYTES, args[offset + i]);
         }
     }
 
@@ -131,7 +170,15 @@ final class HostRing {
      */
     void sweep() {
         for (int s = 0; s < slotCount; s++) {
-            if (owners.get(s) == REAPER && owners.compareAndSet(s, REAPER, COMPLETING)) {
+            if (owners.get(s) == UNTRACKED && owners.compareAndSet(s, UNTRACKED, COMPLETING)) {
+                int status = ring.statusWord(s);
+                if (status == DONE || status == FAULT) {
+                    recycleUntracked(s, status);
+                } else {
+                    untrackedNotExecuted.incrementAndGet();
+                    owners.set(s, FREE);
+                }
+            } else if (owners.get(s) == REAPER && owners.compareAndSet(s, REAPER, COMPLETING)) {
                 if (finished(s)) {
                     completeTicket(s);
                 } else {
@@ -145,6 +192,104 @@ final class HostRing {
                 }
             }
         }
+    }
+
+    /**
+     * Lets the publisher of {@code (slot, lap)} take its turn when the previous occupant (lap {@code lap - 1}) is an
+     * untracked slot that finished: recycles it (counting a fault) and opens the lap. True when it did.
+     */
+    boolean recycleUntrackedPredecessor(int slot, long lap) {
+        return laps.get(slot) == lap - 1 && owners.get(slot) == UNTRACKED && tryRecycleUntracked(slot);
+    }
+
+    /**
+     * Whether every sequence in {@code [from, end)} finished (DONE or FAULT), recycling the untracked ones that did;
+     * returns the first sequence that has not finished yet, or {@code end}. Sequences must be at least
+     * {@code end - slotCount}: each slot is looked at for one lap.
+     */
+    long settle(long from, long end) {
+        int slot = slotOf(from);
+        long lap = from / slotCount;
+        for (long seq = from; seq < end; seq++) {
+            if (!settled(slot, lap)) {
+                return seq;
+            }
+            if (++slot == slotCount) {
+                slot = 0;
+                lap++;
+            }
+        }
+        return end;
+    }
+
+    /**
+     * Whether the occupant of {@code slot} in lap {@code lap} finished, and, if it was untracked, was recycled (so
+     * its fault is counted). A finished ticket or call slot counts as settled: its outcome goes to its owner.
+     */
+    private boolean settled(int slot, long lap) {
+        long now = laps.get(slot);
+        if (now != lap) {
+            return now > lap;
+        }
+        int status = ring.statusWord(slot);
+        if (status != DONE && status != FAULT) {
+            return false;
+        }
+        int owner = owners.get(slot);
+        if (owner == REAPER || owner == CALLER) {
+            return true;
+        }
+        return (owner == UNTRACKED && tryRecycleUntracked(slot)) || laps.get(slot) > lap;
+    }
+
+    /**
+     * Takes the host claim of an untracked slot and recycles it if it finished; if it did not (the claim belonged to
+     * a newer occupant still in flight), gives the claim back. True when it recycled the slot.
+     */
+    private boolean tryRecycleUntracked(int slot) {
+        if (!owners.compareAndSet(slot, UNTRACKED, COMPLETING)) {
+            return false;
+        }
+        int status = ring.statusWord(slot);
+        if (status != DONE && status != FAULT) {
+            owners.set(slot, UNTRACKED);
+            return false;
+        }
+        recycleUntracked(slot, status);
+        return true;
+    }
+
+    /**
+     * Recycles a finished untracked slot whose claim this thread holds (COMPLETING): counts a fault, stores EMPTY,
+     * frees the claim, then opens the next lap (release), so whoever sees the new lap sees the fault counted.
+     */
+    private void recycleUntracked(int slot, int status) {
+        long lap = laps.get(slot);
+        if (status == FAULT) {
+            recordUntrackedFault(slot, lap * slotCount + slot);
+        }
+        WORDS.setOpaque(ring.segment(), ((long) slot * SlotLayout.SLOT_WORDS + SlotLayout.STATUS) * Wire.WORD_BYTES,
+                EMPTY);
+        owners.lazySet(slot, FREE);
+        laps.lazySet(slot, lap + 1);
+    }
+
+    private void recordUntrackedFault(int slot, long sequence) {
+        untrackedFaults.incrementAndGet();
+        UntrackedFault first = firstUntrackedFault.get();
+        while (first == null || sequence < first.sequence()) {
+            UntrackedFault fault = new UntrackedFault(sequence, slot, ring.word(slot, SlotLayout.OPCODE),
+                    ring.word(slot, SlotLayout.TENANT), ring.arg(slot, FAULT_CODE_ARG), ring.arg(slot, FAULT_DETAIL_ARG));
+            if (firstUntrackedFault.compareAndSet(first, fault)) {
+                return;
+            }
+            first = firstUntrackedFault.get();
+        }
+    }
+
+    /** What happened to untracked slots so far: faults counted by their recyclers, slots the workers never ran. */
+    UntrackedStats untrackedStats() {
+        return new UntrackedStats(untrackedFaults.get(), untrackedNotExecuted.get(), firstUntrackedFault.get());
     }
 
     /** Completes the caller's own finished slot: reads it, recycles it and returns its outcome. */
