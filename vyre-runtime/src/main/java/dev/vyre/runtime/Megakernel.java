@@ -43,7 +43,7 @@ public final class Megakernel implements AutoCloseable {
      * Slots {@link #submit} fills before one release fence and their STATUS stores: short runs let the workers start
      * while the host is still filling the next run.
      */
-    static final int SUBMIT_RUN_SLOTS = 256;
+    public static final int SUBMIT_RUN_SLOTS = 256;
     /** How often the reaper checks that the workers are still alive when no shutdown was requested. */
     private static final long HEALTH_CHECK_NANOS = 10_000_000;
 
@@ -310,26 +310,31 @@ public final class Megakernel implements AutoCloseable {
     private long submitRuns(int opcode, int tenant, Priority priority, int count, int[] same, ArgFiller filler) {
         int slotCount = config.slotCount();
         int run = Math.min(SUBMIT_RUN_SLOTS, slotCount);
-        int[] words = filler == null ? same : new int[run * SlotLayout.ARGS_PER_SLOT];
-        int[] one = filler == null ? null : new int[SlotLayout.ARGS_PER_SLOT];
         int priorityWire = priority.wire();
+        long[] body = new long[(filler == null ? 1 : run) * HostRing.BODY_LONGS];
+        int[] one = new int[SlotLayout.ARGS_PER_SLOT];
+        if (filler == null) {
+            HostRing.packBody(tenant, priorityWire, same, 0, body, 0);
+        }
         enter();
         try {
             long end = nextSequence.get();
             for (int done = 0; done < count; ) {
                 int n = Math.min(run, count - done);
                 if (filler != null) {
-                    fillRun(filler, done, n, one, words, end);
+                    fillRun(filler, done, n, tenant, priorityWire, one, body, end);
                 }
                 long first = nextSequence.getAndAdd(n);
                 int firstSlot = host.slotOf(first);
                 long lap = first / slotCount;
+                if (lap > 0) {
+                    host.finishedAhead(firstSlot, n);
+                }
                 int slot = firstSlot;
                 for (int k = 0; k < n; k++) {
                     awaitTurn(slot, lap, first + k);
                     host.claimUntracked(slot);
-                    host.fillWords(slot, opcode, tenant, priorityWire, words, filler == null ? 0
-                            : k * SlotLayout.ARGS_PER_SLOT);
+                    host.fillBody(slot, opcode, body, filler == null ? 0 : k * HostRing.BODY_LONGS);
                     if (++slot == slotCount) {
                         slot = 0;
                         lap++;
@@ -352,8 +357,9 @@ public final class Megakernel implements AutoCloseable {
         }
     }
 
-    /** Runs {@code filler} for batch slots {@code [done, done + n)} into {@code words}. */
-    private static void fillRun(ArgFiller filler, int done, int n, int[] one, int[] words, long publishedEnd) {
+    /** Runs {@code filler} for batch slots {@code [done, done + n)} and packs their bodies into {@code body}. */
+    private static void fillRun(ArgFiller filler, int done, int n, int tenant, int priorityWire, int[] one,
+                                long[] body, long publishedEnd) {
         for (int k = 0; k < n; k++) {
             Arrays.fill(one, 0);
             try {
@@ -365,7 +371,7 @@ public final class Megakernel implements AutoCloseable {
                         "fix the filler" + (done == 0 ? "" : "; await the published slots with awaitDone("
                         + publishedEnd + ", timeout)"), e);
             }
-            System.arraycopy(one, 0, words, k * SlotLayout.ARGS_PER_SLOT, SlotLayout.ARGS_PER_SLOT);
+            HostRing.packBody(tenant, priorityWire, one, 0, body, k * HostRing.BODY_LONGS);
         }
     }
 
@@ -373,8 +379,8 @@ public final class Megakernel implements AutoCloseable {
      * Waits until every slot with a sequence number below {@code sequenceEnd} has finished (DONE or FAULT), whether
      * published by {@link #submit}, {@link #publish} or {@link #call}. It waits for {@code control[DONE_COUNT]}
      * (a wrapping u32, extended with the sequence count) to reach {@code sequenceEnd}, then confirms slot by slot
-     * over the last ring length of sequences, recycling finished untracked slots: when it returns, the faults of
-     * every untracked slot below {@code sequenceEnd} are counted in {@link #untrackedStats()}.
+     * over the last ring length of sequences, counting the faults of untracked slots: when it returns, every
+     * untracked fault below {@code sequenceEnd} is counted in {@link #untrackedStats()}.
      *
      * @throws MegakernelException      for a {@code sequenceEnd} past the sequence numbers handed out, a null or
      *                                  negative timeout, or a call from a ticket callback on the reaper thread

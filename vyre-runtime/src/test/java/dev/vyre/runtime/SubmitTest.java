@@ -28,7 +28,7 @@ class SubmitTest {
     private static final int WORDS = OBS + 256;
 
     @Test
-    void everySubmittedSlotRunsOnceAndTheRingEndsEmpty() {
+    void everySubmittedSlotRunsOnceAndTheRingSettles() {
         try (Megakernel k = Kernels.cpu(Kernels.small())) {
             long end = k.submit(Opcodes.ATOMIC_ADD, 0, Priority.NORMAL, 10_000, 1, OBS);
             assertEquals(10_000, end, "sequences 0..9999");
@@ -36,7 +36,7 @@ class SubmitTest {
             assertEquals(10_000, k.control().load(OBS));
             assertEquals(10_000, k.doneCount());
             assertEquals(new UntrackedStats(0, 0, null), k.untrackedStats());
-            assertRingEmpty(k);
+            assertRingSettled(k);
         }
     }
 
@@ -67,7 +67,7 @@ class SubmitTest {
                                 + o + " after batch " + batch);
                     }
                     assertEquals((int) sequence, k.doneCount());
-                    assertRingEmpty(k);
+                    assertRingSettled(k);
                 }
                 assertEquals(0, k.untrackedStats().faults());
             }
@@ -150,7 +150,7 @@ class SubmitTest {
             k.awaitDone(end2, Kernels.WAIT);
             assertEquals(faults + 100, k.untrackedStats().faults());
             assertEquals(first, k.untrackedStats().firstFault(), "the lowest sequence stays the first fault");
-            assertRingEmpty(k);
+            assertRingSettled(k);
         }
     }
 
@@ -293,9 +293,12 @@ class SubmitTest {
         }
     }
 
-    private static void assertRingEmpty(Megakernel k) {
+    /** Every slot is finished (or was never used): nothing is left published or claimed. */
+    private static void assertRingSettled(Megakernel k) {
         for (int s = 0; s < k.ring().slotCount(); s++) {
-            assertEquals(SlotState.EMPTY, k.ring().status(s), "slot " + s + " was recycled");
+            SlotState state = k.ring().status(s);
+            assertTrue(state == SlotState.DONE || state == SlotState.FAULT || state == SlotState.EMPTY,
+                    "slot " + s + " is " + state);
         }
     }
 }
