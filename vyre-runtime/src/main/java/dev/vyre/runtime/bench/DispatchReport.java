@@ -103,26 +103,33 @@ public record DispatchReport(Instant started, Instant finished, Map<String, Obje
             LatencyStats m = mk.latency();
             for (Optional<BenchResult> b : List.of(launch, graph)) {
                 b.ifPresent(r -> {
-                    ratios.add(new Ratio(mk.variant(), r.measure(), mk.measure(), "mean",
-                            r.latency().meanNanos() / m.meanNanos()));
-                    ratios.add(new Ratio(mk.variant(), r.measure(), mk.measure(), "p50",
-                            (double) r.latency().p50Nanos() / m.p50Nanos()));
+                    add(ratios, mk.variant(), r.measure(), mk.measure(), "mean", r.latency().meanNanos(),
+                            m.meanNanos());
+                    add(ratios, mk.variant(), r.measure(), mk.measure(), "p50", r.latency().p50Nanos(),
+                            m.p50Nanos());
                 });
             }
             floor.ifPresent(f -> {
-                ratios.add(new Ratio(mk.variant(), mk.measure(), f.measure(), "mean",
-                        m.meanNanos() / f.latency().meanNanos()));
-                ratios.add(new Ratio(mk.variant(), mk.measure(), f.measure(), "p50",
-                        (double) m.p50Nanos() / f.latency().p50Nanos()));
+                add(ratios, mk.variant(), mk.measure(), f.measure(), "mean", m.meanNanos(), f.latency().meanNanos());
+                add(ratios, mk.variant(), mk.measure(), f.measure(), "p50", m.p50Nanos(), f.latency().p50Nanos());
             });
         }
         for (BenchResult mk : cudaMegakernel(Measure.MEGAKERNEL_SUBMIT)) {
             for (Optional<BenchResult> b : List.of(launches, graphs)) {
-                b.ifPresent(r -> ratios.add(new Ratio(mk.variant(), mk.measure(), r.measure(), "throughput",
-                        mk.throughput().perSecond() / r.throughput().perSecond())));
+                b.ifPresent(r -> add(ratios, mk.variant(), mk.measure(), r.measure(), "throughput",
+                        mk.throughput().perSecond(), r.throughput().perSecond()));
             }
         }
         return ratios;
+    }
+
+    /** Adds {@code top / bottom} unless the quotient is not a finite number (a zero below). */
+    private static void add(List<Ratio> ratios, String variant, Measure numerator, Measure denominator,
+                            String statistic, double top, double bottom) {
+        double value = top / bottom;
+        if (Double.isFinite(value)) {
+            ratios.add(new Ratio(variant, numerator, denominator, statistic, value));
+        }
     }
 
     /** The targets checked for every CUDA megakernel variant whose rows were measured. */
@@ -134,7 +141,7 @@ public record DispatchReport(Instant started, Instant finished, Map<String, Obje
             checks.add(new TargetCheck(mk.variant(), "mean call round trip <= "
                     + us(TARGET_MEAN_ROUND_TRIP_NANOS) + " us", TARGET_MEAN_ROUND_TRIP_NANOS / 1e3, mean / 1e3,
                     mean <= TARGET_MEAN_ROUND_TRIP_NANOS));
-            launch.ifPresent(l -> {
+            launch.filter(l -> mean > 0).ifPresent(l -> {
                 double ratio = l.latency().meanNanos() / mean;
                 checks.add(new TargetCheck(mk.variant(), "launch + synchronize mean / megakernel mean >= "
                         + TARGET_LAUNCH_RATIO, TARGET_LAUNCH_RATIO, ratio, ratio >= TARGET_LAUNCH_RATIO));
