@@ -54,14 +54,6 @@ final class HostRing {
     private static final long OPCODE_BYTE = (long) SlotLayout.OPCODE * Wire.WORD_BYTES;
     private static final long BODY_BYTE = (long) SlotLayout.TENANT * Wire.WORD_BYTES;
 
-    static {
-        if (SlotLayout.PRIORITY != SlotLayout.TENANT + 1 || SlotLayout.ARG0 != SlotLayout.PRIORITY + 1
-                || SlotLayout.ARG0 + SlotLayout.ARGS_PER_SLOT != SlotLayout.SLOT_WORDS || BODY_BYTE % Long.BYTES != 0
-                || BODY_LONGS != 7) {
-            throw new ExceptionInInitializerError("slot layout changed: fillBody writes TENANT, PRIORITY and"
-                    + " ARG0..ARG11 as seven aligned longs from word " + SlotLayout.TENANT);
-        }
-    }
     private static final int DONE = SlotState.DONE.wire();
     private static final int FAULT = SlotState.FAULT.wire();
     private static final int EMPTY = SlotState.EMPTY.wire();

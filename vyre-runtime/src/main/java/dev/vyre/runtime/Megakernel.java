@@ -327,7 +327,7 @@ public final class Megakernel implements AutoCloseable {
                 long first = nextSequence.getAndAdd(n);
                 int firstSlot = host.slotOf(first);
                 long lap = first / slotCount;
-                if (lap > 0) {
+                if (first + n > slotCount) {
                     host.finishedAhead(firstSlot, n);
                 }
                 int slot = firstSlot;

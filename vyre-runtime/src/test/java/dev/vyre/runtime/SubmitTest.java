@@ -14,8 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -76,50 +78,62 @@ class SubmitTest {
 
     @Test
     void mixesWithTicketsAndCallsFromSeveralThreads() throws Exception {
-        int untracked = 20_000;
+        int submitters = 2;
+        int untrackedEach = 10_000;
         int tickets = 2_000;
         int calls = 2_000;
+        ExecutorService pool = Executors.newFixedThreadPool(submitters + 2);
         try (Megakernel k = Kernels.cpu(Kernels.small().withSlots(16).withWorkers(4))) {
-            AtomicLong lastEnd = new AtomicLong();
-            CompletableFuture<Void> bulk = CompletableFuture.runAsync(() -> {
-                for (int done = 0; done < untracked; done += 1000) {
-                    lastEnd.accumulateAndGet(k.submit(Opcodes.ATOMIC_ADD, 0, Priority.NORMAL, 1000, 1, OBS),
-                            Math::max);
-                }
-            });
-            CompletableFuture<List<Ticket>> published = CompletableFuture.supplyAsync(() -> {
+            List<Future<Long>> bulk = new ArrayList<>();
+            for (int t = 0; t < submitters; t++) {
+                int observable = OBS + t;
+                bulk.add(pool.submit(() -> {
+                    long end = 0;
+                    for (int done = 0; done < untrackedEach; done += 500) {
+                        end = k.submit(Opcodes.ATOMIC_ADD, 0, Priority.NORMAL, 500, 1, observable);
+                    }
+                    k.awaitDone(end, Kernels.WAIT);
+                    return end;
+                }));
+            }
+            Future<List<Ticket>> published = pool.submit(() -> {
                 List<Ticket> list = new ArrayList<>();
                 for (int i = 0; i < tickets; i++) {
-                    list.add(k.publish(Opcodes.ATOMIC_ADD, 1, Priority.HIGH, 1, OBS + 1, i));
+                    list.add(k.publish(Opcodes.ATOMIC_ADD, 1, Priority.HIGH, 1, OBS + 8, i));
                 }
                 return list;
             });
-            CompletableFuture<Long> called = CompletableFuture.supplyAsync(() -> {
+            Future<Long> called = pool.submit(() -> {
                 long last = 0;
                 for (int i = 0; i < calls; i++) {
-                    SlotOutcome o = k.call(Opcodes.ATOMIC_ADD, 2, Priority.CRITICAL, 1, OBS + 2, i);
+                    SlotOutcome o = k.call(Opcodes.ATOMIC_ADD, 2, Priority.CRITICAL, 1, OBS + 9, i);
                     assertTrue(o.isDone() && o.arg(2) == i, o.toString());
                     last = Math.max(last, o.sequence());
                 }
                 return last;
             });
-            bulk.get(50, TimeUnit.SECONDS);
+            long end = called.get(50, TimeUnit.SECONDS) + 1;
+            for (Future<Long> f : bulk) {
+                end = Math.max(end, f.get(50, TimeUnit.SECONDS));
+            }
             List<Ticket> list = published.get(50, TimeUnit.SECONDS);
-            long lastCall = called.get(50, TimeUnit.SECONDS);
-            long end = lastEnd.get();
             for (int i = 0; i < tickets; i++) {
                 SlotOutcome o = list.get(i).await(Kernels.WAIT);
                 assertTrue(o.isDone() && o.arg(2) == i, o.toString());
                 end = Math.max(end, o.sequence() + 1);
             }
-            end = Math.max(end, lastCall + 1);
-            assertEquals(untracked + tickets + calls, end, "every sequence number was used once");
+            int total = submitters * untrackedEach + tickets + calls;
+            assertEquals(total, end, "every sequence number was used once");
             k.awaitDone(end, Kernels.WAIT);
-            assertEquals(untracked, k.control().load(OBS));
-            assertEquals(tickets, k.control().load(OBS + 1));
-            assertEquals(calls, k.control().load(OBS + 2));
-            assertEquals(untracked + tickets + calls, k.doneCount());
+            for (int t = 0; t < submitters; t++) {
+                assertEquals(untrackedEach, k.control().load(OBS + t), "submitter " + t);
+            }
+            assertEquals(tickets, k.control().load(OBS + 8));
+            assertEquals(calls, k.control().load(OBS + 9));
+            assertEquals(total, k.doneCount());
             assertEquals(0, k.untrackedStats().faults());
+        } finally {
+            pool.shutdownNow();
         }
     }
 
