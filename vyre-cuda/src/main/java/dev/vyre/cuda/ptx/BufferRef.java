@@ -8,9 +8,10 @@ import dev.vyre.ir.ScalarType;
  * How lowered code reaches one buffer: where its base address and element count live and which state space and
  * memory-ordering qualifiers its loads, stores and atomics carry.
  * <ul>
- *   <li>{@link #global}: a kernel parameter buffer; weak {@code ld/st.global}, {@code atom.global} (gpu scope).</li>
+ *   <li>{@link #global}: a kernel parameter buffer or a handler's argument scratch; weak {@code ld/st.global},
+ *       {@code atom.global} (gpu scope).</li>
  *   <li>{@link #shared}: a {@code Workgroup} buffer as a {@code .shared} array with 32-bit addresses.</li>
- *   <li>{@link #mapped}: a handler buffer in pinned, device-mapped host memory; every access is system scope
+ *   <li>{@link #mapped}: a handler's control block in pinned, device-mapped host memory; every access is system scope
  *       ({@code ld.relaxed.sys.global}, {@code st.relaxed.sys.global}, {@code atom.relaxed.sys.global}).</li>
  * </ul>
  */
@@ -21,29 +22,37 @@ final class BufferRef {
     private final String length;
     private final String space;
     private final boolean wideAddress;
+    private final boolean mapped;
 
-    private BufferRef(BufferDecl decl, String base, String length, String space, boolean wideAddress) {
+    private BufferRef(BufferDecl decl, String base, String length, String space, boolean wideAddress,
+                      boolean mapped) {
         this.decl = decl;
         this.element = (ScalarType) decl.elementType();
         this.base = base;
         this.length = length;
         this.space = space;
         this.wideAddress = wideAddress;
+        this.mapped = mapped;
     }
 
     /** A global buffer whose base is the 64-bit global address in {@code base}, its count in register {@code length}. */
     static BufferRef global(BufferDecl decl, String base, String length) {
-        return new BufferRef(decl, base, length, "global", true);
+        return new BufferRef(decl, base, length, "global", true, false);
     }
 
     /** A shared array whose 32-bit shared address is in {@code base}; its count is the declared one. */
     static BufferRef shared(BufferDecl decl, String base) {
-        return new BufferRef(decl, base, PtxCode.hex(decl.count()), "shared", false);
+        return new BufferRef(decl, base, PtxCode.hex(decl.count()), "shared", false, false);
     }
 
     /** A mapped host buffer at the 64-bit global address in {@code base}, with {@code length} elements. */
     static BufferRef mapped(BufferDecl decl, String base, String length) {
-        return new BufferRef(decl, base, length, "relaxed.sys.global", true);
+        return new BufferRef(decl, base, length, "relaxed.sys.global", true, true);
+    }
+
+    /** Whether this is mapped host memory (system scope), whose changes the host sees whatever the run's fate. */
+    boolean mapped() {
+        return mapped;
     }
 
     BufferDecl decl() {

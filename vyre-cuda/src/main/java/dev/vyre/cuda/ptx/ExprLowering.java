@@ -15,7 +15,9 @@ import java.util.function.Function;
 /**
  * Lowers expressions, operands left to right and every operand always (no short circuit), and the buffer
  * accesses that nodes share with expressions: bounds-checked loads, stores and atomics that count out-of-bounds
- * accesses where the function has a counter block.
+ * accesses where the function has a counter block. Every expression charges its step to the {@link StepMeter}
+ * before its operands (the interpreter's order); a store or atomic on mapped memory (a handler's control block,
+ * whose changes outlive a failed run) is preceded by a step checkpoint.
  */
 final class ExprLowering {
     private static final String[] AXES = {"x", "y", "z"};
@@ -28,16 +30,18 @@ final class ExprLowering {
     private final Program.WorkgroupSize workgroupSize;
     private final boolean singleInvocation;
     private final String oobCounters;
+    private final StepMeter meter;
 
     /**
      * @param waves            the wave lowering, or null where the function has no wave operators
      * @param variables        the visible variables by name
      * @param singleInvocation true for a handler: every id is 0
      * @param oobCounters      the global address of the two out-of-bounds counters, or null to not count
+     * @param meter            the step meter ({@link StepMeter#none()} in a kernel)
      */
     ExprLowering(PtxCode code, Arith arith, Waves waves, Map<String, BufferRef> buffers,
                  Function<String, Value> variables, Program.WorkgroupSize workgroupSize, boolean singleInvocation,
-                 String oobCounters) {
+                 String oobCounters, StepMeter meter) {
         this.c = code;
         this.arith = arith;
         this.waves = waves;
@@ -46,9 +50,11 @@ final class ExprLowering {
         this.workgroupSize = workgroupSize;
         this.singleInvocation = singleInvocation;
         this.oobCounters = oobCounters;
+        this.meter = meter;
     }
 
     Value emit(Expr e) {
+        meter.charge(1);
         return switch (e) {
             case Expr.LitU32 lit -> literal(lit.value(), U32);
             case Expr.LitI32 lit -> literal(lit.value(), I32);
@@ -157,6 +163,7 @@ final class ExprLowering {
 
     /** {@code b[index] = value}, dropped (and counted) when out of bounds; Bool stores 0 or 1. */
     void store(BufferRef b, Value index, Value value) {
+        beforeEffect(b);
         String inBounds = b.inBounds(c, index);
         String address = b.address(c, index);
         String word = value.reg();
@@ -170,6 +177,7 @@ final class ExprLowering {
 
     /** An atomic on a U32 or I32 buffer; the previous value, or 0 when out of bounds (counted, nothing written). */
     private Value atomic(AtomicOp op, BufferRef b, Value index, Value expected, Value value) {
+        beforeEffect(b);
         String inBounds = b.inBounds(c, index);
         String address = b.address(c, index);
         String d = c.b32();
@@ -182,6 +190,13 @@ final class ExprLowering {
         }
         countOutOfBounds(inBounds, PtxKernel.OOB_STORES_WORD);
         return new Value(d, b.element());
+    }
+
+    /** A step checkpoint before a store or atomic whose effect would outlive a failed handler run. */
+    private void beforeEffect(BufferRef b) {
+        if (b.mapped()) {
+            meter.checkpoint();
+        }
     }
 
     /** {@code ~(old & value)} by compare-and-swap until no other writer intervened; {@code d} gets old. */

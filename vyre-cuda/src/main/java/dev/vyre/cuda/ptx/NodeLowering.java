@@ -12,23 +12,28 @@ import java.util.function.Function;
 /**
  * Lowers statements: structured control flow to labels and branches, every Let and For variable to a register of
  * its own (the validator forbids shadowing, so a name maps to one register per declaration), Barrier to
- * {@code barrier.sync 0} and Return to the function's exit instruction.
+ * {@code barrier.sync 0} and Return to the function's exit instruction. Every node charges its step to the
+ * {@link StepMeter}, and so does every For/Loop iteration (each followed by a checkpoint); the meter is flushed
+ * before every branch and label this class emits.
  */
 final class NodeLowering {
     private final PtxCode c;
     private final Map<String, BufferRef> buffers;
+    private final StepMeter meter;
     private final String exitInstruction;
     private final ArrayDeque<Map<String, Value>> scopes = new ArrayDeque<>();
     private final ExprLowering exprs;
 
     /**
-     * @param exitInstruction {@code exit} in a kernel, {@code ret} in a handler function
+     * @param meter           the step meter ({@link StepMeter#none()} in a kernel)
+     * @param exitInstruction {@code exit} in a kernel, a branch to the epilogue in a handler function
      * @param exprs           builds the expression lowering given this lowering's variable lookup
      */
-    NodeLowering(PtxCode code, Map<String, BufferRef> buffers, String exitInstruction,
+    NodeLowering(PtxCode code, Map<String, BufferRef> buffers, StepMeter meter, String exitInstruction,
                  Function<Function<String, Value>, ExprLowering> exprs) {
         this.c = code;
         this.buffers = buffers;
+        this.meter = meter;
         this.exitInstruction = exitInstruction;
         this.exprs = exprs.apply(this::lookup);
     }
@@ -53,6 +58,7 @@ final class NodeLowering {
     }
 
     private void node(Node n) {
+        meter.charge(1);
         switch (n) {
             case Node.Let let -> {
                 Value v = exprs.emit(let.value());
@@ -70,14 +76,21 @@ final class NodeLowering {
             case Node.For forNode -> forLoop(forNode);
             case Node.Loop loop -> {
                 String top = c.label("loop");
+                meter.flush();
                 c.place(top);
+                meter.charge(1); // the iteration
+                meter.checkpoint();
                 body(loop.body());
+                meter.flush();
                 c.op("bra " + top);
             }
             case Node.Block block -> body(block.body());
             // non-.aligned: the threads reaching a barrier need not be converged (some may have returned)
             case Node.Barrier _ -> c.op("barrier.sync 0");
-            case Node.Return _ -> c.op(exitInstruction);
+            case Node.Return _ -> {
+                meter.flush();
+                c.op(exitInstruction);
+            }
             case Node.AsyncLoad _ -> c.comment("AsyncLoad: no-op");
             case Node.AsyncWait _ -> c.comment("AsyncWait: no-op");
             case Node.IndirectDispatch _, Node.Opaque _ ->
@@ -93,11 +106,14 @@ final class NodeLowering {
         Value cond = exprs.emit(ifNode.cond());
         String otherwise = c.label("else");
         String end = c.label("endif");
+        meter.flush();
         c.guarded("!" + cond.reg(), "bra " + otherwise);
         body(ifNode.then());
+        meter.flush();
         c.op("bra " + end);
         c.place(otherwise);
         body(ifNode.otherwise());
+        meter.flush();
         c.place(end);
     }
 
@@ -112,12 +128,16 @@ final class NodeLowering {
         String done = c.pred();
         c.op("mov.b32 " + bound + ", " + end.reg());
         c.op("mov.b32 " + var.reg() + ", " + start.reg());
+        meter.flush();
         c.place(top);
         c.op("setp.ge." + (start.type() == I32 ? "s32 " : "u32 ") + done + ", " + var.reg() + ", " + bound);
         c.guarded(done, "bra " + exit);
+        meter.charge(1); // the iteration
+        meter.checkpoint();
         scopes.push(new HashMap<>(Map.of(forNode.var(), var)));
         body(forNode.body());
         scopes.pop();
+        meter.flush();
         c.op("add.u32 " + var.reg() + ", " + var.reg() + ", 1");
         c.op("bra " + top);
         c.place(exit);

@@ -26,6 +26,22 @@ public final class PtxEmitter {
     public static final String HANDLER_CONTROL = "control";
     /** Words in a handler's {@code args} buffer: the slot's ARG0..ARG11. */
     public static final int HANDLER_ARG_WORDS = 12;
+    /** Handler status: the run finished within its step budget; the caller copies the arguments back. */
+    public static final int HANDLER_OK = 0;
+    /** Handler status: the run needed more steps than its budget (the interpreter's StepBudgetExceededException). */
+    public static final int HANDLER_STEP_BUDGET = 1;
+    /**
+     * Handler status: the run failed otherwise (the interpreter's other failures). No construct the emitter lowers
+     * fails at run time, so emitted handlers return only {@link #HANDLER_OK} and {@link #HANDLER_STEP_BUDGET}
+     * today; a caller treats every status but those two as this one.
+     */
+    public static final int HANDLER_FAULT = 2;
+    /** Name of a handler function's return parameter (a {@code .b32} status). */
+    static final String HANDLER_STATUS = "status";
+    /** Name of a handler function's control-block length parameter. */
+    static final String HANDLER_CONTROL_WORDS = "control_words";
+    /** Name of a handler function's step-budget parameter. */
+    static final String HANDLER_STEP_BUDGET_PARAM = "step_budget";
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
     private static final String COUNTERS = "vyre_oob";
@@ -93,8 +109,8 @@ public final class PtxEmitter {
         }
         Arith arith = new Arith(code);
         Waves waves = features.waveOps() ? new Waves(code, arith, memberMask(code, linear, threads)) : null;
-        NodeLowering nodes = new NodeLowering(code, buffers, "exit", vars ->
-                new ExprLowering(code, arith, waves, buffers, vars, ws, false, counters));
+        NodeLowering nodes = new NodeLowering(code, buffers, StepMeter.none(), "exit", vars ->
+                new ExprLowering(code, arith, waves, buffers, vars, ws, false, counters, StepMeter.none()));
         nodes.body(p.body());
         code.op("exit");
 
@@ -112,13 +128,21 @@ public final class PtxEmitter {
     }
 
     /**
-     * Lowers a user opcode handler to a {@code .func} named {@code funcName} with the parameters
-     * {@code (.param .u64 args, .param .u64 control, .param .u32 control_words)}, to be called by the megakernel
-     * for one slot. The handler may declare only the U32 buffers {@value #HANDLER_ARGS} (count
-     * {@value #HANDLER_ARG_WORDS}) and {@value #HANDLER_CONTROL} (count 0: {@code control_words} elements); both
-     * live in pinned, device-mapped host memory, so every access is system scope. It runs as one invocation
-     * (every id is 0); {@code Return} returns from the function; out-of-bounds accesses read 0 or are dropped,
-     * uncounted.
+     * Lowers a user opcode handler to a {@code .func} named {@code funcName} for the megakernel's module:
+     * <pre>
+     * .func (.param .b32 status) NAME(.param .u64 args, .param .u64 control, .param .u32 control_words,
+     *                                 .param .u32 step_budget)
+     * </pre>
+     * The handler may declare only the U32 buffers {@value #HANDLER_ARGS} (count {@value #HANDLER_ARG_WORDS}) and
+     * {@value #HANDLER_CONTROL} (count 0: {@code control_words} elements). {@code args} points at a scratch copy
+     * of the slot's ARG0..ARG11 in device memory, private to the calling thread (plain accesses); {@code control}
+     * at the control block in pinned, device-mapped host memory (every access system scope). It runs as one
+     * invocation (every id is 0); out-of-bounds accesses read 0 or are dropped, uncounted.
+     *
+     * <p>It counts steps as the reference interpreter does and returns {@link #HANDLER_OK} when the run took at
+     * most {@code step_budget} steps, {@link #HANDLER_STEP_BUDGET} when it took more; its effects on the control
+     * block are then exactly those the interpreter makes before it fails (see {@link StepMeter}). The caller
+     * copies the scratch back to the slot only on {@link #HANDLER_OK}.
      *
      * @param target the target of the megakernel's module (the function text is the same for every supported one)
      * @return the function definition alone, to be placed in the megakernel's module before its callers
@@ -141,20 +165,33 @@ public final class PtxEmitter {
         PtxCode code = new PtxCode();
         String args = globalPointer(code, HANDLER_ARGS);
         String control = globalPointer(code, HANDLER_CONTROL);
-        String controlWords = loadU32(code, "control_words");
+        String controlWords = loadU32(code, HANDLER_CONTROL_WORDS);
+        String budget = loadU32(code, HANDLER_STEP_BUDGET_PARAM);
+        String finish = code.label("finish");
+        String exhausted = code.label("exhausted");
+        StepMeter meter = StepMeter.handler(code, budget, exhausted);
         Map<String, BufferRef> buffers = new LinkedHashMap<>();
         for (BufferDecl b : handler.buffers()) {
             buffers.put(b.name(), b.name().equals(HANDLER_ARGS)
-                    ? BufferRef.mapped(b, args, PtxCode.hex(HANDLER_ARG_WORDS))
+                    ? BufferRef.global(b, args, PtxCode.hex(HANDLER_ARG_WORDS))
                     : BufferRef.mapped(b, control, controlWords));
         }
         Arith arith = new Arith(code);
-        NodeLowering nodes = new NodeLowering(code, buffers, "ret", vars ->
-                new ExprLowering(code, arith, null, buffers, vars, handler.workgroupSize(), true, null));
+        NodeLowering nodes = new NodeLowering(code, buffers, meter, "bra " + finish, vars ->
+                new ExprLowering(code, arith, null, buffers, vars, handler.workgroupSize(), true, null, meter));
         nodes.body(handler.body());
+        meter.flush();
+        code.place(finish);
+        String status = code.b32();
+        meter.finish(status, HANDLER_OK, HANDLER_STEP_BUDGET);
+        code.op("st.param.b32 [" + HANDLER_STATUS + "], " + status);
         code.op("ret");
-        return ".func " + funcName + "(.param .u64 " + HANDLER_ARGS + ", .param .u64 " + HANDLER_CONTROL
-                + ", .param .u32 control_words)\n{\n" + code.declarations() + code.instructions() + "}\n";
+        code.place(exhausted);
+        code.op("st.param.b32 [" + HANDLER_STATUS + "], " + HANDLER_STEP_BUDGET);
+        code.op("ret");
+        return ".func (.param .b32 " + HANDLER_STATUS + ") " + funcName + "(.param .u64 " + HANDLER_ARGS
+                + ", .param .u64 " + HANDLER_CONTROL + ", .param .u32 " + HANDLER_CONTROL_WORDS + ", .param .u32 "
+                + HANDLER_STEP_BUDGET_PARAM + ")\n{\n" + code.declarations() + code.instructions() + "}\n";
     }
 
     private static void checkName(String name, String what) {

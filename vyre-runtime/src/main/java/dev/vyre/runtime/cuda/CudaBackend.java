@@ -11,6 +11,7 @@ import dev.vyre.cuda.PinnedBuffer;
 import dev.vyre.protocol.ControlView;
 import dev.vyre.runtime.Backend;
 import dev.vyre.runtime.BackendUnavailableException;
+import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.MegakernelConfig;
 import dev.vyre.runtime.RingBuffers;
 import java.lang.foreign.MemorySegment;
@@ -23,8 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  * The persistent megakernel on an NVIDIA GPU (docs/MEGAKERNEL-CUDA.md). Shared buffers are pinned, device-mapped
  * host memory ({@code cuMemHostAlloc(PORTABLE | DEVICEMAP)}), so a slot the host publishes reaches the running
  * kernel with no copy and no launch. {@link #start} generates the kernel's PTX ({@link MegakernelPtx}) for the
- * device, JIT-loads it and launches it once, on a non-blocking stream, with one worker per thread or per warp
- * ({@link WorkerShape}); it returns without waiting. {@link #close()} asks a still running kernel to shut down,
+ * device, with the configuration's user handlers fused into the dispatch, JIT-loads it and launches it once, on a
+ * non-blocking stream, with one worker per thread or per warp ({@link WorkerShape}); it returns without waiting. {@link #close()} asks a still running kernel to shut down,
  * waits for it and frees the module, the stream, the pinned buffers and the context.
  *
  * <p>Threads: any thread may call any method; the context is made current on the calling thread.
@@ -204,11 +205,15 @@ public final class CudaBackend implements Backend {
     }
 
     /**
-     * Generates the megakernel for {@code buffers} and {@code config}, loads it and launches it once; returns
-     * without waiting for it. The buffers must come from {@link #allocateShared}.
+     * Generates the megakernel for {@code buffers} and {@code config} (its user handlers fused into the dispatch,
+     * each run on a per-worker scratch copy of the arguments in device memory with the configured step budget),
+     * loads it and launches it once; returns without waiting for it. The buffers must come from
+     * {@link #allocateShared}.
      *
-     * @throws CudaBackendException for user handlers (fused handlers are not available yet), a worker count that
-     *                              does not divide the ring or cannot stay resident, foreign or misaligned buffers
+     * @throws CudaBackendException for a worker count that does not divide the ring or cannot stay resident,
+     *                              foreign or misaligned buffers, user handlers on a GPU older than sm_80 or a
+     *                              handler the PTX emitter cannot lower exactly (a transcendental, a Barrier, a
+     *                              wave operator)
      * @throws dev.vyre.cuda.CudaException when the driver refuses the module or the launch (with the JIT log)
      */
     @Override
@@ -221,44 +226,48 @@ public final class CudaBackend implements Backend {
         if (buffers == null || config == null) {
             throw new CudaBackendException("cuda backend: start needs buffers and a config", "pass both");
         }
-        if (!config.userHandlers().isEmpty()) {
-            throw new CudaBackendException("cuda backend: " + config.userHandlers().size() + " user handler(s) "
-                    + "registered, but fused handlers are not available yet (the VIR0 -> PTX emitter is not part of "
-                    + "this build)", "run user handlers on BackendKind.CPU, or bootstrap CUDA with built-in opcodes "
-                    + "only");
-        }
+        HandlerTable handlers = HandlerTable.of(config.userHandlers());
         int slots = buffers.ring().slotCount();
         int w = resolveWorkers(config.workers(), slots);
         DevicePtr controlPtr = devicePointer(buffers.control().segment(), "control", Integer.BYTES);
         DevicePtr ringPtr = devicePointer(buffers.ring().segment(), "ring", VECTOR_ALIGNMENT);
         DevicePtr debugPtr = devicePointer(buffers.debug().segment(), "debug log", VECTOR_ALIGNMENT);
         String text = MegakernelPtx.generate(new MegakernelPtx.Options(target, settings.shape(),
-                settings.backoffMinNanos(), settings.backoffMaxNanos(), settings.leanOrdering()));
+                settings.backoffMinNanos(), settings.backoffMaxNanos(), settings.leanOrdering(), handlers));
         CudaModule module = context.loadPtx(text);
         CudaFunction kernel = module.function(MegakernelPtx.ENTRY);
+        // freed with the context; cuMemAlloc aligns it to far more than the 16 bytes the vector copies need
+        DevicePtr scratch = handlers.size() == 0 ? DevicePtr.NULL
+                : context.allocate((long) w * MegakernelPtx.SCRATCH_BYTES_PER_WORKER).ptr();
         CudaStream s = context.createStream();
         kernel.launch(Dim3.of(settings.shape().blocks(w)), Dim3.of(WorkerShape.BLOCK_THREADS), 0, s,
-                launchArguments(controlPtr, buffers.control().wordCount(), ringPtr, slots, debugPtr,
-                        buffers.debug().capacity(), w));
+                launchArguments(new Launch(controlPtr, buffers.control().wordCount(), ringPtr, slots, debugPtr,
+                        buffers.debug().capacity(), w, scratch, (int) config.handlerStepBudget())));
         this.stream = s;
         this.control = buffers.control();
         this.ptx = text;
         this.workers = w;
     }
 
+    /** The values of the kernel parameters ({@link MegakernelPtx.Param}). */
+    private record Launch(DevicePtr control, int controlWords, DevicePtr ring, int slots, DevicePtr debug,
+                          int debugCapacity, int workers, DevicePtr scratch, int stepBudget) {
+    }
+
     /** The kernel arguments in {@link MegakernelPtx.Param} order. */
-    private static Object[] launchArguments(DevicePtr control, int controlWords, DevicePtr ring, int slots,
-                                            DevicePtr debug, int debugCapacity, int workers) {
+    private static Object[] launchArguments(Launch l) {
         Object[] args = new Object[MegakernelPtx.Param.values().length];
         for (MegakernelPtx.Param p : MegakernelPtx.Param.values()) {
             args[p.ordinal()] = switch (p) {
-                case CONTROL -> control;
-                case CONTROL_WORDS -> controlWords;
-                case RING -> ring;
-                case SLOT_COUNT -> slots;
-                case DEBUG -> debug;
-                case DEBUG_CAPACITY -> debugCapacity;
-                case WORKERS -> workers;
+                case CONTROL -> l.control();
+                case CONTROL_WORDS -> l.controlWords();
+                case RING -> l.ring();
+                case SLOT_COUNT -> l.slots();
+                case DEBUG -> l.debug();
+                case DEBUG_CAPACITY -> l.debugCapacity();
+                case WORKERS -> l.workers();
+                case SCRATCH -> l.scratch();
+                case STEP_BUDGET -> l.stepBudget();
             };
         }
         return args;

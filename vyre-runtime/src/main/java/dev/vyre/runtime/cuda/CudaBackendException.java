@@ -4,7 +4,7 @@ import dev.vyre.runtime.MegakernelException;
 
 /**
  * The CUDA backend refused or failed something that is not a driver error: a configuration it cannot run (user
- * handlers before fusion is available, too many workers to stay resident, misaligned buffers), a kernel that did
+ * handlers it cannot fuse, too many workers to stay resident, misaligned buffers), a kernel that did
  * not exit, memory it did not allocate. Driver errors are {@link dev.vyre.cuda.CudaException}s.
  */
 public class CudaBackendException extends MegakernelException {

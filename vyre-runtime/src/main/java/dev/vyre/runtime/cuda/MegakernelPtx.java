@@ -2,6 +2,9 @@ package dev.vyre.runtime.cuda;
 
 import static dev.vyre.runtime.cuda.PtxBuilder.u32;
 
+import dev.vyre.cuda.ptx.PtxEmitException;
+import dev.vyre.cuda.ptx.PtxEmitter;
+import dev.vyre.cuda.ptx.PtxTarget;
 import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.DebugLogLayout;
 import dev.vyre.protocol.FaultCode;
@@ -9,6 +12,7 @@ import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotState;
 import dev.vyre.protocol.Wire;
+import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.Permissions;
 import dev.vyre.runtime.exec.SlotExecutor;
 import java.util.stream.IntStream;
@@ -16,9 +20,11 @@ import java.util.stream.IntStream;
 /**
  * Generates the PTX of the persistent megakernel (docs/MEGAKERNEL-CUDA.md): one {@code .entry} whose workers poll
  * their ring slots in pinned, device-mapped host memory, claim published slots, check the tenant's permission
- * mask, run the built-in opcodes and publish DONE or FAULT. Every number in the text comes from the protocol
- * classes ({@link SlotLayout}, {@link ControlLayout}, {@link DebugLogLayout}, {@link Opcodes}, {@link FaultCode},
- * {@link SlotState}) and {@link Permissions}; nothing is retyped.
+ * mask, run the built-in opcodes and the user handlers (each a {@code .func} from {@link PtxEmitter#emitHandler},
+ * called on a per-worker scratch copy of the arguments) and publish DONE or FAULT. Every number in the text comes
+ * from the protocol classes ({@link SlotLayout}, {@link ControlLayout}, {@link DebugLogLayout}, {@link Opcodes},
+ * {@link FaultCode}, {@link SlotState}), {@link Permissions} and the handler ABI of {@link PtxEmitter}; nothing
+ * is retyped.
  *
  * <p>Memory model: every access to the shared buffers is a {@code .sys}-scope operation on the {@code .global}
  * (mapped) address. STATUS is read with {@code ld.acquire.sys} and written with {@code st.release.sys}; other words
@@ -30,6 +36,10 @@ public final class MegakernelPtx {
     public static final String ENTRY = "vyre_megakernel";
     /** Register cap per thread ({@code .maxnreg}); {@link WorkerShape} sizes blocks so that all workers stay resident. */
     public static final int MAX_REGISTERS = 64;
+    /** Words of handler argument scratch per worker: one slot's ARG0..ARG11. */
+    public static final int SCRATCH_WORDS_PER_WORKER = SlotLayout.ARGS_PER_SLOT;
+    /** Bytes of handler argument scratch per worker. */
+    public static final int SCRATCH_BYTES_PER_WORKER = SCRATCH_WORDS_PER_WORKER * Wire.WORD_BYTES;
 
     /** Kernel parameters, in launch order. */
     public enum Param {
@@ -46,7 +56,14 @@ public final class MegakernelPtx {
         /** Record capacity of the debug log, as the host read it when it wrapped the log. */
         DEBUG_CAPACITY(".u32", "p_debug_capacity"),
         /** Workers; slot {@code s} belongs to worker {@code s % workers}. */
-        WORKERS(".u32", "p_workers");
+        WORKERS(".u32", "p_workers"),
+        /**
+         * Device address of the user handlers' argument scratch: {@link #SCRATCH_WORDS_PER_WORKER} words per worker
+         * in device memory, 16-byte aligned (null, and unused, without handlers).
+         */
+        SCRATCH(".u64", "p_scratch"),
+        /** Step budget of one user-handler run, 1..0xFFFFFFFF (unused without handlers). */
+        STEP_BUDGET(".u32", "p_step_budget");
 
         private final String type;
         private final String ptxName;
@@ -78,23 +95,35 @@ public final class MegakernelPtx {
      * @param leanOrdering    experimental, for measurement: no system-scope fence at the claim (the slot loads
      *                        carry an address dependency on the polled STATUS instead), and a NOP completes with
      *                        relaxed stores (it wrote nothing that a release would order)
+     * @param handlers        the user handlers to fuse (they need sm_80 or newer: the PTX emitter's oldest target)
      */
     public record Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
-                          boolean leanOrdering) {
+                          boolean leanOrdering, HandlerTable handlers) {
         /** Longest sleep {@code nanosleep} accepts. */
         public static final int NANOSLEEP_MAX = 1_000_000;
 
         public Options {
-            if (target == null || shape == null) {
-                throw new CudaBackendException("megakernel PTX options need a target and a worker shape",
-                        "pass an SmTarget and a WorkerShape");
+            if (target == null || shape == null || handlers == null) {
+                throw new CudaBackendException("megakernel PTX options need a target, a worker shape and a handler "
+                        + "table", "pass an SmTarget, a WorkerShape and a HandlerTable (HandlerTable.empty() for none)");
             }
             checkBackoff(backoffMinNanos, backoffMaxNanos);
         }
 
-        /** Strict ordering (the default): acquire at every claim, release at every completion. */
+        /** Strict ordering (the default): acquire at every claim, release at every completion; no handlers. */
         public Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos) {
-            this(target, shape, backoffMinNanos, backoffMaxNanos, false);
+            this(target, shape, backoffMinNanos, backoffMaxNanos, false, HandlerTable.empty());
+        }
+
+        /** No handlers, with the given ordering. */
+        public Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
+                       boolean leanOrdering) {
+            this(target, shape, backoffMinNanos, backoffMaxNanos, leanOrdering, HandlerTable.empty());
+        }
+
+        /** These options with {@code table}'s user handlers fused into the dispatch. */
+        public Options withHandlers(HandlerTable table) {
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, leanOrdering, table);
         }
 
         /** Refuses an idle backoff that is not a range within 1..{@link #NANOSLEEP_MAX} ns. */
@@ -117,6 +146,11 @@ public final class MegakernelPtx {
     private static final String DBG_CAP = "%dbg_cap";
     private static final String WORKERS = "%workers";
     private static final String WORKER = "%worker";
+    /** This worker's handler argument scratch. */
+    private static final String SCRATCH = "%scratch";
+    private static final String BUDGET = "%budget";
+    /** A handler's returned status. */
+    private static final String HSTATUS = "%hstatus";
     /** Index of the slot this worker waits on. */
     private static final String SLOT = "%slot";
     /** Address of that slot. */
@@ -158,6 +192,10 @@ public final class MegakernelPtx {
     private static final String FINISH = "L_FINISH";
     private static final String EXIT = "L_EXIT";
     private static final String NEXT = "L_NEXT";
+    private static final String HANDLER_RESULT = "L_HANDLER_RESULT";
+    private static final String HANDLER_OK = "L_HANDLER_OK";
+    /** Prefix of the handler functions' names: handler {@code i} is {@code user_handler_<i>}. */
+    static final String HANDLER_FUNC = "user_handler_";
 
     /** Sub-operations a PACKED_SLOT holds: sub-op k is ARG(4k)..ARG(4k+3). */
     private static final int PACKED_SUB_OPS = SlotExecutor.PACKED_SUB_OPS;
@@ -191,10 +229,43 @@ public final class MegakernelPtx {
     private String module() {
         out.raw("// vyre persistent megakernel (generated by " + MegakernelPtx.class.getName() + ")");
         out.raw("// workers: " + options.shape() + ", idle backoff " + options.backoffMinNanos() + ".."
-                + options.backoffMaxNanos() + " ns" + (options.leanOrdering() ? ", lean ordering" : ""));
+                + options.backoffMaxNanos() + " ns" + (options.leanOrdering() ? ", lean ordering" : "")
+                + ", " + handlers().size() + " user handler(s)");
         out.raw(options.target().header());
+        handlerFunctions();
         entry();
         return out.build();
+    }
+
+    private HandlerTable handlers() {
+        return options.handlers();
+    }
+
+    /** Each user handler's {@code .func}, lowered by the PTX emitter, ahead of the entry that calls it. */
+    private void handlerFunctions() {
+        if (handlers().size() == 0) {
+            return;
+        }
+        PtxTarget target;
+        try {
+            target = PtxTarget.forDevice(options.target().major(), options.target().minor());
+        } catch (PtxEmitException e) {
+            throw new CudaBackendException("cuda backend: " + handlers().size() + " user handler(s) registered, but "
+                    + e.problem(), "run user handlers on BackendKind.CPU on this GPU, or use a GPU of compute "
+                    + "capability 8.0 or newer", e);
+        }
+        for (int i = 0; i < handlers().size(); i++) {
+            String who = "user handler " + Opcodes.name(handlers().opcode(i));
+            out.section(who + " (index " + i + ", permission bit " + handlers().permissionBit(handlers().opcode(i))
+                    + ")");
+            try {
+                out.raw(PtxEmitter.emitHandler(handlers().program(i), HANDLER_FUNC + i, target));
+            } catch (PtxEmitException e) {
+                throw new CudaBackendException("cuda backend: " + who + " cannot be fused into the megakernel: "
+                        + e.problem(), e.fix()
+                        + "; or run this handler on BackendKind.CPU", e);
+            }
+        }
     }
 
     private void entry() {
@@ -220,6 +291,7 @@ public final class MegakernelPtx {
         printf();
         packedSlot();
         shutdownOpcode();
+        userHandlers();
         completion();
         out.label(EXIT);
         out.ins("ret");
@@ -232,6 +304,11 @@ public final class MegakernelPtx {
         out.ins(".reg .u64 " + String.join(", ", CTL, CTL_WORDS64, RING, DBG, SP, ADDR, ADDR2, X0, X1));
         out.ins(".reg .u32 " + String.join(", ", CTL_WORDS, SLOTS, DBG_CAP, WORKERS, WORKER, SLOT, SLEEP, IDLE, STATUS,
                 BIT, MASK, FCODE, FDETAIL, T0, T1, T2));
+        if (handlers().size() > 0) {
+            out.ins(".reg .u64 " + SCRATCH);
+            out.ins(".reg .u32 " + BUDGET);
+            out.ins(".reg .b32 " + HSTATUS);
+        }
         out.comment("%w0..%w15: the claimed slot's words (STATUS, OPCODE, TENANT, PRIORITY, ARG0..ARG11)");
         out.ins(".reg .u32 %w<" + SLOT_WORD_REGISTERS + ">");
         out.ins(".reg .pred " + P);
@@ -247,6 +324,11 @@ public final class MegakernelPtx {
         out.ins("ld.param.u64 " + DBG + ", [" + Param.DEBUG.ptxName() + "]");
         out.ins("ld.param.u32 " + DBG_CAP + ", [" + Param.DEBUG_CAPACITY.ptxName() + "]");
         out.ins("ld.param.u32 " + WORKERS + ", [" + Param.WORKERS.ptxName() + "]");
+        if (handlers().size() > 0) {
+            out.ins("ld.param.u64 " + SCRATCH + ", [" + Param.SCRATCH.ptxName() + "]");
+            out.ins("cvta.to.global.u64 " + SCRATCH + ", " + SCRATCH);
+            out.ins("ld.param.u32 " + BUDGET + ", [" + Param.STEP_BUDGET.ptxName() + "]");
+        }
     }
 
     private void workerIdentity() {
@@ -266,6 +348,12 @@ public final class MegakernelPtx {
         out.ins("setp.ge.u32 " + P + ", " + WORKER + ", " + WORKERS);
         out.when(P, "bra " + EXIT);
         out.ins("mov.u32 " + SLOT + ", " + WORKER);
+        if (handlers().size() > 0) {
+            out.comment("this worker's handler argument scratch: " + SCRATCH_WORDS_PER_WORKER + " words at worker * "
+                    + SCRATCH_BYTES_PER_WORKER + " bytes");
+            out.ins("mul.wide.u32 " + X0 + ", " + WORKER + ", " + SCRATCH_BYTES_PER_WORKER);
+            out.ins("add.u64 " + SCRATCH + ", " + SCRATCH + ", " + X0);
+        }
         out.ins("mov.u32 " + SLEEP + ", " + options.backoffMinNanos());
         out.ins("mov.u32 " + IDLE + ", 0");
     }
@@ -343,6 +431,13 @@ public final class MegakernelPtx {
             out.when(P, "mov.u32 " + BIT + ", " + Permissions.systemBit(system));
             out.when(P, "bra " + PERMIT);
         }
+        for (int i = 0; i < handlers().size(); i++) {
+            int opcode = handlers().opcode(i);
+            out.ins("setp.eq.u32 " + P + ", " + op + ", " + u32(opcode));
+            out.when(P, "mov.u32 " + BIT + ", " + handlers().permissionBit(opcode));
+            out.when(P, "bra " + PERMIT);
+        }
+        out.comment("a system-range value that is no system opcode, or a user opcode without a handler");
         out.ins("bra " + UNKNOWN);
         out.label(PERMIT);
         out.comment("a TENANT word outside 0.." + (Permissions.TENANTS - 1) + " has no mask: nothing is permitted");
@@ -380,6 +475,10 @@ public final class MegakernelPtx {
         for (int system : new int[] {Opcodes.PRINTF, Opcodes.PACKED_SLOT, Opcodes.SHUTDOWN}) {
             out.ins("setp.eq.u32 " + P + ", " + op + ", " + u32(system));
             out.when(P, "bra " + opLabel(system));
+        }
+        for (int i = 0; i < handlers().size(); i++) {
+            out.ins("setp.eq.u32 " + P + ", " + op + ", " + u32(handlers().opcode(i)));
+            out.when(P, "bra " + handlerLabel(i));
         }
         out.comment("DFA_STEP and LOAD_MISS have permission bits but no executor here");
         out.ins("bra " + UNKNOWN);
@@ -587,6 +686,57 @@ public final class MegakernelPtx {
         out.label(opLabel(Opcodes.SHUTDOWN));
         out.ins("st.release.sys.global.u32 " + controlWord(ControlLayout.SHUTDOWN) + ", 1");
         out.ins("bra " + DONE);
+    }
+
+    // ---- user handlers ------------------------------------------------------------------------------------
+
+    /**
+     * Each handler: ARG0..ARG11 to this worker's scratch, the call, then (shared) the result: OK copies the scratch
+     * back to the slot's ARG words and completes DONE; STEP_BUDGET faults with the budget as detail; any other
+     * status faults HANDLER_FAULT, detail 0. A faulting run leaves ARG2..ARG11 as published, as on the CPU.
+     */
+    private void userHandlers() {
+        if (handlers().size() == 0) {
+            return;
+        }
+        for (int i = 0; i < handlers().size(); i++) {
+            out.section("user handler " + Opcodes.name(handlers().opcode(i)) + ": runs on a copy of ARG0..ARG11");
+            out.label(handlerLabel(i));
+            for (int w = 0; w < SCRATCH_WORDS_PER_WORKER; w += 4) {
+                out.ins("st.global.v4.u32 [" + SCRATCH + "+" + w * Wire.WORD_BYTES + "], {" + argQuad(w) + "}");
+            }
+            out.ins("call (" + HSTATUS + "), " + HANDLER_FUNC + i + ", (" + SCRATCH + ", " + CTL + ", " + CTL_WORDS
+                    + ", " + BUDGET + ")");
+            out.ins("bra " + HANDLER_RESULT);
+        }
+        out.section("handler result: " + PtxEmitter.HANDLER_OK + " ok, " + PtxEmitter.HANDLER_STEP_BUDGET
+                + " step budget exhausted, anything else a handler fault");
+        out.label(HANDLER_RESULT);
+        out.ins("setp.eq.u32 " + P + ", " + HSTATUS + ", " + PtxEmitter.HANDLER_OK);
+        out.when(P, "bra " + HANDLER_OK);
+        out.ins("setp.eq.u32 " + P + ", " + HSTATUS + ", " + PtxEmitter.HANDLER_STEP_BUDGET);
+        out.when(P, "mov.u32 " + FCODE + ", " + FaultCode.STEP_BUDGET.wire());
+        out.when(P, "mov.u32 " + FDETAIL + ", " + BUDGET);
+        out.when(P, "bra " + FAULT);
+        fault(FaultCode.HANDLER_FAULT, "0");
+        out.label(HANDLER_OK);
+        out.comment("success: the scratch becomes the slot's ARG0..ARG11 (released with STATUS)");
+        int firstArgByte = SlotLayout.ARG0 * Wire.WORD_BYTES;
+        for (int w = 0; w < SCRATCH_WORDS_PER_WORKER; w += 4) {
+            out.ins("ld.global.v4.u32 {" + argQuad(w) + "}, [" + SCRATCH + "+" + w * Wire.WORD_BYTES + "]");
+            out.ins("st.relaxed.sys.global.v4.u32 [" + SP + "+" + (firstArgByte + w * Wire.WORD_BYTES) + "], {"
+                    + argQuad(w) + "}");
+        }
+        out.ins("bra " + DONE);
+    }
+
+    /** The registers of ARG(first)..ARG(first+3), comma-separated. */
+    private static String argQuad(int first) {
+        return arg(first) + ", " + arg(first + 1) + ", " + arg(first + 2) + ", " + arg(first + 3);
+    }
+
+    private static String handlerLabel(int index) {
+        return "L_HANDLER_" + index;
     }
 
     // ---- completion ---------------------------------------------------------------------------------------

@@ -3,20 +3,30 @@ package dev.vyre.runtime.cuda;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A small interpreter for the PTX subset {@link MegakernelPtx} emits, so that the megakernel's logic can be run
  * and checked on a machine without a GPU. Device memory is host memory: a kernel's pointers are the addresses of
  * {@link MemorySegment}s registered with {@link #map}, and every access is bounds- and alignment-checked against
  * them (an access outside is what the GPU would report as an illegal address). Orderings map to Java access
- * modes: {@code .relaxed} to opaque, {@code .acquire}/{@code .release} to acquire/release, atomics to volatile
- * read-modify-writes. Only the instructions the generator uses are understood; anything else is an error.
+ * modes: {@code .relaxed} and weak accesses to opaque, {@code .acquire}/{@code .release} to acquire/release,
+ * atomics to volatile read-modify-writes.
+ *
+ * <p>Fused user handlers are {@code .func}s called by the entry ({@code call (%ret), f, (args)}; {@code ld.param}
+ * and {@code st.param} inside a function read its arguments and set its return value); registers and labels are
+ * scoped per function, as in PTX. Of the handler lowering it understands the unsigned 32-bit integer and Bool
+ * subset (U32 arithmetic but {@code mul.hi}, bitwise operators, shifts, unsigned comparisons, Select, atomics on
+ * U32 words, the step meter's 64-bit arithmetic); anything else (floats, signed operators) is an error, as is
+ * every instruction the simulator does not know.
  */
 final class PtxSim {
     private static final VarHandle WORD = ValueLayout.JAVA_INT.varHandle();
@@ -25,14 +35,42 @@ final class PtxSim {
     static final String NTID = "%ntid.x";
     static final String TID = "%tid.x";
 
+    private static final Pattern FUNC = Pattern.compile("\\.func\\s*(\\(\\s*\\.param\\s+\\S+\\s+(\\w+)\\s*\\))?\\s*"
+            + "(\\w+)\\s*\\((.*)\\)");
+
     private final List<Insn> code = new ArrayList<>();
     private final Map<String, Integer> labels = new HashMap<>();
     private final Map<String, Integer> registers = new HashMap<>();
     private final List<String> params = new ArrayList<>();
+    private final Map<String, Function> functions = new HashMap<>();
     private final List<MemorySegment> memory = new CopyOnWriteArrayList<>();
+    /** While parsing: the scope of register and label names ({@code ""} in the entry, {@code "f:"} in .func f). */
+    private String scope = "";
+    /** The entry's first instruction (the functions it calls come before it). */
+    private int entryStart;
+
+    /** A {@code .func}: its first instruction and parameter names. */
+    private record Function(String name, int start, List<String> params) {
+    }
 
     /** One parsed instruction: opcode parts, operands, and an optional guard predicate. */
     private record Insn(String text, String[] op, Operand[] args, int guard, boolean negated) {
+    }
+
+    /** A call in progress: the function, its argument values, where to return and the register for the result. */
+    private static final class Frame {
+        final Function function;
+        final long[] args;
+        final int returnPc;
+        final int resultRegister;
+        long result;
+
+        Frame(Function function, long[] args, int returnPc, int resultRegister) {
+            this.function = function;
+            this.args = args;
+            this.returnPc = returnPc;
+            this.resultRegister = resultRegister;
+        }
     }
 
     private sealed interface Operand permits Reg, Imm, Mem, Vec, Name {
@@ -70,6 +108,10 @@ final class PtxSim {
             }
             if (line.startsWith(".visible .entry")) {
                 inSignature = true;
+                scope = "";
+                entryStart = code.size();
+            } else if (line.startsWith(".func")) {
+                function(line);
             } else if (inSignature) {
                 if (line.startsWith(".param")) {
                     String[] parts = line.replace(",", "").split("\\s+");
@@ -80,11 +122,27 @@ final class PtxSim {
             } else if (line.startsWith(".reg")) {
                 declare(line);
             } else if (line.endsWith(":")) {
-                labels.put(line.substring(0, line.length() - 1), code.size());
+                labels.put(scope + line.substring(0, line.length() - 1), code.size());
             } else if (line.endsWith(";")) {
                 code.add(parse(line.substring(0, line.length() - 1)));
             }
         }
+    }
+
+    /** {@code .func (.param .b32 r) name(.param .u64 a, ...)} on one line: its registers and labels are scoped. */
+    private void function(String line) {
+        Matcher m = FUNC.matcher(line);
+        if (!m.matches()) {
+            throw new IllegalStateException("the simulator does not understand the function header: " + line);
+        }
+        String name = m.group(3);
+        List<String> names = new ArrayList<>();
+        for (String param : m.group(4).split(",")) {
+            String[] parts = param.strip().split("\\s+");
+            names.add(parts[parts.length - 1]);
+        }
+        functions.put(name, new Function(name, code.size(), List.copyOf(names)));
+        scope = name + ":";
     }
 
     /** Makes {@code segment} addressable by the kernel at its own address. */
@@ -100,10 +158,10 @@ final class PtxSim {
             if (angle > 0) {
                 int count = Integer.parseInt(name.substring(angle + 1, name.length() - 1));
                 for (int i = 0; i < count; i++) {
-                    register(name.substring(0, angle) + i);
+                    register(scope + name.substring(0, angle) + i);
                 }
             } else {
-                register(name);
+                register(scope + name);
             }
         }
     }
@@ -131,6 +189,9 @@ final class PtxSim {
                 args.add(operand(a.strip()));
             }
         }
+        if (opcode.equals("bra")) {
+            args.set(0, new Name(scope + ((Name) args.getFirst()).name())); // labels are scoped per function
+        }
         return new Insn(text, opcode.split("\\."), args.toArray(new Operand[0]), guard, negated);
     }
 
@@ -140,9 +201,9 @@ final class PtxSim {
         int start = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '{' || c == '[') {
+            if (c == '{' || c == '[' || c == '(') {
                 depth++;
-            } else if (c == '}' || c == ']') {
+            } else if (c == '}' || c == ']' || c == ')') {
                 depth--;
             } else if (c == ',' && depth == 0) {
                 out.add(s.substring(start, i));
@@ -154,7 +215,7 @@ final class PtxSim {
     }
 
     private Operand operand(String a) {
-        if (a.startsWith("{")) {
+        if (a.startsWith("{") || a.startsWith("(")) {
             String[] names = a.substring(1, a.length() - 1).split(",");
             int[] regs = new int[names.length];
             for (int i = 0; i < names.length; i++) {
@@ -184,17 +245,18 @@ final class PtxSim {
     }
 
     private int reg(String name) {
-        Integer i = registers.get(name);
+        Integer i = registers.get(scope + name);
         if (i == null) {
             throw new IllegalStateException("PTX uses undeclared register " + name);
         }
         return i;
     }
 
-    /** One device thread: registers (predicates as 0/1) and a program counter. */
+    /** One device thread: registers (predicates as 0/1), a program counter and the calls in progress. */
     final class Thread {
         private final long[] regs = new long[registers.size()];
         private final long[] paramValues;
+        private final ArrayDeque<Frame> frames = new ArrayDeque<>();
         private int pc;
         private boolean exited;
 
@@ -203,6 +265,7 @@ final class PtxSim {
             regs[registers.get(NTID)] = ntid;
             regs[registers.get(TID)] = tid;
             this.paramValues = paramValues.clone();
+            this.pc = entryStart;
         }
 
         boolean exited() {
@@ -229,8 +292,8 @@ final class PtxSim {
 
         private boolean touchesMemory(Insn insn) {
             String base = insn.op()[0];
-            return (base.equals("ld") && !insn.op()[1].equals("param")) || base.equals("st")
-                    || base.equals("atom") || base.equals("red");
+            return ((base.equals("ld") || base.equals("st")) && !insn.op()[1].equals("param"))
+                    || base.equals("atom") || base.equals("red") || base.equals("call");
         }
 
         private void execute(Insn insn) {
@@ -240,48 +303,137 @@ final class PtxSim {
             switch (op[0]) {
                 case "ld" -> load(op, a);
                 case "st" -> store(op, a);
-                case "atom" -> {
-                    MemorySegment s = segment(a[1], 4);
-                    long off = offset(a[1], 4);
-                    int result = switch (op[op.length - 2]) {
-                        case "cas" -> (int) WORD.compareAndExchange(s, off, (int) value(a[2]), (int) value(a[3]));
-                        case "add" -> (int) WORD.getAndAdd(s, off, (int) value(a[2]));
-                        default -> throw unsupported(insn);
-                    };
-                    set(a[0], Integer.toUnsignedLong(result));
-                }
+                case "atom" -> atomic(insn, op, a);
                 case "red" -> {
                     if (!op[op.length - 2].equals("add")) {
                         throw unsupported(insn);
                     }
                     WORD.getAndAdd(segment(a[0], 4), offset(a[0], 4), (int) value(a[1]));
                 }
-                case "mov" -> set(a[0], value(a[1]));
+                case "mov", "cvta" -> set(a[0], value(a[1]));
                 case "add" -> set(a[0], width(type, value(a[1]) + value(a[2])));
                 case "sub" -> set(a[0], width(type, value(a[1]) - value(a[2])));
-                case "mul" -> set(a[0], op[1].equals("wide") ? value(a[1]) * value(a[2])
-                        : width(type, value(a[1]) * value(a[2])));
-                case "mad" -> set(a[0], width(type, value(a[1]) * value(a[2]) + value(a[3])));
+                case "mul" -> set(a[0], switch (op[1]) {
+                    case "wide" -> value(a[1]) * value(a[2]);
+                    case "lo" -> width(type, value(a[1]) * value(a[2]));
+                    default -> throw unsupported(insn);
+                });
+                case "mad" -> {
+                    if (!op[1].equals("lo")) {
+                        throw unsupported(insn);
+                    }
+                    set(a[0], width(type, value(a[1]) * value(a[2]) + value(a[3])));
+                }
+                case "div", "rem" -> {
+                    long divisor = value(a[2]);
+                    if (!type.equals("u32") || divisor == 0) {
+                        throw unsupported(insn);
+                    }
+                    set(a[0], op[0].equals("div") ? Long.divideUnsigned(value(a[1]), divisor)
+                            : Long.remainderUnsigned(value(a[1]), divisor));
+                }
                 case "shl" -> set(a[0], width(type, value(a[1]) << value(a[2])));
-                case "shr" -> set(a[0], width(type, value(a[1]) >>> value(a[2])));
+                case "shr" -> {
+                    if (type.startsWith("s")) {
+                        throw unsupported(insn);
+                    }
+                    set(a[0], width(type, value(a[1]) >>> value(a[2])));
+                }
                 case "and" -> set(a[0], width(type, value(a[1]) & value(a[2])));
-                case "min" -> set(a[0], Long.compareUnsigned(value(a[1]), value(a[2])) <= 0 ? value(a[1])
-                        : value(a[2]));
-                case "max" -> set(a[0], Long.compareUnsigned(value(a[1]), value(a[2])) >= 0 ? value(a[1])
-                        : value(a[2]));
-                case "cvt" -> set(a[0], width(op[1], value(a[1])));
-                case "setp" -> set(a[0], compare(op[1], value(a[1]), value(a[2])) ? 1 : 0);
+                case "or" -> set(a[0], width(type, value(a[1]) | value(a[2])));
+                case "xor" -> set(a[0], width(type, value(a[1]) ^ value(a[2])));
+                case "not" -> set(a[0], type.equals("pred") ? 1 - value(a[1]) : width(type, ~value(a[1])));
+                case "selp" -> set(a[0], value(a[3]) != 0 ? value(a[1]) : value(a[2]));
+                case "min", "max" -> {
+                    if (type.startsWith("s")) {
+                        throw unsupported(insn);
+                    }
+                    boolean first = Long.compareUnsigned(value(a[1]), value(a[2])) <= 0 == op[0].equals("min");
+                    set(a[0], first ? value(a[1]) : value(a[2]));
+                }
+                case "cvt" -> {
+                    if (op.length != 3 || !op[1].startsWith("u") || !op[2].startsWith("u")) {
+                        throw unsupported(insn);
+                    }
+                    set(a[0], width(op[1], value(a[1])));
+                }
+                case "setp" -> {
+                    if (op.length != 3) {
+                        throw unsupported(insn);
+                    }
+                    set(a[0], compare(insn, op[1], type, value(a[1]), value(a[2])) ? 1 : 0);
+                }
                 case "bra" -> pc = target(a[0]);
-                case "ret" -> exited = true;
+                case "call" -> call(insn, a);
+                case "ret" -> {
+                    Frame f = frames.poll();
+                    if (f == null) {
+                        exited = true;
+                    } else {
+                        if (f.resultRegister >= 0) {
+                            regs[f.resultRegister] = f.result;
+                        }
+                        pc = f.returnPc;
+                    }
+                }
                 case "nanosleep" -> LockSupport.parkNanos(value(a[0]));
                 case "fence" -> java.lang.invoke.VarHandle.fullFence();
                 default -> throw unsupported(insn);
             }
         }
 
+        /** {@code call (%r), f, (%a, ...)} or {@code call f, (%a, ...)}: pushes a frame and jumps to f. */
+        private void call(Insn insn, Operand[] a) {
+            int result = a.length == 3 ? ((Vec) a[0]).regs()[0] : -1;
+            Function f = functions.get(((Name) a[a.length - 2]).name());
+            if (f == null) {
+                throw unsupported(insn);
+            }
+            int[] argRegs = ((Vec) a[a.length - 1]).regs();
+            long[] args = new long[argRegs.length];
+            for (int i = 0; i < args.length; i++) {
+                args[i] = regs[argRegs[i]];
+            }
+            frames.push(new Frame(f, args, pc, result));
+            pc = f.start();
+        }
+
+        private void atomic(Insn insn, String[] op, Operand[] a) {
+            if (!op[op.length - 1].endsWith("32") || op[op.length - 1].equals("s32")) {
+                throw unsupported(insn);
+            }
+            MemorySegment s = segment(a[1], 4);
+            long off = offset(a[1], 4);
+            int v = (int) value(a[2]);
+            int result = switch (op[op.length - 2]) {
+                case "cas" -> (int) WORD.compareAndExchange(s, off, v, (int) value(a[3]));
+                case "add" -> (int) WORD.getAndAdd(s, off, v);
+                case "exch" -> (int) WORD.getAndSet(s, off, v);
+                case "or" -> (int) WORD.getAndBitwiseOr(s, off, v);
+                case "and" -> (int) WORD.getAndBitwiseAnd(s, off, v);
+                case "xor" -> (int) WORD.getAndBitwiseXor(s, off, v);
+                case "min", "max" -> {
+                    boolean min = op[op.length - 2].equals("min");
+                    int old = (int) WORD.getVolatile(s, off);
+                    while (true) {
+                        int next = (Integer.compareUnsigned(v, old) < 0) == min ? v : old;
+                        int seen = (int) WORD.compareAndExchange(s, off, old, next);
+                        if (seen == old) {
+                            yield old;
+                        }
+                        old = seen;
+                    }
+                }
+                default -> throw unsupported(insn);
+            };
+            set(a[0], Integer.toUnsignedLong(result));
+        }
+
         private void load(String[] op, Operand[] a) {
             if (op[1].equals("param")) {
-                set(a[0], paramValues[params.indexOf(((Name) a[1]).name())]);
+                String name = ((Name) a[1]).name();
+                Frame f = frames.peek();
+                set(a[0], f == null ? paramValues[params.indexOf(name)] : f.args[f.function.params().indexOf(name)]);
                 return;
             }
             String sem = op[1];
@@ -301,6 +453,10 @@ final class PtxSim {
 
         private void store(String[] op, Operand[] a) {
             String sem = op[1];
+            if (sem.equals("param")) {
+                frames.getFirst().result = value(a[1]);
+                return;
+            }
             if (a[1] instanceof Vec v) {
                 MemorySegment s = segment(a[0], 16);
                 long off = offset(a[0], 16);
@@ -366,7 +522,11 @@ final class PtxSim {
             return type.endsWith("32") ? v & 0xFFFF_FFFFL : v;
         }
 
-        private static boolean compare(String cmp, long x, long y) {
+        /** Unsigned comparisons of u32, b32 and u64 values (registers hold them zero-extended). */
+        private boolean compare(Insn insn, String cmp, String type, long x, long y) {
+            if (!type.equals("u32") && !type.equals("b32") && !type.equals("u64")) {
+                throw unsupported(insn);
+            }
             int c = Long.compareUnsigned(x, y);
             return switch (cmp) {
                 case "eq" -> c == 0;
@@ -375,7 +535,7 @@ final class PtxSim {
                 case "le" -> c <= 0;
                 case "gt" -> c > 0;
                 case "ge" -> c >= 0;
-                default -> throw new IllegalStateException("unsupported comparison " + cmp);
+                default -> throw unsupported(insn);
             };
         }
 

@@ -1,6 +1,7 @@
 package dev.vyre.runtime.cuda;
 
 import dev.vyre.runtime.Backend;
+import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.MegakernelConfig;
 import dev.vyre.runtime.RingBuffers;
 import java.lang.foreign.Arena;
@@ -13,7 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A backend that runs the generated megakernel PTX in {@link PtxSim} instead of on a GPU: the launch is the one
  * {@link CudaBackend} makes (same parameters, grid and block), each device thread that survives its prologue gets
- * a Java thread, and the host side talks to it through shared memory exactly as to the GPU. It tests the kernel's
+ * a Java thread, and the host side talks to it through shared memory exactly as to the GPU. User handlers are
+ * fused as on the GPU (the simulator runs the integer subset of the handler lowering). It tests the kernel's
  * logic and protocol on machines without a GPU; it does not model the GPU's memory system.
  */
 final class SimBackend implements Backend {
@@ -49,12 +51,17 @@ final class SimBackend implements Backend {
     public synchronized void start(RingBuffers b, MegakernelConfig config) {
         int slots = b.ring().slotCount();
         int w = config.workers() == 0 ? CudaBackend.defaultWorkers(slots, defaultWorkers) : config.workers();
+        HandlerTable handlers = HandlerTable.of(config.userHandlers());
         String ptx = MegakernelPtx.generate(new MegakernelPtx.Options(SmTarget.SM_90, shape,
-                CudaBackend.DEFAULT_BACKOFF_MIN_NANOS, CudaBackend.DEFAULT_BACKOFF_MAX_NANOS));
+                CudaBackend.DEFAULT_BACKOFF_MIN_NANOS, CudaBackend.DEFAULT_BACKOFF_MAX_NANOS).withHandlers(handlers));
         PtxSim sim = new PtxSim(ptx);
         sim.map(b.control().segment());
         sim.map(b.ring().segment());
         sim.map(b.debug().segment());
+        // the handlers' argument scratch, "device memory" like the DeviceBuffer CudaBackend allocates
+        MemorySegment scratch = arena.allocate((long) w * MegakernelPtx.SCRATCH_BYTES_PER_WORKER,
+                CudaBackend.VECTOR_ALIGNMENT);
+        sim.map(scratch);
         long[] params = new long[MegakernelPtx.Param.values().length];
         for (MegakernelPtx.Param p : MegakernelPtx.Param.values()) {
             params[p.ordinal()] = switch (p) {
@@ -65,6 +72,8 @@ final class SimBackend implements Backend {
                 case DEBUG -> b.debug().segment().address();
                 case DEBUG_CAPACITY -> b.debug().capacity();
                 case WORKERS -> w;
+                case SCRATCH -> scratch.address();
+                case STEP_BUDGET -> config.handlerStepBudget();
             };
         }
         int blocks = shape.blocks(w);
