@@ -262,8 +262,7 @@ public final class MegakernelPtx {
                 out.raw(PtxEmitter.emitHandler(handlers().program(i), HANDLER_FUNC + i, target));
             } catch (PtxEmitException e) {
                 throw new CudaBackendException("cuda backend: " + who + " cannot be fused into the megakernel: "
-                        + e.problem(), e.fix()
-                        + "; or run this handler on BackendKind.CPU", e);
+                        + e.problem(), e.fix(), e);
             }
         }
     }

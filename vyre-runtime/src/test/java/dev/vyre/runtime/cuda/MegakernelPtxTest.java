@@ -5,16 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vyre.ir.Expr;
+import dev.vyre.ir.Node;
+import dev.vyre.ir.Program;
+import dev.vyre.ir.ScalarType;
+import dev.vyre.ir.UnaryOp;
+import dev.vyre.ir.check.Validator;
 import dev.vyre.protocol.ControlLayout;
+import dev.vyre.protocol.FaultCode;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotState;
 import dev.vyre.protocol.Wire;
+import dev.vyre.runtime.HandlerTable;
+import dev.vyre.runtime.Permissions;
+import dev.vyre.runtime.parity.StreamHandlers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -24,7 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The generated megakernel PTX: it assembles for every target and shape, and keeps the memory-model rules. */
+/**
+ * The generated megakernel PTX: it assembles for every target and shape, with and without fused user handlers,
+ * and keeps the memory-model rules.
+ */
 class MegakernelPtxTest {
     private static final Pattern LABEL_DEF = Pattern.compile("^(L_[A-Z0-9_]+):$", Pattern.MULTILINE);
     private static final Pattern LABEL_USE = Pattern.compile("\\bbra (L_[A-Z0-9_]+);");
@@ -43,7 +58,29 @@ class MegakernelPtxTest {
             list.add(new MegakernelPtx.Options(new SmTarget(cc[0], cc[1]), WorkerShape.WARP, 100,
                     MegakernelPtx.Options.NANOSLEEP_MAX));
         }
+        list.add(defaults().withHandlers(table(SimHandlersTest.mixedHandlers(1))));
+        list.add(new MegakernelPtx.Options(new SmTarget(8, 0), WorkerShape.THREAD, 64, 2048)
+                .withHandlers(table(adapted(2, 20))));
+        list.add(new MegakernelPtx.Options(new SmTarget(8, 6), WorkerShape.THREAD, 64, 2048, true)
+                .withHandlers(HandlerTable.of(Map.of(StreamHandlers.COUNTING, StreamHandlers.counting(),
+                        StreamHandlers.SPINNING, StreamHandlers.spinning()))));
         return list.stream();
+    }
+
+    static HandlerTable table(List<Program> programs) {
+        return HandlerTable.of(HandlerStream.register(programs));
+    }
+
+    /** {@code n} handlers adapted from random programs (every operator and type), each valid. */
+    static List<Program> adapted(long seed, int n) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<Program> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Program p = AdaptedHandlers.generate(rnd.split());
+            assertEquals(List.of(), Validator.check(p), "an adapted handler is invalid");
+            out.add(p);
+        }
+        return out;
     }
 
     @ParameterizedTest
@@ -167,6 +204,78 @@ class MegakernelPtxTest {
     }
 
     @Test
+    void handlersAreCalledOnTheScratchAndTheirBitsAndResultsFollowTheCpuRules() {
+        List<Program> programs = HandlerPrograms.all();
+        HandlerTable handlers = table(programs);
+        String ptx = MegakernelPtx.generate(defaults().withHandlers(handlers));
+        int entry = ptx.indexOf(".visible .entry");
+        for (int i = 0; i < programs.size(); i++) {
+            String func = ".func (.param .b32 status) " + MegakernelPtx.HANDLER_FUNC + i + "(";
+            assertTrue(ptx.indexOf(func) >= 0 && ptx.indexOf(func) < entry, "handler " + i + " precedes the entry");
+            String opcode = "setp.eq.u32 %p0, %w" + SlotLayout.OPCODE + ", " + handlers.opcode(i) + ";\n"
+                    + "    @%p0 mov.u32 %bit, " + (Permissions.FIRST_USER_BIT + i) + ";";
+            assertTrue(ptx.contains(opcode), "handler " + i + " has permission bit 12 + " + i);
+            assertTrue(ptx.contains("L_HANDLER_" + i + ":\n    st.global.v4.u32 [%scratch+0], {%w4, %w5, %w6, %w7};"
+                    + "\n    st.global.v4.u32 [%scratch+16], {%w8, %w9, %w10, %w11};"
+                    + "\n    st.global.v4.u32 [%scratch+32], {%w12, %w13, %w14, %w15};"
+                    + "\n    call (%hstatus), " + MegakernelPtx.HANDLER_FUNC + i
+                    + ", (%scratch, %ctl, %ctl_words, %budget);"), "handler " + i + " runs on the scratch copy");
+        }
+        String result = ptx.substring(ptx.indexOf("L_HANDLER_RESULT:"), ptx.indexOf("L_HANDLER_OK:"));
+        assertTrue(result.contains("@%p0 mov.u32 %fcode, " + FaultCode.STEP_BUDGET.wire() + ";\n    @%p0 mov.u32 "
+                + "%fdetail, %budget;"), "STEP_BUDGET reports the budget:\n" + result);
+        assertTrue(result.contains("mov.u32 %fcode, " + FaultCode.HANDLER_FAULT.wire() + ";\n    mov.u32 %fdetail,"
+                + " 0;"), "other statuses are HANDLER_FAULT 0:\n" + result);
+        String ok = ptx.substring(ptx.indexOf("L_HANDLER_OK:"));
+        for (int w = 0; w < SlotLayout.ARGS_PER_SLOT; w += 4) {
+            int at = (SlotLayout.ARG0 + w) * Wire.WORD_BYTES;
+            assertTrue(ok.contains("st.relaxed.sys.global.v4.u32 [%sp+" + at + "]"), "ARG" + w + " copied back");
+        }
+        assertTrue(ok.indexOf("bra L_DONE;") > ok.lastIndexOf("st.relaxed.sys.global.v4.u32"),
+                "the arguments are copied back before the slot completes");
+    }
+
+    @Test
+    void everyEntryAccessIsSystemScopedButTheWorkersOwnScratch() {
+        String ptx = MegakernelPtx.generate(defaults().withHandlers(table(HandlerPrograms.all())));
+        Matcher m = MEMORY_OP.matcher(ptx.substring(ptx.indexOf(".visible .entry")));
+        int scratch = 0;
+        while (m.find()) {
+            String line = ptx.substring(ptx.indexOf(".visible .entry")).substring(m.start()).lines().findFirst()
+                    .orElseThrow();
+            String op = m.group(1);
+            if (op.startsWith("ld.param")) {
+                continue;
+            }
+            if (line.contains("[%scratch")) {
+                scratch++;
+                assertTrue(op.equals("st.global.v4.u32") || op.equals("ld.global.v4.u32"), line);
+            } else {
+                assertTrue(op.contains(".sys.global."), "memory operation without .sys scope on .global: " + line);
+            }
+        }
+        assertEquals(3 * HandlerPrograms.all().size() + 3, scratch, "12 words in per handler, 12 back once");
+    }
+
+    @Test
+    void handlersNeedSm80AndALowerableProgram() {
+        HandlerTable counting = HandlerTable.of(Map.of(StreamHandlers.COUNTING, StreamHandlers.counting()));
+        CudaBackendException old = assertThrows(CudaBackendException.class, () -> MegakernelPtx.generate(
+                new MegakernelPtx.Options(new SmTarget(7, 5), WorkerShape.THREAD, 64, 2048).withHandlers(counting)));
+        assertTrue(old.getMessage().contains("older than sm_80") && old.getMessage().contains("Fix:"),
+                old.getMessage());
+        Program sine = HandlerPrograms.handler(List.of(new Node.Store(HandlerTable.ARGS, Expr.u32(0),
+                new Expr.Cast(ScalarType.U32, Expr.un(UnaryOp.SIN, new Expr.Cast(ScalarType.F32,
+                        HandlerPrograms.arg(1)))))));
+        HandlerTable withSine = HandlerTable.of(Map.of(0x300, StreamHandlers.counting(), 0x301, sine));
+        CudaBackendException refused = assertThrows(CudaBackendException.class,
+                () -> MegakernelPtx.generate(defaults().withHandlers(withSine)));
+        assertTrue(refused.getMessage().contains("user handler USER(0x00000301) cannot be fused")
+                && refused.getMessage().contains("Sin") && refused.getMessage().contains("body[0].Store.value.Cast.value")
+                && refused.getMessage().contains("Fix:"), refused.getMessage());
+    }
+
+    @Test
     void optionsRefuseBadBackoffAndNulls() {
         assertThrows(CudaBackendException.class, () -> new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP,
                 0, 10));
@@ -175,6 +284,8 @@ class MegakernelPtxTest {
         assertThrows(CudaBackendException.class, () -> new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP,
                 1, MegakernelPtx.Options.NANOSLEEP_MAX + 1));
         assertThrows(CudaBackendException.class, () -> new MegakernelPtx.Options(null, WorkerShape.WARP, 1, 2));
+        assertThrows(CudaBackendException.class, () -> new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP,
+                1, 2, false, null));
         assertThrows(CudaBackendException.class, () -> MegakernelPtx.generate(null));
     }
 
