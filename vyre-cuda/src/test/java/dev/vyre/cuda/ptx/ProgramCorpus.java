@@ -457,7 +457,8 @@ final class ProgramCorpus {
 
     /**
      * Handlers: arithmetic over the argument words with loops and an early Return, every atomic operator on the
-     * control block and on the arguments, out-of-range accesses, BufLen and the (zero) ids.
+     * control block and on the arguments, out-of-range accesses, BufLen and the (zero) ids, a Loop that never
+     * returns, nested data-dependent loops.
      */
     static List<Case> handlers() {
         List<Case> out = new ArrayList<>();
@@ -492,6 +493,26 @@ final class ProgramCorpus {
                 store("args", u32(0), add(load("args", u32(40)), load("control", u32(1_000_000)))),
                 store("args", u32(1), new Expr.Atomic(AtomicOp.ADD, "control", i32(-1), null, u32(5))),
                 store("args", u32(2), new Expr.Atomic(AtomicOp.ADD, "args", u32(12), null, u32(5))))),
+                Dispatch.of(1), 32));
+        // never returns: every run exhausts its step budget, with effects on every iteration until the cut-off
+        out.add(new Case("h_spin", handler(List.of(new Node.Loop(List.of(
+                let("p", new Expr.Atomic(AtomicOp.ADD, "control", u32(0), null, u32(1))),
+                store("control", add(u32(1), bin(BinaryOp.BIT_AND, var("p"), u32(7))), var("p")))))),
+                Dispatch.of(1), 32));
+        // nested loops whose length comes from the data, an early Return, effects on both buffers
+        out.add(new Case("h_loops", handler(List.of(
+                let("acc", arg0),
+                new Node.For("i", u32(0), bin(BinaryOp.BIT_AND, arg1, u32(31)), List.of(
+                        new Node.For("j", u32(0), bin(BinaryOp.BIT_AND, load("args", u32(2)), u32(7)), List.of(
+                                new Node.Assign("acc", add(add(bin(BinaryOp.MUL, var("acc"), u32(31)), var("i")),
+                                        var("j"))),
+                                ifThen(bin(BinaryOp.EQ, bin(BinaryOp.BIT_AND, var("acc"), u32(255)), u32(7)),
+                                        List.of(store("control", u32(2), var("acc")), new Node.Return()),
+                                        List.of()))),
+                        store("control", add(u32(3), bin(BinaryOp.BIT_AND, var("i"), u32(7))), var("acc")),
+                        let("q", new Expr.Atomic(AtomicOp.ADD, "control", u32(12), null, var("acc"))))),
+                store("args", u32(0), var("acc")),
+                new Node.Block(List.of(store("args", u32(1), bin(BinaryOp.BIT_XOR, var("acc"), u32(5))))))),
                 Dispatch.of(1), 32));
         return out;
     }

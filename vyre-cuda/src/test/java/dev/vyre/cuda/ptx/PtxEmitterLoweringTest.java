@@ -188,19 +188,59 @@ class PtxEmitterLoweringTest {
     }
 
     @Test
-    void handlerFunctionHasTheMegakernelSignatureAndSystemScopeAccessOnly() {
+    void handlerFunctionHasTheMegakernelSignatureSystemScopeControlAndAPlainArgumentScratch() {
         Program h = ProgramCorpus.handlers().get(1).program(); // every atomic, loads and stores on both buffers
         String func = PtxEmitter.emitHandler(h, "user_op_7", PtxTarget.SM_90);
-        assertTrue(func.startsWith(".func user_op_7(.param .u64 args, .param .u64 control, .param .u32 "
-                + "control_words)\n{\n"), func);
-        List<String> memory = instructions(func).stream().map(s -> s.replaceFirst("^@!?%p\\d+ ", ""))
-                .filter(s -> s.matches("(ld|st|atom|red)\\..*") && !s.startsWith("ld.param")).toList();
-        assertTrue(memory.size() > 20, func);
-        for (String s : memory) {
-            assertTrue(s.matches("(ld|st|atom)\\.relaxed\\.sys\\.global\\..*"), "not system scope: " + s);
+        assertTrue(func.startsWith(".func (.param .b32 status) user_op_7(.param .u64 args, .param .u64 control, "
+                + ".param .u32 control_words, .param .u32 step_budget)\n{\n"), func);
+        String args = register(func, "ld\\.param\\.u64 (%rd\\d+), \\[args]");
+        String control = register(func, "ld\\.param\\.u64 (%rd\\d+), \\[control]");
+        String argsBase = register(func, "cvta\\.to\\.global\\.u64 (%rd\\d+), " + args + ";");
+        String controlBase = register(func, "cvta\\.to\\.global\\.u64 (%rd\\d+), " + control + ";");
+        List<String> lines = instructions(func);
+        int onControl = 0;
+        int onArgs = 0;
+        for (String line : lines) {
+            String s = line.replaceFirst("^@!?%p\\d+ ", "");
+            if (!s.matches("(ld|st|atom|red)\\..*") || s.startsWith("ld.param") || s.startsWith("st.param")) {
+                continue;
+            }
+            String address = s.replaceFirst("^[^\\[]*\\[(%rd\\d+)].*$", "$1");
+            String base = baseOf(lines, address);
+            if (base.equals(controlBase)) {
+                onControl++;
+                assertTrue(s.matches("(ld|st|atom)\\.relaxed\\.sys\\.global\\..*"), "control not system scope: " + s);
+            } else {
+                assertEquals(argsBase, base, "an access through neither buffer: " + s);
+                onArgs++;
+                assertTrue(s.matches("(ld|st|atom)\\.global\\..*"), "the argument scratch is plain global: " + s);
+            }
         }
-        assertTrue(instructions(func).getLast().equals("ret;"));
+        assertTrue(onControl > 10 && onArgs > 10, onControl + " control and " + onArgs + " argument accesses");
+        assertTrue(func.matches("(?s).*setp\\.gt\\.u64 (%p\\d+), %rd\\d+, %rd\\d+;\n\tselp\\.b32 (%r\\d+), "
+                + PtxEmitter.HANDLER_STEP_BUDGET + ", " + PtxEmitter.HANDLER_OK + ", \\1;\n\tst\\.param\\.b32 \\[status], "
+                + "\\2;\n\tret;.*"), "the end: more steps than the budget is STEP_BUDGET, else OK\n" + func);
+        assertTrue(func.endsWith("_exhausted:\n\tst.param.b32 [status], " + PtxEmitter.HANDLER_STEP_BUDGET
+                + ";\n\tret;\n}\n"), "the cut-off exit returns STEP_BUDGET\n" + func);
         assertFalse(func.contains("exit;"));
+    }
+
+    /** The register a pattern's group 1 captures in {@code text}. */
+    private static String register(String text, String pattern) {
+        Matcher m = Pattern.compile(pattern).matcher(text);
+        assertTrue(m.find(), pattern + " not found in\n" + text);
+        return m.group(1);
+    }
+
+    /** The 64-bit base an address register was computed from ({@code add.s64 address, base, offset}). */
+    private static String baseOf(List<String> lines, String address) {
+        for (String s : lines) {
+            Matcher m = Pattern.compile("add\\.s64 " + Pattern.quote(address) + ", (%rd\\d+), %rd\\d+;").matcher(s);
+            if (m.matches()) {
+                return m.group(1);
+            }
+        }
+        return address;
     }
 
     @Test

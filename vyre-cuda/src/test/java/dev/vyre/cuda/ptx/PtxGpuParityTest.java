@@ -17,6 +17,7 @@ import dev.vyre.ir.codec.ProgramPrinter;
 import dev.vyre.ir.interp.Dispatch;
 import dev.vyre.ir.interp.ReferenceInterpreter;
 import dev.vyre.ir.interp.RunResult;
+import dev.vyre.ir.interp.StepBudgetExceededException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -48,6 +49,8 @@ class PtxGpuParityTest {
      * {@code 150 * N} random programs.
      */
     private static final int ROUNDS = Integer.getInteger("vyre.ptx.parity.rounds", 1);
+    /** Steps up to which a handler's step count is measured before picking its budgets. */
+    private static final long MEASURE_STEPS = 20_000;
 
     private static CudaContext ctx;
 
@@ -218,31 +221,73 @@ class PtxGpuParityTest {
         }
     }
 
+    /**
+     * One handler run with a step budget picked by {@code seed} (the run's exact step count, one less, a random
+     * share of it, or a million): the status, the control block (also when the run is cut off) and, on success,
+     * the arguments must be the interpreter's.
+     */
     private static void runHandler(ProgramCorpus.Case h, CudaFunction fn, long seed) {
         Program p = h.program();
         try (Arena arena = Arena.ofShared()) {
             Map<String, MemorySegment> initial = Inputs.create(arena, p, h.elements(), new SplittableRandom(seed));
+            long steps = stepsOf(p, copies(arena, initial));
+            long budget = handlerBudget(steps, seed);
             Map<String, MemorySegment> expected = copies(arena, initial);
-            new ReferenceInterpreter().run(p, h.grid(), expected);
+            int expectedStatus = PtxEmitter.HANDLER_OK;
+            try {
+                new ReferenceInterpreter(budget).run(p, h.grid(), expected);
+            } catch (StepBudgetExceededException e) {
+                expectedStatus = PtxEmitter.HANDLER_STEP_BUDGET;
+            }
             MemorySegment argsInit = initial.get(PtxEmitter.HANDLER_ARGS);
             MemorySegment controlInit = initial.get(PtxEmitter.HANDLER_CONTROL);
             try (DeviceBuffer args = ctx.allocate(argsInit.byteSize());
-                 DeviceBuffer control = ctx.allocate(controlInit.byteSize())) {
+                 DeviceBuffer control = ctx.allocate(controlInit.byteSize());
+                 DeviceBuffer status = ctx.allocate(Integer.BYTES)) {
                 args.copyFrom(argsInit);
                 control.copyFrom(controlInit);
+                status.memsetD32(-1);
                 fn.launch(Dim3.of(1), Dim3.of(1), 0, null, args.ptr(), control.ptr(),
-                        (int) (controlInit.byteSize() / Integer.BYTES));
+                        (int) (controlInit.byteSize() / Integer.BYTES), (int) budget, status.ptr());
                 ctx.synchronize();
                 MemorySegment argsOut = arena.allocate(argsInit.byteSize(), 4);
                 MemorySegment controlOut = arena.allocate(controlInit.byteSize(), 4);
+                MemorySegment statusOut = arena.allocate(Integer.BYTES, 4);
                 args.copyTo(argsOut);
                 control.copyTo(controlOut);
-                compare(h.name(), p, p.buffer(PtxEmitter.HANDLER_ARGS), expected.get(PtxEmitter.HANDLER_ARGS),
-                        argsOut, initial);
-                compare(h.name(), p, p.buffer(PtxEmitter.HANDLER_CONTROL),
-                        expected.get(PtxEmitter.HANDLER_CONTROL), controlOut, initial);
+                status.copyTo(statusOut);
+                String name = h.name() + " (budget " + budget + " of " + (steps < 0 ? "more than " + MEASURE_STEPS
+                        : steps) + " steps)";
+                assertEquals(expectedStatus, statusOut.get(Inputs.WORD, 0), name + ": status");
+                compare(name, p, p.buffer(PtxEmitter.HANDLER_CONTROL), expected.get(PtxEmitter.HANDLER_CONTROL),
+                        controlOut, initial);
+                if (expectedStatus == PtxEmitter.HANDLER_OK) {
+                    compare(name, p, p.buffer(PtxEmitter.HANDLER_ARGS), expected.get(PtxEmitter.HANDLER_ARGS),
+                            argsOut, initial);
+                }
             }
         }
+    }
+
+    /** Steps a handler takes on {@code buffers} (which it changes), or -1 when more than {@link #MEASURE_STEPS}. */
+    private static long stepsOf(Program p, Map<String, MemorySegment> buffers) {
+        try {
+            return new ReferenceInterpreter(MEASURE_STEPS).run(p, Dispatch.of(1), buffers).steps();
+        } catch (StepBudgetExceededException e) {
+            return -1;
+        }
+    }
+
+    /** The budget of run {@code seed} for a handler of {@code steps} steps (-1: more than can be measured). */
+    private static long handlerBudget(long steps, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed * 7919 + 1);
+        long known = steps < 0 ? MEASURE_STEPS : steps;
+        return switch ((int) (seed % 4)) {
+            case 0 -> known;
+            case 1 -> Math.max(1, known - 1);
+            case 2 -> 1 + rnd.nextLong(known);
+            default -> 1_000_000;
+        };
     }
 
     /**
