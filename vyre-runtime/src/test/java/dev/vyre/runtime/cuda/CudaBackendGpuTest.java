@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vyre.ir.Expr;
+import dev.vyre.ir.Node;
+import dev.vyre.ir.Program;
+import dev.vyre.ir.ScalarType;
+import dev.vyre.ir.UnaryOp;
 import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.ControlView;
 import dev.vyre.protocol.FaultCode;
@@ -18,12 +23,14 @@ import dev.vyre.protocol.SlotState;
 import dev.vyre.runtime.Backend;
 import dev.vyre.runtime.BackendKind;
 import dev.vyre.runtime.Backends;
+import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.MegakernelConfig;
 import dev.vyre.runtime.Permissions;
 import dev.vyre.runtime.RingBuffers;
 import dev.vyre.runtime.parity.StreamHandlers;
 import java.lang.foreign.Arena;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -177,9 +184,13 @@ class CudaBackendGpuTest {
         try (CudaBackend backend = CudaBackend.open()) {
             RingBuffers b = buffers(backend, 96);
             MegakernelConfig c = MegakernelConfig.defaults().withSlots(96);
-            CudaBackendException handlers = assertThrows(CudaBackendException.class,
-                    () -> backend.start(b, c.withHandler(StreamHandlers.COUNTING, StreamHandlers.counting())));
-            assertTrue(handlers.getMessage().contains("fused handlers are not available yet"), handlers.getMessage());
+            Program sine = HandlerPrograms.handler(List.of(new Node.Store(HandlerTable.ARGS, Expr.u32(0),
+                    new Expr.Cast(ScalarType.U32, Expr.un(UnaryOp.SIN, new Expr.Cast(ScalarType.F32,
+                            HandlerPrograms.arg(1)))))));
+            CudaBackendException handlers = assertThrows(CudaBackendException.class, () -> backend.start(b,
+                    c.withHandler(StreamHandlers.COUNTING, StreamHandlers.counting()).withHandler(0x300, sine)));
+            assertTrue(handlers.getMessage().contains("user handler USER(0x00000300) cannot be fused"),
+                    handlers.getMessage());
             assertThrows(CudaBackendException.class, () -> backend.start(b, c.withWorkers(7)));
             try (Arena arena = Arena.ofConfined()) {
                 RingBuffers foreign = new RingBuffers(ControlView.allocate(arena, 16), RingView.allocate(arena, 96),
