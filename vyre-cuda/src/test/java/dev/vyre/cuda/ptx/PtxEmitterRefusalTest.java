@@ -124,7 +124,7 @@ class PtxEmitterRefusalTest {
                 BufferDecl.of("control", 0, BufferAccess.WORKGROUP, U32, 4, false)), List.of())).path());
         // both are optional
         assertTrue(PtxEmitter.emitHandler(Program.of(Program.WorkgroupSize.of(1), List.of(), List.of()), "h",
-                PtxTarget.SM_90).startsWith(".func h("));
+                PtxTarget.SM_90).startsWith(".func (.param .b32 status) h("));
     }
 
     @Test
