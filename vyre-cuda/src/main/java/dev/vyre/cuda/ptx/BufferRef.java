@@ -35,7 +35,7 @@ final class BufferRef {
         this.mapped = mapped;
     }
 
-    /** A global buffer whose base is the 64-bit global address in {@code base}, its count in register {@code length}. */
+    /** A global buffer: its 64-bit global address in {@code base}, its count in {@code length}. */
     static BufferRef global(BufferDecl decl, String base, String length) {
         return new BufferRef(decl, base, length, "global", true, false);
     }

@@ -218,8 +218,9 @@ class PtxEmitterLoweringTest {
         }
         assertTrue(onControl > 10 && onArgs > 10, onControl + " control and " + onArgs + " argument accesses");
         assertTrue(func.matches("(?s).*setp\\.gt\\.u64 (%p\\d+), %rd\\d+, %rd\\d+;\n\tselp\\.b32 (%r\\d+), "
-                + PtxEmitter.HANDLER_STEP_BUDGET + ", " + PtxEmitter.HANDLER_OK + ", \\1;\n\tst\\.param\\.b32 \\[status], "
-                + "\\2;\n\tret;.*"), "the end: more steps than the budget is STEP_BUDGET, else OK\n" + func);
+                + PtxEmitter.HANDLER_STEP_BUDGET + ", " + PtxEmitter.HANDLER_OK + ", \\1;\n"
+                + "\tst\\.param\\.b32 \\[status], \\2;\n\tret;.*"),
+                "the end: more steps than the budget is STEP_BUDGET, else OK\n" + func);
         assertTrue(func.endsWith("_exhausted:\n\tst.param.b32 [status], " + PtxEmitter.HANDLER_STEP_BUDGET
                 + ";\n\tret;\n}\n"), "the cut-off exit returns STEP_BUDGET\n" + func);
         assertFalse(func.contains("exit;"));

@@ -25,8 +25,9 @@ import java.util.concurrent.locks.LockSupport;
  * host memory ({@code cuMemHostAlloc(PORTABLE | DEVICEMAP)}), so a slot the host publishes reaches the running
  * kernel with no copy and no launch. {@link #start} generates the kernel's PTX ({@link MegakernelPtx}) for the
  * device, with the configuration's user handlers fused into the dispatch, JIT-loads it and launches it once, on a
- * non-blocking stream, with one worker per thread or per warp ({@link WorkerShape}); it returns without waiting. {@link #close()} asks a still running kernel to shut down,
- * waits for it and frees the module, the stream, the pinned buffers and the context.
+ * non-blocking stream, with one worker per thread or per warp ({@link WorkerShape}); it returns without waiting.
+ * {@link #close()} asks a still running kernel to shut down, waits for it and frees the module, the stream, the
+ * pinned buffers, the handler scratch and the context.
  *
  * <p>Threads: any thread may call any method; the context is made current on the calling thread.
  */

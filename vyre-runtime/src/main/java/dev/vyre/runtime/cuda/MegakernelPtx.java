@@ -105,7 +105,8 @@ public final class MegakernelPtx {
         public Options {
             if (target == null || shape == null || handlers == null) {
                 throw new CudaBackendException("megakernel PTX options need a target, a worker shape and a handler "
-                        + "table", "pass an SmTarget, a WorkerShape and a HandlerTable (HandlerTable.empty() for none)");
+                        + "table", "pass an SmTarget, a WorkerShape and a HandlerTable (HandlerTable.empty() for "
+                        + "none)");
             }
             checkBackoff(backoffMinNanos, backoffMaxNanos);
         }

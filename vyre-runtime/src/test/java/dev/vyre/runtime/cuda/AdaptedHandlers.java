@@ -114,7 +114,8 @@ final class AdaptedHandlers {
                 case BALLOT -> new Expr.Select(expr(b.left()), bin(BinaryOp.BIT_AND, expr(b.right()), u32(1)), u32(0));
                 default -> new Expr.BinOp(b.op(), expr(b.left()), expr(b.right()));
             };
-            case Expr.UnOp u -> new Expr.UnOp(TRANSCENDENTAL.contains(u.op()) ? UnaryOp.SQRT : u.op(), expr(u.operand()));
+            case Expr.UnOp u -> new Expr.UnOp(TRANSCENDENTAL.contains(u.op()) ? UnaryOp.SQRT : u.op(),
+                    expr(u.operand()));
             case Expr.Select s -> new Expr.Select(expr(s.cond()), expr(s.ifTrue()), expr(s.ifFalse()));
             case Expr.Cast c -> new Expr.Cast(c.type(), expr(c.value()));
             case Expr.Fma f -> new Expr.Fma(expr(f.a()), expr(f.b()), expr(f.c()));

@@ -66,7 +66,7 @@ final class HandlerStream {
         return new SlotStream(seed, slots, config);
     }
 
-    /** Random words, with a shared counter in {@code args[10]} and slot {@code i}'s private words in {@code args[11]}. */
+    /** Random words; {@code args[10]} a shared counter, {@code args[11]} the first of slot {@code i}'s own words. */
     private static int[] conventionalArgs(SplittableRandom rnd, int i) {
         int[] args = new int[ARG_WORDS];
         for (int k = 0; k < ARG_WORDS; k++) {

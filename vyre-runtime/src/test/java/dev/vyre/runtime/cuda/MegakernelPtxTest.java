@@ -271,7 +271,8 @@ class MegakernelPtxTest {
         CudaBackendException refused = assertThrows(CudaBackendException.class,
                 () -> MegakernelPtx.generate(defaults().withHandlers(withSine)));
         assertTrue(refused.getMessage().contains("user handler USER(0x00000301) cannot be fused")
-                && refused.getMessage().contains("Sin") && refused.getMessage().contains("body[0].Store.value.Cast.value")
+                && refused.getMessage().contains("Sin")
+                && refused.getMessage().contains("body[0].Store.value.Cast.value")
                 && refused.getMessage().contains("Fix:"), refused.getMessage());
     }
 

@@ -52,7 +52,8 @@ class SimHandlersTest {
         RunSnapshot simulated = SettledRun.run(sim, stream, RING);
         assertNull(sim.failure(), () -> what + ": the simulated kernel failed: " + sim.failure());
         Optional<String> difference = cpu.firstDifference(simulated);
-        assertTrue(difference.isEmpty(), () -> what + ": cpu vs simulated kernel differ at " + difference.orElseThrow());
+        assertTrue(difference.isEmpty(), () -> what + ": cpu vs simulated kernel differ at "
+                + difference.orElseThrow());
         return cpu;
     }
 
