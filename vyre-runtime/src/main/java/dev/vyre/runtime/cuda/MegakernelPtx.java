@@ -29,7 +29,7 @@ public final class MegakernelPtx {
     /** Name of the kernel's {@code .entry}. */
     public static final String ENTRY = "vyre_megakernel";
     /** Register cap per thread ({@code .maxnreg}); {@link WorkerShape} sizes blocks so that all workers stay resident. */
-    public static final int MAX_REGISTERS = 64;
+    public static final int MAX_REGISTERS = 128;
 
     /** Kernel parameters, in launch order. */
     public enum Param {
@@ -158,6 +158,7 @@ public final class MegakernelPtx {
     private static final String FINISH = "L_FINISH";
     private static final String EXIT = "L_EXIT";
     private static final String NEXT = "L_NEXT";
+    private static final String ARGS_LOADED = "L_ARGS_LOADED";
 
     /** Sub-operations a PACKED_SLOT holds: sub-op k is ARG(4k)..ARG(4k+3). */
     private static final int PACKED_SUB_OPS = SlotExecutor.PACKED_SUB_OPS;
@@ -234,6 +235,8 @@ public final class MegakernelPtx {
                 BIT, MASK, FCODE, FDETAIL, T0, T1, T2));
         out.comment("%w0..%w15: the claimed slot's words (STATUS, OPCODE, TENANT, PRIORITY, ARG0..ARG11)");
         out.ins(".reg .u32 %w<" + SLOT_WORD_REGISTERS + ">");
+        out.comment("%m0..%m" + (Permissions.TENANTS - 1) + ": the tenants' permission masks, read at launch");
+        out.ins(".reg .u32 %m<" + Permissions.TENANTS + ">");
         out.ins(".reg .pred " + P);
     }
 
@@ -265,6 +268,10 @@ public final class MegakernelPtx {
         out.ins("shr.u32 " + WORKER + ", " + T0 + ", " + shape.laneBits());
         out.ins("setp.ge.u32 " + P + ", " + WORKER + ", " + WORKERS);
         out.when(P, "bra " + EXIT);
+        out.comment("tenant permission masks, read once at launch (the host writes them before it launches)");
+        for (int t = 0; t < Permissions.TENANTS; t++) {
+            out.ins("ld.relaxed.sys.global.u32 " + maskRegister(t) + ", " + controlWord(ControlLayout.TENANT_BASE + t));
+        }
         out.ins("mov.u32 " + SLOT + ", " + WORKER);
         out.ins("mov.u32 " + SLEEP + ", " + options.backoffMinNanos());
         out.ins("mov.u32 " + IDLE + ", 0");
@@ -277,8 +284,12 @@ public final class MegakernelPtx {
         out.label(POLL);
         out.ins("mul.wide.u32 " + SP + ", " + SLOT + ", " + SlotLayout.SLOT_BYTES);
         out.ins("add.u64 " + SP + ", " + SP + ", " + RING);
-        out.comment("a relaxed poll (one PCIe read); the claim's fence.acq_rel.sys gives it acquire ordering");
-        out.ins("ld.relaxed.sys.global.u32 " + STATUS + ", " + slotWord(SlotLayout.STATUS));
+        out.comment("a relaxed poll of the slot's first 16 bytes in one load (one PCIe read): STATUS, OPCODE, TENANT");
+        out.comment("and PRIORITY arrive together, so a NOP needs no further read; the claim's fence.acq_rel.sys (or,");
+        out.comment("lean, an address dependency) orders the argument loads after it");
+        out.ins("ld.relaxed.sys.global.v4.u32 {" + word(0) + ", " + word(1) + ", " + word(2) + ", " + word(3) + "}, ["
+                + SP + "+" + SlotLayout.STATUS * Wire.WORD_BYTES + "]");
+        out.ins("mov.u32 " + STATUS + ", " + word(SlotLayout.STATUS));
         out.ins("setp.eq.u32 " + P + ", " + STATUS + ", " + SlotState.PUBLISHED.wire());
         out.when(P, "bra " + CLAIM);
         out.comment("not published: look at SHUTDOWN only every " + SHUTDOWN_POLL_INTERVAL + "th idle poll, so an idle"
@@ -292,7 +303,9 @@ public final class MegakernelPtx {
         out.ins("ld.acquire.sys.global.u32 " + T0 + ", " + controlWord(ControlLayout.SHUTDOWN));
         out.ins("setp.eq.u32 " + P + ", " + T0 + ", 0");
         out.when(P, "bra " + BACKOFF);
-        loadStatus();
+        out.ins("ld.acquire.sys.global.v4.u32 {" + word(0) + ", " + word(1) + ", " + word(2) + ", " + word(3) + "}, ["
+                + SP + "+" + SlotLayout.STATUS * Wire.WORD_BYTES + "]");
+        out.ins("mov.u32 " + STATUS + ", " + word(SlotLayout.STATUS));
         out.ins("setp.eq.u32 " + P + ", " + STATUS + ", " + SlotState.PUBLISHED.wire());
         out.when(P, "bra " + CLAIM);
         out.ins("bra " + EXIT);
@@ -323,10 +336,14 @@ public final class MegakernelPtx {
         }
         out.ins("st.relaxed.sys.global.u32 " + slotWord(SlotLayout.STATUS) + ", " + SlotState.CLAIMED.wire());
         out.comment("the acquire ordering of the poll orders these after the host's writes of words 1..15");
-        for (int w = 0; w < SlotLayout.SLOT_WORDS; w += 4) {
+        out.comment("words 0..3 came with the poll; a NOP takes no arguments and skips their read");
+        out.ins("setp.eq.u32 " + P + ", " + word(SlotLayout.OPCODE) + ", " + Opcodes.NOP);
+        out.when(P, "bra " + ARGS_LOADED);
+        for (int w = SlotLayout.ARG0; w < SlotLayout.SLOT_WORDS; w += 4) {
             out.ins("ld.relaxed.sys.global.v4.u32 {" + word(w) + ", " + word(w + 1) + ", " + word(w + 2) + ", "
                     + word(w + 3) + "}, [" + base + "+" + w * Wire.WORD_BYTES + "]");
         }
+        out.label(ARGS_LOADED);
     }
 
     // ---- permission and dispatch --------------------------------------------------------------------------
@@ -349,10 +366,11 @@ public final class MegakernelPtx {
         out.ins("mov.u32 " + FDETAIL + ", 0");
         out.ins("setp.ge.u32 " + P + ", " + tenant + ", " + Permissions.TENANTS);
         out.when(P, "bra " + NOT_PERMITTED);
-        out.ins("mul.wide.u32 " + ADDR + ", " + tenant + ", " + Wire.WORD_BYTES);
-        out.ins("add.u64 " + ADDR + ", " + ADDR + ", " + CTL);
-        out.ins("ld.relaxed.sys.global.u32 " + MASK + ", [" + ADDR + "+" + ControlLayout.TENANT_BASE * Wire.WORD_BYTES
-                + "]");
+        out.comment("the tenant's mask from the snapshot taken at launch (no PCIe read per slot)");
+        for (int t = 0; t < Permissions.TENANTS; t++) {
+            out.ins("setp.eq.u32 " + P + ", " + tenant + ", " + t);
+            out.when(P, "mov.u32 " + MASK + ", " + maskRegister(t));
+        }
         requireBit(BIT, 0);
     }
 
@@ -685,6 +703,10 @@ public final class MegakernelPtx {
 
     private static String debugWord(int index) {
         return "[" + DBG + "+" + index * Wire.WORD_BYTES + "]";
+    }
+
+    private static String maskRegister(int tenant) {
+        return "%m" + tenant;
     }
 
     private static String word(int index) {

@@ -138,7 +138,7 @@ class MegakernelPtxTest {
         long relaxedPolls = 0;
         for (String line : ptx.lines().filter(l -> l.contains(status)).toList()) {
             if (line.contains("ld.")) {
-                boolean relaxedPoll = line.contains("ld.relaxed.sys.global.u32 %status");
+                boolean relaxedPoll = line.contains("ld.relaxed.sys.global.v4.u32 {%w0, %w1, %w2, %w3}");
                 relaxedPolls += relaxedPoll ? 1 : 0;
                 assertTrue(line.contains("ld.acquire.sys") || line.contains(".v4.") || relaxedPoll, line);
             } else if (line.contains("st.")) {
