@@ -75,9 +75,9 @@ public final class MegakernelPtx {
      * @param backoffMinNanos first idle sleep of a worker ({@code nanosleep}), 1..{@code backoffMaxNanos}
      * @param backoffMaxNanos longest idle sleep; the sleep doubles from the minimum on each empty poll and starts
      *                        over after every executed slot (at most 1 ms, the {@code nanosleep} bound)
-     * @param leanOrdering    experimental, for measurement: no system-scope fence at the claim (the slot loads
-     *                        carry an address dependency on the polled STATUS instead), and a NOP completes with
-     *                        relaxed stores (it wrote nothing that a release would order)
+     * @param leanOrdering    experimental, for measurement: the poll is a relaxed load and the argument loads carry
+     *                        an address dependency on it instead of its acquire ordering (hardware keeps such
+     *                        dependencies, the PTX memory model does not promise it)
      */
     public record Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
                           boolean leanOrdering) {
@@ -152,8 +152,8 @@ public final class MegakernelPtx {
     private static final String UNKNOWN = "L_UNKNOWN_OPCODE";
     private static final String OUT_OF_RANGE = "L_CONTROL_OUT_OF_RANGE";
     private static final String DONE = "L_DONE";
-    /** Lean completion of a slot that wrote nothing (NOP): relaxed stores, no fence. */
-    private static final String DONE_LEAN = "L_DONE_LEAN";
+    /** Completion of a slot that wrote nothing (NOP): relaxed stores, no fence. */
+    private static final String DONE_NOP = "L_DONE_NOP";
     private static final String FAULT = "L_FAULT";
     private static final String FINISH = "L_FINISH";
     private static final String EXIT = "L_EXIT";
@@ -284,10 +284,10 @@ public final class MegakernelPtx {
         out.label(POLL);
         out.ins("mul.wide.u32 " + SP + ", " + SLOT + ", " + SlotLayout.SLOT_BYTES);
         out.ins("add.u64 " + SP + ", " + SP + ", " + RING);
-        out.comment("a relaxed poll of the slot's first 16 bytes in one load (one PCIe read): STATUS, OPCODE, TENANT");
-        out.comment("and PRIORITY arrive together, so a NOP needs no further read; the claim's fence.acq_rel.sys (or,");
-        out.comment("lean, an address dependency) orders the argument loads after it");
-        out.ins("ld.relaxed.sys.global.v4.u32 {" + word(0) + ", " + word(1) + ", " + word(2) + ", " + word(3) + "}, ["
+        out.comment("poll the slot's first 16 bytes in one load (one PCIe read): STATUS, OPCODE, TENANT and PRIORITY");
+        out.comment("arrive together, so a NOP needs no further read; the load's acquire (lean: an address dependency");
+        out.comment("of the argument loads on it) orders the argument loads after the host's writes");
+        out.ins("ld." + (options.leanOrdering() ? "relaxed" : "acquire") + ".sys.global.v4.u32 {" + word(0) + ", " + word(1) + ", " + word(2) + ", " + word(3) + "}, ["
                 + SP + "+" + SlotLayout.STATUS * Wire.WORD_BYTES + "]");
         out.ins("mov.u32 " + STATUS + ", " + word(SlotLayout.STATUS));
         out.ins("setp.eq.u32 " + P + ", " + STATUS + ", " + SlotState.PUBLISHED.wire());
@@ -331,8 +331,6 @@ public final class MegakernelPtx {
             out.ins("cvt.u64.u32 " + X0 + ", " + T0);
             out.ins("add.u64 " + ADDR2 + ", " + SP + ", " + X0);
             base = ADDR2;
-        } else {
-            out.ins("fence.acq_rel.sys");
         }
         out.ins("st.relaxed.sys.global.u32 " + slotWord(SlotLayout.STATUS) + ", " + SlotState.CLAIMED.wire());
         out.comment("the acquire ordering of the poll orders these after the host's writes of words 1..15");
@@ -390,7 +388,7 @@ public final class MegakernelPtx {
         String op = word(SlotLayout.OPCODE);
         out.section("dispatch");
         out.ins("setp.eq.u32 " + P + ", " + op + ", " + Opcodes.NOP);
-        out.when(P, "bra " + (options.leanOrdering() ? DONE_LEAN : DONE));
+        out.when(P, "bra " + DONE_NOP);
         for (int builtin : PACKABLE) {
             out.ins("setp.eq.u32 " + P + ", " + op + ", " + builtin);
             out.when(P, "bra " + opLabel(builtin));
@@ -627,12 +625,11 @@ public final class MegakernelPtx {
         out.ins("bra " + FINISH);
         out.section("done: STATUS=DONE (or FAULT) with release, then DONE_COUNT += 1 with release, so that a host"
                 + " that sees DONE_COUNT = N sees N final STATUS words; then this worker's next slot, backoff reset");
-        if (options.leanOrdering()) {
-            out.label(DONE_LEAN);
-            out.ins("st.relaxed.sys.global.u32 " + slotWord(SlotLayout.STATUS) + ", " + SlotState.DONE.wire());
-            out.ins("red.relaxed.sys.global.add.u32 " + controlWord(ControlLayout.DONE_COUNT) + ", 1");
-            out.ins("bra " + NEXT);
-        }
+        out.comment("a NOP wrote nothing that a release would have to order: relaxed stores, no fence");
+        out.label(DONE_NOP);
+        out.ins("st.relaxed.sys.global.u32 " + slotWord(SlotLayout.STATUS) + ", " + SlotState.DONE.wire());
+        out.ins("red.relaxed.sys.global.add.u32 " + controlWord(ControlLayout.DONE_COUNT) + ", 1");
+        out.ins("bra " + NEXT);
         out.label(DONE);
         out.ins("mov.u32 " + STATUS + ", " + SlotState.DONE.wire());
         out.label(FINISH);
