@@ -37,7 +37,6 @@ class MegakernelPtxTest {
         for (WorkerShape shape : WorkerShape.values()) {
             list.add(new MegakernelPtx.Options(SmTarget.SM_90, shape, 64, 2048));
             list.add(new MegakernelPtx.Options(SmTarget.SM_90, shape, 1, 1));
-            list.add(new MegakernelPtx.Options(SmTarget.SM_90, shape, 1, 64, true));
         }
         for (int[] cc : new int[][] {{7, 0}, {7, 5}, {8, 0}, {8, 6}, {8, 9}}) {
             list.add(new MegakernelPtx.Options(new SmTarget(cc[0], cc[1]), WorkerShape.WARP, 100,
