@@ -9,6 +9,7 @@ import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.RingView;
 import dev.vyre.protocol.Slot;
 import dev.vyre.protocol.SlotLayout;
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,7 +90,7 @@ public final class Megakernel implements AutoCloseable {
             checkConfig(config);
             HandlerTable handlers = HandlerTable.of(config.userHandlers());
             RingBuffers buffers = RingBuffers.allocate(backend, config.slotCount(), config.observables(),
-                    config.debugRecords());
+                    config.debugRecords(), config.dataBytes());
             for (int t = 0; t < Permissions.TENANTS; t++) {
                 buffers.control().setTenantMask(t, config.tenantMasks().getOrDefault(t, MegakernelConfig.ALL_ALLOWED));
             }
@@ -125,6 +126,7 @@ public final class Megakernel implements AutoCloseable {
         }
         range("observables", c.observables(), 0, ControlLayout.MAX_ENCODED_OBSERVABLE_SLOTS);
         range("debugRecords", c.debugRecords(), 0, DebugLogLayout.MAX_ENCODED_DEBUG_RECORDS);
+        range("dataBytes", c.dataBytes(), 0, RingBuffers.MAX_DATA_BYTES);
         if (c.handlerStepBudget() < 1 || c.handlerStepBudget() > 0xFFFF_FFFFL) {
             throw new BootstrapException("handlerStepBudget " + c.handlerStepBudget() + " is outside 1..4294967295",
                     "pass a budget that fits the u32 STEP_BUDGET fault detail");
@@ -349,6 +351,15 @@ public final class Megakernel implements AutoCloseable {
     /** The ring (valid until {@link #close()} returns). */
     public RingView ring() {
         return openBuffers().ring();
+    }
+
+    /**
+     * The data region ({@link MegakernelConfig#dataBytes()}, zeroed at bootstrap; zero-length when none): shared
+     * memory that user handlers declaring a {@value HandlerTable#DATA} buffer read in place. Valid until
+     * {@link #close()} returns; a GpuStream carves its chunk buffers out of it.
+     */
+    public MemorySegment data() {
+        return openBuffers().data();
     }
 
     /** The configuration it was bootstrapped with. */
