@@ -9,7 +9,6 @@ import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.RingView;
 import dev.vyre.protocol.Slot;
 import dev.vyre.protocol.SlotLayout;
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +44,7 @@ public final class Megakernel implements AutoCloseable {
     private final RingBuffers buffers;
     private final HandlerTable handlers;
     private final HostRing host;
+    private final DataRegion dataRegion;
     private final Reaper reaper;
     private final Thread reaperThread;
     private final AtomicLong nextSequence = new AtomicLong();
@@ -62,6 +62,7 @@ public final class Megakernel implements AutoCloseable {
         this.buffers = buffers;
         this.handlers = handlers;
         this.host = new HostRing(buffers.ring());
+        this.dataRegion = new DataRegion(buffers.data());
         this.reaper = new Reaper(this, host);
         this.nextHealthCheck = System.nanoTime() + HEALTH_CHECK_NANOS;
         this.reaperThread = reaper.start();
@@ -355,11 +356,12 @@ public final class Megakernel implements AutoCloseable {
 
     /**
      * The data region ({@link MegakernelConfig#dataBytes()}, zeroed at bootstrap; zero-length when none): shared
-     * memory that user handlers declaring a {@value HandlerTable#DATA} buffer read in place. Valid until
-     * {@link #close()} returns; a GpuStream carves its chunk buffers out of it.
+     * memory that user handlers declaring a {@value HandlerTable#DATA} buffer read in place. A GpuStream leases its
+     * chunk buffers from it; {@link #close()} frees it once every lease is closed.
      */
-    public MemorySegment data() {
-        return openBuffers().data();
+    public DataRegion dataRegion() {
+        openBuffers();
+        return dataRegion;
     }
 
     /** The configuration it was bootstrapped with. */
@@ -466,6 +468,7 @@ public final class Megakernel implements AutoCloseable {
                 throw new KernelTimeoutException("the reaper did not complete the last tickets within "
                         + config.drainTimeout(), "do not block in ticket callbacks; close() again keeps waiting");
             }
+            dataRegion.revokeAndAwait(deadline);
             closed = true;
             backend.close();
         }

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -46,8 +47,9 @@ import java.util.function.Supplier;
  * finished and every buffer is back; {@link #stop()} (or {@link #close()}) ends a run early: the reader stops, the
  * chunks already read are still published, and the run returns when their slots have finished, nothing lost.
  *
- * <p>One run at a time; the stream may run again after a run returns. Close it before the megakernel (the pool's
- * memory belongs to the megakernel).
+ * <p>One run at a time; the stream may run again after a run returns. The pool's memory belongs to the megakernel:
+ * {@link Megakernel#close()} closes the stream (its revoke action) before it frees the region, so closing the
+ * megakernel first is safe, but closing the stream first is the clean order.
  */
 public final class GpuStream implements AutoCloseable {
     /** Default chunk size: 1 MiB. */
@@ -77,7 +79,7 @@ public final class GpuStream implements AutoCloseable {
         this.settings = settings;
         this.pool = pool;
         this.reader = reader;
-        this.dataBase = settings.kernel().data().address();
+        this.dataBase = settings.kernel().dataRegion().segment().address();
     }
 
     /** A builder for a stream feeding {@code kernel}. */
@@ -322,8 +324,9 @@ public final class GpuStream implements AutoCloseable {
         }
 
         /**
-         * Called with each chunk's result once its slot has finished: on the megakernel's reaper thread (keep it
-         * short, do not block), one call at a time. A callback that throws stops the run.
+         * Called with each chunk's result once its slot has finished, before its buffer goes back to the pool: on
+         * the megakernel's reaper thread (keep it short, do not block on the megakernel), one call at a time. A
+         * callback that throws stops the run.
          */
         public Builder onChunk(Consumer<ChunkResult> listener) {
             this.onChunk = listener;
@@ -349,11 +352,21 @@ public final class GpuStream implements AutoCloseable {
          */
         public GpuStream build() {
             check();
-            BufferPool pool = BufferPool.create(new RegionAllocator(kernel), buffers, chunkSize);
+            AtomicReference<GpuStream> built = new AtomicReference<>();
+            Runnable onRevoke = () -> {
+                GpuStream s = built.get();
+                if (s != null) {
+                    s.close();
+                }
+            };
+            BufferPool pool = BufferPool.create(new RegionAllocator(kernel.dataRegion(), kernel.backendName(),
+                    onRevoke), buffers, chunkSize);
             try {
                 ChunkReader reader = ChunkReaders.open(pool, readerOptions, notices, probe);
-                return new GpuStream(new Settings(kernel, opcode, tenant, priority, chunkSize, overlap, onChunk,
-                        onProgress, drainTimeout), pool, reader);
+                GpuStream stream = new GpuStream(new Settings(kernel, opcode, tenant, priority, chunkSize, overlap,
+                        onChunk, onProgress, drainTimeout), pool, reader);
+                built.set(stream);
+                return stream;
             } catch (RuntimeException e) {
                 pool.close();
                 throw e;
