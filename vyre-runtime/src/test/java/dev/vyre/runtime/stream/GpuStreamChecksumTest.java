@@ -44,6 +44,41 @@ class GpuStreamChecksumTest {
         run(via, CHUNK);
     }
 
+    @ParameterizedTest
+    @EnumSource(Via.class)
+    void wordSumHandlerAddsEachChunksLittleEndianWords(Via via) throws IOException {
+        Kernels.assumeInterpreter();
+        int[] sizes = {0, 1, 2, 3, 4, 5, 7, 4095, 4096, 4097, (1 << 20) + 3};
+        List<IngestFile> files = new ArrayList<>();
+        List<byte[]> contents = new ArrayList<>();
+        for (int i = 0; i < sizes.length; i++) {
+            Path p = dir.resolve("w" + i);
+            contents.add(StreamFixtures.write(p, sizes[i], 77 + i));
+            files.add(new IngestFile(i, p));
+        }
+        Collector chunks = new Collector();
+        try (Megakernel k = StreamFixtures.kernel(64, 2, GpuStream.dataBytes(8, CHUNK));
+             GpuStream s = GpuStream.builder(k).opcode(StreamFixtures.WORD_SUM).chunkSize(CHUNK).buffers(8)
+                     .readerOptions(StreamFixtures.reader(via)).notices(StreamFixtures.quiet()).onChunk(chunks)
+                     .build()) {
+            StreamReport report = s.streamFiles(files);
+            for (int i = 0; i < sizes.length; i++) {
+                assertTrue(report.file(i).ok());
+                byte[] data = contents.get(i);
+                List<ChunkResult> of = chunks.of(i);
+                assertEquals((sizes[i] + CHUNK - 1) / CHUNK, of.size());
+                for (ChunkResult r : of) {
+                    int sum = 0;
+                    for (int b = 0; b < r.length(); b++) {
+                        sum += (data[(int) r.fileOffset() + b] & 0xFF) << (8 * (b % 4));
+                    }
+                    assertEquals(sum, r.result(0), "word sum of the chunk at " + r.fileOffset() + " of file " + i);
+                    assertEquals(r.length(), r.result(1));
+                }
+            }
+        }
+    }
+
     private void run(Via via, int overlap) throws IOException {
         List<byte[]> contents = new ArrayList<>();
         List<IngestFile> files = new ArrayList<>();
