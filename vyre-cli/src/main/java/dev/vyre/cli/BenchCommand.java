@@ -1,0 +1,19 @@
+package dev.vyre.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code vyre bench}: benchmarks that write JSON evidence. */
+@Command(name = "bench", description = "Measure vyre's dispatch paths and write JSON evidence.",
+        subcommands = {BenchIngestCommand.class})
+final class BenchCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: say which benchmark to run");
+    }
+}
