@@ -432,7 +432,7 @@ public final class Megakernel implements AutoCloseable {
     /**
      * Shuts down: refuses new slots, waits for running publishers and callers, sets {@code control[SHUTDOWN]},
      * waits for the workers to drain every published slot and exit and for the reaper to complete every ticket,
-     * then frees the buffers. All waits together are bounded by the configured drain timeout; when it runs out
+     * revokes the data region's leases and waits until they are closed ({@link DataRegion}), then frees the buffers. All waits together are bounded by the configured drain timeout; when it runs out
      * this throws {@link KernelTimeoutException} and frees nothing (call again to keep waiting). Idempotent.
      */
     @Override
