@@ -9,10 +9,14 @@ import dev.vyre.protocol.RingView;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotState;
 import dev.vyre.protocol.Wire;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -26,6 +30,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *       {@link #CALLER} (a {@code call()} spinning on it) before it publishes; whoever completes it first moves it
  *       to {@link #COMPLETING} by compare-and-swap, reads the outcome, recycles the slot and sets it {@link #FREE}.
  *       The reaper only takes REAPER slots and a caller only its CALLER slot, so no slot is completed twice.</li>
+ *   <li>{@link #UNTRACKED} slots ({@code Megakernel.submit}) have no ticket and no caller. Only the publisher of
+ *       the slot's next lap (any publisher, in {@code awaitTurn}) recycles one, once it finished; being the only
+ *       one that can open that lap, it needs no compare-and-swap. A FAULT is counted once per slot and lap
+ *       ({@code faultCounted}, a compare-and-swap taken only for faults) by whoever sees it first: the recycler,
+ *       {@code Megakernel.awaitDone} ({@link #settle}) or the final {@link #sweep()}; the recycler counts before
+ *       it opens the next lap, so a thread that sees the lap advance sees the fault counted.</li>
  * </ul>
  */
 final class HostRing {
@@ -33,10 +43,22 @@ final class HostRing {
     static final int REAPER = 1;
     static final int CALLER = 2;
     static final int COMPLETING = 3;
+    static final int UNTRACKED = 4;
 
     private static final VarHandle WORDS = Wire.WORD.varHandle();
+    /** Two protocol words at once, in the protocol's byte order: the word at the lower address is the low half. */
+    private static final VarHandle LONGS = ValueLayout.JAVA_LONG.withOrder(Wire.BYTE_ORDER).varHandle();
+    /** Longs that hold slot words TENANT..ARG11 (2..15): the body {@link #fillBody} writes after OPCODE. */
+    static final int BODY_LONGS = (SlotLayout.SLOT_WORDS - SlotLayout.TENANT) / 2;
+    private static final long STATUS_BYTE = (long) SlotLayout.STATUS * Wire.WORD_BYTES;
+    private static final long OPCODE_BYTE = (long) SlotLayout.OPCODE * Wire.WORD_BYTES;
+    private static final long BODY_BYTE = (long) SlotLayout.TENANT * Wire.WORD_BYTES;
+
     private static final int DONE = SlotState.DONE.wire();
     private static final int FAULT = SlotState.FAULT.wire();
+    private static final int EMPTY = SlotState.EMPTY.wire();
+    private static final int PUBLISHED = SlotState.PUBLISHED.wire();
+    private static final int CLAIMED = SlotState.CLAIMED.wire();
     private static final int FAULT_CODE_ARG = SlotLayout.FAULT_CODE - SlotLayout.ARG0;
     private static final int FAULT_DETAIL_ARG = SlotLayout.FAULT_DETAIL - SlotLayout.ARG0;
 
@@ -46,6 +68,11 @@ final class HostRing {
     private final AtomicIntegerArray owners;
     private final AtomicReferenceArray<Ticket> tickets;
     private final AtomicInteger ticketsInFlight = new AtomicInteger();
+    private final AtomicLong untrackedFaults = new AtomicLong();
+    private final AtomicLong untrackedNotExecuted = new AtomicLong();
+    /** Per slot: 1 + the last lap whose untracked FAULT was counted (0: none), so each is counted once. */
+    private final AtomicLongArray faultCounted;
+    private final AtomicReference<UntrackedFault> firstUntrackedFault = new AtomicReference<>();
 
     HostRing(RingView ring) {
         this.ring = ring;
@@ -53,6 +80,7 @@ final class HostRing {
         this.laps = new AtomicLongArray(slotCount);
         this.owners = new AtomicIntegerArray(slotCount);
         this.tickets = new AtomicReferenceArray<>(slotCount);
+        this.faultCounted = new AtomicLongArray(slotCount);
     }
 
     int slotOf(long sequence) {
@@ -62,6 +90,30 @@ final class HostRing {
     /** Whether the publisher of {@code sequence} may fill its slot now. */
     boolean turnReady(long sequence) {
         return laps.get(slotOf(sequence)) == sequence / slotCount;
+    }
+
+    /** Whether slot {@code slot} is open for lap {@code lap} (the same test without a division). */
+    boolean turnReady(int slot, long lap) {
+        return laps.get(slot) == lap;
+    }
+
+    /**
+     * Reads the STATUS words of {@code n} slots from {@code first} (wrapping) and returns how many are finished:
+     * issued back to back before a run's per-slot claims, these loads overlap, so the claims that follow find the
+     * lines in cache instead of waiting for one miss after another.
+     */
+    int finishedAhead(int first, int n) {
+        MemorySegment words = ring.segment();
+        int finished = 0;
+        int slot = first;
+        for (int k = 0; k < n; k++) {
+            int status = (int) WORDS.getOpaque(words, (long) slot * SlotLayout.SLOT_BYTES + STATUS_BYTE);
+            finished += status == DONE || status == FAULT ? 1 : 0;
+            if (++slot == slotCount) {
+                slot = 0;
+            }
+        }
+        return finished;
     }
 
     /** Tickets published and not yet completed by the reaper. */
@@ -93,6 +145,46 @@ final class HostRing {
         for (int i = 0; i < ARGS_PER_SLOT; i++) {
             ring.setArg(slot, i, i < given ? args[i] : 0);
         }
+    }
+
+    /** Marks {@code slot} untracked (no ticket, no caller) before it is filled and published. */
+    void claimUntracked(int slot) {
+        owners.lazySet(slot, UNTRACKED);
+    }
+
+    /**
+     * Packs TENANT, PRIORITY and the 12 words {@code args[argOffset .. argOffset + 12)} into the
+     * {@link #BODY_LONGS} little-endian longs that {@link #fillBody} stores at {@code out[outOffset ..]}: the slot
+     * words 2..15 two at a time, the lower word in the low half.
+     */
+    static void packBody(int tenant, int priorityWire, int[] args, int argOffset, long[] out, int outOffset) {
+        out[outOffset] = pack(tenant, priorityWire);
+        for (int k = 1; k < BODY_LONGS; k++) {
+            int a = argOffset + 2 * (k - 1);
+            out[outOffset + k] = pack(args[a], args[a + 1]);
+        }
+    }
+
+    private static long pack(int low, int high) {
+        return Integer.toUnsignedLong(low) | (long) high << Integer.SIZE;
+    }
+
+    /**
+     * Writes OPCODE (one word) and words 2..15 from {@code body[offset .. offset + BODY_LONGS)}
+     * ({@link #packBody}) with plain stores, 8 bytes at a time; not STATUS. The caller checked {@code slot}.
+     */
+    void fillBody(int slot, int opcode, long[] body, int offset) {
+        MemorySegment words = ring.segment();
+        long base = (long) slot * SlotLayout.SLOT_BYTES;
+        WORDS.set(words, base + OPCODE_BYTE, opcode);
+        long at = base + BODY_BYTE;
+        LONGS.set(words, at, body[offset]);
+        LONGS.set(words, at + 8, body[offset + 1]);
+        LONGS.set(words, at + 16, body[offset + 2]);
+        LONGS.set(words, at + 24, body[offset + 3]);
+        LONGS.set(words, at + 32, body[offset + 4]);
+        LONGS.set(words, at + 40, body[offset + 5]);
+        LONGS.set(words, at + 48, body[offset + 6]);
     }
 
     /**
@@ -131,7 +223,15 @@ final class HostRing {
      */
     void sweep() {
         for (int s = 0; s < slotCount; s++) {
-            if (owners.get(s) == REAPER && owners.compareAndSet(s, REAPER, COMPLETING)) {
+            if (owners.get(s) == UNTRACKED) {
+                int status = ring.statusWord(s);
+                if (status == FAULT) {
+                    countFaultOnce(s, laps.get(s));
+                } else if (status == PUBLISHED || status == CLAIMED) {
+                    untrackedNotExecuted.incrementAndGet();
+                    owners.set(s, FREE);
+                }
+            } else if (owners.get(s) == REAPER && owners.compareAndSet(s, REAPER, COMPLETING)) {
                 if (finished(s)) {
                     completeTicket(s);
                 } else {
@@ -145,6 +245,104 @@ final class HostRing {
                 }
             }
         }
+    }
+
+    /**
+     * Lets the publisher of {@code (slot, lap)} take its turn when the previous occupant (lap {@code lap - 1}) is an
+     * untracked slot that finished: counts its fault, stores EMPTY and opens the lap. Only that publisher opens the
+     * lap, so plain ordered stores suffice. True when it did.
+     */
+    boolean recycleUntrackedPredecessor(int slot, long lap) {
+        long previous = lap - 1;
+        if (laps.get(slot) != previous || owners.get(slot) != UNTRACKED) {
+            return false;
+        }
+        int status = ring.statusWord(slot);
+        if (status != DONE && status != FAULT) {
+            return false;
+        }
+        if (status == FAULT) {
+            countFaultOnce(slot, previous);
+        }
+        WORDS.setOpaque(ring.segment(), (long) slot * SlotLayout.SLOT_BYTES + STATUS_BYTE, EMPTY);
+        laps.lazySet(slot, lap);
+        // the caller writes the next occupant's words: keep them after the new lap (see countFaultOnce)
+        VarHandle.storeStoreFence();
+        return true;
+    }
+
+    /**
+     * Whether every sequence in {@code [from, end)} finished (DONE or FAULT), counting the faults of untracked ones;
+     * returns the first sequence that has not finished yet, or {@code end}. Sequences must be at least
+     * {@code end - slotCount}: each slot is looked at for one lap.
+     */
+    long settle(long from, long end) {
+        int slot = slotOf(from);
+        long lap = from / slotCount;
+        for (long seq = from; seq < end; seq++) {
+            if (!settled(slot, lap)) {
+                return seq;
+            }
+            if (++slot == slotCount) {
+                slot = 0;
+                lap++;
+            }
+        }
+        return end;
+    }
+
+    /**
+     * Whether the occupant of {@code slot} in lap {@code lap} finished; the fault of an untracked one is counted
+     * (once). A later lap means it finished and its recycler counted it.
+     */
+    private boolean settled(int slot, long lap) {
+        long now = laps.get(slot);
+        if (now != lap) {
+            return now > lap;
+        }
+        int status = ring.statusWord(slot);
+        if (status != DONE && status != FAULT) {
+            return false;
+        }
+        if (status == FAULT && owners.get(slot) == UNTRACKED) {
+            countFaultOnce(slot, lap);
+        }
+        return true;
+    }
+
+    /**
+     * Counts the FAULT of the untracked occupant of {@code slot} in {@code lap} unless it was counted already. Reads
+     * the slot's words, then checks that the lap has not moved on (the words are that occupant's: the next one is
+     * written only after the lap opens); if it has, the recycler counted it.
+     */
+    private void countFaultOnce(int slot, long lap) {
+        int opcode = ring.word(slot, SlotLayout.OPCODE);
+        int tenant = ring.word(slot, SlotLayout.TENANT);
+        int code = ring.arg(slot, FAULT_CODE_ARG);
+        int detail = ring.arg(slot, FAULT_DETAIL_ARG);
+        VarHandle.acquireFence();
+        if (laps.get(slot) != lap) {
+            return;
+        }
+        long counted = faultCounted.get(slot);
+        if (counted > lap || !faultCounted.compareAndSet(slot, counted, lap + 1)) {
+            return;
+        }
+        untrackedFaults.incrementAndGet();
+        long sequence = lap * slotCount + slot;
+        UntrackedFault first = firstUntrackedFault.get();
+        while (first == null || sequence < first.sequence()) {
+            if (firstUntrackedFault.compareAndSet(first, new UntrackedFault(sequence, slot, opcode, tenant, code,
+                    detail))) {
+                return;
+            }
+            first = firstUntrackedFault.get();
+        }
+    }
+
+    /** What happened to untracked slots so far: faults counted by their recyclers, slots the workers never ran. */
+    UntrackedStats untrackedStats() {
+        return new UntrackedStats(untrackedFaults.get(), untrackedNotExecuted.get(), firstUntrackedFault.get());
     }
 
     /** Completes the caller's own finished slot: reads it, recycles it and returns its outcome. */

@@ -12,6 +12,7 @@ import dev.vyre.protocol.SlotLayout;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,12 +31,19 @@ import java.util.function.BooleanSupplier;
  *
  * <p>A reaper thread completes the {@link Ticket}s of finished slots and recycles them; {@link #call} instead
  * spins on its slot in the caller's thread and completes it itself (a host-side per-slot claim keeps the two
- * apart). {@link #close()} requests SHUTDOWN, lets the workers drain every published slot, completes every ticket
+ * apart). {@link #submit} is the bulk path: runs of untracked slots with no per-slot object, awaited with
+ * {@link #awaitDone} and accounted in {@link #untrackedStats()}; the publisher that next needs such a slot
+ * recycles it. {@link #close()} requests SHUTDOWN, lets the workers drain every published slot, completes every ticket
  * and frees the buffers.
  */
 public final class Megakernel implements AutoCloseable {
     /** How long {@link #call} spins on its slot before it yields, then parks. */
     static final long CALL_SPIN_NANOS = 1_000_000;
+    /**
+     * Slots {@link #submit} fills before one release fence and their STATUS stores: short runs let the workers start
+     * while the host is still filling the next run.
+     */
+    public static final int SUBMIT_RUN_SLOTS = 256;
     /** How often the reaper checks that the workers are still alive when no shutdown was requested. */
     private static final long HEALTH_CHECK_NANOS = 10_000_000;
 
@@ -48,6 +56,8 @@ public final class Megakernel implements AutoCloseable {
     private final Reaper reaper;
     private final Thread reaperThread;
     private final AtomicLong nextSequence = new AtomicLong();
+    /** Every sequence below it is known to have finished, with its untracked faults counted. */
+    private final AtomicLong settledEnd = new AtomicLong();
     /** Publishers and callers between their closing check and the end of their ring accesses. */
     private final AtomicInteger activeHostOps = new AtomicInteger();
     private final Object closeLock = new Object();
@@ -255,6 +265,220 @@ public final class Megakernel implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes {@code count} untracked slots of {@code opcode}, each with the same arguments (missing ones zero):
+     * the bulk path, with no ticket or other object per slot. Slots are published in runs of up to
+     * {@value #SUBMIT_RUN_SLOTS} (fill words 1..15 of each, one release fence, then the STATUS words), with the
+     * same backpressure as {@link #publish}. Their outcomes are not kept: await them with {@link #awaitDone} and
+     * read faults from {@link #untrackedStats()}. Safe to mix with tickets and calls from any threads.
+     *
+     * @return a sequence end: every slot of this batch has a lower sequence number (runs of concurrent publishers
+     *         may interleave); with {@code count} 0, the next sequence number
+     * @throws PublishRefusedException as {@link #publish}, and for a negative count
+     * @throws KernelClosedException   once shutdown has begun
+     */
+    public long submit(int opcode, int tenant, Priority priority, int count, int... args) {
+        checkWork(opcode, tenant, priority, args == null ? 0 : args.length, "");
+        checkCount(count);
+        int[] words = Arrays.copyOf(args == null ? new int[0] : args, SlotLayout.ARGS_PER_SLOT);
+        return submitRuns(opcode, tenant, priority, count, words, null);
+    }
+
+    /**
+     * Publishes {@code count} untracked slots of {@code opcode} as {@link #submit(int, int, Priority, int, int...)},
+     * with the arguments of slot {@code i} written by {@code filler.fill(i, args)}. The filler runs for a whole run
+     * before the run's sequence numbers are taken; if it throws, the runs before were published and this run was
+     * not.
+     *
+     * @throws PublishRefusedException as {@link #publish}, for a negative count or a null filler, and when the
+     *                                 filler throws (the cause; the message says how many slots were published)
+     */
+    public long submit(int opcode, int tenant, Priority priority, int count, ArgFiller filler) {
+        checkWork(opcode, tenant, priority, 0, "");
+        checkCount(count);
+        if (filler == null) {
+            throw new PublishRefusedException("argument filler is null", "pass an ArgFiller, or use submit(opcode,"
+                    + " tenant, priority, count, args...) for the same arguments in every slot");
+        }
+        return submitRuns(opcode, tenant, priority, count, null, filler);
+    }
+
+    private static void checkCount(int count) {
+        if (count < 0) {
+            throw new PublishRefusedException("slot count " + count + " is negative", "submit 0 or more slots");
+        }
+    }
+
+    /** Publishes {@code count} untracked slots in runs; {@code same} holds 12 words for all, else {@code filler}. */
+    private long submitRuns(int opcode, int tenant, Priority priority, int count, int[] same, ArgFiller filler) {
+        int slotCount = config.slotCount();
+        int run = Math.min(SUBMIT_RUN_SLOTS, slotCount);
+        int priorityWire = priority.wire();
+        long[] body = new long[(filler == null ? 1 : run) * HostRing.BODY_LONGS];
+        int[] one = new int[SlotLayout.ARGS_PER_SLOT];
+        if (filler == null) {
+            HostRing.packBody(tenant, priorityWire, same, 0, body, 0);
+        }
+        enter();
+        try {
+            long end = nextSequence.get();
+            for (int done = 0; done < count; ) {
+                int n = Math.min(run, count - done);
+                if (filler != null) {
+                    fillRun(filler, done, n, tenant, priorityWire, one, body, end);
+                }
+                long first = nextSequence.getAndAdd(n);
+                int firstSlot = host.slotOf(first);
+                long lap = first / slotCount;
+                if (first + n > slotCount) {
+                    host.finishedAhead(firstSlot, n);
+                }
+                int slot = firstSlot;
+                for (int k = 0; k < n; k++) {
+                    awaitTurn(slot, lap, first + k);
+                    host.claimUntracked(slot);
+                    host.fillBody(slot, opcode, body, filler == null ? 0 : k * HostRing.BODY_LONGS);
+                    if (++slot == slotCount) {
+                        slot = 0;
+                        lap++;
+                    }
+                }
+                VarHandle.releaseFence();
+                slot = firstSlot;
+                for (int k = 0; k < n; k++) {
+                    host.markPublished(slot);
+                    if (++slot == slotCount) {
+                        slot = 0;
+                    }
+                }
+                done += n;
+                end = first + n;
+            }
+            return end;
+        } finally {
+            exit();
+        }
+    }
+
+    /** Runs {@code filler} for batch slots {@code [done, done + n)} and packs their bodies into {@code body}. */
+    private static void fillRun(ArgFiller filler, int done, int n, int tenant, int priorityWire, int[] one,
+                                long[] body, long publishedEnd) {
+        for (int k = 0; k < n; k++) {
+            Arrays.fill(one, 0);
+            try {
+                filler.fill(done + k, one);
+            } catch (RuntimeException e) {
+                throw new PublishRefusedException("the argument filler failed on slot " + (done + k) + " of the "
+                        + "batch: " + e + (done == 0 ? "; no slot of the batch was published" : "; the first " + done
+                        + " slots were published (all below sequence " + publishedEnd + "), the rest were not"),
+                        "fix the filler" + (done == 0 ? "" : "; await the published slots with awaitDone("
+                        + publishedEnd + ", timeout)"), e);
+            }
+            HostRing.packBody(tenant, priorityWire, one, 0, body, k * HostRing.BODY_LONGS);
+        }
+    }
+
+    /**
+     * Waits until every slot with a sequence number below {@code sequenceEnd} has finished (DONE or FAULT), whether
+     * published by {@link #submit}, {@link #publish} or {@link #call}. It waits for {@code control[DONE_COUNT]}
+     * (a wrapping u32, extended with the sequence count) to reach {@code sequenceEnd}, then confirms slot by slot
+     * over the last ring length of sequences, counting the faults of untracked slots: when it returns, every
+     * untracked fault below {@code sequenceEnd} is counted in {@link #untrackedStats()}.
+     *
+     * @throws MegakernelException      for a {@code sequenceEnd} past the sequence numbers handed out, a null or
+     *                                  negative timeout, or a call from a ticket callback on the reaper thread
+     * @throws KernelTimeoutException   when the slots do not finish within {@code timeout}, or the thread is
+     *                                  interrupted (the interrupt flag stays set)
+     * @throws SlotNotExecutedException when the workers exited before running one of the slots
+     * @throws KernelClosedException    once shutdown has begun ({@link #close()} drains every published slot; the
+     *                                  stats are final when it returns)
+     */
+    public void awaitDone(long sequenceEnd, Duration timeout) {
+        if (timeout == null || timeout.isNegative()) {
+            throw new MegakernelException("awaitDone timeout " + timeout + " is null or negative",
+                    "pass a timeout of zero or more, e.g. Duration.ofSeconds(10)");
+        }
+        if (Thread.currentThread() == reaperThread) {
+            throw new MegakernelException("awaitDone() was called on the reaper thread (from a ticket callback),"
+                    + " which must not block", "await from another thread, e.g. with a ...Async callback");
+        }
+        enter();
+        try {
+            long taken = nextSequence.get();
+            if (sequenceEnd < 0 || sequenceEnd > taken) {
+                throw new MegakernelException("awaitDone(" + sequenceEnd + "): only sequence numbers below " + taken
+                        + " have been handed out", "pass a sequence end returned by submit, or a ticket's sequence"
+                        + " + 1");
+            }
+            long start = System.nanoTime();
+            long budget = saturatedNanos(timeout);
+            Backoff backoff = new Backoff();
+            while (!workersGone && doneCount64() < sequenceEnd) {
+                checkWait(start, budget, timeout, "control[DONE_COUNT] reached " + doneCount64() + " of "
+                        + sequenceEnd);
+                backoff.pause();
+            }
+            long from = Math.max(Math.max(0, sequenceEnd - config.slotCount()), settledEnd.get());
+            backoff.reset();
+            while ((from = host.settle(from, sequenceEnd)) < sequenceEnd) {
+                if (workersGone && host.settle(from, from + 1) == from) {
+                    throw new SlotNotExecutedException("slot " + host.slotOf(from) + " (sequence " + from + ") was "
+                            + "published but the workers exited before running it", "awaitDone only for slots"
+                            + " published before the megakernel shuts down");
+                }
+                checkWait(start, budget, timeout, "sequence " + from + " (slot " + host.slotOf(from) + ") has not"
+                        + " finished");
+                backoff.pause();
+            }
+            settledEnd.accumulateAndGet(sequenceEnd, Math::max);
+        } finally {
+            exit();
+        }
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static void checkWait(long start, long budget, Duration timeout, String state) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new KernelTimeoutException("interrupted in awaitDone: " + state, "do not interrupt threads that"
+                    + " await slots, or await again");
+        }
+        if (System.nanoTime() - start >= budget) {
+            throw new KernelTimeoutException("awaitDone timed out after " + timeout + ": " + state, "wait longer, or"
+                    + " check that the megakernel is running and that its handlers terminate");
+        }
+    }
+
+    /** {@code control[DONE_COUNT]} extended to 64 bits (see {@link #extendDoneCount}). */
+    private long doneCount64() {
+        int done = buffers.control().doneCount();
+        return extendDoneCount(nextSequence.get(), done);
+    }
+
+    /**
+     * Extends the wrapping u32 {@code doneWord} to the 64-bit count it stands for, given {@code taken}, the number
+     * of sequence numbers handed out when (or after) it was read: finished slots never outnumber them, and fewer
+     * than 2^32 of them are unfinished, so the count is the largest value at most {@code taken} that is congruent to
+     * {@code doneWord} modulo 2^32.
+     */
+    static long extendDoneCount(long taken, int doneWord) {
+        return taken - ((taken - Integer.toUnsignedLong(doneWord)) & 0xFFFF_FFFFL);
+    }
+
+    /**
+     * What became of the untracked slots ({@link #submit}) so far: faults (with the first one) and slots the workers
+     * never ran. Readable after {@link #close()}, when it covers every untracked slot.
+     */
+    public UntrackedStats untrackedStats() {
+        return host.untrackedStats();
+    }
+
     private static void checkWork(int opcode, int tenant, Priority priority, int argCount, String where) {
         if (priority == null) {
             throw new PublishRefusedException(where + "priority is null", "pass a Priority, e.g. Priority.NORMAL");
@@ -293,16 +517,25 @@ public final class Megakernel implements AutoCloseable {
      * ticket callback that publishes) it reaps while it waits, since nobody else would.
      */
     private void awaitTurn(long seq) {
-        if (host.turnReady(seq)) {
+        awaitTurn(host.slotOf(seq), seq / config.slotCount(), seq);
+    }
+
+    /**
+     * {@link #awaitTurn(long)} for {@code seq} in {@code slot} and {@code lap}. A finished untracked predecessor is
+     * recycled here by the publisher that needs the slot.
+     */
+    private void awaitTurn(int slot, long lap, long seq) {
+        if (host.turnReady(slot, lap) || host.recycleUntrackedPredecessor(slot, lap)) {
             return;
         }
-        BooleanSupplier ready = Thread.currentThread() != reaperThread ? () -> host.turnReady(seq) : () -> {
+        BooleanSupplier ready = Thread.currentThread() != reaperThread
+                ? () -> host.turnReady(slot, lap) || host.recycleUntrackedPredecessor(slot, lap) : () -> {
             host.reap();
             if ((closing || buffers.control().shutdownRequested()) && backend.awaitExit(Duration.ZERO)) {
                 closing = true;
                 workersGone = true;
             }
-            return host.turnReady(seq);
+            return host.turnReady(slot, lap) || host.recycleUntrackedPredecessor(slot, lap);
         };
         waitUntil(ready, new Backoff(), () -> {
             throw new KernelClosedException("the workers exited while slot " + host.slotOf(seq) + " (sequence "

@@ -49,9 +49,14 @@ final class TestBackends {
             return cpu.workers();
         }
 
+        /** Waits for the workers to start (once the gate is open), then for them to exit, within {@code timeout}. */
         @Override
         public boolean awaitExit(Duration timeout) {
-            return started && cpu.awaitExit(timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!started && gate.getCount() == 0 && System.nanoTime() - deadline < 0) {
+                Thread.onSpinWait();
+            }
+            return started && cpu.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
 
         @Override

@@ -29,7 +29,7 @@ public final class MegakernelPtx {
     /** Name of the kernel's {@code .entry}. */
     public static final String ENTRY = "vyre_megakernel";
     /** Register cap per thread ({@code .maxnreg}); {@link WorkerShape} sizes blocks so that all workers stay resident. */
-    public static final int MAX_REGISTERS = 64;
+    public static final int MAX_REGISTERS = 128;
 
     /** Kernel parameters, in launch order. */
     public enum Param {
@@ -75,9 +75,9 @@ public final class MegakernelPtx {
      * @param backoffMinNanos first idle sleep of a worker ({@code nanosleep}), 1..{@code backoffMaxNanos}
      * @param backoffMaxNanos longest idle sleep; the sleep doubles from the minimum on each empty poll and starts
      *                        over after every executed slot (at most 1 ms, the {@code nanosleep} bound)
-     * @param leanOrdering    experimental, for measurement: no system-scope fence at the claim (the slot loads
-     *                        carry an address dependency on the polled STATUS instead), and a NOP completes with
-     *                        relaxed stores (it wrote nothing that a release would order)
+     * @param leanOrdering    experimental, for measurement: the poll is a relaxed load and the argument loads carry
+     *                        an address dependency on it instead of its acquire ordering (hardware keeps such
+     *                        dependencies, the PTX memory model does not promise it)
      */
     public record Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
                           boolean leanOrdering) {
@@ -152,12 +152,13 @@ public final class MegakernelPtx {
     private static final String UNKNOWN = "L_UNKNOWN_OPCODE";
     private static final String OUT_OF_RANGE = "L_CONTROL_OUT_OF_RANGE";
     private static final String DONE = "L_DONE";
-    /** Lean completion of a slot that wrote nothing (NOP): relaxed stores, no fence. */
-    private static final String DONE_LEAN = "L_DONE_LEAN";
+    /** Completion of a slot that wrote nothing (NOP): relaxed stores, no fence. */
+    private static final String DONE_NOP = "L_DONE_NOP";
     private static final String FAULT = "L_FAULT";
     private static final String FINISH = "L_FINISH";
     private static final String EXIT = "L_EXIT";
     private static final String NEXT = "L_NEXT";
+    private static final String ARGS_LOADED = "L_ARGS_LOADED";
 
     /** Sub-operations a PACKED_SLOT holds: sub-op k is ARG(4k)..ARG(4k+3). */
     private static final int PACKED_SUB_OPS = SlotExecutor.PACKED_SUB_OPS;
@@ -234,6 +235,8 @@ public final class MegakernelPtx {
                 BIT, MASK, FCODE, FDETAIL, T0, T1, T2));
         out.comment("%w0..%w15: the claimed slot's words (STATUS, OPCODE, TENANT, PRIORITY, ARG0..ARG11)");
         out.ins(".reg .u32 %w<" + SLOT_WORD_REGISTERS + ">");
+        out.comment("%m0..%m" + (Permissions.TENANTS - 1) + ": the tenants' permission masks, read at launch");
+        out.ins(".reg .u32 %m<" + Permissions.TENANTS + ">");
         out.ins(".reg .pred " + P);
     }
 
@@ -265,6 +268,10 @@ public final class MegakernelPtx {
         out.ins("shr.u32 " + WORKER + ", " + T0 + ", " + shape.laneBits());
         out.ins("setp.ge.u32 " + P + ", " + WORKER + ", " + WORKERS);
         out.when(P, "bra " + EXIT);
+        out.comment("tenant permission masks, read once at launch (the host writes them before it launches)");
+        for (int t = 0; t < Permissions.TENANTS; t++) {
+            out.ins("ld.relaxed.sys.global.u32 " + maskRegister(t) + ", " + controlWord(ControlLayout.TENANT_BASE + t));
+        }
         out.ins("mov.u32 " + SLOT + ", " + WORKER);
         out.ins("mov.u32 " + SLEEP + ", " + options.backoffMinNanos());
         out.ins("mov.u32 " + IDLE + ", 0");
@@ -277,8 +284,12 @@ public final class MegakernelPtx {
         out.label(POLL);
         out.ins("mul.wide.u32 " + SP + ", " + SLOT + ", " + SlotLayout.SLOT_BYTES);
         out.ins("add.u64 " + SP + ", " + SP + ", " + RING);
-        out.comment("a relaxed poll (one PCIe read); the claim's fence.acq_rel.sys gives it acquire ordering");
-        out.ins("ld.relaxed.sys.global.u32 " + STATUS + ", " + slotWord(SlotLayout.STATUS));
+        out.comment("poll the slot's first 16 bytes in one load (one PCIe read): STATUS, OPCODE, TENANT and PRIORITY");
+        out.comment("arrive together, so a NOP needs no further read; the load's acquire (lean: an address dependency");
+        out.comment("of the argument loads on it) orders the argument loads after the host's writes");
+        out.ins("ld." + (options.leanOrdering() ? "relaxed" : "acquire") + ".sys.global.v4.u32 {" + word(0) + ", " + word(1) + ", " + word(2) + ", " + word(3) + "}, ["
+                + SP + "+" + SlotLayout.STATUS * Wire.WORD_BYTES + "]");
+        out.ins("mov.u32 " + STATUS + ", " + word(SlotLayout.STATUS));
         out.ins("setp.eq.u32 " + P + ", " + STATUS + ", " + SlotState.PUBLISHED.wire());
         out.when(P, "bra " + CLAIM);
         out.comment("not published: look at SHUTDOWN only every " + SHUTDOWN_POLL_INTERVAL + "th idle poll, so an idle"
@@ -292,7 +303,9 @@ public final class MegakernelPtx {
         out.ins("ld.acquire.sys.global.u32 " + T0 + ", " + controlWord(ControlLayout.SHUTDOWN));
         out.ins("setp.eq.u32 " + P + ", " + T0 + ", 0");
         out.when(P, "bra " + BACKOFF);
-        loadStatus();
+        out.ins("ld.acquire.sys.global.v4.u32 {" + word(0) + ", " + word(1) + ", " + word(2) + ", " + word(3) + "}, ["
+                + SP + "+" + SlotLayout.STATUS * Wire.WORD_BYTES + "]");
+        out.ins("mov.u32 " + STATUS + ", " + word(SlotLayout.STATUS));
         out.ins("setp.eq.u32 " + P + ", " + STATUS + ", " + SlotState.PUBLISHED.wire());
         out.when(P, "bra " + CLAIM);
         out.ins("bra " + EXIT);
@@ -318,15 +331,17 @@ public final class MegakernelPtx {
             out.ins("cvt.u64.u32 " + X0 + ", " + T0);
             out.ins("add.u64 " + ADDR2 + ", " + SP + ", " + X0);
             base = ADDR2;
-        } else {
-            out.ins("fence.acq_rel.sys");
         }
         out.ins("st.relaxed.sys.global.u32 " + slotWord(SlotLayout.STATUS) + ", " + SlotState.CLAIMED.wire());
         out.comment("the acquire ordering of the poll orders these after the host's writes of words 1..15");
-        for (int w = 0; w < SlotLayout.SLOT_WORDS; w += 4) {
+        out.comment("words 0..3 came with the poll; a NOP takes no arguments and skips their read");
+        out.ins("setp.eq.u32 " + P + ", " + word(SlotLayout.OPCODE) + ", " + Opcodes.NOP);
+        out.when(P, "bra " + ARGS_LOADED);
+        for (int w = SlotLayout.ARG0; w < SlotLayout.SLOT_WORDS; w += 4) {
             out.ins("ld.relaxed.sys.global.v4.u32 {" + word(w) + ", " + word(w + 1) + ", " + word(w + 2) + ", "
                     + word(w + 3) + "}, [" + base + "+" + w * Wire.WORD_BYTES + "]");
         }
+        out.label(ARGS_LOADED);
     }
 
     // ---- permission and dispatch --------------------------------------------------------------------------
@@ -349,10 +364,11 @@ public final class MegakernelPtx {
         out.ins("mov.u32 " + FDETAIL + ", 0");
         out.ins("setp.ge.u32 " + P + ", " + tenant + ", " + Permissions.TENANTS);
         out.when(P, "bra " + NOT_PERMITTED);
-        out.ins("mul.wide.u32 " + ADDR + ", " + tenant + ", " + Wire.WORD_BYTES);
-        out.ins("add.u64 " + ADDR + ", " + ADDR + ", " + CTL);
-        out.ins("ld.relaxed.sys.global.u32 " + MASK + ", [" + ADDR + "+" + ControlLayout.TENANT_BASE * Wire.WORD_BYTES
-                + "]");
+        out.comment("the tenant's mask from the snapshot taken at launch (no PCIe read per slot)");
+        for (int t = 0; t < Permissions.TENANTS; t++) {
+            out.ins("setp.eq.u32 " + P + ", " + tenant + ", " + t);
+            out.when(P, "mov.u32 " + MASK + ", " + maskRegister(t));
+        }
         requireBit(BIT, 0);
     }
 
@@ -372,7 +388,7 @@ public final class MegakernelPtx {
         String op = word(SlotLayout.OPCODE);
         out.section("dispatch");
         out.ins("setp.eq.u32 " + P + ", " + op + ", " + Opcodes.NOP);
-        out.when(P, "bra " + (options.leanOrdering() ? DONE_LEAN : DONE));
+        out.when(P, "bra " + DONE_NOP);
         for (int builtin : PACKABLE) {
             out.ins("setp.eq.u32 " + P + ", " + op + ", " + builtin);
             out.when(P, "bra " + opLabel(builtin));
@@ -609,12 +625,11 @@ public final class MegakernelPtx {
         out.ins("bra " + FINISH);
         out.section("done: STATUS=DONE (or FAULT) with release, then DONE_COUNT += 1 with release, so that a host"
                 + " that sees DONE_COUNT = N sees N final STATUS words; then this worker's next slot, backoff reset");
-        if (options.leanOrdering()) {
-            out.label(DONE_LEAN);
-            out.ins("st.relaxed.sys.global.u32 " + slotWord(SlotLayout.STATUS) + ", " + SlotState.DONE.wire());
-            out.ins("red.relaxed.sys.global.add.u32 " + controlWord(ControlLayout.DONE_COUNT) + ", 1");
-            out.ins("bra " + NEXT);
-        }
+        out.comment("a NOP wrote nothing that a release would have to order: relaxed stores, no fence");
+        out.label(DONE_NOP);
+        out.ins("st.relaxed.sys.global.u32 " + slotWord(SlotLayout.STATUS) + ", " + SlotState.DONE.wire());
+        out.ins("red.relaxed.sys.global.add.u32 " + controlWord(ControlLayout.DONE_COUNT) + ", 1");
+        out.ins("bra " + NEXT);
         out.label(DONE);
         out.ins("mov.u32 " + STATUS + ", " + SlotState.DONE.wire());
         out.label(FINISH);
@@ -685,6 +700,10 @@ public final class MegakernelPtx {
 
     private static String debugWord(int index) {
         return "[" + DBG + "+" + index * Wire.WORD_BYTES + "]";
+    }
+
+    private static String maskRegister(int tenant) {
+        return "%m" + tenant;
     }
 
     private static String word(int index) {

@@ -10,20 +10,20 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@code ptxas} (the CUDA toolkit's PTX assembler) on generated PTX, where it is installed. */
-final class Ptxas {
+public final class Ptxas {
     private Ptxas() {
     }
 
     /** Result of one assembly. */
-    record Result(int exit, String output) {
+    public record Result(int exit, String output) {
         /** Whether ptxas refused the architecture itself (a toolkit that dropped it), not the PTX. */
-        boolean unknownArchitecture() {
+        public boolean unknownArchitecture() {
             return exit != 0 && output.contains("is not defined for option 'gpu-name'");
         }
     }
 
     /** ptxas on PATH, in /usr/local/bin or /usr/local/cuda/bin; null when there is none. */
-    static Path locate() {
+    public static Path locate() {
         List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "")
                 .split(File.pathSeparator)));
         dirs.add("/usr/local/bin");
@@ -40,7 +40,7 @@ final class Ptxas {
     }
 
     /** Assembles {@code ptx} for {@code arch} (e.g. sm_90) in {@code dir}. */
-    static Result assemble(Path ptxas, Path dir, String name, String arch, String ptx)
+    public static Result assemble(Path ptxas, Path dir, String name, String arch, String ptx)
             throws IOException, InterruptedException {
         Path source = dir.resolve(name + ".ptx");
         Files.writeString(source, ptx, StandardCharsets.UTF_8);

@@ -1,0 +1,214 @@
+package dev.vyre.automata;
+
+import dev.vyre.automata.dfa.Dfa;
+import dev.vyre.automata.dfa.Minimizer;
+import dev.vyre.automata.dfa.RawDfa;
+import dev.vyre.automata.dfa.SubsetConstruction;
+import dev.vyre.automata.literal.Factor;
+import dev.vyre.automata.literal.LiteralAnalysis;
+import dev.vyre.automata.nfa.ByteClasses;
+import dev.vyre.automata.nfa.Nfa;
+import dev.vyre.automata.nfa.NfaBuilder;
+import dev.vyre.automata.regex.Analysis;
+import dev.vyre.automata.regex.Anchor;
+import dev.vyre.automata.regex.Parser;
+import dev.vyre.automata.regex.PatternSpec;
+import dev.vyre.automata.regex.Regex;
+import dev.vyre.automata.regex.RegexSyntaxException;
+import dev.vyre.automata.scan.DfaEngine;
+import dev.vyre.automata.scan.Engine;
+import dev.vyre.automata.scan.LiteralEngine;
+import dev.vyre.automata.scan.NfaEngine;
+import dev.vyre.automata.scan.PrefilterEngine;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Compiles a pattern set. Every pattern is parsed ({@link Parser}) and refused if it can match the empty string
+ * or is too large; then, with the prefilter on, plain-literal patterns go to one {@link LiteralEngine} and
+ * bounded patterns (at most {@link #PREFILTER_MAX_SPAN} bytes) with required factors of two or more bytes go to
+ * one {@link PrefilterEngine}. The rest is compiled NFA -> DFA (subset construction, byte classes, Hopcroft)
+ * under the state cap: a group whose DFA passes the cap is halved and retried, and a single pattern that still
+ * passes it runs in the {@link NfaEngine} instead of failing.
+ */
+public final class RegexCompiler {
+    /** The longest match a prefiltered pattern may have. */
+    public static final int PREFILTER_MAX_SPAN = 256;
+    /** The shortest required factor worth prefiltering on. */
+    public static final int PREFILTER_MIN_FACTOR = 2;
+
+    private final CompileOptions options;
+
+    private record Parsed(PatternSpec spec, Regex regex, long maxLength) {
+    }
+
+    private RegexCompiler(CompileOptions options) {
+        this.options = options;
+    }
+
+    /** Compiles {@code patterns} with {@link CompileOptions#defaults()}. */
+    public static CompiledAutomaton compile(List<PatternSpec> patterns) {
+        return compile(patterns, CompileOptions.defaults());
+    }
+
+    /** Compiles {@code patterns}; throws {@link RegexSyntaxException} for the first pattern it refuses. */
+    public static CompiledAutomaton compile(List<PatternSpec> patterns, CompileOptions options) {
+        if (patterns == null || patterns.isEmpty()) {
+            throw new AutomataException("no patterns to compile", "pass at least one PatternSpec");
+        }
+        return new RegexCompiler(options).run(patterns);
+    }
+
+    /** Parses one pattern and applies the compiler's checks (empty matches, size). */
+    public static Regex parse(PatternSpec spec, CompileOptions options) {
+        Regex r = Parser.parse(spec);
+        if (Analysis.nullable(r)) {
+            throw new RegexSyntaxException(spec.id(), spec.source(), 1, "the pattern can match the empty string, "
+                    + "which would report a match at every offset",
+                    "make every alternative consume at least one byte, e.g. a+ instead of a*, or drop the empty "
+                            + "alternative (Hyperscan refuses such patterns too)");
+        }
+        long size = Analysis.nfaSize(r);
+        if (size > options.maxNfaStates()) {
+            throw new RegexSyntaxException(spec.id(), spec.source(), 1, "the pattern needs about " + size
+                    + " NFA states, more than the limit of " + options.maxNfaStates(),
+                    "use smaller repeat counts, or raise CompileOptions.maxNfaStates");
+        }
+        return r;
+    }
+
+    /**
+     * The unminimised search DFA of {@code patterns}, or null when it passes the state cap; for tests and tools
+     * that compare minimised and unminimised tables.
+     */
+    public static RawDfa subsetDfa(List<PatternSpec> patterns, int maxStates) {
+        List<NfaBuilder.Entry> entries = new ArrayList<>();
+        for (PatternSpec p : patterns) {
+            entries.add(new NfaBuilder.Entry(p.id(), parse(p, CompileOptions.defaults())));
+        }
+        Nfa nfa = NfaBuilder.build(entries);
+        return SubsetConstruction.build(nfa, ByteClasses.of(nfa), maxStates);
+    }
+
+    private CompiledAutomaton run(List<PatternSpec> patterns) {
+        List<Parsed> parsed = new ArrayList<>();
+        for (PatternSpec p : patterns) {
+            Regex r = parse(p, options);
+            parsed.add(new Parsed(p, r, Analysis.maxLength(r)));
+        }
+        List<Engine> engines = new ArrayList<>();
+        List<Parsed> general = new ArrayList<>();
+        if (options.prefilter()) {
+            general.addAll(literalEngines(parsed, engines));
+        } else {
+            general.addAll(parsed);
+        }
+        List<Parsed> nfaMode = new ArrayList<>();
+        place(general, engines, nfaMode);
+        if (!nfaMode.isEmpty()) {
+            engines.add(new NfaEngine(NfaBuilder.build(entries(nfaMode)), ids(nfaMode)));
+        }
+        return new CompiledAutomaton(patterns, engines);
+    }
+
+    /** Adds the literal and prefilter engines; returns the patterns left for the DFA/NFA engines. */
+    private List<Parsed> literalEngines(List<Parsed> parsed, List<Engine> engines) {
+        LiteralAnalysis analysis = new LiteralAnalysis();
+        List<Factor> literals = new ArrayList<>();
+        List<Integer> literalIds = new ArrayList<>();
+        List<Parsed> prefiltered = new ArrayList<>();
+        List<List<Factor>> required = new ArrayList<>();
+        List<Parsed> rest = new ArrayList<>();
+        for (Parsed p : parsed) {
+            List<Factor> exact = hasAnchor(p.regex()) ? null : analysis.exact(p.regex());
+            if (exact != null && !exact.isEmpty() && LiteralAnalysis.shortest(exact) > 0) {
+                for (Factor f : exact) {
+                    literals.add(f);
+                    literalIds.add(p.spec().id());
+                }
+                continue;
+            }
+            List<Factor> req = p.maxLength() == Analysis.UNBOUNDED || p.maxLength() > PREFILTER_MAX_SPAN ? null
+                    : analysis.required(p.regex());
+            if (req != null && LiteralAnalysis.shortest(req) >= PREFILTER_MIN_FACTOR) {
+                prefiltered.add(p);
+                required.add(req);
+            } else {
+                rest.add(p);
+            }
+        }
+        if (!literals.isEmpty()) {
+            engines.add(new LiteralEngine(literals, literalIds.stream().mapToInt(Integer::intValue).toArray()));
+        }
+        if (!prefiltered.isEmpty()) {
+            Dfa dfa = dfa(prefiltered);
+            if (dfa == null) {
+                rest.addAll(prefiltered);
+            } else {
+                List<Factor> factors = new ArrayList<>();
+                List<Integer> reach = new ArrayList<>();
+                long span = 0;
+                for (int i = 0; i < prefiltered.size(); i++) {
+                    long len = prefiltered.get(i).maxLength();
+                    span = Math.max(span, len);
+                    for (Factor f : required.get(i)) {
+                        factors.add(f);
+                        reach.add((int) (len - f.length()));
+                    }
+                }
+                engines.add(new PrefilterEngine(factors, reach.stream().mapToInt(Integer::intValue).toArray(), dfa,
+                        span, ids(prefiltered)));
+            }
+        }
+        return rest;
+    }
+
+    private static boolean hasAnchor(Regex r) {
+        for (Anchor a : Anchor.values()) {
+            if (Analysis.contains(r, a)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Puts {@code group} in DFA engines, halving groups whose DFA passes the cap; lone misfits go to NFA mode. */
+    private void place(List<Parsed> group, List<Engine> engines, List<Parsed> nfaMode) {
+        if (group.isEmpty()) {
+            return;
+        }
+        Dfa dfa = dfa(group);
+        if (dfa != null) {
+            long longest = 0;
+            for (Parsed p : group) {
+                longest = p.maxLength() == Analysis.UNBOUNDED || longest == Analysis.UNBOUNDED ? Analysis.UNBOUNDED
+                        : Math.max(longest, p.maxLength());
+            }
+            engines.add(new DfaEngine(dfa, ids(group), longest));
+        } else if (group.size() == 1) {
+            nfaMode.add(group.getFirst());
+        } else {
+            int half = group.size() / 2;
+            place(group.subList(0, half), engines, nfaMode);
+            place(group.subList(half, group.size()), engines, nfaMode);
+        }
+    }
+
+    /** The packed DFA of {@code group}, or null when it passes the state cap. */
+    private Dfa dfa(List<Parsed> group) {
+        Nfa nfa = NfaBuilder.build(entries(group));
+        RawDfa raw = SubsetConstruction.build(nfa, ByteClasses.of(nfa), options.maxStates());
+        if (raw == null) {
+            return null;
+        }
+        return Dfa.of(options.minimise() ? Minimizer.minimise(raw) : raw);
+    }
+
+    private static List<NfaBuilder.Entry> entries(List<Parsed> group) {
+        return group.stream().map(p -> new NfaBuilder.Entry(p.spec().id(), p.regex())).toList();
+    }
+
+    private static int[] ids(List<Parsed> group) {
+        return group.stream().mapToInt(p -> p.spec().id()).sorted().distinct().toArray();
+    }
+}
