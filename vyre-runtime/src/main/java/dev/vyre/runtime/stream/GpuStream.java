@@ -2,6 +2,7 @@ package dev.vyre.runtime.stream;
 
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.Priority;
+import dev.vyre.runtime.KernelClosedException;
 import dev.vyre.runtime.Megakernel;
 import dev.vyre.runtime.Permissions;
 import dev.vyre.runtime.RingBuffers;
@@ -73,6 +74,8 @@ public final class GpuStream implements AutoCloseable {
     private volatile boolean closed;
     /** Set when close() was called where it cannot wait (the running thread, a callback): the run closes. */
     private volatile boolean closeAfterRun;
+    /** Set when the megakernel closed the stream (its data-region lease was revoked). */
+    private volatile boolean revoked;
     private boolean released;
 
     private GpuStream(Settings settings, BufferPool pool, ChunkReader reader) {
@@ -146,6 +149,10 @@ public final class GpuStream implements AutoCloseable {
             }
             StreamReport report = run.report(reader.kind());
             RuntimeException failure = readFailure != null ? readFailure : run.failure();
+            if (failure == null && revoked && report.stopped()) {
+                failure = new KernelClosedException("the megakernel was closed while this stream ran, which closed"
+                        + " the stream", "close streams before their megakernel");
+            }
             if (failure != null) {
                 throw new GpuStreamException("the stream run stopped: " + failure.getMessage(),
                         "see the cause; the report says which files and bytes were done", report, failure);
@@ -184,6 +191,12 @@ public final class GpuStream implements AutoCloseable {
     /** How the files are read, for reports. */
     public String readerDescription() {
         return reader.description();
+    }
+
+    /** The megakernel is closing: ends the run (reported as a failure) and closes the stream. */
+    private void revoke() {
+        revoked = true;
+        close();
     }
 
     /**
@@ -356,7 +369,7 @@ public final class GpuStream implements AutoCloseable {
             Runnable onRevoke = () -> {
                 GpuStream s = built.get();
                 if (s != null) {
-                    s.close();
+                    s.revoke();
                 }
             };
             BufferPool pool = BufferPool.create(new RegionAllocator(kernel.dataRegion(), kernel.backendName(),

@@ -139,7 +139,7 @@ final class StreamRun {
     /** The sink: a chunk becomes a slot (with overlap: once its next chunk is here), a file end settles it. */
     void accept(IngestEvent event) {
         List<Publication> out = new ArrayList<>(2);
-        StreamProgress ended = null;
+        boolean ended = false;
         lock.lock();
         try {
             FileState f = files.get(event.file().id());
@@ -172,9 +172,8 @@ final class StreamRun {
             lock.unlock();
         }
         publish(out);
-        if (ended != null && settings.onProgress() != null) {
-            StreamProgress progress = ended;
-            callback(() -> settings.onProgress().accept(progress));
+        if (ended) {
+            reportProgress();
         }
         if (stopping()) {
             throw new StopRead();
@@ -215,13 +214,13 @@ final class StreamRun {
     }
 
     /**
-     * The reader ended {@code f}: chunks still waiting for a next one go without overlap. Returns the progress to
-     * report when that settled the file (no slot of it is out), else null.
+     * The reader ended {@code f}: chunks still waiting for a next one go without overlap. True when that settled the
+     * file (no slot of it is out).
      */
-    private StreamProgress end(FileState f, List<Publication> out) {
+    private boolean end(FileState f, List<Publication> out) {
         f.readEnded = true;
         flush(f, out, true);
-        return settleIfDone(f) ? progress() : null;
+        return settleIfDone(f);
     }
 
     /** Publishes (or, when {@code publish} is false, releases) what waits in {@code f}'s overlap maps. */
@@ -307,17 +306,13 @@ final class StreamRun {
                 callback(() -> settings.onChunk().accept(new ChunkResult(p.own().file.file, p.slot(), outcome,
                         why)));
             }
-            StreamProgress progress;
             lock.lock();
             try {
                 release(p);
-                progress = progress();
             } finally {
                 lock.unlock();
             }
-            if (settings.onProgress() != null) {
-                callback(() -> settings.onProgress().accept(progress));
-            }
+            reportProgress();
         } finally {
             lock.lock();
             try {
@@ -365,8 +360,24 @@ final class StreamRun {
         return false;
     }
 
-    private StreamProgress progress() {
-        return new StreamProgress(filesEnded, files.size(), chunksFinished, bytesFinished);
+    /**
+     * Calls {@code onProgress} with where the run stands; the snapshot is taken inside the callback section, so
+     * successive calls never go back even when they come from different threads.
+     */
+    private void reportProgress() {
+        if (settings.onProgress() == null) {
+            return;
+        }
+        callback(() -> {
+            StreamProgress progress;
+            lock.lock();
+            try {
+                progress = new StreamProgress(filesEnded, files.size(), chunksFinished, bytesFinished);
+            } finally {
+                lock.unlock();
+            }
+            settings.onProgress().accept(progress);
+        });
     }
 
     /** Runs a user callback, one at a time per run; a throw stops the run. */

@@ -107,9 +107,10 @@ class GpuStreamShutdownTest {
             CompletableFuture<StreamReport> run = CompletableFuture.supplyAsync(() -> s.streamFiles(files));
             assertTrue(started.await(30, TimeUnit.SECONDS));
             s.close();
-            assertTrue(run.isDone(), "close() returns after the run");
-            StreamReport report = run.get();
+            int seenAtClose = chunks.results.size();
+            StreamReport report = run.get(30, TimeUnit.SECONDS);
             assertTrue(report.stopped());
+            assertEquals(report.chunks(), seenAtClose, "close() returned after the run's last slot");
             checkNothingLost(report, chunks.results, k.doneCount());
             GpuStreamException again = assertThrows(GpuStreamException.class, () -> s.streamFiles(files));
             assertTrue(again.getMessage().contains("closed"), again.getMessage());
