@@ -1,5 +1,6 @@
 package dev.vyre.runtime.stream;
 
+import dev.vyre.core.VyreException;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.Priority;
 import dev.vyre.runtime.KernelClosedException;
@@ -128,10 +129,10 @@ public final class GpuStream implements AutoCloseable {
                     + " GpuStream; build another GpuStream for parallel runs");
         }
         try {
+            stopRequested = false; // before the check: a close() racing with it then leaves the stop set
             if (closed) {
                 throw new GpuStreamException("this stream is closed", "build a new GpuStream");
             }
-            stopRequested = false;
             StreamRun run = new StreamRun(settings, files, unreadable, dataBase, () -> stopRequested);
             RuntimeException readFailure = null;
             try {
@@ -154,8 +155,11 @@ public final class GpuStream implements AutoCloseable {
                         + " the stream", "close streams before their megakernel");
             }
             if (failure != null) {
-                throw new GpuStreamException("the stream run stopped: " + failure.getMessage(),
-                        "see the cause; the report says which files and bytes were done", report, failure);
+                boolean explained = failure instanceof VyreException;
+                throw new GpuStreamException("the stream run stopped: " + (explained
+                        ? ((VyreException) failure).problem() : failure.toString()), (explained
+                        ? ((VyreException) failure).fix() + "; " : "") + "the report says which files and bytes were"
+                        + " done", report, failure);
             }
             return report;
         } finally {

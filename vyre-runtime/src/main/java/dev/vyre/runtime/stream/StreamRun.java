@@ -101,10 +101,10 @@ final class StreamRun {
     private int filesEnded;
     private long chunksFinished;
     private long bytesFinished;
-    /** Why publishing stopped (the megakernel refused or closed), or null. */
-    private MegakernelException publishFailure;
-    /** The first exception a user callback threw, or null. */
-    private RuntimeException callbackFailure;
+    /** Why publishing stopped (the megakernel refused or closed), or null. Written under the lock. */
+    private volatile MegakernelException publishFailure;
+    /** The first exception a user callback threw, or null. Written under the lock. */
+    private volatile RuntimeException callbackFailure;
 
     StreamRun(GpuStream.Settings settings, List<IngestFile> toRead, List<IngestEvent.FileFailed> unreadable,
               long dataBase, BooleanSupplier stopRequested) {
