@@ -155,11 +155,10 @@ public final class GpuStream implements AutoCloseable {
                         + " the stream", "close streams before their megakernel");
             }
             if (failure != null) {
-                boolean explained = failure instanceof VyreException;
-                throw new GpuStreamException("the stream run stopped: " + (explained
-                        ? ((VyreException) failure).problem() : failure.toString()), (explained
-                        ? ((VyreException) failure).fix() + "; " : "") + "the report says which files and bytes were"
-                        + " done", report, failure);
+                String what = failure instanceof VyreException v ? v.problem() : failure.toString();
+                String fix = failure instanceof VyreException v ? v.fix() + "; " : "";
+                throw new GpuStreamException("the stream run stopped: " + what,
+                        fix + "the report says which files and bytes were done", report, failure);
             }
             return report;
         } finally {
