@@ -48,6 +48,8 @@ public final class SlotExecutor {
     private final int[] tenantMasks;
     private final MemorySegment scratch = MemorySegment.ofArray(new int[SlotLayout.ARGS_PER_SLOT]);
     private final Map<String, MemorySegment> bindings;
+    /** The bindings of handlers that declare the data buffer: also the data region. */
+    private final Map<String, MemorySegment> dataBindings;
     private int detail;
 
     /**
@@ -63,6 +65,8 @@ public final class SlotExecutor {
         this.stepBudgetWord = (int) stepBudget;
         this.controlWords = control.wordCount();
         this.bindings = Map.of(HandlerTable.ARGS, scratch, HandlerTable.CONTROL, control.segment());
+        this.dataBindings = Map.of(HandlerTable.ARGS, scratch, HandlerTable.CONTROL, control.segment(),
+                HandlerTable.DATA, buffers.data());
         this.tenantMasks = new int[Permissions.TENANTS];
         for (int t = 0; t < Permissions.TENANTS; t++) {
             tenantMasks[t] = control.tenantMask(t);
@@ -210,7 +214,8 @@ public final class SlotExecutor {
             scratch.setAtIndex(Wire.WORD, i, argWords[i]);
         }
         try {
-            interpreter.run(handlers.program(index), Dispatch.of(1), bindings);
+            interpreter.run(handlers.program(index), Dispatch.of(1),
+                    handlers.readsData(index) ? dataBindings : bindings);
         } catch (StepBudgetExceededException e) {
             return fault(FaultCode.STEP_BUDGET, stepBudgetWord);
         } catch (RuntimeException | StackOverflowError e) {
