@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "vyre", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "vyre: a Java runtime that turns an NVIDIA GPU into a resident bytecode interpreter.",
-        subcommands = {InfoCommand.class, Vir0Command.class, DemoCommand.class, BenchCommand.class,
+        subcommands = {InfoCommand.class, Vir0Command.class, DemoCommand.class, ScanCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class VyreMain implements Runnable {
     /** Exit code of a failure vyre explains ({@link VyreException}) and of a usage error. */
