@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code vyre bench}: benchmarks that write JSON evidence. */
 @Command(name = "bench", description = "Measure vyre's dispatch paths and write JSON evidence.",
-        subcommands = {BenchDispatchCommand.class})
+        subcommands = {BenchDispatchCommand.class, BenchScanCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
