@@ -42,8 +42,15 @@ public final class SlotExecutor {
     private final int stepBudgetWord;
     private final long controlWords;
     private final int[] argWords = new int[SlotLayout.ARGS_PER_SLOT];
+    /**
+     * The tenants' permission masks, read once when the executor is made (at backend start, after bootstrap wrote
+     * them), as the CUDA kernel reads them once at launch: a slot costs no read of them.
+     */
+    private final int[] tenantMasks;
     private final MemorySegment scratch = MemorySegment.ofArray(new int[SlotLayout.ARGS_PER_SLOT]);
     private final Map<String, MemorySegment> bindings;
+    /** The bindings of handlers that declare the data buffer: also the data region. */
+    private final Map<String, MemorySegment> dataBindings;
     private int detail;
 
     /**
@@ -59,6 +66,12 @@ public final class SlotExecutor {
         this.stepBudgetWord = (int) stepBudget;
         this.controlWords = control.wordCount();
         this.bindings = Map.of(HandlerTable.ARGS, scratch, HandlerTable.CONTROL, control.segment());
+        this.dataBindings = Map.of(HandlerTable.ARGS, scratch, HandlerTable.CONTROL, control.segment(),
+                HandlerTable.DATA, buffers.data());
+        this.tenantMasks = new int[Permissions.TENANTS];
+        for (int t = 0; t < Permissions.TENANTS; t++) {
+            tenantMasks[t] = control.tenantMask(t);
+        }
     }
 
     /**
@@ -106,7 +119,7 @@ public final class SlotExecutor {
     }
 
     private boolean permitted(int tenant, int bit) {
-        return Permissions.isTenant(tenant) && Permissions.permits(control.tenantMask(tenant), bit);
+        return Permissions.isTenant(tenant) && Permissions.permits(tenantMasks[tenant], bit);
     }
 
     /** A built-in 0..5 or 7 with its three arguments: checked first, so a fault has no effect. */
@@ -222,7 +235,8 @@ public final class SlotExecutor {
             scratch.setAtIndex(Wire.WORD, i, argWords[i]);
         }
         try {
-            interpreter.run(handlers.program(index), Dispatch.of(1), bindings);
+            interpreter.run(handlers.program(index), Dispatch.of(1),
+                    handlers.readsData(index) ? dataBindings : bindings);
         } catch (StepBudgetExceededException e) {
             return fault(FaultCode.STEP_BUDGET, stepBudgetWord);
         } catch (RuntimeException | StackOverflowError e) {
