@@ -162,12 +162,20 @@ public final class DfaStepUnit implements AutoCloseable {
         Collector c = COLLECTORS.get();
         c.size = 0;
         MatchSink sink = quiet ? Collector.NONE : c;
-        int s = dfa.run(in.asSlice(offset, length), base, base + pc, base + to, (int) state, sink);
+        // The CPU executor steps a heap copy of the bytes (the DFA's array loop beats per-byte segment reads) in
+        // coordinates relative to byte PC; the collector adds BASE + PC to the offsets it reports.
+        int n = (int) (to - pc);
+        if (c.bytes.length < n) {
+            c.bytes = new byte[Math.max(n, c.bytes.length * 2)];
+        }
+        MemorySegment.copy(in, offset + pc, MemorySegment.ofArray(c.bytes), 0, n);
+        c.shift = base + pc;
+        int s = dfa.run(MemorySegment.ofArray(c.bytes), 0, 0, n, (int) state, sink);
         if (s == dfa.deadState()) {
             to = length;
         }
         if (to == length && !quiet && (control & DfaStepAbi.END) != 0) {
-            dfa.reportEnd(s, base + length, c);
+            dfa.reportEnd(s, length - pc, c);
         }
         args[STATE] = s;
         args[PC] = (int) to;
@@ -190,6 +198,8 @@ public final class DfaStepUnit implements AutoCloseable {
         static final MatchSink NONE = (id, end) -> { };
         int[] ids = new int[256];
         long[] ends = new long[256];
+        byte[] bytes = new byte[1 << 16];
+        long shift;
         int size;
 
         @Override
@@ -199,7 +209,7 @@ public final class DfaStepUnit implements AutoCloseable {
                 ends = Arrays.copyOf(ends, size * 2);
             }
             ids[size] = patternId;
-            ends[size++] = endOffset;
+            ends[size++] = endOffset + shift;
         }
     }
 }
