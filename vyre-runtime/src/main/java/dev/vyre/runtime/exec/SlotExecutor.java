@@ -15,6 +15,7 @@ import dev.vyre.protocol.Wire;
 import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.Permissions;
 import dev.vyre.runtime.RingBuffers;
+import dev.vyre.runtime.automata.DfaStepUnit;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
 
@@ -110,7 +111,8 @@ public final class SlotExecutor {
                 control.requestShutdown();
                 yield null;
             }
-            case Opcodes.DFA_STEP, Opcodes.LOAD_MISS -> fault(FaultCode.UNKNOWN_OPCODE, 0);
+            case Opcodes.DFA_STEP -> dfaStep(slot);
+            case Opcodes.LOAD_MISS -> fault(FaultCode.UNKNOWN_OPCODE, 0);
             default -> bit >= Permissions.FIRST_USER_BIT ? handler(slot, bit - Permissions.FIRST_USER_BIT)
                     : simple(opcode, argWords[0], argWords[1], argWords[2]);
         };
@@ -206,6 +208,25 @@ public final class SlotExecutor {
                 control.storeRelaxed(dst + i, control.load(src + i));
             }
         }
+    }
+
+    /**
+     * DFA_STEP (docs/SCAN.md): runs on the {@link DfaStepUnit} attached to this megakernel, or faults
+     * UNKNOWN_OPCODE when none is; a bad argument faults BAD_ARGUMENT with its index and has no effect.
+     */
+    private FaultCode dfaStep(int slot) {
+        DfaStepUnit unit = DfaStepUnit.forControl(control);
+        if (unit == null) {
+            return fault(FaultCode.UNKNOWN_OPCODE, 0);
+        }
+        int bad = unit.execute(argWords);
+        if (bad != DfaStepUnit.OK) {
+            return fault(FaultCode.BAD_ARGUMENT, bad);
+        }
+        for (int i = 0; i < SlotLayout.ARGS_PER_SLOT; i++) {
+            ring.setArg(slot, i, argWords[i]);
+        }
+        return null;
     }
 
     /** A user handler: runs on a copy of the arguments, which is written back only when the handler succeeds. */
