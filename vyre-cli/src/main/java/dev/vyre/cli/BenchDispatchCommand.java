@@ -67,7 +67,7 @@ final class BenchDispatchCommand implements Callable<Integer> {
 
     @Option(names = "--cuda-variant", paramLabel = "SHAPE:WORKERS:MIN-MAX",
             description = "A CUDA megakernel configuration to measure (repeatable), e.g. THREAD:32:64-2048: worker"
-                    + " shape THREAD or WARP, workers (0: default), idle backoff in ns (default: THREAD:0:64-2048).")
+                    + " shape THREAD or WARP, workers (0: default), idle backoff in ns (default: THREAD:0:1-64).")
     List<String> cudaVariants = new ArrayList<>();
 
     @Option(names = "--launch-batch", paramLabel = "N", defaultValue = "" + DispatchBenchConfig.DEFAULT_LAUNCH_BATCH,

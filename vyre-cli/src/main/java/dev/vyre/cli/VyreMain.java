@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "vyre", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "vyre: a Java runtime that turns an NVIDIA GPU into a resident bytecode interpreter.",
-        subcommands = {InfoCommand.class, Vir0Command.class, DemoCommand.class, BenchCommand.class,
+        subcommands = {InfoCommand.class, Vir0Command.class, DemoCommand.class, ScanCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class VyreMain implements Runnable {
     /** Exit code of a failure vyre explains ({@link VyreException}) and of a usage error. */
@@ -51,12 +51,23 @@ public final class VyreMain implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new FailureHandler());
+        cl.setParameterExceptionHandler(VyreMain::usageError);
         try {
             return cl.execute(args);
         } finally {
             out.flush();
             err.flush();
         }
+    }
+
+    /** A usage error: the message, picocli's "did you mean" suggestions, then always the usage help; exit 2. */
+    private static int usageError(ParameterException ex, String[] args) {
+        CommandLine cl = ex.getCommandLine();
+        PrintWriter err = cl.getErr();
+        err.println(ex.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        cl.usage(err);
+        return EXIT_FAILURE;
     }
 
     /** Prints failures as {@code vyre: <message>}, with the stack trace only under {@code --verbose}. */

@@ -17,15 +17,19 @@ import java.util.Map;
  * {@code Permissions.FIRST_USER_BIT + i}.
  *
  * <p>A handler is a VIR0 program run once (one invocation) per slot. It must pass {@link Validator}, have
- * workgroup size 1x1x1, and declare exactly two buffers: {@value #ARGS} ({@code U32}, count 12: the slot's 12
- * argument words) and {@value #CONTROL} ({@code U32}, count 0: the whole control block, observables included),
- * each ReadOnly, Uniform or ReadWrite (WriteOnly would zero them, Workgroup is not shared memory).
+ * workgroup size 1x1x1, and declare two buffers: {@value #ARGS} ({@code U32}, count 12: the slot's 12 argument
+ * words) and {@value #CONTROL} ({@code U32}, count 0: the whole control block, observables included); it may
+ * declare a third, {@value #DATA} ({@code U32} or {@code Bytes}, count 0: the megakernel's data region,
+ * {@link RingBuffers#data()}, where GpuStream's chunks are). Each is ReadOnly, Uniform or ReadWrite (WriteOnly
+ * would zero them, Workgroup is not shared memory).
  */
 public final class HandlerTable {
     /** Name of the buffer bound to the slot's argument words. */
     public static final String ARGS = "args";
     /** Name of the buffer bound to the control block. */
     public static final String CONTROL = "control";
+    /** Name of the optional buffer bound to the data region ({@link RingBuffers#data()}). */
+    public static final String DATA = "data";
 
     private static final HandlerTable EMPTY = new HandlerTable(new int[0], new Program[0]);
 
@@ -123,22 +127,34 @@ public final class HandlerTable {
             throw new BootstrapException(who + " has workgroup size " + ws.x() + "x" + ws.y() + "x" + ws.z()
                     + "; a handler runs as one invocation per slot", "declare workgroup size 1x1x1");
         }
-        if (program.buffers().size() != 2) {
+        boolean data = program.buffer(DATA) != null;
+        if (program.buffers().size() != (data ? 3 : 2)) {
             throw new BootstrapException(who + " declares " + program.buffers().size() + " buffers; a handler sees"
-                    + " exactly '" + ARGS + "' and '" + CONTROL + "'", "declare only " + ARGS + " (U32, count "
-                    + SlotLayout.ARGS_PER_SLOT + ") and " + CONTROL + " (U32, count 0)");
+                    + " '" + ARGS + "', '" + CONTROL + "' and optionally '" + DATA + "'", "declare only " + ARGS
+                    + " (U32, count " + SlotLayout.ARGS_PER_SLOT + "), " + CONTROL + " (U32, count 0) and, to read"
+                    + " the data region, " + DATA + " (U32 or Bytes, count 0)");
         }
-        checkBuffer(who, program.buffer(ARGS), ARGS, SlotLayout.ARGS_PER_SLOT);
-        checkBuffer(who, program.buffer(CONTROL), CONTROL, 0);
+        checkBuffer(who, program.buffer(ARGS), ARGS, SlotLayout.ARGS_PER_SLOT, false);
+        checkBuffer(who, program.buffer(CONTROL), CONTROL, 0, false);
+        if (data) {
+            checkBuffer(who, program.buffer(DATA), DATA, 0, true);
+        }
         return program;
     }
 
-    private static void checkBuffer(String who, BufferDecl d, String name, int count) {
-        String fix = "declare " + name + " as a ReadOnly, Uniform or ReadWrite U32 buffer with count " + count;
+    /** Whether handler {@code i} declares the {@value #DATA} buffer. */
+    public boolean readsData(int i) {
+        return programs[i].buffer(DATA) != null;
+    }
+
+    private static void checkBuffer(String who, BufferDecl d, String name, int count, boolean bytesAllowed) {
+        String fix = "declare " + name + " as a ReadOnly, Uniform or ReadWrite " + (bytesAllowed ? "U32 or Bytes"
+                : "U32") + " buffer with count " + count;
         if (d == null) {
             throw new BootstrapException(who + " does not declare buffer '" + name + "'", fix);
         }
-        if (d.elementType() != ScalarType.U32 || d.count() != count) {
+        boolean typeOk = d.elementType() == ScalarType.U32 || bytesAllowed && d.elementType() == ScalarType.BYTES;
+        if (!typeOk || d.count() != count) {
             throw new BootstrapException(who + " declares '" + name + "' as " + d.elementType() + " with count "
                     + Integer.toUnsignedString(d.count()), fix);
         }

@@ -52,6 +52,7 @@ public final class Megakernel implements AutoCloseable {
     private final RingBuffers buffers;
     private final HandlerTable handlers;
     private final HostRing host;
+    private final DataRegion dataRegion;
     private final Reaper reaper;
     private final Thread reaperThread;
     private final AtomicLong nextSequence = new AtomicLong();
@@ -71,6 +72,7 @@ public final class Megakernel implements AutoCloseable {
         this.buffers = buffers;
         this.handlers = handlers;
         this.host = new HostRing(buffers.ring());
+        this.dataRegion = new DataRegion(buffers.data());
         this.reaper = new Reaper(this, host);
         this.nextHealthCheck = System.nanoTime() + HEALTH_CHECK_NANOS;
         this.reaperThread = reaper.start();
@@ -99,7 +101,7 @@ public final class Megakernel implements AutoCloseable {
             checkConfig(config);
             HandlerTable handlers = HandlerTable.of(config.userHandlers());
             RingBuffers buffers = RingBuffers.allocate(backend, config.slotCount(), config.observables(),
-                    config.debugRecords());
+                    config.debugRecords(), config.dataBytes());
             for (int t = 0; t < Permissions.TENANTS; t++) {
                 buffers.control().setTenantMask(t, config.tenantMasks().getOrDefault(t, MegakernelConfig.ALL_ALLOWED));
             }
@@ -135,6 +137,7 @@ public final class Megakernel implements AutoCloseable {
         }
         range("observables", c.observables(), 0, ControlLayout.MAX_ENCODED_OBSERVABLE_SLOTS);
         range("debugRecords", c.debugRecords(), 0, DebugLogLayout.MAX_ENCODED_DEBUG_RECORDS);
+        range("dataBytes", c.dataBytes(), 0, RingBuffers.MAX_DATA_BYTES);
         if (c.handlerStepBudget() < 1 || c.handlerStepBudget() > 0xFFFF_FFFFL) {
             throw new BootstrapException("handlerStepBudget " + c.handlerStepBudget() + " is outside 1..4294967295",
                     "pass a budget that fits the u32 STEP_BUDGET fault detail");
@@ -584,6 +587,16 @@ public final class Megakernel implements AutoCloseable {
         return openBuffers().ring();
     }
 
+    /**
+     * The data region ({@link MegakernelConfig#dataBytes()}, zeroed at bootstrap; zero-length when none): shared
+     * memory that user handlers declaring a {@value HandlerTable#DATA} buffer read in place. A GpuStream leases its
+     * chunk buffers from it; {@link #close()} frees it once every lease is closed.
+     */
+    public DataRegion dataRegion() {
+        openBuffers();
+        return dataRegion;
+    }
+
     /** The configuration it was bootstrapped with. */
     public MegakernelConfig config() {
         return config;
@@ -652,7 +665,7 @@ public final class Megakernel implements AutoCloseable {
     /**
      * Shuts down: refuses new slots, waits for running publishers and callers, sets {@code control[SHUTDOWN]},
      * waits for the workers to drain every published slot and exit and for the reaper to complete every ticket,
-     * then frees the buffers. All waits together are bounded by the configured drain timeout; when it runs out
+     * revokes the data region's leases and waits until they are closed ({@link DataRegion}), then frees the buffers. All waits together are bounded by the configured drain timeout; when it runs out
      * this throws {@link KernelTimeoutException} and frees nothing (call again to keep waiting). Idempotent.
      */
     @Override
@@ -688,6 +701,7 @@ public final class Megakernel implements AutoCloseable {
                 throw new KernelTimeoutException("the reaper did not complete the last tickets within "
                         + config.drainTimeout(), "do not block in ticket callbacks; close() again keeps waiting");
             }
+            dataRegion.revokeAndAwait(deadline);
             closed = true;
             backend.close();
         }

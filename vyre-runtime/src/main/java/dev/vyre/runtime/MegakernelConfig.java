@@ -21,10 +21,13 @@ import java.util.TreeMap;
  *                          {@link #ALL_ALLOWED})
  * @param handlerStepBudget step budget of one user-handler run, 1..0xFFFFFFFF (it is reported in a u32 fault word)
  * @param drainTimeout      how long {@link Megakernel#close()} waits for publishers, then workers, to finish
+ * @param dataBytes         size of the data region (0..{@link RingBuffers#MAX_DATA_BYTES}, rounded up to a
+ *                          multiple of {@link RingBuffers#DATA_ALIGNMENT}): shared memory that user handlers declaring
+ *                          a {@value HandlerTable#DATA} buffer read (GpuStream's chunk buffers live there); 0 for none
  */
 public record MegakernelConfig(int slotCount, int workers, int observables, int debugRecords,
                                Map<Integer, Program> userHandlers, Map<Integer, Integer> tenantMasks,
-                               long handlerStepBudget, Duration drainTimeout) {
+                               long handlerStepBudget, Duration drainTimeout, long dataBytes) {
 
     /** Permission mask that allows every opcode. */
     public static final int ALL_ALLOWED = Permissions.ALL;
@@ -44,6 +47,14 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
         tenantMasks = Map.copyOf(tenantMasks);
     }
 
+    /** A configuration without a data region. */
+    public MegakernelConfig(int slotCount, int workers, int observables, int debugRecords,
+                            Map<Integer, Program> userHandlers, Map<Integer, Integer> tenantMasks,
+                            long handlerStepBudget, Duration drainTimeout) {
+        this(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks, handlerStepBudget,
+                drainTimeout, 0);
+    }
+
     private static boolean hasNull(Map<?, ?> map) {
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (e.getKey() == null || e.getValue() == null) {
@@ -55,7 +66,8 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
 
     /**
      * Defaults: 4096 slots, backend-chosen workers, 1024 observables, 4096 debug records, no handlers, every
-     * tenant allowed everything, {@link #DEFAULT_HANDLER_STEP_BUDGET}, {@link #DEFAULT_DRAIN_TIMEOUT}.
+     * tenant allowed everything, {@link #DEFAULT_HANDLER_STEP_BUDGET}, {@link #DEFAULT_DRAIN_TIMEOUT}, no data
+     * region.
      */
     public static MegakernelConfig defaults() {
         return new MegakernelConfig(4096, 0, 1024, 4096, Map.of(), Map.of(), DEFAULT_HANDLER_STEP_BUDGET,
@@ -64,45 +76,54 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
 
     public MegakernelConfig withSlots(int slots) {
         return new MegakernelConfig(slots, workers, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout);
+                handlerStepBudget, drainTimeout, dataBytes);
     }
 
     public MegakernelConfig withWorkers(int n) {
         return new MegakernelConfig(slotCount, n, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout);
+                handlerStepBudget, drainTimeout, dataBytes);
     }
 
     public MegakernelConfig withObservables(int n) {
         return new MegakernelConfig(slotCount, workers, n, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout);
+                handlerStepBudget, drainTimeout, dataBytes);
     }
 
     public MegakernelConfig withDebugRecords(int n) {
         return new MegakernelConfig(slotCount, workers, observables, n, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout);
+                handlerStepBudget, drainTimeout, dataBytes);
     }
 
     public MegakernelConfig withHandler(int opcode, Program handler) {
         Map<Integer, Program> m = new TreeMap<>(userHandlers);
         m.put(opcode, handler);
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, m, tenantMasks,
-                handlerStepBudget, drainTimeout);
+                handlerStepBudget, drainTimeout, dataBytes);
     }
 
     public MegakernelConfig withTenantMask(int tenant, int mask) {
         Map<Integer, Integer> m = new TreeMap<>(tenantMasks);
         m.put(tenant, mask);
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, m,
-                handlerStepBudget, drainTimeout);
+                handlerStepBudget, drainTimeout, dataBytes);
     }
 
     public MegakernelConfig withHandlerStepBudget(long steps) {
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
-                steps, drainTimeout);
+                steps, drainTimeout, dataBytes);
     }
 
     public MegakernelConfig withDrainTimeout(Duration timeout) {
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, timeout);
+                handlerStepBudget, timeout, dataBytes);
+    }
+
+    /**
+     * With a data region of {@code bytes} bytes (see {@link #dataBytes()}); size it for a GpuStream with
+     * {@code GpuStream.dataBytes(buffers, chunkSize)}.
+     */
+    public MegakernelConfig withDataBytes(long bytes) {
+        return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
+                handlerStepBudget, drainTimeout, bytes);
     }
 }

@@ -10,7 +10,7 @@ import dev.vyre.protocol.Wire;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The four buffers the megakernel sees (PROTOCOL.md, Buffers), all allocated by
+ * The four buffers the megakernel sees (PROTOCOL.md, Buffers), plus the optional data region, all allocated by
  * {@link Backend#allocateShared(long, long)}.
  *
  * @param control control block and observables
@@ -18,18 +18,40 @@ import java.lang.foreign.MemorySegment;
  * @param debug   the debug log
  * @param ioQueue the io queue (device-initiated reads; LOAD_MISS), {@link #IO_QUEUE_BYTES} zeroed bytes whose
  *                layout comes with the io_uring work; nothing reads or writes it yet
+ * @param data    the data region ({@link MegakernelConfig#dataBytes()}, {@link #DATA_ALIGNMENT}-aligned): bound to
+ *                the {@value HandlerTable#DATA} buffer of user handlers that declare one; a zero-length segment
+ *                when the configuration asks for none
  */
-public record RingBuffers(ControlView control, RingView ring, DebugLogView debug, MemorySegment ioQueue) {
+public record RingBuffers(ControlView control, RingView ring, DebugLogView debug, MemorySegment ioQueue,
+                          MemorySegment data) {
 
     /** Bytes reserved for the io queue. */
     public static final long IO_QUEUE_BYTES = 4096;
+    /** Alignment and size granule of the data region: a page, what io_uring, O_DIRECT and the GPU mapping want. */
+    public static final long DATA_ALIGNMENT = 4096;
+    /** The largest data region: every byte must be reachable with a u32 index from a handler. */
+    public static final long MAX_DATA_BYTES = 0x1_0000_0000L - DATA_ALIGNMENT;
+
+    /** The four protocol buffers without a data region. */
+    public RingBuffers(ControlView control, RingView ring, DebugLogView debug, MemorySegment ioQueue) {
+        this(control, ring, debug, ioQueue, MemorySegment.NULL);
+    }
 
     /**
      * Allocates the four buffers through {@code backend} (zeroed, aligned to {@link Wire#SEGMENT_ALIGNMENT}) for a
      * ring of {@code slots} slots, {@code observables} observable words and a debug log of {@code debugRecords}
-     * records (its CAPACITY word written). Sizes must already be checked.
+     * records (its CAPACITY word written), without a data region. Sizes must already be checked.
      */
     public static RingBuffers allocate(Backend backend, int slots, int observables, int debugRecords) {
+        return allocate(backend, slots, observables, debugRecords, 0);
+    }
+
+    /**
+     * As {@link #allocate(Backend, int, int, int)}, plus a zeroed data region of {@code dataBytes} rounded up to a
+     * multiple of {@link #DATA_ALIGNMENT} (none for 0). Sizes must already be checked.
+     */
+    public static RingBuffers allocate(Backend backend, int slots, int observables, int debugRecords,
+                                       long dataBytes) {
         long align = Wire.SEGMENT_ALIGNMENT;
         ControlView control = ControlView.wrap(backend.allocateShared(
                 (long) (ControlLayout.CONTROL_MIN_WORDS + observables) * Wire.WORD_BYTES, align));
@@ -37,6 +59,9 @@ public record RingBuffers(ControlView control, RingView ring, DebugLogView debug
         MemorySegment log = backend.allocateShared(DebugLogLayout.bufferWords(debugRecords) * Wire.WORD_BYTES, align);
         log.set(Wire.WORD, (long) DebugLogLayout.CAPACITY * Wire.WORD_BYTES, debugRecords);
         DebugLogView debug = DebugLogView.wrap(log);
-        return new RingBuffers(control, ring, debug, backend.allocateShared(IO_QUEUE_BYTES, align));
+        MemorySegment ioQueue = backend.allocateShared(IO_QUEUE_BYTES, align);
+        long dataSize = (dataBytes + DATA_ALIGNMENT - 1) & -DATA_ALIGNMENT;
+        MemorySegment data = dataSize == 0 ? MemorySegment.NULL : backend.allocateShared(dataSize, DATA_ALIGNMENT);
+        return new RingBuffers(control, ring, debug, ioQueue, data);
     }
 }

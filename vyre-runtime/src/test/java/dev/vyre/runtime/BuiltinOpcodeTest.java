@@ -188,6 +188,7 @@ class BuiltinOpcodeTest {
             config = config.withTenantMask(t, mask);
             model.control[2 + t] = mask;
         }
+        model.startWorkers();
         int[] byCode = new int[8];
         try (Megakernel k = Kernels.cpu(config)) {
             for (int i = 0; i < 4000; i++) {

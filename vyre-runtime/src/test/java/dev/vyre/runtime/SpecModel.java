@@ -69,9 +69,17 @@ final class SpecModel {
         };
     }
 
-    /** Permissions come from the masks as they were when the slot started (sub-ops cannot change them). */
+    /** The tenants' masks as the backend read them at start ({@link #startWorkers()}); stores later do not count. */
+    private final int[] startMasks = new int[30];
+
+    /** Models the backend's start: it reads the tenant masks once, then every slot uses that snapshot. */
+    void startWorkers() {
+        System.arraycopy(control, 2, startMasks, 0, 30);
+    }
+
+    /** Permissions come from the masks read when the workers started. */
     private boolean allowed(int tenant, int bit) {
-        return tenant >= 0 && tenant < 30 && (control[2 + tenant] & (1 << bit)) != 0;
+        return tenant >= 0 && tenant < 30 && (startMasks[tenant] & (1 << bit)) != 0;
     }
 
     private long[] run(int[] c, int slot, int opcode, int tenant, int[] a, List<DebugRecord> records) {

@@ -182,7 +182,8 @@ public final class Dfa {
     public int run(MemorySegment chunk, long chunkStart, long from, long to, int state, MatchSink sink) {
         if (chunk.heapBase().orElse(null) instanceof byte[] array) {
             // Heap segments: address() is the offset into the array.
-            return run(array, (int) (chunk.address() - chunkStart), from, to, state, sink);
+            // The shift is a long: a stream past 2 GiB has chunkStart beyond int while array indices stay small.
+            return run(array, chunk.address() - chunkStart, from, to, state, sink);
         }
         int s = state;
         for (long p = from; p < to; p++) {
@@ -199,7 +200,7 @@ public final class Dfa {
     }
 
     /** {@link #run(MemorySegment, long, long, long, int, MatchSink)} over an array; byte p is at {@code p + shift}. */
-    private int run(byte[] array, int shift, long from, long to, int state, MatchSink sink) {
+    private int run(byte[] array, long shift, long from, long to, int state, MatchSink sink) {
         int s = state;
         int end = (int) (to + shift);
         for (int i = (int) (from + shift); i < end; i++) {

@@ -6,26 +6,19 @@ import dev.vyre.runtime.cuda.WorkerShape;
 import java.util.Locale;
 
 /**
- * One CUDA megakernel configuration to measure, written {@code SHAPE:WORKERS:MIN-MAX[:lean]} (e.g.
- * {@code THREAD:32:64-2048}): the {@link WorkerShape}, the worker count (0: the backend's default), the
- * workers' idle backoff in nanoseconds, and optionally the experimental lean ordering
- * ({@link CudaBackend.Settings#leanOrdering()}).
+ * One CUDA megakernel configuration to measure, written {@code SHAPE:WORKERS:MIN-MAX} (e.g.
+ * {@code THREAD:32:64-2048}): the {@link WorkerShape}, the worker count (0: the backend's default) and the
+ * workers' idle backoff in nanoseconds.
  *
  * @param shape           how workers map to threads
  * @param workers         workers, 0 for the backend's default
  * @param backoffMinNanos first idle sleep
  * @param backoffMaxNanos longest idle sleep
- * @param lean            experimental lean ordering
  */
-public record CudaVariant(WorkerShape shape, int workers, int backoffMinNanos, int backoffMaxNanos, boolean lean) {
+public record CudaVariant(WorkerShape shape, int workers, int backoffMinNanos, int backoffMaxNanos) {
     /** The backend's default configuration. */
     public static final CudaVariant DEFAULT = new CudaVariant(WorkerShape.THREAD, 0,
-            CudaBackend.DEFAULT_BACKOFF_MIN_NANOS, CudaBackend.DEFAULT_BACKOFF_MAX_NANOS, false);
-
-    /** A variant with strict ordering. */
-    public CudaVariant(WorkerShape shape, int workers, int backoffMinNanos, int backoffMaxNanos) {
-        this(shape, workers, backoffMinNanos, backoffMaxNanos, false);
-    }
+            CudaBackend.DEFAULT_BACKOFF_MIN_NANOS, CudaBackend.DEFAULT_BACKOFF_MAX_NANOS);
 
     public CudaVariant {
         if (shape == null || workers < 0) {
@@ -46,21 +39,20 @@ public record CudaVariant(WorkerShape shape, int workers, int backoffMinNanos, i
      * @throws BenchException for anything else
      */
     public static CudaVariant parse(String spec) {
-        String fix = "write SHAPE:WORKERS:MIN-MAX[:lean], e.g. THREAD:32:64-2048 (shape THREAD or WARP, workers 0 for"
-                + " the default, idle backoff in ns, lean for the experimental lean ordering)";
+        String fix = "write SHAPE:WORKERS:MIN-MAX, e.g. THREAD:32:64-2048 (shape THREAD or WARP, workers 0 for the"
+                + " default, idle backoff in ns)";
         if (spec == null) {
             throw new BenchException("CUDA variant is missing", fix);
         }
         String[] parts = spec.strip().split(":", -1);
-        boolean lean = parts.length == 4 && parts[3].strip().equalsIgnoreCase("lean");
-        String[] backoff = parts.length >= 3 ? parts[2].split("-", -1) : new String[0];
-        if ((parts.length != 3 && !lean) || backoff.length != 2) {
-            throw new BenchException("CUDA variant '" + spec + "' is not SHAPE:WORKERS:MIN-MAX[:lean]", fix);
+        String[] backoff = parts.length == 3 ? parts[2].split("-", -1) : new String[0];
+        if (parts.length != 3 || backoff.length != 2) {
+            throw new BenchException("CUDA variant '" + spec + "' is not SHAPE:WORKERS:MIN-MAX", fix);
         }
         try {
             return new CudaVariant(WorkerShape.valueOf(parts[0].strip().toUpperCase(Locale.ROOT)),
                     Integer.parseInt(parts[1].strip()), Integer.parseInt(backoff[0].strip()),
-                    Integer.parseInt(backoff[1].strip()), lean);
+                    Integer.parseInt(backoff[1].strip()));
         } catch (IllegalArgumentException e) {
             throw new BenchException("CUDA variant '" + spec + "': " + e.getMessage(), fix, e);
         }
@@ -69,12 +61,12 @@ public record CudaVariant(WorkerShape shape, int workers, int backoffMinNanos, i
     /** The backend settings on device {@code ordinal}. */
     public CudaBackend.Settings settings(int ordinal) {
         return new CudaBackend.Settings(ordinal, shape, backoffMinNanos, backoffMaxNanos,
-                CudaBackend.DEFAULT_MAX_WORKERS, lean);
+                CudaBackend.DEFAULT_MAX_WORKERS);
     }
 
     /** The spec this variant parses from. */
     public String spec() {
-        return shape + ":" + workers + ":" + backoffMinNanos + "-" + backoffMaxNanos + (lean ? ":lean" : "");
+        return shape + ":" + workers + ":" + backoffMinNanos + "-" + backoffMaxNanos;
     }
 
     @Override

@@ -33,15 +33,15 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class CudaBackend implements Backend {
     /** Default idle backoff of a worker: first sleep. */
-    public static final int DEFAULT_BACKOFF_MIN_NANOS = 64;
+    public static final int DEFAULT_BACKOFF_MIN_NANOS = 1;
     /** Default idle backoff of a worker: longest sleep. */
-    public static final int DEFAULT_BACKOFF_MAX_NANOS = 2_048;
+    public static final int DEFAULT_BACKOFF_MAX_NANOS = 64;
     /**
-     * Default bound of the worker count: one warp of thread-per-worker workers. On the H100 the round trip grows
-     * with the number of warps that poll mapped memory (32 workers: 13 us median, 128: 16 us, 1024: 134 us) while
-     * batched throughput stays host-bound (2.8M slots/s with 32 workers); see docs/MEGAKERNEL-CUDA.md.
+     * Default bound of the worker count. On the H100 (docs/MEGAKERNEL-CUDA.md, "Measured"), 128 thread-workers
+     * with a 1..64 ns backoff gave a 3.45 us mean round trip and 21.8 M batched NOP slots/s; 8 workers a 3.01 us
+     * mean but 5 M slots/s, 32 workers 3.38 us and 19.6 M slots/s.
      */
-    public static final int DEFAULT_MAX_WORKERS = 32;
+    public static final int DEFAULT_MAX_WORKERS = 128;
     /** How long {@link #close()} waits for a kernel that still runs after it set SHUTDOWN. */
     public static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     /** Alignment every ring and debug-log buffer needs on the device (16-byte vector loads and stores). */
@@ -64,7 +64,7 @@ public final class CudaBackend implements Backend {
      *                        largest divisor of the slot count that is at most this and the device's SM count
      */
     public record Settings(int ordinal, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
-                           int maxDefaultWorkers, boolean leanOrdering) {
+                           int maxDefaultWorkers) {
         public Settings {
             if (ordinal < 0 || shape == null || maxDefaultWorkers < 1) {
                 throw new CudaBackendException("CUDA backend settings: ordinal " + ordinal + ", shape " + shape
@@ -80,27 +80,17 @@ public final class CudaBackend implements Backend {
          */
         public static Settings defaults() {
             return new Settings(0, WorkerShape.THREAD, DEFAULT_BACKOFF_MIN_NANOS, DEFAULT_BACKOFF_MAX_NANOS,
-                    DEFAULT_MAX_WORKERS, false);
-        }
-
-        /** Settings with strict ordering. */
-        public Settings(int ordinal, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
-                        int maxDefaultWorkers) {
-            this(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, false);
+                    DEFAULT_MAX_WORKERS);
         }
 
         public Settings withShape(WorkerShape s) {
-            return new Settings(ordinal, s, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, leanOrdering);
+            return new Settings(ordinal, s, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers);
         }
 
         public Settings withBackoff(int minNanos, int maxNanos) {
-            return new Settings(ordinal, shape, minNanos, maxNanos, maxDefaultWorkers, leanOrdering);
+            return new Settings(ordinal, shape, minNanos, maxNanos, maxDefaultWorkers);
         }
 
-        /** Experimental lean ordering ({@link MegakernelPtx.Options#leanOrdering()}), for measurement. */
-        public Settings withLeanOrdering(boolean lean) {
-            return new Settings(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, lean);
-        }
     }
 
     private final Settings settings;
@@ -234,7 +224,7 @@ public final class CudaBackend implements Backend {
         DevicePtr ringPtr = devicePointer(buffers.ring().segment(), "ring", VECTOR_ALIGNMENT);
         DevicePtr debugPtr = devicePointer(buffers.debug().segment(), "debug log", VECTOR_ALIGNMENT);
         String text = MegakernelPtx.generate(new MegakernelPtx.Options(target, settings.shape(),
-                settings.backoffMinNanos(), settings.backoffMaxNanos(), settings.leanOrdering(), handlers));
+                settings.backoffMinNanos(), settings.backoffMaxNanos(), handlers));
         CudaModule module = context.loadPtx(text);
         CudaFunction kernel = module.function(MegakernelPtx.ENTRY);
         // freed with the context; cuMemAlloc aligns it to far more than the 16 bytes the vector copies need

@@ -10,10 +10,10 @@ public enum WorkerShape {
     /** One worker per warp (lane 0): no two workers share an instruction stream. */
     WARP(32);
 
-    /** Threads per block: 8 such blocks fill the 1024 threads one SM keeps resident at the 64-register cap. */
+    /** Threads per block: 4 such blocks fill the 512 threads one SM keeps resident at the 128-register cap. */
     public static final int BLOCK_THREADS = 128;
     /** Threads one SM keeps resident with the kernel's register cap ({@link MegakernelPtx#MAX_REGISTERS}). */
-    public static final int RESIDENT_THREADS_PER_SM = 1024;
+    public static final int RESIDENT_THREADS_PER_SM = 65_536 / MegakernelPtx.MAX_REGISTERS;
 
     private final int lanesPerWorker;
 

@@ -15,6 +15,7 @@ import dev.vyre.protocol.Wire;
 import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.Permissions;
 import dev.vyre.runtime.RingBuffers;
+import dev.vyre.runtime.automata.DfaStepUnit;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
 
@@ -41,8 +42,15 @@ public final class SlotExecutor {
     private final int stepBudgetWord;
     private final long controlWords;
     private final int[] argWords = new int[SlotLayout.ARGS_PER_SLOT];
+    /**
+     * The tenants' permission masks, read once when the executor is made (at backend start, after bootstrap wrote
+     * them), as the CUDA kernel reads them once at launch: a slot costs no read of them.
+     */
+    private final int[] tenantMasks;
     private final MemorySegment scratch = MemorySegment.ofArray(new int[SlotLayout.ARGS_PER_SLOT]);
     private final Map<String, MemorySegment> bindings;
+    /** The bindings of handlers that declare the data buffer: also the data region. */
+    private final Map<String, MemorySegment> dataBindings;
     private int detail;
 
     /**
@@ -58,6 +66,12 @@ public final class SlotExecutor {
         this.stepBudgetWord = (int) stepBudget;
         this.controlWords = control.wordCount();
         this.bindings = Map.of(HandlerTable.ARGS, scratch, HandlerTable.CONTROL, control.segment());
+        this.dataBindings = Map.of(HandlerTable.ARGS, scratch, HandlerTable.CONTROL, control.segment(),
+                HandlerTable.DATA, buffers.data());
+        this.tenantMasks = new int[Permissions.TENANTS];
+        for (int t = 0; t < Permissions.TENANTS; t++) {
+            tenantMasks[t] = control.tenantMask(t);
+        }
     }
 
     /**
@@ -97,14 +111,15 @@ public final class SlotExecutor {
                 control.requestShutdown();
                 yield null;
             }
-            case Opcodes.DFA_STEP, Opcodes.LOAD_MISS -> fault(FaultCode.UNKNOWN_OPCODE, 0);
+            case Opcodes.DFA_STEP -> dfaStep(slot);
+            case Opcodes.LOAD_MISS -> fault(FaultCode.UNKNOWN_OPCODE, 0);
             default -> bit >= Permissions.FIRST_USER_BIT ? handler(slot, bit - Permissions.FIRST_USER_BIT)
                     : simple(opcode, argWords[0], argWords[1], argWords[2]);
         };
     }
 
     private boolean permitted(int tenant, int bit) {
-        return Permissions.isTenant(tenant) && Permissions.permits(control.tenantMask(tenant), bit);
+        return Permissions.isTenant(tenant) && Permissions.permits(tenantMasks[tenant], bit);
     }
 
     /** A built-in 0..5 or 7 with its three arguments: checked first, so a fault has no effect. */
@@ -195,13 +210,33 @@ public final class SlotExecutor {
         }
     }
 
+    /**
+     * DFA_STEP (docs/SCAN.md): runs on the {@link DfaStepUnit} attached to this megakernel, or faults
+     * UNKNOWN_OPCODE when none is; a bad argument faults BAD_ARGUMENT with its index and has no effect.
+     */
+    private FaultCode dfaStep(int slot) {
+        DfaStepUnit unit = DfaStepUnit.forControl(control);
+        if (unit == null) {
+            return fault(FaultCode.UNKNOWN_OPCODE, 0);
+        }
+        int bad = unit.execute(argWords);
+        if (bad != DfaStepUnit.OK) {
+            return fault(FaultCode.BAD_ARGUMENT, bad);
+        }
+        for (int i = 0; i < SlotLayout.ARGS_PER_SLOT; i++) {
+            ring.setArg(slot, i, argWords[i]);
+        }
+        return null;
+    }
+
     /** A user handler: runs on a copy of the arguments, which is written back only when the handler succeeds. */
     private FaultCode handler(int slot, int index) {
         for (int i = 0; i < SlotLayout.ARGS_PER_SLOT; i++) {
             scratch.setAtIndex(Wire.WORD, i, argWords[i]);
         }
         try {
-            interpreter.run(handlers.program(index), Dispatch.of(1), bindings);
+            interpreter.run(handlers.program(index), Dispatch.of(1),
+                    handlers.readsData(index) ? dataBindings : bindings);
         } catch (StepBudgetExceededException e) {
             return fault(FaultCode.STEP_BUDGET, stepBudgetWord);
         } catch (RuntimeException | StackOverflowError e) {

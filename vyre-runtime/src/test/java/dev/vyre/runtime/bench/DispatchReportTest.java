@@ -113,16 +113,13 @@ class DispatchReportTest {
     void cudaVariantsParseAndRefuseNonsense() {
         assertEquals(new CudaVariant(WorkerShape.THREAD, 32, 64, 2048), CudaVariant.parse("THREAD:32:64-2048"));
         assertEquals(new CudaVariant(WorkerShape.WARP, 0, 32, 256), CudaVariant.parse(" warp:0:32-256 "));
-        CudaVariant lean = CudaVariant.parse("THREAD:1:1-64:lean");
-        assertEquals(new CudaVariant(WorkerShape.THREAD, 1, 1, 64, true), lean);
-        assertTrue(lean.settings(0).leanOrdering());
-        assertEquals(lean, CudaVariant.parse(lean.spec()));
-        assertEquals("THREAD:0:64-2048", CudaVariant.DEFAULT.spec());
+        assertEquals("THREAD:0:" + CudaBackend.DEFAULT_BACKOFF_MIN_NANOS + "-" + CudaBackend.DEFAULT_BACKOFF_MAX_NANOS,
+                CudaVariant.DEFAULT.spec());
         assertEquals(CudaVariant.DEFAULT, CudaVariant.parse(CudaVariant.DEFAULT.spec()));
         assertEquals(CudaBackend.Settings.defaults(), CudaVariant.DEFAULT.settings(0));
         for (String bad : new String[] {"", "THREAD", "THREAD:32", "THREAD:32:64", "BLOCK:32:64-2048",
                 "THREAD:x:64-2048", "THREAD:-1:64-2048", "THREAD:32:2048-64", "THREAD:32:0-64",
-                "THREAD:32:64-2000000", "THREAD:32:64-2048:1", "THREAD:32:64-2048:lean:x"}) {
+                "THREAD:32:64-2000000", "THREAD:32:64-2048:1"}) {
             BenchException e = assertThrows(BenchException.class, () -> CudaVariant.parse(bad), bad);
             assertTrue(e.getMessage().contains("Fix: "), e.getMessage());
         }

@@ -34,15 +34,11 @@ class CudaDispatchBenchGpuTest {
     private static final int THROUGHPUT_SLOTS = 1 << 20;
     private static final int SLOTS = 4096;
 
-    record Variant(WorkerShape shape, int backoffMin, int backoffMax, int workers, boolean lean) {
-        Variant(WorkerShape shape, int backoffMin, int backoffMax, int workers) {
-            this(shape, backoffMin, backoffMax, workers, false);
-        }
-
+    record Variant(WorkerShape shape, int backoffMin, int backoffMax, int workers) {
         @Override
         public String toString() {
             return shape + " backoff " + backoffMin + ".." + backoffMax + " ns, workers " + (workers == 0
-                    ? "default" : workers) + (lean ? ", lean ordering" : "");
+                    ? "default" : workers);
         }
     }
 
@@ -60,9 +56,7 @@ class CudaDispatchBenchGpuTest {
                 new Variant(WorkerShape.THREAD, 1, 64, 32),
                 new Variant(WorkerShape.WARP, 1, 64, 32),
                 new Variant(WorkerShape.WARP, 1, 64, 4),
-                new Variant(WorkerShape.THREAD, 1, 64, 128),
-                new Variant(WorkerShape.THREAD, 1, 1, 1, true),
-                new Variant(WorkerShape.THREAD, 1, 64, 32, true));
+                new Variant(WorkerShape.THREAD, 1, 64, 128));
     }
 
     @ParameterizedTest
@@ -70,7 +64,7 @@ class CudaDispatchBenchGpuTest {
     void roundTripAndThroughput(Variant v) {
         CudaTests.assumeGpu();
         CudaBackend backend = CudaBackend.open(CudaBackend.Settings.defaults().withShape(v.shape())
-                .withBackoff(v.backoffMin(), v.backoffMax()).withLeanOrdering(v.lean()));
+                .withBackoff(v.backoffMin(), v.backoffMax()));
         MegakernelConfig config = MegakernelConfig.defaults().withSlots(SLOTS).withWorkers(v.workers());
         try (Megakernel kernel = Megakernel.bootstrap(backend, config)) {
             long[] nanos = new long[TIMED_CALLS];

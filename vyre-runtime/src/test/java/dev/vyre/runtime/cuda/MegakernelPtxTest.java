@@ -52,7 +52,6 @@ class MegakernelPtxTest {
         for (WorkerShape shape : WorkerShape.values()) {
             list.add(new MegakernelPtx.Options(SmTarget.SM_90, shape, 64, 2048));
             list.add(new MegakernelPtx.Options(SmTarget.SM_90, shape, 1, 1));
-            list.add(new MegakernelPtx.Options(SmTarget.SM_90, shape, 1, 64, true));
         }
         for (int[] cc : new int[][] {{7, 0}, {7, 5}, {8, 0}, {8, 6}, {8, 9}}) {
             list.add(new MegakernelPtx.Options(new SmTarget(cc[0], cc[1]), WorkerShape.WARP, 100,
@@ -61,7 +60,7 @@ class MegakernelPtxTest {
         list.add(defaults().withHandlers(table(SimHandlersTest.mixedHandlers(1))));
         list.add(new MegakernelPtx.Options(new SmTarget(8, 0), WorkerShape.THREAD, 64, 2048)
                 .withHandlers(table(adapted(2, 20))));
-        list.add(new MegakernelPtx.Options(new SmTarget(8, 6), WorkerShape.THREAD, 64, 2048, true)
+        list.add(new MegakernelPtx.Options(new SmTarget(8, 6), WorkerShape.THREAD, 1, 64)
                 .withHandlers(HandlerTable.of(Map.of(StreamHandlers.COUNTING, StreamHandlers.counting(),
                         StreamHandlers.SPINNING, StreamHandlers.spinning()))));
         return list.stream();
@@ -168,22 +167,21 @@ class MegakernelPtxTest {
     void statusIsReadWithAcquireAndFinishedWithRelease() {
         String ptx = MegakernelPtx.generate(defaults());
         String status = "[%sp+" + SlotLayout.STATUS * Wire.WORD_BYTES + "]";
-        List<String> lines = ptx.lines().map(String::strip).toList();
-        int claimLabel = lines.indexOf("L_CLAIM:");
-        assertTrue(claimLabel >= 0 && lines.get(claimLabel + 1).equals("fence.acq_rel.sys;"),
-                "a claim starts with fence.acq_rel.sys, which gives the relaxed poll acquire ordering");
-        long relaxedPolls = 0;
+        long acquirePolls = 0;
         for (String line : ptx.lines().filter(l -> l.contains(status)).toList()) {
             if (line.contains("ld.")) {
-                boolean relaxedPoll = line.contains("ld.relaxed.sys.global.u32 %status");
-                relaxedPolls += relaxedPoll ? 1 : 0;
-                assertTrue(line.contains("ld.acquire.sys") || line.contains(".v4.") || relaxedPoll, line);
+                acquirePolls += line.contains("ld.acquire.sys.global.v4.u32 {%w0, %w1, %w2, %w3}") ? 1 : 0;
+                assertTrue(line.contains("ld.acquire.sys") || line.contains(".v4."), line);
             } else if (line.contains("st.")) {
-                boolean claim = line.endsWith(", " + SlotState.CLAIMED.wire() + ";");
-                assertTrue(claim ? line.contains("st.relaxed.sys") : line.contains("st.release.sys"), line);
+                boolean relaxed = line.endsWith(", " + SlotState.CLAIMED.wire() + ";")
+                        || line.endsWith(", " + SlotState.DONE.wire() + ";");
+                assertTrue(relaxed ? line.contains("st.relaxed.sys") : line.contains("st.release.sys"), line);
             }
         }
-        assertEquals(1, relaxedPolls, "exactly one relaxed poll of STATUS, fenced at the claim");
+        assertEquals(2, acquirePolls, "the poll and the re-read after SHUTDOWN load STATUS..PRIORITY with acquire");
+        assertFalse(ptx.contains("fence."), "the acquire poll needs no fence at the claim");
+        assertTrue(ptx.contains("L_DONE_NOP:\n    st.relaxed.sys.global.u32 " + status + ", " + SlotState.DONE.wire()),
+                "only a NOP, which wrote nothing, completes with a relaxed store");
         assertTrue(ptx.contains("mov.u32 %status, " + SlotState.DONE.wire() + ";"));
         assertTrue(ptx.contains("mov.u32 %status, " + SlotState.FAULT.wire() + ";"));
         String count = "red.release.sys.global.add.u32 [%ctl+" + ControlLayout.DONE_COUNT * Wire.WORD_BYTES + "], 1;";
@@ -286,7 +284,7 @@ class MegakernelPtxTest {
                 1, MegakernelPtx.Options.NANOSLEEP_MAX + 1));
         assertThrows(CudaBackendException.class, () -> new MegakernelPtx.Options(null, WorkerShape.WARP, 1, 2));
         assertThrows(CudaBackendException.class, () -> new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP,
-                1, 2, false, null));
+                1, 2, null));
         assertThrows(CudaBackendException.class, () -> MegakernelPtx.generate(null));
     }
 

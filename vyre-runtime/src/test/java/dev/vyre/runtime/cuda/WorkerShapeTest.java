@@ -28,7 +28,7 @@ class WorkerShapeTest {
 
     @Test
     void residentWorkersFollowTheThreadBudget() {
-        assertEquals(132 * 1024, WorkerShape.THREAD.maxResidentWorkers(132));
-        assertEquals(132 * 1024 / 32, WorkerShape.WARP.maxResidentWorkers(132));
+        assertEquals(132 * 512, WorkerShape.THREAD.maxResidentWorkers(132), "65,536 registers per SM at the 128-register cap");
+        assertEquals(132 * 512 / 32, WorkerShape.WARP.maxResidentWorkers(132));
     }
 }

@@ -27,7 +27,11 @@ class SlotExecutorTest {
     private final Arena arena = Arena.ofConfined();
     private final RingBuffers buffers = new RingBuffers(ControlView.allocate(arena, 16), RingView.allocate(arena, 4),
             DebugLogView.allocate(arena, 4), MemorySegment.NULL);
-    private final SlotExecutor executor = new SlotExecutor(buffers, HandlerTable.empty(), 100);
+
+    /** A fresh executor per slot: it reads the tenant masks when it is made, as a backend does at start. */
+    private SlotExecutor executor() {
+        return new SlotExecutor(buffers, HandlerTable.empty(), 100);
+    }
 
     @AfterEach
     void free() {
@@ -38,7 +42,7 @@ class SlotExecutorTest {
         RingView ring = buffers.ring();
         ring.publish(0, opcode, tenant, Priority.NORMAL, args);
         assertTrue(ring.tryClaim(0));
-        executor.execute(0);
+        executor().execute(0);
         Slot s = ring.read(0);
         assertTrue(ring.recycle(0));
         return s;
@@ -68,6 +72,18 @@ class SlotExecutorTest {
             assertEquals(3, s.arg(2), "ARG2.. keep what was published");
         }
         assertEquals(FaultCode.OPCODE_NOT_PERMITTED, execute(Opcodes.NOP, 0).faultCode());
+    }
+
+    @Test
+    void masksAreReadWhenTheExecutorIsMade() {
+        buffers.control().setTenantMask(0, -1);
+        SlotExecutor made = executor();
+        buffers.control().setTenantMask(0, 0);
+        RingView ring = buffers.ring();
+        ring.publish(0, Opcodes.NOP, 0, Priority.NORMAL);
+        assertTrue(ring.tryClaim(0));
+        made.execute(0);
+        assertEquals(SlotState.DONE, ring.read(0).status(), "the mask at creation (all allowed) applies");
     }
 
     @Test

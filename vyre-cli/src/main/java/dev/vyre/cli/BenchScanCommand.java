@@ -1,0 +1,167 @@
+package dev.vyre.cli;
+
+import dev.vyre.automata.regex.PatternSpec;
+import dev.vyre.cli.scan.ScanBench;
+import dev.vyre.cli.scan.ScanCorpus;
+import dev.vyre.cli.scan.ScanPeer;
+import dev.vyre.cli.scan.VyreScan;
+import dev.vyre.runtime.automata.RingScanOptions;
+import dev.vyre.uring.IngestSources;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vyre bench scan}: vyre (CUDA, CPU), hyperscan-java and RE2J (when vyre-scan-peers is on the class path),
+ * java.util.regex and ripgrep (when installed) on the same corpus and rule set in one run; GB/s and match counts
+ * side by side. Exit 2 when counts disagree or a peer failed (after printing and writing everything).
+ */
+@Command(name = "scan", sortOptions = false, description = {"Regex scan throughput: vyre vs hyperscan, RE2J,",
+        "java.util.regex and ripgrep on the same corpus and rules; counts must agree."})
+final class BenchScanCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--corpus", paramLabel = "PATH", description = "A real corpus (file or directory, repeatable)"
+            + " instead of the synthetic one.")
+    List<Path> corpus = new ArrayList<>();
+
+    @Option(names = "--size", paramLabel = "BYTES", defaultValue = "67108864",
+            description = "Bytes of the synthetic corpus (default: ${DEFAULT-VALUE}).")
+    long size;
+
+    @Option(names = "--files", paramLabel = "N", defaultValue = "8",
+            description = "Files of the synthetic corpus (default: ${DEFAULT-VALUE}).")
+    int files;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the synthetic corpus.")
+    long seed;
+
+    @Option(names = {"-e", "--regexp"}, paramLabel = "PATTERN", description = "Rules instead of the synthetic"
+            + " corpus's (repeatable).")
+    List<String> expressions = new ArrayList<>();
+
+    @Option(names = {"-f", "--file"}, paramLabel = "RULES_FILE", description = "A rules file (as for vyre scan).")
+    List<Path> ruleFiles = new ArrayList<>();
+
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "3",
+            description = "Timed runs per peer after one warm-up; the best counts (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--peers", paramLabel = "LIST", split = ",",
+            description = "Only these peers (names as in the table), in this order.")
+    List<String> only = new ArrayList<>();
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "0", description = "vyre CPU workers (0: all).")
+    int workers;
+
+    @Option(names = "--mode", paramLabel = "auto|blocking|non-blocking", defaultValue = "auto",
+            description = "vyre lane mode (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--chunk", paramLabel = "BYTES", defaultValue = "1048576", description = "vyre read chunk.")
+    int chunk;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the JSON evidence to FILE.")
+    Path json;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        List<PatternSpec> patterns = expressions.isEmpty() && ruleFiles.isEmpty() ? ScanCorpus.RULES
+                : Rules.of(expressions, ruleFiles, false);
+        int w = VyreScan.effectiveWorkers(workers);
+        VyreScan setup = new VyreScan("cpu", workers, RingScanOptions.defaults().withMode(ScanCommand.mode(mode))
+                .withLanes(w), chunk, 32);
+        List<ScanPeer> peers = select(ScanBench.peers(setup));
+        Path temp = null;
+        List<Path> corpusFiles;
+        if (corpus.isEmpty()) {
+            temp = Files.createTempDirectory("vyre-bench-scan");
+            out.println("synthetic corpus: " + size + " bytes in " + files + " files under " + temp);
+            corpusFiles = ScanCorpus.generate(temp, size, files, seed);
+        } else {
+            corpusFiles = IngestSources.expand(corpus).files().stream().map(f -> f.path()).toList();
+        }
+        out.flush();
+        ScanBench.Report report;
+        try {
+            report = ScanBench.run(peers, patterns, corpusFiles, repeat, line -> {
+                out.println(line);
+                out.flush();
+            });
+        } finally {
+            if (temp != null) {
+                delete(temp);
+            }
+        }
+        out.println();
+        report.table().forEach(out::println);
+        if (json != null) {
+            write(json, report, corpus.isEmpty());
+            out.println("evidence: " + json);
+        }
+        if (!report.disagreements().isEmpty() || !report.failures().isEmpty()) {
+            throw new CliException("bench scan: " + (report.disagreements().isEmpty() ? ""
+                    : "match counts disagree: " + String.join("; ", report.disagreements()) + ". ")
+                    + report.failures().size() + " peers failed", "a rule set whose matches overlap is counted"
+                    + " differently by end-offset engines (vyre, hyperscan) and leftmost engines (java, RE2J,"
+                    + " ripgrep): use rules whose matches end uniquely, or investigate the differing peer");
+        }
+        return 0;
+    }
+
+    private List<ScanPeer> select(List<ScanPeer> all) {
+        if (only.isEmpty()) {
+            return all;
+        }
+        List<ScanPeer> out = new ArrayList<>();
+        for (String name : only) {
+            out.add(all.stream().filter(p -> p.name().equals(name.strip())).findFirst().orElseThrow(
+                    () -> new CliException("bench scan: no peer named '" + name + "'", "use one of "
+                            + all.stream().map(ScanPeer::name).toList())));
+        }
+        return out;
+    }
+
+    private void write(Path file, ScanBench.Report report, boolean synthetic) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("vyreVersion", VersionProvider.version());
+        m.put("corpus", synthetic ? "synthetic (seed " + seed + ")" : corpus.toString());
+        m.put("rules", ScanBench.rulesText(expressions.isEmpty() && ruleFiles.isEmpty() ? ScanCorpus.RULES
+                : Rules.of(expressions, ruleFiles, false)));
+        m.putAll(report.toMap());
+        String text = Json.write(m);
+        text = text.substring(0, text.length() - 1) + ",\"vyreSlices\":[" + String.join(",", report.slices()) + "]}";
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(file, text + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new CliException("bench scan: cannot write " + file + ": " + e, "pass a writable --json path", e);
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.vyre.cli.scan;
+
+import dev.vyre.automata.regex.PatternSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.function.Consumer;
+
+/**
+ * {@code vyre bench scan}: every peer on the same files and rule set, one untimed warm-up run then the best of
+ * {@code repeat} timed runs each (files read from the page cache, which the warm-up fills), throughput in GB/s and
+ * match counts side by side. Counts must agree; a disagreement is reported as a failure.
+ */
+public final class ScanBench {
+    private ScanBench() {
+    }
+
+    /** One peer's row. */
+    public record Row(String peer, String counting, String skipped, String error, long count, long bestNanos,
+            long compileNanos, double gbPerSecond) {
+        boolean ran() {
+            return skipped == null && error == null;
+        }
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("peer", peer);
+            m.put("counting", counting);
+            if (skipped != null) {
+                m.put("skipped", skipped);
+            } else if (error != null) {
+                m.put("error", error);
+            } else {
+                m.put("count", count);
+                m.put("bestSeconds", bestNanos / 1e9);
+                m.put("compileSeconds", compileNanos / 1e9);
+                m.put("gbPerSecond", gbPerSecond);
+            }
+            return m;
+        }
+    }
+
+    /** The result: rows in peer order, and whether the counts agree. */
+    public record Report(long bytes, int files, int patterns, int repeat, List<Row> rows, List<String> slices) {
+        /** Peers that ran and whose counts differ from the first peer that ran, described; empty when they agree. */
+        public List<String> disagreements() {
+            List<Row> ran = rows.stream().filter(Row::ran).toList();
+            List<String> out = new ArrayList<>();
+            if (!ran.isEmpty()) {
+                Row first = ran.getFirst();
+                for (Row r : ran) {
+                    if (r.count() != first.count()) {
+                        out.add(r.peer() + " counted " + r.count() + " (" + r.counting() + ") but " + first.peer()
+                                + " counted " + first.count() + " (" + first.counting() + ")");
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** Rows that failed. */
+        public List<Row> failures() {
+            return rows.stream().filter(r -> r.error() != null).toList();
+        }
+
+        /** A fixed-width table. */
+        public List<String> table() {
+            List<String> lines = new ArrayList<>();
+            lines.add(String.format(Locale.ROOT, "%-18s %12s %10s %10s  %s", "peer", "matches", "GB/s", "best s",
+                    "note"));
+            for (Row r : rows) {
+                if (r.ran()) {
+                    lines.add(String.format(Locale.ROOT, "%-18s %12d %10.3f %10.3f  %s", r.peer(), r.count(),
+                            r.gbPerSecond(), r.bestNanos() / 1e9, r.counting()));
+                } else {
+                    lines.add(String.format(Locale.ROOT, "%-18s %12s %10s %10s  %s", r.peer(), "-", "-", "-",
+                            r.skipped() != null ? "skipped: " + r.skipped() : "FAILED: " + r.error()));
+                }
+            }
+            List<String> d = disagreements();
+            lines.add(d.isEmpty() ? "counts agree" : "COUNTS DISAGREE: " + String.join("; ", d));
+            return lines;
+        }
+
+        /** The evidence as a map (slices are JSON objects already, kept as raw strings under "vyreSlices"). */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("bytes", bytes);
+            m.put("files", files);
+            m.put("patterns", patterns);
+            m.put("repeat", repeat);
+            m.put("peers", rows.stream().map(Row::toMap).toList());
+            m.put("countsAgree", disagreements().isEmpty());
+            m.put("disagreements", disagreements());
+            return m;
+        }
+    }
+
+    /** The rules as "id:source/flags" strings for the evidence. */
+    public static List<String> rulesText(List<PatternSpec> patterns) {
+        return patterns.stream().map(p -> p.id() + ":" + ScanPeer.inline(p)).toList();
+    }
+
+    /** The built-in peers, then the ones a {@link ServiceLoader} finds (vyre-scan-peers), in that order. */
+    public static List<ScanPeer> peers(VyreScan setup) {
+        List<ScanPeer> all = new ArrayList<>(List.of(new VyrePeer("cuda", setup), new VyrePeer("cpu", setup)));
+        ServiceLoader.load(ScanPeer.class).forEach(all::add);
+        all.add(new JdkRegexPeer());
+        all.add(new RipgrepPeer());
+        return all;
+    }
+
+    /** Runs every peer over {@code files}; {@code progress} hears each row as it is measured. */
+    public static Report run(List<ScanPeer> peers, List<PatternSpec> patterns, List<Path> files, int repeat,
+            Consumer<String> progress) {
+        long bytes = 0;
+        for (Path f : files) {
+            try {
+                bytes += Files.size(f);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot stat corpus file " + f, e);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        List<String> slices = new ArrayList<>();
+        for (ScanPeer p : peers) {
+            Row r = measure(p, patterns, files, repeat, bytes);
+            rows.add(r);
+            if (p instanceof VyrePeer v && v.lastReport() != null) {
+                v.lastReport().slices().forEach(s -> slices.add(s.toJson()));
+            }
+            progress.accept(r.ran() ? String.format(Locale.ROOT, "%-18s %d matches, %.3f GB/s", r.peer(), r.count(),
+                    r.gbPerSecond()) : r.peer() + ": " + (r.skipped() != null ? "skipped: " + r.skipped()
+                    : "FAILED: " + r.error()));
+        }
+        return new Report(bytes, files.size(), patterns.size(), repeat, rows, slices);
+    }
+
+    private static Row measure(ScanPeer p, List<PatternSpec> patterns, List<Path> files, int repeat, long bytes) {
+        String counting = p.counting().name().toLowerCase(Locale.ROOT);
+        Optional<String> why = p.unavailable();
+        if (why.isPresent()) {
+            return new Row(p.name(), counting, why.get(), null, 0, 0, 0, 0);
+        }
+        long t0 = System.nanoTime();
+        try (ScanPeer.Prepared prepared = p.prepare(patterns)) {
+            long compile = System.nanoTime() - t0;
+            long count = prepared.scan(files);
+            long best = Long.MAX_VALUE;
+            for (int i = 0; i < repeat; i++) {
+                long s = System.nanoTime();
+                long c = prepared.scan(files);
+                best = Math.min(best, System.nanoTime() - s);
+                if (c != count) {
+                    return new Row(p.name(), counting, null, "runs counted " + count + " then " + c, 0, 0, 0, 0);
+                }
+            }
+            return new Row(p.name(), counting, null, null, count, best, compile, bytes / (best / 1e9) / 1e9);
+        } catch (Exception | LinkageError e) {
+            return new Row(p.name(), counting, null, String.valueOf(e), 0, 0, 0, 0);
+        }
+    }
+}

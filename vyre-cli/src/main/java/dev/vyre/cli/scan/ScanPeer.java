@@ -1,0 +1,68 @@
+package dev.vyre.cli.scan;
+
+import dev.vyre.automata.regex.PatternSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A matcher that {@code vyre bench scan} runs on the same corpus and rule set as vyre. Built-in peers: vyre on
+ * each backend, java.util.regex and ripgrep; others (RE2J, hyperscan-java) come from the {@code vyre-scan-peers}
+ * module through {@link java.util.ServiceLoader} when it is on the class path.
+ */
+public interface ScanPeer {
+    /** What a peer's match count counts. */
+    enum Counting {
+        /** Distinct (pattern id, end offset) pairs: vyre and Hyperscan semantics. */
+        END_OFFSETS,
+        /** Non-overlapping leftmost matches of the alternation of all patterns: java.util.regex, RE2J, ripgrep. */
+        LEFTMOST
+    }
+
+    /** A short name for tables and evidence. */
+    String name();
+
+    /** Why the peer cannot run here (not installed, no device), or empty. */
+    Optional<String> unavailable();
+
+    /** What {@link Prepared#scan} counts. */
+    Counting counting();
+
+    /** Compiles {@code patterns} (sources are bytes as ISO-8859-1 characters). */
+    Prepared prepare(List<PatternSpec> patterns) throws Exception;
+
+    /** Compiled patterns, ready to scan files repeatedly. */
+    interface Prepared extends AutoCloseable {
+        /** Scans {@code files} (all of each) and returns the match count. */
+        long scan(List<Path> files) throws Exception;
+
+        @Override
+        default void close() {
+        }
+    }
+
+    /**
+     * {@code spec}'s source with its flags as an inline group, for engines that read PCRE-like syntax: {@code i},
+     * {@code s}, {@code m}.
+     */
+    static String inline(PatternSpec spec) {
+        StringBuilder f = new StringBuilder();
+        for (dev.vyre.automata.regex.PatternFlag flag : spec.flags()) {
+            f.append(switch (flag) {
+                case CASELESS -> 'i';
+                case DOTALL -> 's';
+                case MULTILINE -> 'm';
+            });
+        }
+        return f.isEmpty() ? spec.source() : "(?" + f + ")" + spec.source();
+    }
+
+    /** The alternation of every pattern, each in a non-capturing group with its flags. */
+    static String alternation(List<PatternSpec> patterns) {
+        StringBuilder sb = new StringBuilder();
+        for (PatternSpec p : patterns) {
+            sb.append(sb.isEmpty() ? "" : "|").append("(?:").append(inline(p)).append(')');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.vyre.cli.scan;
+
+import dev.vyre.automata.CompileOptions;
+import dev.vyre.automata.CompiledAutomaton;
+import dev.vyre.automata.RegexCompiler;
+import dev.vyre.automata.regex.PatternSpec;
+import dev.vyre.cuda.CudaDriver;
+import dev.vyre.runtime.BackendKind;
+import dev.vyre.runtime.Megakernel;
+import dev.vyre.runtime.MegakernelConfig;
+import dev.vyre.runtime.automata.RingScanOptions;
+import dev.vyre.runtime.automata.RingScanner;
+import dev.vyre.runtime.automata.ScanException;
+import dev.vyre.runtime.automata.ScanListener;
+import dev.vyre.runtime.automata.ScanReport;
+import dev.vyre.uring.BufferPool;
+import dev.vyre.uring.ChunkReader;
+import dev.vyre.uring.ChunkReaders;
+import dev.vyre.uring.ReaderOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * One vyre scan of files: compile the patterns (prefilter off, so every pattern within the state cap runs as a DFA
+ * on the ring), bootstrap a megakernel, read the files in chunks through the ingest layer and run DFA_STEP slots.
+ * Shared by {@code vyre scan} and {@code vyre bench scan}.
+ *
+ * @param backend    "auto", "cpu" or "cuda"
+ * @param workers    CPU workers (0: one per processor)
+ * @param options    lanes and mode
+ * @param chunkBytes bytes per read chunk (pool buffer size)
+ * @param buffers    pool buffers (chunks in flight)
+ */
+public record VyreScan(String backend, int workers, RingScanOptions options, int chunkBytes, int buffers) {
+    /** Ring slots of the scan's megakernel. */
+    public static final int RING_SLOTS = 4096;
+
+    public VyreScan {
+        backend = backend.toLowerCase(Locale.ROOT);
+        if (!List.of("auto", "cpu", "cuda").contains(backend)) {
+            throw new ScanException("backend '" + backend + "' is not auto, cpu or cuda", "pass --backend auto|cpu|cuda");
+        }
+        if (chunkBytes < 4096 || buffers < 2) {
+            throw new ScanException("chunks of " + chunkBytes + " bytes in " + buffers + " buffers",
+                    "use chunks of at least 4096 bytes and at least 2 buffers");
+        }
+    }
+
+    /** Compiles {@code patterns} the way the scan runs them. */
+    public static CompiledAutomaton compile(List<PatternSpec> patterns) {
+        return RegexCompiler.compile(patterns, CompileOptions.defaults().withPrefilter(false));
+    }
+
+    /**
+     * The backend that runs DFA_STEP: the CPU for now. {@code notes} hears why, when CUDA was asked for or is
+     * present (the CUDA megakernel has no DFA_STEP executor yet).
+     */
+    public BackendKind resolveBackend(Consumer<String> notes) {
+        if (backend.equals("cuda")) {
+            notes.accept("the CUDA megakernel has no DFA_STEP executor yet; scanning on the CPU backend");
+        } else if (backend.equals("auto") && CudaDriver.probe().available()) {
+            notes.accept("a CUDA device is present, but the CUDA megakernel has no DFA_STEP executor yet;"
+                    + " scanning on the CPU backend");
+        }
+        return BackendKind.CPU;
+    }
+
+    /** Scans {@code roots} with {@code automaton}; results go to {@code listener} in file order. */
+    public ScanReport run(CompiledAutomaton automaton, List<Path> roots, ScanListener listener,
+            Consumer<String> notes) {
+        BackendKind kind = resolveBackend(notes);
+        MegakernelConfig config = MegakernelConfig.defaults().withSlots(RING_SLOTS).withWorkers(workers)
+                .withObservables(0).withDebugRecords(0);
+        try (Megakernel kernel = Megakernel.bootstrap(kind, config);
+             RingScanner scanner = RingScanner.open(kernel, automaton, options);
+             BufferPool pool = BufferPool.offHeap(buffers, chunkBytes);
+             ChunkReader reader = ChunkReaders.open(pool, ReaderOptions.defaults()
+                     .withQueueDepth(Math.max(1, buffers / 2)))) {
+            if (scanner.hasHostEngines()) {
+                notes.accept("some patterns exceed the DFA state cap and run as NFA worklists on the host");
+            }
+            return scanner.scanPaths(reader, roots, listener);
+        }
+    }
+
+    /** The workers a megakernel of {@link #RING_SLOTS} slots gets for {@code workers} (0: the default). */
+    public static int effectiveWorkers(int workers) {
+        return workers != 0 ? workers : dev.vyre.runtime.cpu.CpuBackend.defaultWorkers(RING_SLOTS,
+                Runtime.getRuntime().availableProcessors());
+    }
+}

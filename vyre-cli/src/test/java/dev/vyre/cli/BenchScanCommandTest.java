@@ -1,0 +1,63 @@
+package dev.vyre.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vyre.cli.scan.JdkRegexPeer;
+import dev.vyre.cli.scan.ScanBench;
+import dev.vyre.cli.scan.ScanCorpus;
+import dev.vyre.cli.scan.ScanPeer;
+import dev.vyre.cli.scan.VyrePeer;
+import dev.vyre.cli.scan.VyreScan;
+import dev.vyre.runtime.automata.RingScanOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchScanCommandTest {
+    @Test
+    void syntheticCorpusCountsAgreeAndEvidenceIsWritten(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("e/scan.json");
+        CliRun r = CliRun.of("bench", "scan", "--size", "300000", "--files", "3", "--repeat", "1", "--peers",
+                "vyre-cpu,java.util.regex,ripgrep", "--json", json.toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("counts agree"), r.out());
+        String e = Files.readString(json);
+        assertTrue(e.contains("\"countsAgree\":true") && e.contains("\"peer\":\"vyre-cpu\"")
+                && e.contains("\"schema_version\":1"), e);
+    }
+
+    @Test
+    void theSyntheticRulesCountTheSameInBothSemantics(@TempDir Path dir) throws Exception {
+        List<Path> files = ScanCorpus.generate(dir, 200_000, 2, 5);
+        long leftmost = 0;
+        Pattern alt = Pattern.compile(ScanPeer.alternation(ScanCorpus.RULES));
+        for (Path f : files) {
+            Matcher m = alt.matcher(Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1));
+            while (m.find()) {
+                leftmost++;
+            }
+        }
+        VyreScan setup = new VyreScan("cpu", 2, RingScanOptions.defaults().withLanes(2), 65536, 4);
+        ScanBench.Report report = ScanBench.run(List.of(new VyrePeer("cpu", setup), new JdkRegexPeer()),
+                ScanCorpus.RULES, files, 1, line -> { });
+        assertTrue(leftmost > 1000, "the corpus has matches: " + leftmost);
+        assertEquals(List.of(leftmost, leftmost), report.rows().stream().map(ScanBench.Row::count).toList());
+        assertTrue(report.disagreements().isEmpty());
+    }
+
+    @Test
+    void overlappingRulesDisagreeLoudly(@TempDir Path dir) throws Exception {
+        Path corpus = dir.resolve("c.txt");
+        Files.writeString(corpus, "aaa b aa\n");
+        CliRun r = CliRun.of("bench", "scan", "--corpus", corpus.toString(), "-e", "a+", "--repeat", "1",
+                "--peers", "vyre-cpu,java.util.regex");
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.out().contains("COUNTS DISAGREE") && r.err().contains("disagree"), r.toString());
+        assertTrue(r.out().matches("(?s).*vyre-cpu\\s+5 .*java.util.regex\\s+2 .*"), r.out());
+    }
+}

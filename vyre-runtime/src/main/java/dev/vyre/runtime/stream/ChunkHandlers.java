@@ -1,0 +1,93 @@
+package dev.vyre.runtime.stream;
+
+import dev.vyre.ir.BinaryOp;
+import dev.vyre.ir.BufferAccess;
+import dev.vyre.ir.BufferDecl;
+import dev.vyre.ir.Expr;
+import dev.vyre.ir.Node;
+import dev.vyre.ir.Program;
+import dev.vyre.ir.ScalarType;
+import dev.vyre.protocol.SlotLayout;
+import dev.vyre.runtime.HandlerTable;
+import java.util.List;
+
+/**
+ * Ready-made VIR0 handlers that read a {@link GpuStream} chunk in place through the {@value HandlerTable#DATA}
+ * buffer: checksums for tests and the ingest benchmark, and a template for handlers of one's own. Each writes its
+ * result to the chunk slot's result words.
+ */
+public final class ChunkHandlers {
+    /** FNV-1a 32-bit offset basis. */
+    public static final int FNV_OFFSET_BASIS = 0x811C9DC5;
+    /** FNV-1a 32-bit prime. */
+    public static final int FNV_PRIME = 0x01000193;
+    /** Result word of the checksum. */
+    public static final int RESULT_CHECKSUM = ChunkSlot.RESULT_FIRST;
+    /** Result word of the number of bytes the checksum covers. */
+    public static final int RESULT_BYTES = ChunkSlot.RESULT_FIRST + 1;
+
+    private static final String ARGS = HandlerTable.ARGS;
+    private static final String DATA = HandlerTable.DATA;
+
+    private ChunkHandlers() {
+    }
+
+    /**
+     * FNV-1a (32 bit) over the bytes the slot names: the chunk's own bytes, then its overlap bytes (so the file bytes
+     * {@code [fileOffset, fileOffset + length + overlapLength)}). Writes the hash to {@link #RESULT_CHECKSUM} and
+     * {@code length + overlapLength} to {@link #RESULT_BYTES}. {@code data} is declared {@code Bytes}.
+     */
+    public static Program fnv1a() {
+        return Program.of(Program.WorkgroupSize.of(1), buffers(ScalarType.BYTES), List.of(
+                new Node.Let("h", Expr.u32(FNV_OFFSET_BASIS)),
+                new Node.Let("own", arg(ChunkSlot.DATA_OFFSET)),
+                new Node.For("i", Expr.u32(0), arg(ChunkSlot.LENGTH), List.of(fnvStep(Expr.var("own"), "i"))),
+                new Node.Let("more", arg(ChunkSlot.OVERLAP_OFFSET)),
+                new Node.For("j", Expr.u32(0), arg(ChunkSlot.OVERLAP_LENGTH), List.of(fnvStep(Expr.var("more"), "j"))),
+                new Node.Store(ARGS, Expr.u32(RESULT_CHECKSUM), Expr.var("h")),
+                new Node.Store(ARGS, Expr.u32(RESULT_BYTES), Expr.add(arg(ChunkSlot.LENGTH),
+                        arg(ChunkSlot.OVERLAP_LENGTH)))));
+    }
+
+    /** {@code h = (h ^ data[base + index]) * FNV_PRIME}. */
+    private static Node fnvStep(Expr base, String index) {
+        Expr b = Expr.load(DATA, Expr.add(base, Expr.var(index)));
+        return new Node.Assign("h", Expr.mul(Expr.bin(BinaryOp.BIT_XOR, Expr.var("h"), b), Expr.u32(FNV_PRIME)));
+    }
+
+    /**
+     * The wrapping sum of the chunk's own bytes read as little-endian u32 words, the last partial word padded with
+     * zero bytes (overlap not included): four bytes per step, the cheap checksum of the ingest benchmark. Writes the
+     * sum to {@link #RESULT_CHECKSUM} and the length to {@link #RESULT_BYTES}. {@code data} is declared {@code U32}
+     * (chunks start on a page, so at a whole word).
+     */
+    public static Program wordSum() {
+        Expr length = arg(ChunkSlot.LENGTH);
+        return Program.of(Program.WorkgroupSize.of(1), buffers(ScalarType.U32), List.of(
+                new Node.Let("base", Expr.bin(BinaryOp.SHR, arg(ChunkSlot.DATA_OFFSET), Expr.u32(2))),
+                new Node.Let("words", Expr.bin(BinaryOp.SHR, length, Expr.u32(2))),
+                new Node.Let("tail", Expr.bin(BinaryOp.BIT_AND, length, Expr.u32(3))),
+                new Node.Let("sum", Expr.u32(0)),
+                new Node.For("i", Expr.u32(0), Expr.var("words"), List.of(new Node.Assign("sum",
+                        Expr.add(Expr.var("sum"), Expr.load(DATA, Expr.add(Expr.var("base"), Expr.var("i"))))))),
+                new Node.If(Expr.bin(BinaryOp.NE, Expr.var("tail"), Expr.u32(0)), List.of(
+                        new Node.Let("mask", Expr.bin(BinaryOp.SUB, Expr.bin(BinaryOp.SHL, Expr.u32(1),
+                                Expr.mul(Expr.var("tail"), Expr.u32(8))), Expr.u32(1))),
+                        new Node.Assign("sum", Expr.add(Expr.var("sum"), Expr.bin(BinaryOp.BIT_AND, Expr.var("mask"),
+                                Expr.load(DATA, Expr.add(Expr.var("base"), Expr.var("words"))))))), List.of()),
+                new Node.Store(ARGS, Expr.u32(RESULT_CHECKSUM), Expr.var("sum")),
+                new Node.Store(ARGS, Expr.u32(RESULT_BYTES), length)));
+    }
+
+    /** The three handler buffers, {@code data} with {@code dataType} elements. */
+    public static List<BufferDecl> buffers(ScalarType dataType) {
+        return List.of(
+                BufferDecl.of(ARGS, 0, BufferAccess.READ_WRITE, ScalarType.U32, SlotLayout.ARGS_PER_SLOT, true),
+                BufferDecl.of(HandlerTable.CONTROL, 1, BufferAccess.READ_WRITE, ScalarType.U32, 0, false),
+                BufferDecl.of(DATA, 2, BufferAccess.READ_ONLY, dataType, 0, false));
+    }
+
+    private static Expr arg(int word) {
+        return Expr.load(ARGS, Expr.u32(word));
+    }
+}

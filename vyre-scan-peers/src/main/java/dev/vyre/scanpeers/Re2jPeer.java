@@ -1,0 +1,44 @@
+package dev.vyre.scanpeers;
+
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import dev.vyre.automata.regex.PatternSpec;
+import dev.vyre.cli.scan.ScanPeer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** RE2J (com.google.re2j): one alternation of all patterns, {@code find()} over each file as ISO-8859-1 text. */
+public final class Re2jPeer implements ScanPeer {
+    @Override
+    public String name() {
+        return "re2j";
+    }
+
+    @Override
+    public Optional<String> unavailable() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Counting counting() {
+        return Counting.LEFTMOST;
+    }
+
+    @Override
+    public Prepared prepare(List<PatternSpec> patterns) {
+        Pattern p = Pattern.compile(ScanPeer.alternation(patterns));
+        return files -> {
+            long n = 0;
+            for (Path f : files) {
+                Matcher m = p.matcher(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
+                while (m.find()) {
+                    n++;
+                }
+            }
+            return n;
+        };
+    }
+}
