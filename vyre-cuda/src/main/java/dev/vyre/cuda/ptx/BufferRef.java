@@ -11,8 +11,9 @@ import dev.vyre.ir.ScalarType;
  *   <li>{@link #global}: a kernel parameter buffer or a handler's argument scratch; weak {@code ld/st.global},
  *       {@code atom.global} (gpu scope).</li>
  *   <li>{@link #shared}: a {@code Workgroup} buffer as a {@code .shared} array with 32-bit addresses.</li>
- *   <li>{@link #mapped}: a handler's control block in pinned, device-mapped host memory; every access is system scope
- *       ({@code ld.relaxed.sys.global}, {@code st.relaxed.sys.global}, {@code atom.relaxed.sys.global}).</li>
+ *   <li>{@link #mapped}: a handler's control block or data region in pinned, device-mapped host memory; every
+ *       access is system scope ({@code ld.relaxed.sys.global}, {@code st.relaxed.sys.global},
+ *       {@code atom.relaxed.sys.global}).</li>
  * </ul>
  */
 final class BufferRef {

@@ -16,8 +16,8 @@ import java.util.function.Function;
  * Lowers expressions, operands left to right and every operand always (no short circuit), and the buffer
  * accesses that nodes share with expressions: bounds-checked loads, stores and atomics that count out-of-bounds
  * accesses where the function has a counter block. Every expression charges its step to the {@link StepMeter}
- * before its operands (the interpreter's order); a store or atomic on mapped memory (a handler's control block,
- * whose changes outlive a failed run) is preceded by a step checkpoint.
+ * before its operands (the interpreter's order); a store or atomic on mapped memory (a handler's control block or
+ * data region, whose changes outlive a failed run) is preceded by a step checkpoint.
  */
 final class ExprLowering {
     private static final String[] AXES = {"x", "y", "z"};

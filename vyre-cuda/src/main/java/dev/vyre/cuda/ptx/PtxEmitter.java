@@ -24,6 +24,8 @@ public final class PtxEmitter {
     public static final String HANDLER_ARGS = "args";
     /** The handler buffer of the megakernel's control block. */
     public static final String HANDLER_CONTROL = "control";
+    /** The optional handler buffer of the megakernel's data region (U32 or Bytes). */
+    public static final String HANDLER_DATA = "data";
     /** Words in a handler's {@code args} buffer: the slot's ARG0..ARG11. */
     public static final int HANDLER_ARG_WORDS = 12;
     /** Handler status: the run finished within its step budget; the caller copies the arguments back. */
@@ -40,6 +42,8 @@ public final class PtxEmitter {
     static final String HANDLER_STATUS = "status";
     /** Name of a handler function's control-block length parameter. */
     static final String HANDLER_CONTROL_WORDS = "control_words";
+    /** Name of a handler function's data-region length parameter (bytes). */
+    static final String HANDLER_DATA_BYTES = "data_bytes";
     /** Name of a handler function's step-budget parameter. */
     static final String HANDLER_STEP_BUDGET_PARAM = "step_budget";
 
@@ -131,17 +135,20 @@ public final class PtxEmitter {
      * Lowers a user opcode handler to a {@code .func} named {@code funcName} for the megakernel's module:
      * <pre>
      * .func (.param .b32 status) NAME(.param .u64 args, .param .u64 control, .param .u32 control_words,
-     *                                 .param .u32 step_budget)
+     *                                 .param .u64 data, .param .u32 data_bytes, .param .u32 step_budget)
      * </pre>
      * The handler may declare only the U32 buffers {@value #HANDLER_ARGS} (count {@value #HANDLER_ARG_WORDS}) and
-     * {@value #HANDLER_CONTROL} (count 0: {@code control_words} elements). {@code args} points at a scratch copy
-     * of the slot's ARG0..ARG11 in device memory, private to the calling thread (plain accesses); {@code control}
-     * at the control block in pinned, device-mapped host memory (every access system scope). It runs as one
-     * invocation (every id is 0); out-of-bounds accesses read 0 or are dropped, uncounted.
+     * {@value #HANDLER_CONTROL} (count 0: {@code control_words} elements) and the U32 or Bytes buffer
+     * {@value #HANDLER_DATA} (count 0: {@code data_bytes} bytes). {@code args} points at a scratch copy of the
+     * slot's ARG0..ARG11 in device memory, private to the calling thread (plain accesses); {@code control} and
+     * {@code data} at the control block and the data region in pinned, device-mapped host memory (every access
+     * system scope). It runs as one invocation (every id is 0); out-of-bounds accesses read 0 or are dropped,
+     * uncounted.
      *
      * <p>It counts steps as the reference interpreter does and returns {@link #HANDLER_OK} when the run took at
      * most {@code step_budget} steps, {@link #HANDLER_STEP_BUDGET} when it took more; its effects on the control
-     * block are then exactly those the interpreter makes before it fails (see {@link StepMeter}). The caller
+     * block and the data region are then exactly those the interpreter makes before it fails (see
+     * {@link StepMeter}). The caller
      * copies the scratch back to the slot only on {@link #HANDLER_OK}.
      *
      * @param target the target of the megakernel's module (the function text is the same for every supported one)
@@ -166,15 +173,19 @@ public final class PtxEmitter {
         String args = globalPointer(code, HANDLER_ARGS);
         String control = globalPointer(code, HANDLER_CONTROL);
         String controlWords = loadU32(code, HANDLER_CONTROL_WORDS);
+        String data = globalPointer(code, HANDLER_DATA);
+        String dataBytes = loadU32(code, HANDLER_DATA_BYTES);
         String budget = loadU32(code, HANDLER_STEP_BUDGET_PARAM);
         String finish = code.label("finish");
         String exhausted = code.label("exhausted");
         StepMeter meter = StepMeter.handler(code, budget, exhausted);
         Map<String, BufferRef> buffers = new LinkedHashMap<>();
         for (BufferDecl b : handler.buffers()) {
-            buffers.put(b.name(), b.name().equals(HANDLER_ARGS)
-                    ? BufferRef.global(b, args, PtxCode.hex(HANDLER_ARG_WORDS))
-                    : BufferRef.mapped(b, control, controlWords));
+            buffers.put(b.name(), switch (b.name()) {
+                case HANDLER_ARGS -> BufferRef.global(b, args, PtxCode.hex(HANDLER_ARG_WORDS));
+                case HANDLER_CONTROL -> BufferRef.mapped(b, control, controlWords);
+                default -> BufferRef.mapped(b, data, dataElements(code, b, dataBytes));
+            });
         }
         Arith arith = new Arith(code);
         NodeLowering nodes = new NodeLowering(code, buffers, meter, "bra " + finish, vars ->
@@ -190,8 +201,19 @@ public final class PtxEmitter {
         code.op("st.param.b32 [" + HANDLER_STATUS + "], " + HANDLER_STEP_BUDGET);
         code.op("ret");
         return ".func (.param .b32 " + HANDLER_STATUS + ") " + funcName + "(.param .u64 " + HANDLER_ARGS
-                + ", .param .u64 " + HANDLER_CONTROL + ", .param .u32 " + HANDLER_CONTROL_WORDS + ", .param .u32 "
-                + HANDLER_STEP_BUDGET_PARAM + ")\n{\n" + code.declarations() + code.instructions() + "}\n";
+                + ", .param .u64 " + HANDLER_CONTROL + ", .param .u32 " + HANDLER_CONTROL_WORDS + ", .param .u64 "
+                + HANDLER_DATA + ", .param .u32 " + HANDLER_DATA_BYTES + ", .param .u32 " + HANDLER_STEP_BUDGET_PARAM
+                + ")\n{\n" + code.declarations() + code.instructions() + "}\n";
+    }
+
+    /** The element count of the data buffer: its bytes, or its bytes / 4 for U32 (the interpreter's rule). */
+    private static String dataElements(PtxCode code, BufferDecl data, String dataBytes) {
+        if (data.elementType() == ScalarType.BYTES) {
+            return dataBytes;
+        }
+        String words = code.b32();
+        code.op("shr.u32 " + words + ", " + dataBytes + ", 2");
+        return words;
     }
 
     private static void checkName(String name, String what) {
@@ -208,19 +230,22 @@ public final class PtxEmitter {
             BufferDecl b = handler.buffers().get(i);
             String at = "buffers[" + i + "]";
             boolean args = b.name().equals(HANDLER_ARGS);
-            if (!args && !b.name().equals(HANDLER_CONTROL)) {
+            boolean data = b.name().equals(HANDLER_DATA);
+            if (!args && !data && !b.name().equals(HANDLER_CONTROL)) {
                 throw new PtxEmitException(at, "handler buffer '" + b.name() + "': a megakernel handler sees only "
-                        + "the buffers '" + HANDLER_ARGS + "' and '" + HANDLER_CONTROL + "'",
-                        "declare only '" + HANDLER_ARGS + "' (U32, count " + HANDLER_ARG_WORDS + ") and '"
-                                + HANDLER_CONTROL + "' (U32, count 0), and pass other data through them");
+                        + "the buffers '" + HANDLER_ARGS + "', '" + HANDLER_CONTROL + "' and '" + HANDLER_DATA + "'",
+                        "declare only '" + HANDLER_ARGS + "' (U32, count " + HANDLER_ARG_WORDS + "), '"
+                                + HANDLER_CONTROL + "' (U32, count 0) and '" + HANDLER_DATA + "' (U32 or Bytes, count"
+                                + " 0), and pass other data through them");
             }
             int expectedCount = args ? HANDLER_ARG_WORDS : 0;
-            if (b.elementType() != ScalarType.U32 || b.access() == BufferAccess.WORKGROUP
-                    || b.count() != expectedCount) {
+            boolean typeOk = b.elementType() == ScalarType.U32 || data && b.elementType() == ScalarType.BYTES;
+            if (!typeOk || b.access() == BufferAccess.WORKGROUP || b.count() != expectedCount) {
                 throw new PtxEmitException(at, "handler buffer '" + b.name() + "' is declared " + b.access() + " "
                         + b.elementType() + " with count " + Integer.toUnsignedString(b.count()),
-                        "declare '" + b.name() + "' as a U32 buffer (not Workgroup) with count " + expectedCount
-                                + (args ? " (the slot's ARG0..ARG11)" : " (its length is the control block's)"));
+                        "declare '" + b.name() + "' as a " + (data ? "U32 or Bytes" : "U32") + " buffer (not "
+                                + "Workgroup) with count " + expectedCount + (args ? " (the slot's ARG0..ARG11)"
+                                : " (its length is the " + (data ? "data region's" : "control block's") + ")"));
             }
         }
     }

@@ -13,10 +13,10 @@ package dev.vyre.cuda.ptx;
  * and at the end of the invocation, failing when the total exceeds the budget B. A run of T steps therefore fails
  * exactly when T > B, and it is cut short at its step number {@code L = (B / 1024 + 1) * 1024} (the first batch
  * boundary past B), before whatever that step would evaluate: every effect that comes after fewer than L steps
- * happens, later ones do not. Only effects on the control block outlive a failed run (the arguments are a
- * scratch copy the megakernel drops), so the meter compares the count with L before each of them and at every
- * loop iteration ({@link #checkpoint}, which also bounds a loop that never returns), and with B at the end
- * ({@link #finish}). Between checkpoints the handler may run on past L for a while; it can have no visible effect
+ * happens, later ones do not. Only effects on the control block and the data region outlive a failed run (the
+ * arguments are a scratch copy the megakernel drops), so the meter compares the count with L before each of them
+ * and at every loop iteration ({@link #checkpoint}, which also bounds a loop that never returns), and with B at the
+ * end ({@link #finish}). Between checkpoints the handler may run on past L for a while; it can have no visible effect
  * there.
  *
  * <p>{@link #none()} is the meter of an ordinary kernel: it emits nothing (a kernel has no step budget).

@@ -455,10 +455,19 @@ final class ProgramCorpus {
                 BufferDecl.of(PtxEmitter.HANDLER_CONTROL, 1, BufferAccess.READ_WRITE, U32, 0, true)), body);
     }
 
+    /** A megakernel handler that also declares the data region, with {@code dataType} elements. */
+    static Program handlerWithData(ScalarType dataType, List<Node> body) {
+        return Program.of(Program.WorkgroupSize.of(1), List.of(
+                BufferDecl.of(PtxEmitter.HANDLER_ARGS, 0, BufferAccess.READ_WRITE, U32, PtxEmitter.HANDLER_ARG_WORDS,
+                        true),
+                BufferDecl.of(PtxEmitter.HANDLER_CONTROL, 1, BufferAccess.READ_WRITE, U32, 0, true),
+                BufferDecl.of(PtxEmitter.HANDLER_DATA, 2, BufferAccess.READ_WRITE, dataType, 0, true)), body);
+    }
+
     /**
      * Handlers: arithmetic over the argument words with loops and an early Return, every atomic operator on the
      * control block and on the arguments, out-of-range accesses, BufLen and the (zero) ids, a Loop that never
-     * returns, nested data-dependent loops.
+     * returns, nested data-dependent loops, the data region as bytes and as words (in and out of range, atomics).
      */
     static List<Case> handlers() {
         List<Case> out = new ArrayList<>();
@@ -513,6 +522,21 @@ final class ProgramCorpus {
                         let("q", new Expr.Atomic(AtomicOp.ADD, "control", u32(12), null, var("acc"))))),
                 store("args", u32(0), var("acc")),
                 new Node.Block(List.of(store("args", u32(1), bin(BinaryOp.BIT_XOR, var("acc"), u32(5))))))),
+                Dispatch.of(1), 32));
+        out.add(new Case("h_data_bytes", handlerWithData(BYTES, List.of(
+                let("h", u32(0x811C_9DC5)),
+                new Node.For("i", u32(0), bin(BinaryOp.BIT_AND, arg0, u32(63)), List.of(
+                        new Node.Assign("h", bin(BinaryOp.MUL, bin(BinaryOp.BIT_XOR, var("h"), load("data", var("i"))),
+                                u32(0x0100_0193))))),
+                store("data", bin(BinaryOp.BIT_AND, arg1, u32(63)), var("h")),
+                store("args", u32(0), var("h")),
+                store("args", u32(1), add(load("data", u32(40)), new Expr.BufLen("data"))))),
+                Dispatch.of(1), 32));
+        out.add(new Case("h_data_words", handlerWithData(U32, List.of(
+                let("a", new Expr.Atomic(AtomicOp.ADD, "data", bin(BinaryOp.BIT_AND, arg0, u32(31)), null, arg1)),
+                store("data", bin(BinaryOp.BIT_AND, load("args", u32(2)), u32(63)), var("a")),
+                store("args", u32(3), add(load("data", bin(BinaryOp.BIT_AND, load("args", u32(2)), u32(31))),
+                        new Expr.BufLen("data"))))),
                 Dispatch.of(1), 32));
         return out;
     }

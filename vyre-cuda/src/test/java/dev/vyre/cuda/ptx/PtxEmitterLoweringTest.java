@@ -192,7 +192,8 @@ class PtxEmitterLoweringTest {
         Program h = ProgramCorpus.handlers().get(1).program(); // every atomic, loads and stores on both buffers
         String func = PtxEmitter.emitHandler(h, "user_op_7", PtxTarget.SM_90);
         assertTrue(func.startsWith(".func (.param .b32 status) user_op_7(.param .u64 args, .param .u64 control, "
-                + ".param .u32 control_words, .param .u32 step_budget)\n{\n"), func);
+                + ".param .u32 control_words, .param .u64 data, .param .u32 data_bytes, .param .u32 step_budget)"
+                + "\n{\n"), func);
         String args = register(func, "ld\\.param\\.u64 (%rd\\d+), \\[args]");
         String control = register(func, "ld\\.param\\.u64 (%rd\\d+), \\[control]");
         String argsBase = register(func, "cvta\\.to\\.global\\.u64 (%rd\\d+), " + args + ";");
@@ -224,6 +225,25 @@ class PtxEmitterLoweringTest {
         assertTrue(func.endsWith("_exhausted:\n\tst.param.b32 [status], " + PtxEmitter.HANDLER_STEP_BUDGET
                 + ";\n\tret;\n}\n"), "the cut-off exit returns STEP_BUDGET\n" + func);
         assertFalse(func.contains("exit;"));
+    }
+
+    @Test
+    void handlerDataIsMappedMemoryOfTheRegionsLength() {
+        String bytes = PtxEmitter.emitHandler(corpusHandler("h_data_bytes"), "h", PtxTarget.SM_90);
+        String dataBytes = register(bytes, "ld\\.param\\.u32 (%r\\d+), \\[data_bytes]");
+        assertTrue(bytes.matches("(?s).*@%p\\d+ ld\\.relaxed\\.sys\\.global\\.u8 .*"), bytes);
+        assertTrue(bytes.matches("(?s).*@%p\\d+ st\\.relaxed\\.sys\\.global\\.u8 .*"), bytes);
+        assertTrue(bytes.contains(", " + dataBytes + ";"), "Bytes: the bound is the byte length\n" + bytes);
+        String words = PtxEmitter.emitHandler(corpusHandler("h_data_words"), "h", PtxTarget.SM_90);
+        String wordBytes = register(words, "ld\\.param\\.u32 (%r\\d+), \\[data_bytes]");
+        String count = register(words, "shr\\.u32 (%r\\d+), " + Pattern.quote(wordBytes) + ", 2;");
+        assertTrue(words.contains("setp.lt.u32 %p") && words.contains(", " + count + ";"), "U32: bytes / 4\n" + words);
+        assertTrue(words.matches("(?s).*@%p\\d+ atom\\.relaxed\\.sys\\.global\\.add\\.u32 .*"), words);
+    }
+
+    private static Program corpusHandler(String name) {
+        return ProgramCorpus.handlers().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow()
+                .program();
     }
 
     /** The register a pattern's group 1 captures in {@code text}. */

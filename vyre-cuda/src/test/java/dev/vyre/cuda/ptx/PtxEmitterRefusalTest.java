@@ -11,6 +11,7 @@ import static dev.vyre.ir.Expr.load;
 import static dev.vyre.ir.Expr.u32;
 import static dev.vyre.ir.Expr.un;
 import static dev.vyre.ir.Expr.var;
+import static dev.vyre.ir.ScalarType.BYTES;
 import static dev.vyre.ir.ScalarType.F32;
 import static dev.vyre.ir.ScalarType.I32;
 import static dev.vyre.ir.ScalarType.U32;
@@ -27,6 +28,7 @@ import dev.vyre.ir.BufferDecl;
 import dev.vyre.ir.Expr;
 import dev.vyre.ir.Node;
 import dev.vyre.ir.Program;
+import dev.vyre.ir.ScalarType;
 import dev.vyre.ir.UnaryOp;
 import dev.vyre.ir.check.ValidationException;
 import java.time.Duration;
@@ -107,13 +109,22 @@ class PtxEmitterRefusalTest {
     }
 
     @Test
-    void handlersSeeOnlyTheirTwoBuffersAsDeclared() {
+    void handlersSeeOnlyTheirThreeBuffersAsDeclared() {
         BufferDecl args = BufferDecl.of("args", 0, BufferAccess.READ_WRITE, U32, 12, false);
         BufferDecl control = BufferDecl.of("control", 1, BufferAccess.READ_WRITE, U32, 0, false);
         PtxEmitException other = refusedHandler(Program.of(Program.WorkgroupSize.of(1),
-                List.of(args, control, BufferDecl.of("data", 2, BufferAccess.READ_ONLY, U32, 0, false)), List.of()));
+                List.of(args, control, BufferDecl.of("chunks", 2, BufferAccess.READ_ONLY, U32, 0, false)), List.of()));
         assertEquals("buffers[2]", other.path());
-        assertTrue(other.problem().contains("'data'"), other.getMessage());
+        assertTrue(other.problem().contains("'chunks'"), other.getMessage());
+        for (ScalarType t : new ScalarType[] {U32, BYTES}) {
+            assertTrue(PtxEmitter.emitHandler(Program.of(Program.WorkgroupSize.of(1), List.of(args, control,
+                    BufferDecl.of("data", 2, BufferAccess.READ_ONLY, t, 0, false)), List.of()), "h", PtxTarget.SM_90)
+                    .contains(", [data_bytes];"), "data is " + t);
+        }
+        assertEquals("buffers[2]", refusedHandler(Program.of(Program.WorkgroupSize.of(1), List.of(args, control,
+                BufferDecl.of("data", 2, BufferAccess.READ_ONLY, I32, 0, false)), List.of())).path());
+        assertEquals("buffers[0]", refusedHandler(Program.of(Program.WorkgroupSize.of(1), List.of(
+                BufferDecl.of("data", 0, BufferAccess.READ_ONLY, BYTES, 16, false)), List.of())).path());
         assertEquals("buffers[0]", refusedHandler(Program.of(Program.WorkgroupSize.of(1), List.of(
                 BufferDecl.of("args", 0, BufferAccess.READ_WRITE, U32, 8, false)), List.of())).path());
         assertEquals("buffers[0]", refusedHandler(Program.of(Program.WorkgroupSize.of(1), List.of(

@@ -241,26 +241,37 @@ class PtxGpuParityTest {
             }
             MemorySegment argsInit = initial.get(PtxEmitter.HANDLER_ARGS);
             MemorySegment controlInit = initial.get(PtxEmitter.HANDLER_CONTROL);
+            // a handler without the data buffer gets a small unused one
+            MemorySegment dataInit = initial.getOrDefault(PtxEmitter.HANDLER_DATA, arena.allocate(4, 4));
             try (DeviceBuffer args = ctx.allocate(argsInit.byteSize());
                  DeviceBuffer control = ctx.allocate(controlInit.byteSize());
+                 DeviceBuffer data = ctx.allocate(dataInit.byteSize());
                  DeviceBuffer status = ctx.allocate(Integer.BYTES)) {
                 args.copyFrom(argsInit);
                 control.copyFrom(controlInit);
+                data.copyFrom(dataInit);
                 status.memsetD32(-1);
                 fn.launch(Dim3.of(1), Dim3.of(1), 0, null, args.ptr(), control.ptr(),
-                        (int) (controlInit.byteSize() / Integer.BYTES), (int) budget, status.ptr());
+                        (int) (controlInit.byteSize() / Integer.BYTES), data.ptr(), (int) dataInit.byteSize(),
+                        (int) budget, status.ptr());
                 ctx.synchronize();
                 MemorySegment argsOut = arena.allocate(argsInit.byteSize(), 4);
                 MemorySegment controlOut = arena.allocate(controlInit.byteSize(), 4);
+                MemorySegment dataOut = arena.allocate(dataInit.byteSize(), 4);
                 MemorySegment statusOut = arena.allocate(Integer.BYTES, 4);
                 args.copyTo(argsOut);
                 control.copyTo(controlOut);
+                data.copyTo(dataOut);
                 status.copyTo(statusOut);
                 String name = h.name() + " (budget " + budget + " of " + (steps < 0 ? "more than " + MEASURE_STEPS
                         : steps) + " steps)";
                 assertEquals(expectedStatus, statusOut.get(Inputs.WORD, 0), name + ": status");
                 compare(name, p, p.buffer(PtxEmitter.HANDLER_CONTROL), expected.get(PtxEmitter.HANDLER_CONTROL),
                         controlOut, initial);
+                if (p.buffer(PtxEmitter.HANDLER_DATA) != null) {
+                    compare(name, p, p.buffer(PtxEmitter.HANDLER_DATA), expected.get(PtxEmitter.HANDLER_DATA),
+                            dataOut, initial);
+                }
                 if (expectedStatus == PtxEmitter.HANDLER_OK) {
                     compare(name, p, p.buffer(PtxEmitter.HANDLER_ARGS), expected.get(PtxEmitter.HANDLER_ARGS),
                             argsOut, initial);
