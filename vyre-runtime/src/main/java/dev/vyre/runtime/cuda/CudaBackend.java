@@ -223,6 +223,8 @@ public final class CudaBackend implements Backend {
         DevicePtr controlPtr = devicePointer(buffers.control().segment(), "control", Integer.BYTES);
         DevicePtr ringPtr = devicePointer(buffers.ring().segment(), "ring", VECTOR_ALIGNMENT);
         DevicePtr debugPtr = devicePointer(buffers.debug().segment(), "debug log", VECTOR_ALIGNMENT);
+        MemorySegment data = buffers.data();
+        DevicePtr dataPtr = data.byteSize() == 0 ? DevicePtr.NULL : devicePointer(data, "data region", Integer.BYTES);
         String text = MegakernelPtx.generate(new MegakernelPtx.Options(target, settings.shape(),
                 settings.backoffMinNanos(), settings.backoffMaxNanos(), handlers));
         CudaModule module = context.loadPtx(text);
@@ -233,7 +235,8 @@ public final class CudaBackend implements Backend {
         CudaStream s = context.createStream();
         kernel.launch(Dim3.of(settings.shape().blocks(w)), Dim3.of(WorkerShape.BLOCK_THREADS), 0, s,
                 launchArguments(new Launch(controlPtr, buffers.control().wordCount(), ringPtr, slots, debugPtr,
-                        buffers.debug().capacity(), w, scratch, (int) config.handlerStepBudget())));
+                        buffers.debug().capacity(), w, scratch, (int) config.handlerStepBudget(), dataPtr,
+                        (int) data.byteSize())));
         this.stream = s;
         this.control = buffers.control();
         this.ptx = text;
@@ -242,7 +245,8 @@ public final class CudaBackend implements Backend {
 
     /** The values of the kernel parameters ({@link MegakernelPtx.Param}). */
     private record Launch(DevicePtr control, int controlWords, DevicePtr ring, int slots, DevicePtr debug,
-                          int debugCapacity, int workers, DevicePtr scratch, int stepBudget) {
+                          int debugCapacity, int workers, DevicePtr scratch, int stepBudget, DevicePtr data,
+                          int dataBytes) {
     }
 
     /** The kernel arguments in {@link MegakernelPtx.Param} order. */
@@ -259,6 +263,8 @@ public final class CudaBackend implements Backend {
                 case WORKERS -> l.workers();
                 case SCRATCH -> l.scratch();
                 case STEP_BUDGET -> l.stepBudget();
+                case DATA -> l.data();
+                case DATA_BYTES -> l.dataBytes();
             };
         }
         return args;

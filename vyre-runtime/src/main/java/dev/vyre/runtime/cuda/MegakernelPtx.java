@@ -63,7 +63,11 @@ public final class MegakernelPtx {
          */
         SCRATCH(".u64", "p_scratch"),
         /** Step budget of one user-handler run, 1..0xFFFFFFFF (unused without handlers). */
-        STEP_BUDGET(".u32", "p_step_budget");
+        STEP_BUDGET(".u32", "p_step_budget"),
+        /** Device address of the data region, which handlers may declare as {@code data} (null when it is empty). */
+        DATA(".u64", "p_data"),
+        /** Bytes of the data region, 0..{@link dev.vyre.runtime.RingBuffers#MAX_DATA_BYTES}. */
+        DATA_BYTES(".u32", "p_data_bytes");
 
         private final String type;
         private final String ptxName;
@@ -141,6 +145,8 @@ public final class MegakernelPtx {
     /** This worker's handler argument scratch. */
     private static final String SCRATCH = "%scratch";
     private static final String BUDGET = "%budget";
+    private static final String DATA = "%data";
+    private static final String DATA_BYTES = "%data_bytes";
     /** A handler's returned status. */
     private static final String HSTATUS = "%hstatus";
     /** Index of the slot this worker waits on. */
@@ -296,8 +302,8 @@ public final class MegakernelPtx {
         out.ins(".reg .u32 " + String.join(", ", CTL_WORDS, SLOTS, DBG_CAP, WORKERS, WORKER, SLOT, SLEEP, IDLE, STATUS,
                 BIT, MASK, FCODE, FDETAIL, T0, T1, T2));
         if (handlers().size() > 0) {
-            out.ins(".reg .u64 " + SCRATCH);
-            out.ins(".reg .u32 " + BUDGET);
+            out.ins(".reg .u64 " + SCRATCH + ", " + DATA);
+            out.ins(".reg .u32 " + BUDGET + ", " + DATA_BYTES);
             out.ins(".reg .b32 " + HSTATUS);
         }
         out.comment("%w0..%w15: the claimed slot's words (STATUS, OPCODE, TENANT, PRIORITY, ARG0..ARG11)");
@@ -321,6 +327,8 @@ public final class MegakernelPtx {
             out.ins("ld.param.u64 " + SCRATCH + ", [" + Param.SCRATCH.ptxName() + "]");
             out.ins("cvta.to.global.u64 " + SCRATCH + ", " + SCRATCH);
             out.ins("ld.param.u32 " + BUDGET + ", [" + Param.STEP_BUDGET.ptxName() + "]");
+            out.ins("ld.param.u64 " + DATA + ", [" + Param.DATA.ptxName() + "]");
+            out.ins("ld.param.u32 " + DATA_BYTES + ", [" + Param.DATA_BYTES.ptxName() + "]");
         }
     }
 
@@ -704,7 +712,7 @@ public final class MegakernelPtx {
                 out.ins("st.global.v4.u32 [" + SCRATCH + "+" + w * Wire.WORD_BYTES + "], {" + argQuad(w) + "}");
             }
             out.ins("call (" + HSTATUS + "), " + HANDLER_FUNC + i + ", (" + SCRATCH + ", " + CTL + ", " + CTL_WORDS
-                    + ", " + BUDGET + ")");
+                    + ", " + DATA + ", " + DATA_BYTES + ", " + BUDGET + ")");
             out.ins("bra " + HANDLER_RESULT);
         }
         out.section("handler result: " + PtxEmitter.HANDLER_OK + " ok, " + PtxEmitter.HANDLER_STEP_BUDGET

@@ -20,6 +20,7 @@ import dev.vyre.protocol.Wire;
 import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.Permissions;
 import dev.vyre.runtime.parity.StreamHandlers;
+import dev.vyre.runtime.stream.ChunkHandlers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -63,6 +64,9 @@ class MegakernelPtxTest {
         list.add(new MegakernelPtx.Options(new SmTarget(8, 6), WorkerShape.THREAD, 1, 64)
                 .withHandlers(HandlerTable.of(Map.of(StreamHandlers.COUNTING, StreamHandlers.counting(),
                         StreamHandlers.SPINNING, StreamHandlers.spinning()))));
+        list.add(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP, 1, 64).withHandlers(HandlerTable.of(
+                Map.of(0x200, ChunkHandlers.fnv1a(), 0x201, ChunkHandlers.wordSum(),
+                        0x202, SimDataHandlersTest.writer(), 0x203, HandlerPrograms.counter()))));
         return list.stream();
     }
 
@@ -217,7 +221,8 @@ class MegakernelPtxTest {
                     + "\n    st.global.v4.u32 [%scratch+16], {%w8, %w9, %w10, %w11};"
                     + "\n    st.global.v4.u32 [%scratch+32], {%w12, %w13, %w14, %w15};"
                     + "\n    call (%hstatus), " + MegakernelPtx.HANDLER_FUNC + i
-                    + ", (%scratch, %ctl, %ctl_words, %budget);"), "handler " + i + " runs on the scratch copy");
+                    + ", (%scratch, %ctl, %ctl_words, %data, %data_bytes, %budget);"),
+                    "handler " + i + " runs on the scratch copy");
         }
         String result = ptx.substring(ptx.indexOf("L_HANDLER_RESULT:"), ptx.indexOf("L_HANDLER_OK:"));
         assertTrue(result.contains("@%p0 mov.u32 %fcode, " + FaultCode.STEP_BUDGET.wire() + ";\n    @%p0 mov.u32 "

@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  */
 final class PtxSim {
     private static final VarHandle WORD = ValueLayout.JAVA_INT.varHandle();
+    private static final VarHandle BYTE = ValueLayout.JAVA_BYTE.varHandle();
     /** Special registers, set per thread before it runs. */
     static final String CTAID = "%ctaid.x";
     static final String NTID = "%ntid.x";
@@ -445,6 +446,11 @@ final class PtxSim {
                 }
                 return;
             }
+            if (op[op.length - 1].equals("u8")) {
+                MemorySegment s = segment(a[1], 1);
+                set(a[0], Byte.toUnsignedLong((byte) BYTE.getOpaque(s, offset(a[1], 1))));
+                return;
+            }
             MemorySegment s = segment(a[1], 4);
             long off = offset(a[1], 4);
             int w = sem.equals("acquire") ? (int) WORD.getAcquire(s, off) : (int) WORD.getOpaque(s, off);
@@ -463,6 +469,10 @@ final class PtxSim {
                 for (int i = 0; i < v.regs().length; i++) {
                     WORD.setOpaque(s, off + 4L * i, (int) regs[v.regs()[i]]);
                 }
+                return;
+            }
+            if (op[op.length - 1].equals("u8")) {
+                BYTE.setOpaque(segment(a[0], 1), offset(a[0], 1), (byte) value(a[1]));
                 return;
             }
             MemorySegment s = segment(a[0], 4);

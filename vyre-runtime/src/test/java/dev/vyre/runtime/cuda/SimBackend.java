@@ -62,6 +62,10 @@ final class SimBackend implements Backend {
         MemorySegment scratch = arena.allocate((long) w * MegakernelPtx.SCRATCH_BYTES_PER_WORKER,
                 CudaBackend.VECTOR_ALIGNMENT);
         sim.map(scratch);
+        MemorySegment data = b.data();
+        if (data.byteSize() > 0) {
+            sim.map(data);
+        }
         long[] params = new long[MegakernelPtx.Param.values().length];
         for (MegakernelPtx.Param p : MegakernelPtx.Param.values()) {
             params[p.ordinal()] = switch (p) {
@@ -74,6 +78,8 @@ final class SimBackend implements Backend {
                 case WORKERS -> w;
                 case SCRATCH -> scratch.address();
                 case STEP_BUDGET -> config.handlerStepBudget();
+                case DATA -> data.address();
+                case DATA_BYTES -> data.byteSize();
             };
         }
         int blocks = shape.blocks(w);
