@@ -24,9 +24,9 @@ import java.util.regex.Pattern;
  * <p>Fused user handlers are {@code .func}s called by the entry ({@code call (%ret), f, (args)}; {@code ld.param}
  * and {@code st.param} inside a function read its arguments and set its return value); registers and labels are
  * scoped per function, as in PTX. Of the handler lowering it understands the unsigned 32-bit integer and Bool
- * subset (U32 arithmetic but {@code mul.hi}, bitwise operators, shifts, unsigned comparisons, Select, atomics on
- * U32 words, the step meter's 64-bit arithmetic); anything else (floats, signed operators) is an error, as is
- * every instruction the simulator does not know.
+ * subset (byte and word loads and stores, U32 arithmetic but {@code mul.hi}, bitwise operators, shifts, unsigned
+ * comparisons, Select, atomics on U32 words, the step meter's 64-bit arithmetic); anything else (floats, signed
+ * operators) is an error, as is every instruction the simulator does not know.
  */
 final class PtxSim {
     private static final VarHandle WORD = ValueLayout.JAVA_INT.varHandle();
