@@ -4,9 +4,6 @@ import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import dev.vyre.automata.regex.PatternSpec;
 import dev.vyre.cli.scan.ScanPeer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,15 +27,13 @@ public final class Re2jPeer implements ScanPeer {
     @Override
     public Prepared prepare(List<PatternSpec> patterns) {
         Pattern p = Pattern.compile(ScanPeer.alternation(patterns));
-        return files -> {
+        return ScanPeer.countingText(text -> {
+            Matcher m = p.matcher(text);
             long n = 0;
-            for (Path f : files) {
-                Matcher m = p.matcher(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
-                while (m.find()) {
-                    n++;
-                }
+            while (m.find()) {
+                n++;
             }
             return n;
-        };
+        });
     }
 }

@@ -1,9 +1,6 @@
 package dev.vyre.cli.scan;
 
 import dev.vyre.automata.regex.PatternSpec;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -29,15 +26,13 @@ public final class JdkRegexPeer implements ScanPeer {
     @Override
     public Prepared prepare(List<PatternSpec> patterns) {
         Pattern p = Pattern.compile(ScanPeer.alternation(patterns), Pattern.UNIX_LINES);
-        return files -> {
+        return ScanPeer.countingText(text -> {
+            Matcher m = p.matcher(text);
             long n = 0;
-            for (Path f : files) {
-                Matcher m = p.matcher(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
-                while (m.find()) {
-                    n++;
-                }
+            while (m.find()) {
+                n++;
             }
             return n;
-        };
+        });
     }
 }

@@ -57,6 +57,21 @@ public interface ScanPeer {
         return f.isEmpty() ? spec.source() : "(?" + f + ")" + spec.source();
     }
 
+    /**
+     * A {@link Prepared} for text-regex peers: each file is decoded as ISO-8859-1 (one char per byte) and
+     * {@code counter} returns its match count; the counts are summed.
+     */
+    static Prepared countingText(java.util.function.ToLongFunction<String> counter) {
+        return files -> {
+            long n = 0;
+            for (Path f : files) {
+                n += counter.applyAsLong(new String(java.nio.file.Files.readAllBytes(f),
+                        java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+            return n;
+        };
+    }
+
     /** The alternation of every pattern, each in a non-capturing group with its flags. */
     static String alternation(List<PatternSpec> patterns) {
         StringBuilder sb = new StringBuilder();
