@@ -22,6 +22,15 @@ public interface Backend extends AutoCloseable {
     MemorySegment allocateShared(long bytes, long alignment);
 
     /**
+     * The address at which this backend's workers see {@code segment}: its host address on the CPU; on CUDA the
+     * device address of pinned memory from {@link #allocateShared} (anything else is refused with a typed
+     * exception). Descriptor tables that the workers read (DFA_STEP's inputs and match buffers) hold it.
+     */
+    default long deviceAddress(MemorySegment segment) {
+        return segment.address();
+    }
+
+    /**
      * Starts the workers over {@code buffers}; returns once they run. Called once, after {@link Megakernel} checked
      * {@code config} and wrote the tenant masks. Workers claim only the slots they own ({@code slot % workers}),
      * execute them and exit after {@code control[SHUTDOWN]} is set and their next slot is not published.

@@ -9,6 +9,9 @@ import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.RingView;
 import dev.vyre.protocol.Slot;
 import dev.vyre.protocol.SlotLayout;
+import dev.vyre.runtime.automata.DfaStepUnit;
+import dev.vyre.runtime.automata.ScanException;
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,8 +103,7 @@ public final class Megakernel implements AutoCloseable {
         try {
             checkConfig(config);
             HandlerTable handlers = HandlerTable.of(config.userHandlers());
-            RingBuffers buffers = RingBuffers.allocate(backend, config.slotCount(), config.observables(),
-                    config.debugRecords(), config.dataBytes());
+            RingBuffers buffers = RingBuffers.allocate(backend, config);
             for (int t = 0; t < Permissions.TENANTS; t++) {
                 buffers.control().setTenantMask(t, config.tenantMasks().getOrDefault(t, MegakernelConfig.ALL_ALLOWED));
             }
@@ -595,6 +597,32 @@ public final class Megakernel implements AutoCloseable {
     public DataRegion dataRegion() {
         openBuffers();
         return dataRegion;
+    }
+
+    /**
+     * The DFA_STEP unit of the automata registered at bootstrap ({@link MegakernelConfig#withAutomata}): where the
+     * host registers the inputs and match buffers that DFA_STEP slots name.
+     *
+     * @throws dev.vyre.runtime.automata.ScanException when the configuration registered no automata
+     */
+    public DfaStepUnit dfaStep() {
+        DfaStepUnit unit = openBuffers().dfaStep();
+        if (unit == null) {
+            throw new ScanException("this megakernel was bootstrapped without automata, so it has no DFA_STEP unit",
+                    "bootstrap with MegakernelConfig.withAutomata(RingScanner.ringAutomata(compiled))");
+        }
+        return unit;
+    }
+
+    /**
+     * Allocates {@code bytes} of zeroed memory that the host and the workers both see (pinned and device-mapped on
+     * CUDA), e.g. DFA_STEP inputs and match buffers; it is freed when the megakernel closes.
+     *
+     * @param alignment a power of two up to 4096
+     */
+    public MemorySegment allocateShared(long bytes, long alignment) {
+        openBuffers();
+        return backend.allocateShared(bytes, alignment);
     }
 
     /** The configuration it was bootstrapped with. */

@@ -1,8 +1,11 @@
 package dev.vyre.runtime;
 
+import dev.vyre.automata.dfa.Dfa;
 import dev.vyre.ir.Program;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -24,10 +27,14 @@ import java.util.TreeMap;
  * @param dataBytes         size of the data region (0..{@link RingBuffers#MAX_DATA_BYTES}, rounded up to a
  *                          multiple of {@link RingBuffers#DATA_ALIGNMENT}): shared memory that user handlers declaring
  *                          a {@value HandlerTable#DATA} buffer read (GpuStream's chunk buffers live there); 0 for none
+ * @param automata          the DFAs that DFA_STEP slots may name (automaton id = index), registered at bootstrap:
+ *                          the megakernel then has a {@link dev.vyre.runtime.automata.DfaStepUnit}
+ *                          ({@link Megakernel#dfaStep()}) and the CUDA backend uploads their images to device memory;
+ *                          empty for none (DFA_STEP then faults UNKNOWN_OPCODE)
  */
 public record MegakernelConfig(int slotCount, int workers, int observables, int debugRecords,
                                Map<Integer, Program> userHandlers, Map<Integer, Integer> tenantMasks,
-                               long handlerStepBudget, Duration drainTimeout, long dataBytes) {
+                               long handlerStepBudget, Duration drainTimeout, long dataBytes, List<Dfa> automata) {
 
     /** Permission mask that allows every opcode. */
     public static final int ALL_ALLOWED = Permissions.ALL;
@@ -38,13 +45,22 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
 
     public MegakernelConfig {
         if (userHandlers == null || tenantMasks == null || drainTimeout == null || hasNull(userHandlers)
-                || hasNull(tenantMasks)) {
+                || hasNull(tenantMasks) || automata == null || automata.stream().anyMatch(Objects::isNull)) {
             throw new BootstrapException("megakernel config has a null handler map, tenant-mask map, drain timeout,"
-                    + " or a null key or value in a map", "pass non-null maps of opcodes to programs and tenants to"
-                    + " masks, and a drain timeout");
+                    + " automaton list, or a null key or value in a map or list", "pass non-null maps of opcodes to"
+                    + " programs and tenants to masks, a drain timeout and a list of DFAs (List.of() for none)");
         }
         userHandlers = Map.copyOf(userHandlers);
         tenantMasks = Map.copyOf(tenantMasks);
+        automata = List.copyOf(automata);
+    }
+
+    /** A configuration without automata. */
+    public MegakernelConfig(int slotCount, int workers, int observables, int debugRecords,
+                            Map<Integer, Program> userHandlers, Map<Integer, Integer> tenantMasks,
+                            long handlerStepBudget, Duration drainTimeout, long dataBytes) {
+        this(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks, handlerStepBudget,
+                drainTimeout, dataBytes, List.of());
     }
 
     /** A configuration without a data region. */
@@ -76,46 +92,46 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
 
     public MegakernelConfig withSlots(int slots) {
         return new MegakernelConfig(slots, workers, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes);
+                handlerStepBudget, drainTimeout, dataBytes, automata);
     }
 
     public MegakernelConfig withWorkers(int n) {
         return new MegakernelConfig(slotCount, n, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes);
+                handlerStepBudget, drainTimeout, dataBytes, automata);
     }
 
     public MegakernelConfig withObservables(int n) {
         return new MegakernelConfig(slotCount, workers, n, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes);
+                handlerStepBudget, drainTimeout, dataBytes, automata);
     }
 
     public MegakernelConfig withDebugRecords(int n) {
         return new MegakernelConfig(slotCount, workers, observables, n, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes);
+                handlerStepBudget, drainTimeout, dataBytes, automata);
     }
 
     public MegakernelConfig withHandler(int opcode, Program handler) {
         Map<Integer, Program> m = new TreeMap<>(userHandlers);
         m.put(opcode, handler);
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, m, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes);
+                handlerStepBudget, drainTimeout, dataBytes, automata);
     }
 
     public MegakernelConfig withTenantMask(int tenant, int mask) {
         Map<Integer, Integer> m = new TreeMap<>(tenantMasks);
         m.put(tenant, mask);
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, m,
-                handlerStepBudget, drainTimeout, dataBytes);
+                handlerStepBudget, drainTimeout, dataBytes, automata);
     }
 
     public MegakernelConfig withHandlerStepBudget(long steps) {
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
-                steps, drainTimeout, dataBytes);
+                steps, drainTimeout, dataBytes, automata);
     }
 
     public MegakernelConfig withDrainTimeout(Duration timeout) {
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, timeout, dataBytes);
+                handlerStepBudget, timeout, dataBytes, automata);
     }
 
     /**
@@ -124,6 +140,15 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
      */
     public MegakernelConfig withDataBytes(long bytes) {
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, bytes);
+                handlerStepBudget, drainTimeout, bytes, automata);
+    }
+
+    /**
+     * With {@code dfas} as the automata of DFA_STEP (automaton id = index; see {@link #automata()}), e.g.
+     * {@code RingScanner.ringAutomata(compiled)}.
+     */
+    public MegakernelConfig withAutomata(List<Dfa> dfas) {
+        return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
+                handlerStepBudget, drainTimeout, dataBytes, dfas);
     }
 }

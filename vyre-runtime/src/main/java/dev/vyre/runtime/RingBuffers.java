@@ -7,6 +7,7 @@ import dev.vyre.protocol.DebugLogView;
 import dev.vyre.protocol.RingView;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.Wire;
+import dev.vyre.runtime.automata.DfaStepUnit;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -21,9 +22,11 @@ import java.lang.foreign.MemorySegment;
  * @param data    the data region ({@link MegakernelConfig#dataBytes()}, {@link #DATA_ALIGNMENT}-aligned): bound to
  *                the {@value HandlerTable#DATA} buffer of user handlers that declare one; a zero-length segment
  *                when the configuration asks for none
+ * @param dfaStep the DFA_STEP unit of {@link MegakernelConfig#automata()} (its descriptor tables allocated through
+ *                the backend), or null when the configuration registers no automata
  */
 public record RingBuffers(ControlView control, RingView ring, DebugLogView debug, MemorySegment ioQueue,
-                          MemorySegment data) {
+                          MemorySegment data, DfaStepUnit dfaStep) {
 
     /** Bytes reserved for the io queue. */
     public static final long IO_QUEUE_BYTES = 4096;
@@ -34,7 +37,24 @@ public record RingBuffers(ControlView control, RingView ring, DebugLogView debug
 
     /** The four protocol buffers without a data region. */
     public RingBuffers(ControlView control, RingView ring, DebugLogView debug, MemorySegment ioQueue) {
-        this(control, ring, debug, ioQueue, MemorySegment.NULL);
+        this(control, ring, debug, ioQueue, MemorySegment.NULL, null);
+    }
+
+    /** The four protocol buffers and a data region, without automata. */
+    public RingBuffers(ControlView control, RingView ring, DebugLogView debug, MemorySegment ioQueue,
+                       MemorySegment data) {
+        this(control, ring, debug, ioQueue, data, null);
+    }
+
+    /**
+     * Everything {@code config} asks for (checked before): the four buffers, the data region and, with automata,
+     * the DFA_STEP unit's descriptor tables.
+     */
+    public static RingBuffers allocate(Backend backend, MegakernelConfig config) {
+        RingBuffers b = allocate(backend, config.slotCount(), config.observables(), config.debugRecords(),
+                config.dataBytes());
+        return config.automata().isEmpty() ? b : new RingBuffers(b.control(), b.ring(), b.debug(), b.ioQueue(),
+                b.data(), DfaStepUnit.allocate(backend, config.automata()));
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.vyre.runtime.automata.RingScanner;
 import dev.vyre.runtime.automata.ScanException;
 import dev.vyre.runtime.automata.ScanListener;
 import dev.vyre.runtime.automata.ScanReport;
+import dev.vyre.runtime.automata.SharedBufferAllocator;
 import dev.vyre.uring.BufferPool;
 import dev.vyre.uring.ChunkReader;
 import dev.vyre.uring.ChunkReaders;
@@ -72,10 +73,10 @@ public record VyreScan(String backend, int workers, RingScanOptions options, int
             Consumer<String> notes) {
         BackendKind kind = resolveBackend(notes);
         MegakernelConfig config = MegakernelConfig.defaults().withSlots(RING_SLOTS).withWorkers(workers)
-                .withObservables(0).withDebugRecords(0);
+                .withObservables(0).withDebugRecords(0).withAutomata(RingScanner.ringAutomata(automaton));
         try (Megakernel kernel = Megakernel.bootstrap(kind, config);
              RingScanner scanner = RingScanner.open(kernel, automaton, options);
-             BufferPool pool = BufferPool.offHeap(buffers, chunkBytes);
+             BufferPool pool = BufferPool.create(new SharedBufferAllocator(kernel), buffers, chunkBytes);
              ChunkReader reader = ChunkReaders.open(pool, ReaderOptions.defaults()
                      .withQueueDepth(Math.max(1, buffers / 2)))) {
             if (scanner.hasHostEngines()) {

@@ -15,24 +15,28 @@ import static dev.vyre.runtime.automata.DfaStepAbi.TAG;
 
 import dev.vyre.automata.MatchSink;
 import dev.vyre.automata.dfa.Dfa;
-import dev.vyre.protocol.ControlView;
+import dev.vyre.runtime.Backend;
 import dev.vyre.runtime.Megakernel;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * What DFA_STEP slots of one megakernel may reference: the automata (ids 0..n-1, fixed when attached), the input
- * buffers and the match buffers the host registers by id. Attaching makes DFA_STEP executable on that megakernel
- * (the CPU executor finds the unit by the megakernel's control block); without a unit, DFA_STEP faults
- * UNKNOWN_OPCODE as before. Registering an id before publishing a slot that names it is enough: publishing has
- * release ordering, and the tables are read with volatile semantics.
+ * What DFA_STEP slots of one megakernel may reference: the automata (ids 0..n-1, registered at bootstrap with
+ * {@link dev.vyre.runtime.MegakernelConfig#withAutomata}), the input buffers and the match buffers the host
+ * registers by id ({@link Megakernel#dfaStep()} returns the megakernel's unit). Without automata in the
+ * configuration a megakernel has no unit and DFA_STEP faults UNKNOWN_OPCODE.
+ *
+ * <p>Registering an id before publishing a slot that names it is enough: publishing has release ordering. The CPU
+ * executor reads the Java tables (volatile); a device executor reads the descriptor tables
+ * ({@link DfaDeviceLayout}) in shared memory, which hold each buffer's device address: inputs and match buffers
+ * must then be memory the backend's workers see ({@link Megakernel#allocateShared}, the data region).
  */
-public final class DfaStepUnit implements AutoCloseable {
+public final class DfaStepUnit {
     /** Input buffer ids are 0..MAX_INPUTS-1. */
     public static final int MAX_INPUTS = 1 << 16;
     /** Match buffer ids are 0..MAX_MATCH_BUFFERS-1. */
@@ -40,40 +44,44 @@ public final class DfaStepUnit implements AutoCloseable {
     /** {@link #execute} result of a slot that ran. */
     public static final int OK = -1;
 
-    private static final Map<Long, DfaStepUnit> UNITS = new ConcurrentHashMap<>();
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final ThreadLocal<Collector> COLLECTORS = ThreadLocal.withInitial(Collector::new);
 
-    private final long key;
+    private final List<Dfa> automataList;
     private final Dfa[] automata;
     private final AtomicReferenceArray<MemorySegment> inputs = new AtomicReferenceArray<>(MAX_INPUTS);
     private final AtomicReferenceArray<MatchBuffer> outputs = new AtomicReferenceArray<>(MAX_MATCH_BUFFERS);
+    private final MemorySegment tables;
+    private final Backend backend;
 
-    private DfaStepUnit(long key, List<Dfa> automata) {
-        this.key = key;
+    private DfaStepUnit(List<Dfa> automata, MemorySegment tables, Backend backend) {
+        this.automataList = List.copyOf(automata);
         this.automata = automata.toArray(Dfa[]::new);
+        this.tables = tables;
+        this.backend = backend;
     }
 
     /**
-     * Attaches {@code automata} (automaton id = list index) to {@code megakernel}; at most one unit per
-     * megakernel. {@link #close()} detaches it (do that before closing the megakernel).
+     * The unit of a megakernel being bootstrapped on {@code backend}: its descriptor tables are allocated there
+     * ({@link DfaDeviceLayout#TABLE_BYTES} of shared memory). Called by the bootstrap, not by applications.
      */
-    public static DfaStepUnit attach(Megakernel megakernel, List<Dfa> automata) {
-        if (megakernel == null || automata == null || automata.stream().anyMatch(Objects::isNull)) {
-            throw new ScanException("attach: megakernel and automata must not be null",
-                    "pass a bootstrapped Megakernel and the DFAs of a compiled pattern set");
+    public static DfaStepUnit allocate(Backend backend, List<Dfa> automata) {
+        if (backend == null || automata == null || automata.isEmpty() || automata.stream().anyMatch(Objects::isNull)) {
+            throw new ScanException("a DFA_STEP unit needs a backend and at least one non-null DFA",
+                    "pass the DFAs of a compiled pattern set (RingScanner.ringAutomata)");
         }
-        long key = megakernel.control().segment().address();
-        DfaStepUnit unit = new DfaStepUnit(key, automata);
-        if (UNITS.putIfAbsent(key, unit) != null) {
-            throw new ScanException("a DfaStepUnit is already attached to this megakernel",
-                    "close the attached unit first, or reuse it");
-        }
-        return unit;
+        return new DfaStepUnit(automata, backend.allocateShared(DfaDeviceLayout.TABLE_BYTES, 16), backend);
     }
 
-    /** The unit attached to the megakernel whose control block is {@code control}, or null. */
-    public static DfaStepUnit forControl(ControlView control) {
-        return UNITS.get(control.segment().address());
+    /** The automata, automaton id = index. */
+    public List<Dfa> automata() {
+        return automataList;
+    }
+
+    /** The descriptor tables ({@link DfaDeviceLayout}), in the backend's shared memory. */
+    public MemorySegment tables() {
+        return tables;
     }
 
     /** Number of automata (ids 0..n-1). */
@@ -89,6 +97,15 @@ public final class DfaStepUnit implements AutoCloseable {
     /** Makes {@code segment} input buffer {@code id} (replacing any earlier one). */
     public void registerInput(int id, MemorySegment segment) {
         checkId("input", id, MAX_INPUTS);
+        if (segment == null) {
+            throw new ScanException("input buffer " + id + " is null", "pass a segment, or unregisterInput");
+        }
+        long address = segment.byteSize() == 0 ? 0 : backend.deviceAddress(segment);
+        long entry = DfaDeviceLayout.INPUTS_OFFSET + (long) id * DfaDeviceLayout.INPUT_ENTRY_BYTES;
+        tables.set(ValueLayout.JAVA_LONG, entry + DfaDeviceLayout.IN_ADDRESS * 4L, address);
+        tables.set(ValueLayout.JAVA_INT, entry + DfaDeviceLayout.IN_BYTES_LO * 4L, (int) segment.byteSize());
+        INT.setRelease(tables, entry + DfaDeviceLayout.IN_BYTES_HI * 4L,
+                (int) (segment.byteSize() >>> 32) | DfaDeviceLayout.REGISTERED);
         inputs.set(id, segment);
     }
 
@@ -96,11 +113,17 @@ public final class DfaStepUnit implements AutoCloseable {
     public void unregisterInput(int id) {
         checkId("input", id, MAX_INPUTS);
         inputs.set(id, null);
+        INT.setRelease(tables, DfaDeviceLayout.INPUTS_OFFSET + (long) id * DfaDeviceLayout.INPUT_ENTRY_BYTES
+                + DfaDeviceLayout.IN_BYTES_HI * 4L, 0);
     }
 
     /** Makes {@code buffer} match buffer {@code id}. */
     public void registerMatchBuffer(int id, MatchBuffer buffer) {
         checkId("match buffer", id, MAX_MATCH_BUFFERS);
+        if (buffer == null) {
+            throw new ScanException("match buffer " + id + " is null", "pass a buffer, or unregisterMatchBuffer");
+        }
+        LONG.setRelease(tables, outputEntry(id), backend.deviceAddress(buffer.segment()));
         outputs.set(id, buffer);
     }
 
@@ -108,6 +131,11 @@ public final class DfaStepUnit implements AutoCloseable {
     public void unregisterMatchBuffer(int id) {
         checkId("match buffer", id, MAX_MATCH_BUFFERS);
         outputs.set(id, null);
+        LONG.setRelease(tables, outputEntry(id), 0L);
+    }
+
+    private static long outputEntry(int id) {
+        return DfaDeviceLayout.OUTPUTS_OFFSET + (long) id * DfaDeviceLayout.OUTPUT_ENTRY_BYTES;
     }
 
     private static void checkId(String what, int id, int max) {
@@ -185,12 +213,6 @@ public final class DfaStepUnit implements AutoCloseable {
 
     private static <T> T lookup(AtomicReferenceArray<T> table, int id) {
         return id >= 0 && id < table.length() ? table.get(id) : null;
-    }
-
-    /** Detaches the unit: later DFA_STEP slots of the megakernel fault UNKNOWN_OPCODE. Idempotent. */
-    @Override
-    public void close() {
-        UNITS.remove(key, this);
     }
 
     /** A worker's matches of one slot, appended to the match buffer in one reservation. */

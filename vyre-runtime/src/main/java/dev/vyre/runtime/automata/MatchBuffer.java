@@ -43,6 +43,20 @@ public final class MatchBuffer {
         return new MatchBuffer(s);
     }
 
+    /**
+     * A buffer of {@code capacity} records in {@code segment} (zeroed, at least {@link MatchBufferLayout#bytes}
+     * bytes, 8-byte aligned), e.g. shared memory of a megakernel: writes the CAPACITY word and wraps it.
+     */
+    public static MatchBuffer format(MemorySegment segment, int capacity) {
+        if (capacity < 0 || capacity > MatchBufferLayout.MAX_CAPACITY
+                || segment.byteSize() < MatchBufferLayout.bytes(capacity)) {
+            throw new ScanException("match buffer capacity " + capacity + " does not fit a " + segment.byteSize()
+                    + "-byte segment", "allocate MatchBufferLayout.bytes(capacity) bytes");
+        }
+        segment.setAtIndex(WORD, CAPACITY, capacity);
+        return wrap(segment);
+    }
+
     /** The buffer in {@code segment}, whose CAPACITY word is already written; checks the size. */
     public static MatchBuffer wrap(MemorySegment segment) {
         if (segment.byteSize() < MatchBufferLayout.bytes(0) || segment.address() % 8 != 0) {

@@ -24,7 +24,7 @@ import dev.vyre.uring.ChunkReader;
 import dev.vyre.uring.ChunkSink;
 import dev.vyre.uring.IngestEvent;
 import dev.vyre.uring.IngestSources;
-import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -59,8 +59,10 @@ public final class RingScanner implements AutoCloseable {
     private final long[] warmups;
     private final int[] startStates;
     private final CompiledAutomaton hostEngines;
-    private final Arena arena = Arena.ofShared();
+    /** The megakernel's DFA_STEP unit; null when no DFA runs on the ring (every engine runs on the host). */
     private final DfaStepUnit unit;
+    /** The buffer of overflow re-runs (grown when a re-run needs more records; old ones are freed with the kernel). */
+    private MatchBuffer rerunBuffer;
     private final ArrayDeque<Integer> freeInputs = new ArrayDeque<>();
     private final ArrayDeque<Integer> freeChunkBuffers = new ArrayDeque<>();
     private final ArrayDeque<Integer> freeEndBuffers = new ArrayDeque<>();
@@ -117,14 +119,45 @@ public final class RingScanner implements AutoCloseable {
         this.warmups = warm.stream().mapToLong(Long::longValue).toArray();
         this.startStates = dfas.stream().mapToInt(d -> d.startState(Dfa.CONTEXT_START)).toArray();
         this.hostEngines = host.isEmpty() ? null : new CompiledAutomaton(automaton.patterns(), host);
-        this.unit = DfaStepUnit.attach(kernel, dfas);
-        unit.registerInput(EMPTY_INPUT, arena.allocate(1).asSlice(0, 0));
+        this.unit = dfas.isEmpty() ? null : kernel.dfaStep();
+        if (unit != null) {
+            List<Dfa> registered = unit.automata();
+            boolean same = registered.size() == dfas.size();
+            for (int i = 0; same && i < dfas.size(); i++) {
+                same = registered.get(i) == dfas.get(i);
+            }
+            if (!same) {
+                throw new ScanException("the megakernel's automata (" + registered.size() + " DFAs) are not the "
+                        + dfas.size() + " ring DFAs of this pattern set", "bootstrap the megakernel with "
+                        + "MegakernelConfig.withAutomata(RingScanner.ringAutomata(automaton)) for the same compiled"
+                        + " automaton");
+            }
+            unit.registerInput(EMPTY_INPUT, MemorySegment.NULL);
+        }
     }
 
     /**
-     * A scanner of {@code automaton} on {@code kernel} (attaches a {@link DfaStepUnit}; close the scanner before
-     * the megakernel). Compile with {@code CompileOptions.withPrefilter(false)} to run every pattern that fits the
-     * state cap on the ring.
+     * The DFAs of {@code automaton} that run on the ring (its {@link DfaEngine}s, automaton id = index): register
+     * them at bootstrap with {@link dev.vyre.runtime.MegakernelConfig#withAutomata}.
+     */
+    public static List<Dfa> ringAutomata(CompiledAutomaton automaton) {
+        List<Dfa> out = new ArrayList<>();
+        for (Engine e : automaton.engines()) {
+            if (e instanceof DfaEngine d) {
+                out.add(d.dfa());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * A scanner of {@code automaton} on {@code kernel}, which must have been bootstrapped with
+     * {@code withAutomata(ringAutomata(automaton))} when the pattern set has ring DFAs; close the scanner before the
+     * megakernel. Chunk buffers must be memory the kernel's workers see (on CUDA: {@link Megakernel#allocateShared}
+     * or the data region, e.g. a pool over {@link SharedBufferAllocator}). Compile with
+     * {@code CompileOptions.withPrefilter(false)} to run every pattern that fits the state cap on the ring.
+     *
+     * @throws ScanException when the kernel's registered automata are not this pattern set's ring DFAs
      */
     public static RingScanner open(Megakernel kernel, CompiledAutomaton automaton, RingScanOptions options) {
         if (kernel == null || automaton == null || options == null) {
@@ -355,7 +388,9 @@ public final class RingScanner implements AutoCloseable {
             throw new ScanException("more than " + DfaStepUnit.MAX_INPUTS + " chunks in flight",
                     "use a smaller buffer pool");
         }
-        unit.registerInput(cw.inputId, data);
+        if (unit != null) {
+            unit.registerInput(cw.inputId, data);
+        }
         if (freeChunkBuffers.isEmpty()) {
             freeChunkBuffers.push(newBuffer(options.matchCapacity()));
         }
@@ -369,9 +404,11 @@ public final class RingScanner implements AutoCloseable {
         if (id >= RERUN_BUFFER) {
             throw new ScanException("more than " + RERUN_BUFFER + " match buffers", "use a smaller buffer pool");
         }
-        MatchBuffer b = MatchBuffer.allocate(arena, capacity);
+        MatchBuffer b = sharedBuffer(capacity);
         buffers.add(b);
-        unit.registerMatchBuffer(id, b);
+        if (unit != null) {
+            unit.registerMatchBuffer(id, b);
+        }
         return id;
     }
 
@@ -380,7 +417,9 @@ public final class RingScanner implements AutoCloseable {
             return;
         }
         cw.released = true;
-        unit.unregisterInput(cw.inputId);
+        if (unit != null) {
+            unit.unregisterInput(cw.inputId);
+        }
         freeInputs.push(cw.inputId);
         cw.buffer.reset();
         freeChunkBuffers.push(cw.bufferId);
@@ -598,24 +637,32 @@ public final class RingScanner implements AutoCloseable {
     private void rerun(ChunkWork cw, Step s, int records, List<Match> out) {
         reruns++;
         slots++;
-        try (Arena a = Arena.ofShared()) {
-            MatchBuffer b = MatchBuffer.allocate(a, records);
-            unit.registerMatchBuffer(RERUN_BUFFER, b);
-            int[] args = s.args().clone();
-            args[DfaStepAbi.OUTPUT] = RERUN_BUFFER;
-            SlotOutcome o = kernel.call(Opcodes.DFA_STEP, 0, Priority.NORMAL, args);
-            unit.unregisterMatchBuffer(RERUN_BUFFER);
-            if (!o.isDone() || o.arg(DfaStepAbi.DROPPED) != 0) {
-                throw new ScanException("re-run of an overflowed DFA_STEP span failed: " + o,
-                        "report this as a bug with the patterns and the input");
-            }
-            for (int i = 0; i < b.size(); i++) {
-                long end = b.endOffset(i);
-                if (cw.keeps(s.job(), end)) {
-                    out.add(new Match(b.patternId(i), end));
-                }
+        if (rerunBuffer == null || rerunBuffer.capacity() < records) {
+            rerunBuffer = sharedBuffer(Math.max(records, rerunBuffer == null ? 0 : rerunBuffer.capacity() * 2));
+        }
+        MatchBuffer b = rerunBuffer;
+        b.reset();
+        unit.registerMatchBuffer(RERUN_BUFFER, b);
+        int[] args = s.args().clone();
+        args[DfaStepAbi.OUTPUT] = RERUN_BUFFER;
+        SlotOutcome o = kernel.call(Opcodes.DFA_STEP, 0, Priority.NORMAL, args);
+        unit.unregisterMatchBuffer(RERUN_BUFFER);
+        if (!o.isDone() || o.arg(DfaStepAbi.DROPPED) != 0) {
+            throw new ScanException("re-run of an overflowed DFA_STEP span failed: " + o,
+                    "report this as a bug with the patterns and the input");
+        }
+        for (int i = 0; i < b.size(); i++) {
+            long end = b.endOffset(i);
+            if (cw.keeps(s.job(), end)) {
+                out.add(new Match(b.patternId(i), end));
             }
         }
+        b.reset();
+    }
+
+    /** A zeroed match buffer of {@code capacity} records in the kernel's shared memory (freed with the kernel). */
+    private MatchBuffer sharedBuffer(int capacity) {
+        return MatchBuffer.format(kernel.allocateShared(MatchBufferLayout.bytes(capacity), 64), capacity);
     }
 
     // ---- streams --------------------------------------------------------------------------------------------
@@ -777,10 +824,17 @@ public final class RingScanner implements AutoCloseable {
         }
     }
 
-    /** Detaches from the megakernel and frees the match buffers. Call after the last scan. */
+    /**
+     * Unregisters the scanner's inputs and match buffers from the megakernel's DFA_STEP unit (their memory is the
+     * kernel's and is freed when it closes). Call after the last scan.
+     */
     @Override
     public void close() {
-        unit.close();
-        arena.close();
+        if (unit != null) {
+            unit.unregisterInput(EMPTY_INPUT);
+            for (int id = 0; id < buffers.size(); id++) {
+                unit.unregisterMatchBuffer(id);
+            }
+        }
     }
 }

@@ -47,6 +47,8 @@ public final class SlotExecutor {
      * them), as the CUDA kernel reads them once at launch: a slot costs no read of them.
      */
     private final int[] tenantMasks;
+    /** The DFA_STEP unit of the megakernel's automata, or null (DFA_STEP then faults UNKNOWN_OPCODE). */
+    private final DfaStepUnit dfaStep;
     private final MemorySegment scratch = MemorySegment.ofArray(new int[SlotLayout.ARGS_PER_SLOT]);
     private final Map<String, MemorySegment> bindings;
     /** The bindings of handlers that declare the data buffer: also the data region. */
@@ -68,6 +70,7 @@ public final class SlotExecutor {
         this.bindings = Map.of(HandlerTable.ARGS, scratch, HandlerTable.CONTROL, control.segment());
         this.dataBindings = Map.of(HandlerTable.ARGS, scratch, HandlerTable.CONTROL, control.segment(),
                 HandlerTable.DATA, buffers.data());
+        this.dfaStep = buffers.dfaStep();
         this.tenantMasks = new int[Permissions.TENANTS];
         for (int t = 0; t < Permissions.TENANTS; t++) {
             tenantMasks[t] = control.tenantMask(t);
@@ -211,11 +214,11 @@ public final class SlotExecutor {
     }
 
     /**
-     * DFA_STEP (docs/SCAN.md): runs on the {@link DfaStepUnit} attached to this megakernel, or faults
-     * UNKNOWN_OPCODE when none is; a bad argument faults BAD_ARGUMENT with its index and has no effect.
+     * DFA_STEP (docs/SCAN.md): runs on the megakernel's {@link DfaStepUnit} (registered at bootstrap), or faults
+     * UNKNOWN_OPCODE when it has none; a bad argument faults BAD_ARGUMENT with its index and has no effect.
      */
     private FaultCode dfaStep(int slot) {
-        DfaStepUnit unit = DfaStepUnit.forControl(control);
+        DfaStepUnit unit = dfaStep;
         if (unit == null) {
             return fault(FaultCode.UNKNOWN_OPCODE, 0);
         }

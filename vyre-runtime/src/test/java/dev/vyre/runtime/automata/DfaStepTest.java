@@ -2,6 +2,7 @@ package dev.vyre.runtime.automata;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vyre.automata.CompileOptions;
@@ -45,16 +46,15 @@ class DfaStepTest {
     @BeforeEach
     void setUp() {
         arena = Arena.ofShared();
-        kernel = Kernels.cpu(Kernels.small());
         dfa = compile(PATTERNS, IDS);
-        unit = DfaStepUnit.attach(kernel, List.of(dfa));
+        kernel = Kernels.cpu(Kernels.small().withAutomata(List.of(dfa)));
+        unit = kernel.dfaStep();
         out = MatchBuffer.allocate(arena, 4096);
         unit.registerMatchBuffer(OUT, out);
     }
 
     @AfterEach
     void tearDown() {
-        unit.close();
         kernel.close();
         arena.close();
     }
@@ -220,15 +220,18 @@ class DfaStepTest {
         byte[] text = "abc".getBytes(StandardCharsets.ISO_8859_1);
         input(text);
         int[] args = DfaStepAbi.args(0, OUT, INPUT, 0, 3, 0, 0, false, false, 0, dfa.startState(0), 0);
-        try (Megakernel masked = Kernels.cpu(Kernels.small().withTenantMask(0, Permissions.NONE))) {
-            try (DfaStepUnit u = DfaStepUnit.attach(masked, List.of(dfa))) {
-                u.registerInput(INPUT, MemorySegment.ofArray(text));
-                u.registerMatchBuffer(OUT, out);
-                assertEquals(FaultCode.OPCODE_NOT_PERMITTED, Kernels.run(masked, Opcodes.DFA_STEP, args).fault());
-            }
+        try (Megakernel masked = Kernels.cpu(Kernels.small().withTenantMask(0, Permissions.NONE)
+                .withAutomata(List.of(dfa)))) {
+            DfaStepUnit u = masked.dfaStep();
+            u.registerInput(INPUT, MemorySegment.ofArray(text));
+            u.registerMatchBuffer(OUT, out);
+            assertEquals(FaultCode.OPCODE_NOT_PERMITTED, Kernels.run(masked, Opcodes.DFA_STEP, args).fault());
         }
-        unit.close();
-        SlotOutcome o = step(args);
+        SlotOutcome o;
+        try (Megakernel plain = Kernels.cpu(Kernels.small())) {
+            assertThrows(ScanException.class, plain::dfaStep, "no automata registered at bootstrap");
+            o = Kernels.run(plain, Opcodes.DFA_STEP, args);
+        }
         assertEquals(FaultCode.UNKNOWN_OPCODE, o.fault());
         assertArrayEquals(new int[] {FaultCode.UNKNOWN_OPCODE.wire(), 0}, new int[] {o.arg(0), o.arg(1)});
     }

@@ -13,6 +13,7 @@ import dev.vyre.automata.scan.Scanner;
 import dev.vyre.runtime.Kernels;
 import dev.vyre.runtime.Megakernel;
 import dev.vyre.testing.Props;
+import dev.vyre.runtime.MegakernelConfig;
 import dev.vyre.uring.BufferPool;
 import dev.vyre.uring.IngestFile;
 import dev.vyre.uring.IngestFileException;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** Scans through the megakernel equal one-shot scans of the whole inputs, whatever the chunks, lanes and modes. */
@@ -77,11 +79,22 @@ class RingScannerTest {
 
     private static final long[] WORK = new long[2];
 
-    static Collect scan(Megakernel kernel, CompiledAutomaton automaton, RingScanOptions options, List<byte[]> inputs,
-            int bufferBytes) {
+    /** The megakernel of a scan of {@code automaton} on {@code backend}: its ring DFAs registered at bootstrap. */
+    static Megakernel kernelFor(Function<MegakernelConfig, Megakernel> backend, CompiledAutomaton automaton) {
+        return backend.apply(Kernels.small().withAutomata(RingScanner.ringAutomata(automaton)));
+    }
+
+    static Collect scan(CompiledAutomaton automaton, RingScanOptions options, List<byte[]> inputs, int bufferBytes) {
+        return scan(Kernels::cpu, automaton, options, inputs, bufferBytes);
+    }
+
+    /** Scans {@code inputs} on a fresh megakernel from {@code backend}, chunk buffers in its shared memory. */
+    static Collect scan(Function<MegakernelConfig, Megakernel> backend, CompiledAutomaton automaton,
+            RingScanOptions options, List<byte[]> inputs, int bufferBytes) {
         Collect c = new Collect();
-        try (RingScanner scanner = RingScanner.open(kernel, automaton, options);
-             BufferPool pool = BufferPool.offHeap(8, bufferBytes)) {
+        try (Megakernel kernel = kernelFor(backend, automaton);
+             RingScanner scanner = RingScanner.open(kernel, automaton, options);
+             BufferPool pool = BufferPool.create(new SharedBufferAllocator(kernel), 8, bufferBytes)) {
             ScanReport r = scanner.scan(inputs.size(), ByteChunks.of(inputs, pool), c);
             assertEquals(inputs.size(), r.files());
             long total = inputs.stream().mapToLong(b -> b.length).sum();
@@ -99,7 +112,7 @@ class RingScannerTest {
 
     @Test
     void randomChunksLanesAndModesEqualOneShotScans() {
-        try (Megakernel kernel = Kernels.cpu(Kernels.small())) {
+        {
             Props.forAll("ring scan parity", 60, (i, rnd) -> {
                 CompiledAutomaton a = RegexCompiler.compile(SET, CompileOptions.defaults().withPrefilter(false)
                         .withMaxStates(rnd.nextInt(3) == 0 ? 2 : 65_536));
@@ -108,7 +121,7 @@ class RingScannerTest {
                     inputs.add(text(rnd, rnd.nextInt(5) == 0 ? 0 : rnd.nextInt(900)));
                 }
                 RingScanOptions o = randomOptions(rnd);
-                Collect got = scan(kernel, a, o, inputs, 1 + rnd.nextInt(300));
+                Collect got = scan(a, o, inputs, 1 + rnd.nextInt(300));
                 Scanner reference = new Scanner(a);
                 for (int f = 0; f < inputs.size(); f++) {
                     assertEquals(reference.scan(inputs.get(f)), got.files.get(f), "file " + f + " with " + o);
@@ -130,11 +143,11 @@ class RingScannerTest {
         }
         CompiledAutomaton a = RegexCompiler.compile(specs, CompileOptions.defaults().withPrefilter(false));
         byte[] in = "xabbbcab 12 x345 y cabc 9y xx".repeat(30).getBytes(StandardCharsets.ISO_8859_1);
-        try (Megakernel kernel = Kernels.cpu(Kernels.small())) {
+        {
             for (RingScanOptions.Mode mode : RingScanOptions.Mode.values()) {
                 RingScanOptions o = RingScanOptions.defaults().withMode(mode).withLanes(4).withMinLaneBytes(8)
                         .withQuantum(16).withWarmup(3);
-                assertEquals(RegexOracle.matches(patterns, ids, in), scan(kernel, a, o, List.of(in), 100).files
+                assertEquals(RegexOracle.matches(patterns, ids, in), scan(a, o, List.of(in), 100).files
                         .getFirst(), mode.name());
             }
         }
@@ -149,7 +162,7 @@ class RingScannerTest {
         IngestFile broken = new IngestFile(1, java.nio.file.Path.of("mem:broken"));
         IngestFileException error = IngestFileException.errno(broken, IngestFileException.Operation.READ, 512,
                 dev.vyre.uring.LinuxErrno.EIO);
-        try (Megakernel kernel = Kernels.cpu(Kernels.small());
+        try (Megakernel kernel = kernelFor(Kernels::cpu, a);
              RingScanner scanner = RingScanner.open(kernel, a, RingScanOptions.defaults().withLanes(3)
                      .withMinLaneBytes(32).withWarmup(16));
              BufferPool pool = BufferPool.offHeap(6, 512)) {
@@ -181,7 +194,7 @@ class RingScannerTest {
     void autoModeRecordsEvidencePerSlice() {
         CompiledAutomaton a = RegexCompiler.compile(SET, CompileOptions.defaults().withPrefilter(false));
         byte[] in = text(new SplittableRandom(7), 20_000);
-        try (Megakernel kernel = Kernels.cpu(Kernels.small());
+        try (Megakernel kernel = kernelFor(Kernels::cpu, a);
              RingScanner scanner = RingScanner.open(kernel, a, RingScanOptions.defaults().withLanes(4)
                      .withMinLaneBytes(64).withWarmup(32).withSliceBytes(4096));
              BufferPool pool = BufferPool.offHeap(4, 1024)) {
