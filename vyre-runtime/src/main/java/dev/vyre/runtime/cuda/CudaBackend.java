@@ -5,6 +5,7 @@ import dev.vyre.cuda.CudaFunction;
 import dev.vyre.cuda.CudaModule;
 import dev.vyre.cuda.CudaProbe;
 import dev.vyre.cuda.CudaStream;
+import dev.vyre.cuda.DeviceBuffer;
 import dev.vyre.cuda.DevicePtr;
 import dev.vyre.cuda.Dim3;
 import dev.vyre.cuda.PinnedBuffer;
@@ -14,7 +15,11 @@ import dev.vyre.runtime.BackendUnavailableException;
 import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.MegakernelConfig;
 import dev.vyre.runtime.RingBuffers;
+import dev.vyre.runtime.automata.DfaDeviceLayout;
+import dev.vyre.runtime.automata.DfaStepUnit;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -225,28 +230,58 @@ public final class CudaBackend implements Backend {
         DevicePtr debugPtr = devicePointer(buffers.debug().segment(), "debug log", VECTOR_ALIGNMENT);
         MemorySegment data = buffers.data();
         DevicePtr dataPtr = data.byteSize() == 0 ? DevicePtr.NULL : devicePointer(data, "data region", Integer.BYTES);
+        DfaStepUnit dfa = buffers.dfaStep();
+        DevicePtr dfaTables = dfa == null ? DevicePtr.NULL : devicePointer(dfa.tables(), "DFA_STEP tables",
+                VECTOR_ALIGNMENT);
         String text = MegakernelPtx.generate(new MegakernelPtx.Options(target, settings.shape(),
-                settings.backoffMinNanos(), settings.backoffMaxNanos(), handlers));
+                settings.backoffMinNanos(), settings.backoffMaxNanos(), handlers, dfa != null));
         CudaModule module = context.loadPtx(text);
         CudaFunction kernel = module.function(MegakernelPtx.ENTRY);
         // freed with the context; cuMemAlloc aligns it to far more than the 16 bytes the vector copies need
         DevicePtr scratch = handlers.size() == 0 ? DevicePtr.NULL
                 : context.allocate((long) w * MegakernelPtx.SCRATCH_BYTES_PER_WORKER).ptr();
+        DevicePtr dfaBlob = dfa == null ? DevicePtr.NULL : upload(DfaDeviceLayout.blob(dfa.automata()));
         CudaStream s = context.createStream();
         kernel.launch(Dim3.of(settings.shape().blocks(w)), Dim3.of(WorkerShape.BLOCK_THREADS), 0, s,
                 launchArguments(new Launch(controlPtr, buffers.control().wordCount(), ringPtr, slots, debugPtr,
                         buffers.debug().capacity(), w, scratch, (int) config.handlerStepBudget(), dataPtr,
-                        (int) data.byteSize())));
+                        (int) data.byteSize(), dfaBlob, dfa == null ? 0 : dfa.automata().size(), dfaTables)));
         this.stream = s;
         this.control = buffers.control();
         this.ptx = text;
         this.workers = w;
     }
 
+    /**
+     * Copies {@code words} (the automata blob) to new device memory, freed with the context at {@link #close()};
+     * cuMemAlloc aligns it far beyond the 16 bytes the images need.
+     */
+    private DevicePtr upload(int[] words) {
+        DeviceBuffer buffer = context.allocate((long) words.length * Integer.BYTES);
+        try (Arena staging = Arena.ofConfined()) {
+            MemorySegment host = staging.allocate((long) words.length * Integer.BYTES, Integer.BYTES);
+            MemorySegment.copy(words, 0, host, ValueLayout.JAVA_INT, 0, words.length);
+            buffer.copyFrom(host, 0);
+        }
+        return buffer.ptr();
+    }
+
+    /**
+     * The device address of {@code segment}, which must lie in this backend's pinned memory
+     * ({@link #allocateShared}).
+     *
+     * @throws CudaBackendException for memory the device cannot see (plain off-heap or heap memory)
+     */
+    @Override
+    public synchronized long deviceAddress(MemorySegment segment) {
+        requireOpen("translate an address");
+        return devicePointer(segment, "DFA_STEP input or match", 1).address();
+    }
+
     /** The values of the kernel parameters ({@link MegakernelPtx.Param}). */
     private record Launch(DevicePtr control, int controlWords, DevicePtr ring, int slots, DevicePtr debug,
                           int debugCapacity, int workers, DevicePtr scratch, int stepBudget, DevicePtr data,
-                          int dataBytes) {
+                          int dataBytes, DevicePtr dfaBlob, int dfaCount, DevicePtr dfaTables) {
     }
 
     /** The kernel arguments in {@link MegakernelPtx.Param} order. */
@@ -265,6 +300,9 @@ public final class CudaBackend implements Backend {
                 case STEP_BUDGET -> l.stepBudget();
                 case DATA -> l.data();
                 case DATA_BYTES -> l.dataBytes();
+                case DFA_BLOB -> l.dfaBlob();
+                case DFA_COUNT -> l.dfaCount();
+                case DFA_TABLES -> l.dfaTables();
             };
         }
         return args;

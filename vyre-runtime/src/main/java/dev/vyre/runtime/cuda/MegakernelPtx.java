@@ -67,7 +67,13 @@ public final class MegakernelPtx {
         /** Device address of the data region, which handlers may declare as {@code data} (null when it is empty). */
         DATA(".u64", "p_data"),
         /** Bytes of the data region, 0..{@link dev.vyre.runtime.RingBuffers#MAX_DATA_BYTES}. */
-        DATA_BYTES(".u32", "p_data_bytes");
+        DATA_BYTES(".u32", "p_data_bytes"),
+        /** Device address of the automata blob ({@code DfaDeviceLayout}; null, and unused, without DFA_STEP). */
+        DFA_BLOB(".u64", "p_dfa_blob"),
+        /** Automata in the blob (0 without DFA_STEP). */
+        DFA_COUNT(".u32", "p_dfa_count"),
+        /** Device address of DFA_STEP's descriptor tables in shared memory (null without DFA_STEP). */
+        DFA_TABLES(".u64", "p_dfa_tables");
 
         private final String type;
         private final String ptxName;
@@ -97,9 +103,11 @@ public final class MegakernelPtx {
      * @param backoffMaxNanos longest idle sleep; the sleep doubles from the minimum on each empty poll and starts
      *                        over after every executed slot (at most 1 ms, the {@code nanosleep} bound)
      * @param handlers        the user handlers to fuse (they need sm_80 or newer: the PTX emitter's oldest target)
+     * @param dfaStep         whether the kernel executes DFA_STEP ({@link DfaStepPtx}; the megakernel has automata):
+     *                        without it DFA_STEP faults UNKNOWN_OPCODE
      */
     public record Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
-                          HandlerTable handlers) {
+                          HandlerTable handlers, boolean dfaStep) {
         /** Longest sleep {@code nanosleep} accepts. */
         public static final int NANOSLEEP_MAX = 1_000_000;
 
@@ -117,9 +125,20 @@ public final class MegakernelPtx {
             this(target, shape, backoffMinNanos, backoffMaxNanos, HandlerTable.empty());
         }
 
+        /** Without DFA_STEP. */
+        public Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
+                       HandlerTable handlers) {
+            this(target, shape, backoffMinNanos, backoffMaxNanos, handlers, false);
+        }
+
         /** These options with {@code table}'s user handlers fused into the dispatch. */
         public Options withHandlers(HandlerTable table) {
-            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, table);
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, table, dfaStep);
+        }
+
+        /** These options with (or without) the DFA_STEP built-in. */
+        public Options withDfaStep(boolean on) {
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, on);
         }
 
         /** Refuses an idle backoff that is not a range within 1..{@link #NANOSLEEP_MAX} ns. */
@@ -212,9 +231,14 @@ public final class MegakernelPtx {
 
     private final Options options;
     private final PtxBuilder out = new PtxBuilder();
+    /** The DFA_STEP section, or null without it. */
+    private final DfaStepPtx dfaStep;
 
     private MegakernelPtx(Options options) {
         this.options = options;
+        String[] args = IntStream.range(0, SlotLayout.ARGS_PER_SLOT).mapToObj(MegakernelPtx::arg)
+                .toArray(String[]::new);
+        this.dfaStep = options.dfaStep() ? new DfaStepPtx(out, args, SP, FCODE, FDETAIL, FAULT, DONE) : null;
     }
 
     /** The whole PTX module for {@code options}. */
@@ -289,6 +313,9 @@ public final class MegakernelPtx {
         packedSlot();
         shutdownOpcode();
         userHandlers();
+        if (dfaStep != null) {
+            dfaStep.emit();
+        }
         completion();
         out.label(EXIT);
         out.ins("ret");
@@ -311,6 +338,9 @@ public final class MegakernelPtx {
         out.comment("%m0..%m" + (Permissions.TENANTS - 1) + ": the tenants' permission masks, read at launch");
         out.ins(".reg .u32 %m<" + Permissions.TENANTS + ">");
         out.ins(".reg .pred " + P);
+        if (dfaStep != null) {
+            dfaStep.declare();
+        }
     }
 
     private void loadParams() {
@@ -329,6 +359,9 @@ public final class MegakernelPtx {
             out.ins("ld.param.u32 " + BUDGET + ", [" + Param.STEP_BUDGET.ptxName() + "]");
             out.ins("ld.param.u64 " + DATA + ", [" + Param.DATA.ptxName() + "]");
             out.ins("ld.param.u32 " + DATA_BYTES + ", [" + Param.DATA_BYTES.ptxName() + "]");
+        }
+        if (dfaStep != null) {
+            dfaStep.loadParams();
         }
     }
 
@@ -486,7 +519,11 @@ public final class MegakernelPtx {
             out.ins("setp.eq.u32 " + P + ", " + op + ", " + u32(handlers().opcode(i)));
             out.when(P, "bra " + handlerLabel(i));
         }
-        out.comment("DFA_STEP and LOAD_MISS have permission bits but no executor here");
+        if (dfaStep != null) {
+            out.ins("setp.eq.u32 " + P + ", " + op + ", " + Opcodes.DFA_STEP);
+            out.when(P, "bra " + DfaStepPtx.LABEL);
+        }
+        out.comment("LOAD_MISS (and DFA_STEP without automata) have permission bits but no executor here");
         out.ins("bra " + UNKNOWN);
     }
 

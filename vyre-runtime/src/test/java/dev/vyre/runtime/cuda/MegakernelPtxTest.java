@@ -67,6 +67,14 @@ class MegakernelPtxTest {
         list.add(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP, 1, 64).withHandlers(HandlerTable.of(
                 Map.of(0x200, ChunkHandlers.fnv1a(), 0x201, ChunkHandlers.wordSum(),
                         0x202, SimDataHandlersTest.writer(), 0x203, HandlerPrograms.counter()))));
+        for (WorkerShape shape : WorkerShape.values()) {
+            list.add(new MegakernelPtx.Options(SmTarget.SM_90, shape, 1, 64).withDfaStep(true));
+        }
+        list.add(new MegakernelPtx.Options(new SmTarget(7, 5), WorkerShape.WARP, 64, 2048).withDfaStep(true));
+        list.add(new MegakernelPtx.Options(new SmTarget(8, 0), WorkerShape.THREAD, 1, 64)
+                .withHandlers(table(adapted(3, 20))).withDfaStep(true));
+        list.add(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP, 1, 64).withHandlers(HandlerTable.of(
+                Map.of(0x200, ChunkHandlers.fnv1a(), 0x201, ChunkHandlers.wordSum()))).withDfaStep(true));
         return list.stream();
     }
 

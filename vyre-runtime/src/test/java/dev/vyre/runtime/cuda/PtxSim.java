@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
 final class PtxSim {
     private static final VarHandle WORD = ValueLayout.JAVA_INT.varHandle();
     private static final VarHandle BYTE = ValueLayout.JAVA_BYTE.varHandle();
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     /** Special registers, set per thread before it runs. */
     static final String CTAID = "%ctaid.x";
     static final String NTID = "%ntid.x";
@@ -309,7 +310,11 @@ final class PtxSim {
                     if (!op[op.length - 2].equals("add")) {
                         throw unsupported(insn);
                     }
-                    WORD.getAndAdd(segment(a[0], 4), offset(a[0], 4), (int) value(a[1]));
+                    if (type.equals("u64")) {
+                        LONG.getAndAdd(segment(a[0], 8), offset(a[0], 8), value(a[1]));
+                    } else {
+                        WORD.getAndAdd(segment(a[0], 4), offset(a[0], 4), (int) value(a[1]));
+                    }
                 }
                 case "mov", "cvta" -> set(a[0], value(a[1]));
                 case "add" -> set(a[0], width(type, value(a[1]) + value(a[2])));
@@ -400,6 +405,10 @@ final class PtxSim {
         }
 
         private void atomic(Insn insn, String[] op, Operand[] a) {
+            if (op[op.length - 1].equals("u64") && op[op.length - 2].equals("add")) {
+                set(a[0], (long) LONG.getAndAdd(segment(a[1], 8), offset(a[1], 8), value(a[2])));
+                return;
+            }
             if (!op[op.length - 1].endsWith("32") || op[op.length - 1].equals("s32")) {
                 throw unsupported(insn);
             }
@@ -439,8 +448,8 @@ final class PtxSim {
             }
             String sem = op[1];
             if (a[0] instanceof Vec v) {
-                MemorySegment s = segment(a[1], 16);
-                long off = offset(a[1], 16);
+                MemorySegment s = segment(a[1], 4 * v.regs().length);
+                long off = offset(a[1], 4 * v.regs().length);
                 for (int i = 0; i < v.regs().length; i++) {
                     regs[v.regs()[i]] = Integer.toUnsignedLong((int) WORD.getOpaque(s, off + 4L * i));
                 }
@@ -449,6 +458,12 @@ final class PtxSim {
             if (op[op.length - 1].equals("u8")) {
                 MemorySegment s = segment(a[1], 1);
                 set(a[0], Byte.toUnsignedLong((byte) BYTE.getOpaque(s, offset(a[1], 1))));
+                return;
+            }
+            if (op[op.length - 1].equals("u64")) {
+                MemorySegment s = segment(a[1], 8);
+                long off = offset(a[1], 8);
+                set(a[0], sem.equals("acquire") ? (long) LONG.getAcquire(s, off) : (long) LONG.getOpaque(s, off));
                 return;
             }
             MemorySegment s = segment(a[1], 4);
@@ -464,8 +479,8 @@ final class PtxSim {
                 return;
             }
             if (a[1] instanceof Vec v) {
-                MemorySegment s = segment(a[0], 16);
-                long off = offset(a[0], 16);
+                MemorySegment s = segment(a[0], 4 * v.regs().length);
+                long off = offset(a[0], 4 * v.regs().length);
                 for (int i = 0; i < v.regs().length; i++) {
                     WORD.setOpaque(s, off + 4L * i, (int) regs[v.regs()[i]]);
                 }

@@ -5,7 +5,10 @@ import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.MegakernelConfig;
 import dev.vyre.runtime.RingBuffers;
 import java.lang.foreign.Arena;
+import dev.vyre.runtime.automata.DfaDeviceLayout;
+import dev.vyre.runtime.automata.DfaStepUnit;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +29,9 @@ final class SimBackend implements Backend {
     private final Arena arena = Arena.ofShared();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    /** Every shared allocation, mapped into the simulator at start and (after it) as it is made. */
+    private final List<MemorySegment> shared = new ArrayList<>();
+    private PtxSim sim;
     private RingBuffers buffers;
     private int workers;
     private boolean closed;
@@ -44,6 +50,10 @@ final class SimBackend implements Backend {
     public synchronized MemorySegment allocateShared(long bytes, long alignment) {
         MemorySegment s = arena.allocate(bytes, Math.max(alignment, CudaBackend.VECTOR_ALIGNMENT));
         s.fill((byte) 0);
+        shared.add(s);
+        if (sim != null) {
+            sim.map(s);
+        }
         return s;
     }
 
@@ -52,20 +62,25 @@ final class SimBackend implements Backend {
         int slots = b.ring().slotCount();
         int w = config.workers() == 0 ? CudaBackend.defaultWorkers(slots, defaultWorkers) : config.workers();
         HandlerTable handlers = HandlerTable.of(config.userHandlers());
+        DfaStepUnit dfa = b.dfaStep();
         String ptx = MegakernelPtx.generate(new MegakernelPtx.Options(SmTarget.SM_90, shape,
-                CudaBackend.DEFAULT_BACKOFF_MIN_NANOS, CudaBackend.DEFAULT_BACKOFF_MAX_NANOS).withHandlers(handlers));
-        PtxSim sim = new PtxSim(ptx);
-        sim.map(b.control().segment());
-        sim.map(b.ring().segment());
-        sim.map(b.debug().segment());
+                CudaBackend.DEFAULT_BACKOFF_MIN_NANOS, CudaBackend.DEFAULT_BACKOFF_MAX_NANOS).withHandlers(handlers)
+                .withDfaStep(dfa != null));
+        sim = new PtxSim(ptx);
+        shared.forEach(sim::map);
+        // the automata blob, "device memory" like the DeviceBuffer CudaBackend uploads
+        MemorySegment blob = MemorySegment.NULL;
+        if (dfa != null) {
+            int[] words = DfaDeviceLayout.blob(dfa.automata());
+            blob = arena.allocate((long) words.length * Integer.BYTES, CudaBackend.VECTOR_ALIGNMENT);
+            MemorySegment.copy(words, 0, blob, ValueLayout.JAVA_INT, 0, words.length);
+            sim.map(blob);
+        }
         // the handlers' argument scratch, "device memory" like the DeviceBuffer CudaBackend allocates
         MemorySegment scratch = arena.allocate((long) w * MegakernelPtx.SCRATCH_BYTES_PER_WORKER,
                 CudaBackend.VECTOR_ALIGNMENT);
         sim.map(scratch);
         MemorySegment data = b.data();
-        if (data.byteSize() > 0) {
-            sim.map(data);
-        }
         long[] params = new long[MegakernelPtx.Param.values().length];
         for (MegakernelPtx.Param p : MegakernelPtx.Param.values()) {
             params[p.ordinal()] = switch (p) {
@@ -80,6 +95,9 @@ final class SimBackend implements Backend {
                 case STEP_BUDGET -> config.handlerStepBudget();
                 case DATA -> data.address();
                 case DATA_BYTES -> data.byteSize();
+                case DFA_BLOB -> blob.address();
+                case DFA_COUNT -> dfa == null ? 0 : dfa.automata().size();
+                case DFA_TABLES -> dfa == null ? 0 : dfa.tables().address();
             };
         }
         int blocks = shape.blocks(w);
