@@ -67,8 +67,8 @@ final class ScanCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--backend", paramLabel = "auto|cpu|cuda", defaultValue = "auto",
-            description = "Megakernel backend (default: ${DEFAULT-VALUE}; CUDA falls back to the CPU with a note"
-                    + " until a CUDA DFA_STEP exists).")
+            description = "Megakernel backend (default: ${DEFAULT-VALUE}: CUDA when a device is present, else the"
+                    + " CPU).")
     String backend;
 
     @Option(names = "--workers", paramLabel = "N", defaultValue = "0",

@@ -111,7 +111,8 @@ public final class ScanBench {
 
     /** The built-in peers, then the ones a {@link ServiceLoader} finds (vyre-scan-peers), in that order. */
     public static List<ScanPeer> peers(VyreScan setup) {
-        List<ScanPeer> all = new ArrayList<>(List.of(new VyrePeer("cuda", setup), new VyrePeer("cpu", setup)));
+        List<ScanPeer> all = new ArrayList<>(List.of(new VyrePeer("cuda", setup), new ResidentPeer(),
+                new VyrePeer("cpu", setup)));
         ServiceLoader.load(ScanPeer.class).forEach(all::add);
         all.add(new JdkRegexPeer());
         all.add(new RipgrepPeer());

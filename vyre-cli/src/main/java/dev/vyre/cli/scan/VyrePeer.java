@@ -36,10 +36,7 @@ public final class VyrePeer implements ScanPeer {
             return Optional.empty();
         }
         CudaProbe probe = CudaDriver.probe();
-        return Optional.of(probe.available()
-                ? "the CUDA megakernel has no DFA_STEP executor yet (it faults UNKNOWN_OPCODE); docs/SCAN.md says"
-                        + " what a port implements"
-                : "no CUDA device: " + probe.reason());
+        return probe.available() ? Optional.empty() : Optional.of("no CUDA device: " + probe.reason());
     }
 
     @Override

@@ -55,17 +55,15 @@ public record VyreScan(String backend, int workers, RingScanOptions options, int
     }
 
     /**
-     * The backend that runs DFA_STEP: the CPU for now. {@code notes} hears why, when CUDA was asked for or is
-     * present (the CUDA megakernel has no DFA_STEP executor yet).
+     * The backend that runs DFA_STEP: CUDA when asked for, or for "auto" when a CUDA device is present; else the
+     * CPU. Asking for CUDA without a device fails at bootstrap with the probe's reason.
      */
     public BackendKind resolveBackend(Consumer<String> notes) {
-        if (backend.equals("cuda")) {
-            notes.accept("the CUDA megakernel has no DFA_STEP executor yet; scanning on the CPU backend");
-        } else if (backend.equals("auto") && CudaDriver.probe().available()) {
-            notes.accept("a CUDA device is present, but the CUDA megakernel has no DFA_STEP executor yet;"
-                    + " scanning on the CPU backend");
-        }
-        return BackendKind.CPU;
+        return switch (backend) {
+            case "cuda" -> BackendKind.CUDA;
+            case "auto" -> CudaDriver.probe().available() ? BackendKind.CUDA : BackendKind.CPU;
+            default -> BackendKind.CPU;
+        };
     }
 
     /** Scans {@code roots} with {@code automaton}; results go to {@code listener} in file order. */
