@@ -1,17 +1,20 @@
 package dev.vyre.cli;
 
 import dev.vyre.runtime.BackendKind;
+import dev.vyre.runtime.stream.HostCopyBench;
 import dev.vyre.runtime.stream.StreamBench;
 import dev.vyre.uring.ReaderOptions;
 import dev.vyre.uring.bench.IngestBench;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,10 +31,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vyre bench ingest}: file ingest in GB/s. Reader rows ({@link IngestBench}: io_uring, io_uring with O_DIRECT,
- * FileChannel, mmap, each ending with the bytes in a pool buffer) and end-to-end rows ({@link StreamBench}: files
- * through a GpuStream into megakernel slots whose handler checksums each chunk in place, checked against Java).
- * Generates the files in a temporary directory unless {@code --dir} names some. Exits 2 when an end-to-end row
- * could not run or did not verify (after printing and writing everything).
+ * FileChannel, mmap, each ending with the bytes in a pool buffer, single and with {@code --readers} threads), the
+ * CUDA reference rates when CUDA is asked for ({@link HostCopyBench}: the pinned host-to-device copy rate and a
+ * kernel reading mapped host memory), and end-to-end rows ({@link StreamBench}: files through a GpuStream into
+ * megakernel slots whose handler checksums each chunk in place, checked against Java, each with its ratio to the
+ * copy rate of the same run). Rows of one handler on several backends must agree chunk by chunk (their digests).
+ * Generates the files in a temporary directory unless {@code --dir} names some; long steps report progress on
+ * stderr. Exits 2 when an end-to-end row could not run or did not verify, or backends disagree (after printing and
+ * writing everything).
  */
 @Command(name = "ingest", description = {"File ingest in GB/s: the readers alone, then files -> GpuStream ->",
         "megakernel slots whose handler checksums each chunk in place (verified against Java).",
@@ -87,11 +95,31 @@ final class BenchIngestCommand implements Callable<Integer> {
             description = "Megakernel ring slots (default: ${DEFAULT-VALUE}).")
     int slots;
 
+    @Option(names = "--readers", paramLabel = "N", description = "Reader threads of the parallel reader rows and of"
+            + " the end-to-end stream (default: half the processors, at most 8).")
+    Integer readers;
+
+    @Option(names = "--h2d-transfer", paramLabel = "BYTES", defaultValue = "256m",
+            description = "CUDA reference rates: bytes per pinned host-to-device copy (default: ${DEFAULT-VALUE}).")
+    String h2dTransfer;
+
+    @Option(names = "--h2d-streams", paramLabel = "N", defaultValue = "2",
+            description = "CUDA reference rates: streams the copies are spread over (default: ${DEFAULT-VALUE}).")
+    int h2dStreams;
+
+    @Option(names = "--device", paramLabel = "N", defaultValue = "0",
+            description = "CUDA device of the reference rates; the CUDA backend's default device is 0 (default:"
+                    + " ${DEFAULT-VALUE}).")
+    int device;
+
     @Option(names = "--no-readers", description = "Skip the reader rows.")
     boolean noReaders;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the JSON evidence to FILE.")
     Path json;
+
+    /** The end-to-end target: at least this fraction of the pinned copy rate measured in the same run. */
+    static final double TARGET_RATIO = 0.70;
 
     @Override
     public Integer call() {
@@ -99,42 +127,76 @@ final class BenchIngestCommand implements Callable<Integer> {
         List<StreamBench.Handler> handlerList = handlers.stream().map(StreamBench.Handler::of).toList();
         List<BackendKind> backendList = backends.stream().map(BenchIngestCommand::backend).toList();
         int chunk = (int) bytes(buffer, "--buffer");
+        int readerThreads = readers != null ? readers : ReaderOptions.defaultReaders();
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Consumer<String> progress = line -> {
+            err.println(line);
+            err.flush();
+        };
         Path generated = null;
         try {
             Path files = dir;
             if (files == null) {
                 generated = Files.createTempDirectory("vyre-bench-ingest");
-                generate(generated, this.files, bytes(size, "--size"));
+                generate(generated, this.files, bytes(size, "--size"), progress);
                 files = generated;
             }
             Map<String, Object> evidence = new LinkedHashMap<>();
             evidence.put("vyreVersion", VersionProvider.version());
+            evidence.put("processors", Runtime.getRuntime().availableProcessors());
+            evidence.put("readerThreads", readerThreads);
             if (!noReaders) {
-                IngestBench.Report readers = IngestBench.run(new IngestBench.Config(files, 0, 0, chunk, buffers,
-                        depth, repeat, null));
-                out.print(readers.table());
-                evidence.put("readers", readerEvidence(readers));
+                progress.accept("reader rows (every file read once first, so the page cache is warm)...");
+                IngestBench.Report report = IngestBench.run(new IngestBench.Config(files, 0, 0, chunk, buffers,
+                        depth, repeat, null, readerThreads));
+                out.print(report.table());
+                out.flush();
+                evidence.put("readers", readerEvidence(report));
             }
+            List<HostCopyBench.Rate> rates = List.of();
+            if (backendList.contains(BackendKind.CUDA)) {
+                progress.accept("CUDA reference rates...");
+                rates = HostCopyBench.run(device, bytes(h2dTransfer, "--h2d-transfer"), h2dStreams, repeat);
+                printRates(out, rates);
+                evidence.put("referenceRates", rates.stream().map(BenchIngestCommand::rateEvidence).toList());
+            }
+            HostCopyBench.Rate h2d = rates.isEmpty() ? null : rates.getFirst();
             List<StreamBench.Row> rows = new ArrayList<>();
-            out.printf(Locale.ROOT, "end to end: files -> GpuStream -> megakernel, chunks of %d KiB, %d buffers,"
-                    + " overlap %d, best of %d%n", chunk / 1024, buffers, overlap, repeat);
-            out.printf(Locale.ROOT, "%-8s %-8s %-13s %10s %8s %10s %8s  %s%n", "handler", "backend", "reader", "MiB",
-                    "chunks", "ms", "GB/s", "verified / note");
+            out.printf(Locale.ROOT, "end to end: files -> GpuStream (%d reader threads) -> megakernel, chunks of %d"
+                    + " KiB, %d buffers, overlap %d, best of %d after a verified pass%n", readerThreads, chunk / 1024,
+                    buffers, overlap, repeat);
+            out.printf(Locale.ROOT, "%-8s %-8s %-13s %10s %8s %10s %8s %7s  %s%n", "handler", "backend", "reader",
+                    "MiB", "chunks", "ms", "GB/s", "vs H2D", "verified / note");
+            ReaderOptions readerOptions = ReaderOptions.defaults().withQueueDepth(depth).withReaders(readerThreads);
             for (BackendKind b : backendList) {
                 for (StreamBench.Handler h : handlerList) {
+                    progress.accept("end to end: " + h.label() + " on " + b.name().toLowerCase(Locale.ROOT) + "...");
                     StreamBench.Row row = StreamBench.run(new StreamBench.Config(files, b, h, chunk, buffers, overlap,
-                            slots, workers, ReaderOptions.defaults().withQueueDepth(depth), repeat));
+                            slots, workers, readerOptions, repeat), progress);
                     rows.add(row);
-                    out.printf(Locale.ROOT, "%-8s %-8s %-13s %10.1f %8d %10s %8s  %s%n", row.handler(),
+                    Double ratio = ratio(row, h2d);
+                    out.printf(Locale.ROOT, "%-8s %-8s %-13s %10.1f %8d %10s %8s %7s  %s%n", row.handler(),
                             row.backend(), row.reader(), row.bytes() / 1048576.0, row.chunks(),
                             row.nanos() > 0 ? String.format(Locale.ROOT, "%.1f", row.nanos() / 1e6) : "-",
                             row.nanos() > 0 ? String.format(Locale.ROOT, "%.3f", row.gbPerSecond()) : "-",
+                            ratio != null ? String.format(Locale.ROOT, "%.2f", ratio) : "-",
                             row.verified() ? "yes" : row.note());
                     out.flush();
                 }
             }
-            evidence.put("endToEnd", rows.stream().map(BenchIngestCommand::rowEvidence).toList());
+            List<String> disagreements = disagreements(rows);
+            disagreements.forEach(d -> out.println("checksums DIFFER: " + d));
+            List<Map<String, Object>> targets = targets(rows, h2d);
+            for (Map<String, Object> t : targets) {
+                out.printf(Locale.ROOT, "target: %s on %s at least %.0f%% of the pinned H2D copy rate: %.2f, %s%n",
+                        t.get("handler"), t.get("backend"), TARGET_RATIO * 100, (Double) t.get("ratio"),
+                        Boolean.TRUE.equals(t.get("met")) ? "met" : "MISSED");
+            }
+            evidence.put("endToEnd", rows.stream().map(r -> rowEvidence(r, h2d)).toList());
+            evidence.put("checksumsAgreeAcrossBackends", disagreements.isEmpty());
+            evidence.put("checksumDisagreements", disagreements);
+            evidence.put("targets", targets);
             if (json != null) {
                 write(json, evidence);
                 out.println("evidence: " + json);
@@ -144,6 +206,11 @@ final class BenchIngestCommand implements Callable<Integer> {
                 throw new CliException("bench ingest: " + failed + " of " + rows.size() + " end-to-end rows did not"
                         + " run or verify; the first: " + rows.stream().filter(r -> !r.verified()).findFirst()
                         .orElseThrow().note(), "see the rows above" + (json != null ? " and " + json : ""));
+            }
+            if (!disagreements.isEmpty()) {
+                throw new CliException("bench ingest: backends computed different chunk checksums: "
+                        + disagreements.getFirst(), "compare the backends' handlers chunk by chunk (a GpuStream"
+                        + " onChunk callback) on these files");
             }
             return 0;
         } catch (IOException e) {
@@ -156,6 +223,60 @@ final class BenchIngestCommand implements Callable<Integer> {
         }
     }
 
+    private static void printRates(PrintWriter out, List<HostCopyBench.Rate> rates) {
+        out.printf(Locale.ROOT, "%-34s %10s %8s  %s%n", "CUDA reference", "MiB", "GB/s", "verified / note");
+        for (HostCopyBench.Rate r : rates) {
+            out.printf(Locale.ROOT, "%-34s %10.1f %8s  %s%n", r.measure(), r.bytes() / 1048576.0,
+                    r.nanos() > 0 ? String.format(Locale.ROOT, "%.2f", r.gbPerSecond()) : "-",
+                    r.verified() ? "yes" : r.note());
+        }
+        out.flush();
+    }
+
+    /** The row's rate over the pinned copy rate, or null when either was not measured. */
+    static Double ratio(StreamBench.Row row, HostCopyBench.Rate h2d) {
+        return h2d == null || h2d.nanos() <= 0 || row.nanos() <= 0 ? null : row.gbPerSecond() / h2d.gbPerSecond();
+    }
+
+    /**
+     * For each handler measured and verified on more than one backend, whether the digests of their chunk results
+     * agree; one line per handler that disagrees.
+     */
+    static List<String> disagreements(List<StreamBench.Row> rows) {
+        Map<String, List<StreamBench.Row>> byHandler = new LinkedHashMap<>();
+        rows.stream().filter(StreamBench.Row::verified)
+                .forEach(r -> byHandler.computeIfAbsent(r.handler(), k -> new ArrayList<>()).add(r));
+        List<String> lines = new ArrayList<>();
+        byHandler.forEach((handler, same) -> {
+            if (same.stream().mapToLong(StreamBench.Row::digest).distinct().count() > 1) {
+                lines.add(handler + ": " + String.join(", ", same.stream().map(r -> r.backend() + " digest "
+                        + Long.toHexString(r.digest())).toList()));
+            }
+        });
+        return lines;
+    }
+
+    /** The CUDA rows' target check: at least {@link #TARGET_RATIO} of the copy rate, verified. */
+    static List<Map<String, Object>> targets(List<StreamBench.Row> rows, HostCopyBench.Rate h2d) {
+        List<Map<String, Object>> targets = new ArrayList<>();
+        for (StreamBench.Row r : rows) {
+            Double ratio = ratio(r, h2d);
+            if (!"cuda".equals(r.backend()) || ratio == null) {
+                continue;
+            }
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("handler", r.handler());
+            t.put("backend", r.backend());
+            t.put("target", "end-to-end GB/s at least " + TARGET_RATIO + " x the pinned H2D copy rate of this run,"
+                    + " checksums verified");
+            t.put("goal", TARGET_RATIO);
+            t.put("ratio", ratio);
+            t.put("met", r.verified() && ratio >= TARGET_RATIO);
+            targets.add(t);
+        }
+        return targets;
+    }
+
     private void check() {
         if (dir != null && !Files.isDirectory(dir)) {
             throw new CliException("bench ingest: --dir " + dir + " is not a directory", "name a directory of files");
@@ -165,6 +286,19 @@ final class BenchIngestCommand implements Callable<Integer> {
         positive("--depth", depth);
         positive("--repeat", repeat);
         positive("--slots", slots);
+        positive("--h2d-streams", h2dStreams);
+        if (readers != null && (readers < 1 || readers > ReaderOptions.MAX_READERS)) {
+            throw new CliException("bench ingest: --readers " + readers + " is outside 1.." + ReaderOptions.MAX_READERS,
+                    "pass e.g. --readers " + ReaderOptions.defaultReaders());
+        }
+        long transfer = bytes(h2dTransfer, "--h2d-transfer");
+        if (transfer < 4096 || transfer % 16 != 0) {
+            throw new CliException("bench ingest: --h2d-transfer " + h2dTransfer + " is not a multiple of 16 bytes of"
+                    + " at least 4 KiB", "pass e.g. --h2d-transfer 256m");
+        }
+        if (device < 0) {
+            throw new CliException("bench ingest: --device " + device + " is negative", "pass a CUDA device ordinal");
+        }
         if (overlap < 0 || workers < 0) {
             throw new CliException("bench ingest: --overlap and --workers cannot be negative", "pass 0 or more");
         }
@@ -205,15 +339,32 @@ final class BenchIngestCommand implements Callable<Integer> {
         }
     }
 
-    private static void generate(Path dir, int count, long size) throws IOException {
+    /**
+     * Writes {@code count} files of random bytes and flushes them to disk, so that write-back does not run while
+     * the passes are timed; the pages stay in the page cache (the reader rows and the verified pass read every
+     * file once more before anything is timed).
+     */
+    private static void generate(Path dir, int count, long size, Consumer<String> progress) throws IOException {
+        progress.accept(String.format(Locale.ROOT, "generating %d files of %.1f MiB under %s...", count,
+                size / 1048576.0, dir));
         SplittableRandom random = new SplittableRandom(42);
-        byte[] block = new byte[1 << 20];
+        ByteBuffer block = ByteBuffer.allocate(1 << 20);
+        long lastLine = System.nanoTime();
         for (int i = 0; i < count; i++) {
-            try (OutputStream o = Files.newOutputStream(dir.resolve(String.format(Locale.ROOT, "file-%04d", i)))) {
-                for (long left = size; left > 0; left -= block.length) {
-                    random.nextBytes(block);
-                    o.write(block, 0, (int) Math.min(block.length, left));
+            Path file = dir.resolve(String.format(Locale.ROOT, "file-%04d", i));
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                for (long left = size; left > 0; left -= block.capacity()) {
+                    random.nextBytes(block.array());
+                    block.clear().limit((int) Math.min(block.capacity(), left));
+                    while (block.hasRemaining()) {
+                        ch.write(block);
+                    }
                 }
+                ch.force(true);
+            }
+            if (System.nanoTime() - lastLine > 2_000_000_000L) {
+                lastLine = System.nanoTime();
+                progress.accept("  generated " + (i + 1) + " of " + count + " files");
             }
         }
     }
@@ -260,7 +411,19 @@ final class BenchIngestCommand implements Callable<Integer> {
         return m;
     }
 
-    private static Map<String, Object> rowEvidence(StreamBench.Row r) {
+    private static Map<String, Object> rateEvidence(HostCopyBench.Rate r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("measure", r.measure());
+        m.put("method", r.method());
+        m.put("bytes", r.bytes());
+        m.put("seconds", r.nanos() > 0 ? r.nanos() / 1e9 : null);
+        m.put("gbPerSecond", r.nanos() > 0 ? r.gbPerSecond() : null);
+        m.put("verified", r.verified());
+        m.put("note", r.note());
+        return m;
+    }
+
+    private static Map<String, Object> rowEvidence(StreamBench.Row r, HostCopyBench.Rate h2d) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("handler", r.handler());
         m.put("backend", r.backend());
@@ -271,6 +434,10 @@ final class BenchIngestCommand implements Callable<Integer> {
         m.put("gbPerSecond", r.nanos() > 0 ? r.gbPerSecond() : null);
         m.put("verified", r.verified());
         m.put("note", r.note());
+        m.put("readerThreads", r.readers());
+        m.put("checksumDigest", Long.toHexString(r.digest()));
+        m.put("h2dGbPerSecond", h2d != null && h2d.nanos() > 0 ? h2d.gbPerSecond() : null);
+        m.put("ratioToH2d", ratio(r, h2d));
         return m;
     }
 

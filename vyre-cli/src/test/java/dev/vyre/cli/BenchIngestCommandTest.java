@@ -1,12 +1,19 @@
 package dev.vyre.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vyre.cuda.CudaProbe;
+import dev.vyre.runtime.stream.HostCopyBench;
+import dev.vyre.runtime.stream.StreamBench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,8 +32,12 @@ class BenchIngestCommandTest {
         for (String s : new String[] {"FileChannel", "mmap + copy", "end to end", "wordsum", "fnv", "nop"}) {
             assertTrue(r.out().contains(s), s + " in\n" + r);
         }
+        assertTrue(r.err().contains("generating 2 files") && r.err().contains("end to end: wordsum on cpu"),
+                r::toString);
         String evidence = Files.readString(json);
         assertTrue(evidence.contains("\"endToEnd\":[") && evidence.contains("\"readers\":{"), evidence);
+        assertTrue(evidence.contains("\"checksumsAgreeAcrossBackends\":true") && evidence.contains("\"ratioToH2d\":null")
+                && evidence.contains("\"checksumDigest\":"), evidence);
         assertEquals(3, evidence.split("\"verified\":true", -1).length - 1, evidence);
         assertTrue(evidence.contains("\"bytes\":81920"), evidence);
     }
@@ -43,9 +54,65 @@ class BenchIngestCommandTest {
     }
 
     @Test
+    void parallelReaderRowsAndTheStreamUseTheGivenReaderThreads() throws IOException {
+        Path json = dir.resolve("parallel.json");
+        CliRun r = CliRun.of("bench", "ingest", "--files", "5", "--size", "30k", "--buffer", "8k", "--buffers", "8",
+                "--depth", "4", "--repeat", "1", "--readers", "3", "--handlers", "wordsum", "--json", json.toString());
+        assertEquals(0, r.exit(), r::toString);
+        for (String s : new String[] {"io_uring x 3", "FileChannel x 3", "mmap + copy x 3", "(3 reader threads)"}) {
+            assertTrue(r.out().contains(s) || (s.startsWith("io_uring") && r.out().contains("unavailable")),
+                    s + " in\n" + r);
+        }
+        String evidence = Files.readString(json);
+        assertTrue(evidence.contains("\"readerThreads\":3") && evidence.contains("\"method\":\"FileChannel x 3\""),
+                evidence);
+    }
+
+    @Test
+    void withoutAGpuTheCudaRowsSayWhyAndTheRunExitsTwo() throws IOException {
+        Assumptions.assumeFalse(CudaProbe.run().available(), "a CUDA device is present: the rows would run");
+        Path json = dir.resolve("cuda.json");
+        CliRun r = CliRun.of("bench", "ingest", "--files", "1", "--size", "20k", "--buffer", "8k", "--buffers", "2",
+                "--repeat", "1", "--no-readers", "--handlers", "nop", "--backends", "cuda,cpu", "--h2d-transfer",
+                "1m", "--json", json.toString());
+        assertEquals(2, r.exit(), r::toString);
+        assertTrue(r.out().contains("pinned H2D copy rate") && r.out().contains("could not run"), r::toString);
+        String evidence = Files.readString(json);
+        assertTrue(evidence.contains("\"referenceRates\":[") && evidence.contains("\"targets\":[]"), evidence);
+    }
+
+    @Test
+    void ratiosTargetsAndBackendAgreement() {
+        HostCopyBench.Rate h2d = new HostCopyBench.Rate(HostCopyBench.PINNED_H2D, "m", 50_000, 1_000, true, "");
+        StreamBench.Row fast = row("wordsum", "cuda", 40_000, 1_000, true, 7);
+        StreamBench.Row slow = row("nop", "cuda", 20_000, 1_000, true, 9);
+        StreamBench.Row cpu = row("wordsum", "cpu", 5_000, 1_000, true, 7);
+        assertEquals(0.8, BenchIngestCommand.ratio(fast, h2d), 1e-9);
+        assertNull(BenchIngestCommand.ratio(fast, null));
+        assertNull(BenchIngestCommand.ratio(row("nop", "cuda", 0, -1, false, 0), h2d));
+        List<Map<String, Object>> targets = BenchIngestCommand.targets(List.of(fast, slow, cpu), h2d);
+        assertEquals(2, targets.size(), "only CUDA rows are held to the copy rate");
+        assertEquals(true, targets.get(0).get("met"));
+        assertEquals(false, targets.get(1).get("met"));
+        assertEquals(List.of(), BenchIngestCommand.disagreements(List.of(fast, slow, cpu)));
+        StreamBench.Row wrong = row("wordsum", "cpu", 5_000, 1_000, true, 8);
+        List<String> differ = BenchIngestCommand.disagreements(List.of(fast, wrong));
+        assertEquals(1, differ.size());
+        assertTrue(differ.getFirst().startsWith("wordsum: cuda digest 7, cpu digest 8"), differ.getFirst());
+        assertEquals(List.of(), BenchIngestCommand.disagreements(List.of(fast,
+                row("wordsum", "cpu", 0, -1, false, 0))), "a row that did not verify is not compared");
+    }
+
+    private static StreamBench.Row row(String handler, String backend, long bytes, long nanos, boolean verified,
+            long digest) {
+        return new StreamBench.Row(handler, backend, "IO_URING", bytes, 1, nanos, verified, "", 1, digest);
+    }
+
+    @Test
     void badOptionsExitTwoWithAFix() {
         for (String[] args : new String[][] {{"--handlers", "crc"}, {"--backends", "tpu"}, {"--buffer", "lots"},
-                {"--buffers", "0"}, {"--dir", "/no/such/dir"}, {"--overlap", "-1"}}) {
+                {"--buffers", "0"}, {"--dir", "/no/such/dir"}, {"--overlap", "-1"}, {"--readers", "0"},
+                {"--readers", "65"}, {"--h2d-transfer", "100"}, {"--h2d-streams", "0"}, {"--device", "-1"}}) {
             String[] all = new String[args.length + 3];
             all[0] = "bench";
             all[1] = "ingest";

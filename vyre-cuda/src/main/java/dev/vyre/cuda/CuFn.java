@@ -38,6 +38,7 @@ enum CuFn {
     MEM_FREE(names("cuMemFree_v2"), LONG),
     MEMCPY_HTOD(names("cuMemcpyHtoD_v2"), LONG, PTR, LONG),
     MEMCPY_DTOH(names("cuMemcpyDtoH_v2"), PTR, LONG, LONG),
+    MEMCPY_HTOD_ASYNC(names("cuMemcpyHtoDAsync_v2"), LONG, PTR, LONG, PTR),
     MEMSET_D32(names("cuMemsetD32_v2"), LONG, INT, LONG),
     MEM_HOST_ALLOC(names("cuMemHostAlloc"), PTR, LONG, INT),
     MEM_FREE_HOST(names("cuMemFreeHost"), PTR),

@@ -26,6 +26,32 @@ public final class CudaStream extends CudaResource {
         context().check(context().api().cuStreamSynchronize(handle), () -> "cuStreamSynchronize(" + describe() + ")");
     }
 
+    /**
+     * Enqueues a copy of all of {@code src} into {@code dst} at {@code dstOffset} bytes on this stream
+     * ({@code cuMemcpyHtoDAsync_v2}); it runs asynchronously, so {@code src} must stay valid and unchanged until the
+     * stream is synchronized. From page-locked memory ({@link PinnedBuffer#host()}) the copy is a DMA transfer that
+     * overlaps other work; from pageable memory the driver stages it and the call may return only once it is done.
+     *
+     * @throws CudaUsageException when {@code src} is not native memory, or the range does not fit {@code dst}
+     * @throws CudaException      when the driver refuses the copy
+     */
+    public void copyToDevice(MemorySegment src, DeviceMemory dst, long dstOffset) {
+        if (!src.isNative()) {
+            throw new CudaUsageException("copyToDevice on " + describe() + " got a heap segment of " + src.byteSize()
+                    + " bytes, which the driver cannot read asynchronously",
+                    "copy from native memory, ideally pinned (PinnedBuffer.host()), or use DeviceMemory.copyFrom");
+        }
+        DeviceCopy.checkRange(dst, dstOffset, src.byteSize(), "copyToDevice");
+        if (src.byteSize() == 0) {
+            return;
+        }
+        enter();
+        long bytes = src.byteSize();
+        context().check(context().api().cuMemcpyHtoDAsync(dst.ptr().address() + dstOffset, src, bytes, handle),
+                () -> "cuMemcpyHtoDAsync_v2(" + bytes + " bytes to " + dst + " at offset " + dstOffset + " on "
+                        + describe() + ")");
+    }
+
     /** Whether all work on this stream finished ({@code cuStreamQuery}); never blocks. */
     public boolean isComplete() {
         enter();

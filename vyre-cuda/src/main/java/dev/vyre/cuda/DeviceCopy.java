@@ -71,7 +71,7 @@ final class DeviceCopy {
         waitForLegacyStream(ctx, memory);
     }
 
-    private static void checkRange(DeviceMemory memory, long offset, long bytes, String what) {
+    static void checkRange(DeviceMemory memory, long offset, long bytes, String what) {
         if (offset < 0 || bytes < 0 || offset > memory.byteSize() - bytes) {
             throw new CudaUsageException(what + " of " + bytes + " bytes at offset " + offset + " does not fit in "
                     + memory + " (" + memory.byteSize() + " bytes)",

@@ -250,6 +250,14 @@ final class LibCuda {
         }
     }
 
+    int cuMemcpyHtoDAsync(long dst, MemorySegment src, long bytes, MemorySegment stream) {
+        try {
+            return (int) handle(CuFn.MEMCPY_HTOD_ASYNC).invokeExact(dst, src, bytes, stream);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     int cuMemsetD32(long dst, int value, long count) {
         try {
             return (int) handle(CuFn.MEMSET_D32).invokeExact(dst, value, count);

@@ -96,6 +96,35 @@ class FakeContextTest {
     }
 
     @Test
+    void asyncCopiesFromPinnedMemoryReachTheDeviceOnTheirStream() {
+        try (CudaContext ctx = open(); Arena arena = Arena.ofConfined()) {
+            CudaStream s = ctx.createStream();
+            PinnedBuffer pinned = ctx.allocatePinned(256);
+            byte[] data = new byte[256];
+            new SplittableRandom(11).nextBytes(data);
+            pinned.host().copyFrom(MemorySegment.ofArray(data));
+            DeviceBuffer buf = ctx.allocate(512);
+            s.copyToDevice(pinned.host(), buf, 128);
+            s.copyToDevice(pinned.host().asSlice(0, 0), buf, 512); // empty: no driver call
+            s.synchronize();
+            MemorySegment back = arena.allocate(256);
+            buf.copyTo(back, 128);
+            assertArrayEquals(data, back.toArray(ValueLayout.JAVA_BYTE));
+            assertEquals(1, fake.asyncCopies.size());
+            assertEquals(256, fake.asyncCopies.getFirst()[1]);
+            CudaUsageException range = assertThrows(CudaUsageException.class,
+                    () -> s.copyToDevice(pinned.host(), buf, 257));
+            assertTrue(range.getMessage().contains("copyToDevice of 256 bytes at offset 257 does not fit")
+                    && range.getMessage().contains("Fix: "), range.getMessage());
+            CudaUsageException heap = assertThrows(CudaUsageException.class,
+                    () -> s.copyToDevice(MemorySegment.ofArray(data), buf, 0));
+            assertTrue(heap.getMessage().contains("heap segment") && heap.getMessage().contains("PinnedBuffer"),
+                    heap.getMessage());
+            assertEquals(1, fake.asyncCopies.size(), "refused copies never reached the driver");
+        }
+    }
+
+    @Test
     void outOfRangeCopiesAreTypedErrorsBeforeAnyDriverCall() {
         try (CudaContext ctx = open()) {
             DeviceBuffer buf = ctx.allocate(64);

@@ -327,6 +327,19 @@ final class FakeCuda implements AutoCloseable {
         return 0;
     }
 
+    /** Records (stream handle, bytes) of every asynchronous host-to-device copy. */
+    final List<long[]> asyncCopies = Collections.synchronizedList(new ArrayList<>());
+
+    int cuMemcpyHtoDAsync_v2(long dst, MemorySegment src, long bytes, MemorySegment stream) {
+        MemorySegment d = resolve(dst, bytes);
+        if (d == null || noContext() || !streams.containsKey(stream.address())) {
+            return CuResult.INVALID_VALUE;
+        }
+        d.copyFrom(src.reinterpret(bytes));
+        asyncCopies.add(new long[] {stream.address(), bytes});
+        return 0;
+    }
+
     int cuMemcpyDtoH_v2(MemorySegment dst, long src, long bytes) {
         MemorySegment s = resolve(src, bytes);
         if (s == null || noContext()) {

@@ -3,6 +3,7 @@ package dev.vyre.uring;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
@@ -15,8 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * is out, {@link #acquire()} blocks: that is the backpressure that keeps a reader from running ahead of its
  * consumer.
  *
- * <p>The pool may be registered with one io_uring ({@link #registerWith}); buffer {@code i} is then
- * {@code buf_index i} of {@code IORING_OP_READ_FIXED}. Acquire and release are thread-safe. The pool owns its
+ * <p>The pool may be registered with several io_urings ({@link #registerWith}; one per reader of a parallel read);
+ * buffer {@code i} is then {@code buf_index i} of {@code IORING_OP_READ_FIXED} in each of them. Acquire and release are thread-safe. The pool owns its
  * allocator and closes it on {@link #close()}.
  */
 public final class BufferPool implements AutoCloseable {
@@ -40,7 +41,8 @@ public final class BufferPool implements AutoCloseable {
     private final long[] leases;
     private long nextLease = 1;
     private boolean closed;
-    private IoUring registeredRing;
+    /** The rings the buffers are registered with (closed rings are dropped when next looked at). */
+    private final List<IoUring> registeredRings = new ArrayList<>();
 
     private BufferPool(BufferAllocator allocator, int count, int bufferSize, long alignment) {
         this.allocator = allocator;
@@ -205,22 +207,23 @@ public final class BufferPool implements AutoCloseable {
     }
 
     /**
-     * Registers every buffer with {@code ring} ({@code IORING_REGISTER_BUFFERS}, index = buffer index).
+     * Registers every buffer with {@code ring} ({@code IORING_REGISTER_BUFFERS}, index = buffer index). A pool may be
+     * registered with several rings at once (a parallel read registers it with each reader's ring).
      *
      * @throws UringException when the kernel refuses (typically ENOMEM: the locked-memory limit); the pool stays
      *                        usable with plain reads
-     * @throws BufferPoolException when the pool is already registered with a ring
+     * @throws BufferPoolException when the pool is already registered with this ring
      */
     public void registerWith(IoUring ring) {
         lock.lock();
         try {
             ensureOpen();
-            if (registeredRing != null && isRegisteredWith(registeredRing)) {
-                throw new BufferPoolException("this pool is already registered with " + registeredRing,
-                        "unregister it first, or read through that ring");
+            if (isRegisteredWith(ring)) {
+                throw new BufferPoolException("this pool is already registered with " + ring,
+                        "register a pool once per ring; unregisterFrom(ring) first to register it again");
             }
             ring.registerBuffers(buffers);
-            registeredRing = ring;
+            registeredRings.add(ring);
         } finally {
             lock.unlock();
         }
@@ -231,14 +234,45 @@ public final class BufferPool implements AutoCloseable {
         return ring != null && ring.isOpen() && ring.registeredBuffers() == buffers;
     }
 
-    /** Unregisters the buffers from the ring they are registered with, if any. */
+    /** Unregisters the buffers from {@code ring} if they are registered with it; other rings keep them. */
+    public void unregisterFrom(IoUring ring) {
+        lock.lock();
+        try {
+            registeredRings.remove(ring);
+            if (isRegisteredWith(ring)) {
+                ring.unregisterBuffers();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Unregisters the buffers from every ring they are registered with, if any.
+     *
+     * @throws UringException the first ring that refused (after trying every ring)
+     */
     public void unregister() {
         lock.lock();
         try {
-            IoUring ring = registeredRing;
-            registeredRing = null;
-            if (isRegisteredWith(ring)) {
-                ring.unregisterBuffers();
+            UringException failure = null;
+            for (Iterator<IoUring> it = registeredRings.iterator(); it.hasNext(); ) {
+                IoUring ring = it.next();
+                it.remove();
+                try {
+                    if (isRegisteredWith(ring)) {
+                        ring.unregisterBuffers();
+                    }
+                } catch (UringException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
             }
         } finally {
             lock.unlock();

@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -15,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * one request at a time, into the pool's buffers. Short reads are continued; a read that returns end-of-file early
  * ends the file at its new size.
  */
-final class ChannelChunkReader implements ChunkReader {
+final class ChannelChunkReader implements QueueReader {
     private final BufferPool pool;
     private final ReaderOptions options;
     private final String reason;
@@ -39,7 +38,7 @@ final class ChannelChunkReader implements ChunkReader {
     }
 
     @Override
-    public ReadSummary read(List<IngestFile> files, ChunkSink sink) {
+    public ReadSummary readFrom(FileQueue files, ChunkSink sink) {
         if (closed) {
             throw new IngestException("this FileChannel reader is closed", "open a new reader with ChunkReaders.open");
         }
@@ -48,7 +47,7 @@ final class ChannelChunkReader implements ChunkReader {
         }
         try {
             CountingSink counting = new CountingSink(sink);
-            for (IngestFile file : files) {
+            for (IngestFile file = files.poll(); file != null; file = files.poll()) {
                 readFile(file, counting);
             }
             return counting.summary();

@@ -9,7 +9,9 @@ import java.util.List;
  * {@link IngestEvent.FileFailed} naming the path, the errno and a fix; the other files go on. Get one from
  * {@link ChunkReaders#open}.
  *
- * <p>One read at a time per reader; events arrive on the thread that called {@code read}.
+ * <p>One read at a time per reader. A single reader delivers events on the thread that called {@code read}; a
+ * parallel reader ({@link ReaderOptions#readers()} above 1) on its reader threads (the calling thread among them),
+ * one event at a time, never concurrently, each file's events from one thread in the order above.
  */
 public interface ChunkReader extends AutoCloseable {
 

@@ -1,5 +1,7 @@
 package dev.vyre.uring;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -33,27 +35,60 @@ public final class ChunkReaders {
 
     /**
      * A reader over {@code pool} chosen by the options, the property and {@code probe} (a test injects an
-     * unavailable result here); notices go to {@code notices}.
+     * unavailable result here); notices go to {@code notices}. With more than one reader
+     * ({@link ReaderOptions#readers()}, at most half the pool's buffers) it reads in parallel: one ring (or
+     * FileChannel reader) per reader thread, the pool registered with every ring.
      *
      * @throws UringException when io_uring is required (mode URING or {@code -Dvyre.uring=on}) and unavailable
      */
     public static ChunkReader open(BufferPool pool, ReaderOptions options, Notices notices,
             Supplier<UringProbe> probe) {
         Selection selection = select(options.mode(), System.getProperty(MODE_PROPERTY), probe);
+        int wanted = readers(options, pool);
         String reason = selection.reason();
         if (selection.kind() == ReaderKind.IO_URING) {
+            List<QueueReader> rings = new ArrayList<>(wanted);
             try {
-                return UringChunkReader.open(pool, options, notices);
-            } catch (UringException e) {
-                if (selection.required()) {
-                    throw e;
+                while (rings.size() < wanted) {
+                    rings.add(UringChunkReader.open(pool, options, notices));
                 }
-                reason = "setting up the ring failed: " + e.getMessage();
+            } catch (UringException e) {
+                if (rings.isEmpty()) {
+                    if (selection.required()) {
+                        throw e;
+                    }
+                    reason = "setting up the ring failed: " + e.getMessage();
+                } else {
+                    notices.once("io_uring-readers", "only " + rings.size() + " of " + wanted + " io_uring readers"
+                            + " could be set up (" + e.getMessage() + "); the files are read by " + rings.size());
+                }
+            } catch (RuntimeException | Error e) {
+                rings.forEach(QueueReader::close);
+                throw e;
+            }
+            if (!rings.isEmpty()) {
+                return combine(rings);
             }
         }
         notices.once("io_uring-fallback", "io_uring is not used (" + reason
                 + "); files are read with positional FileChannel reads");
-        return new ChannelChunkReader(pool, options, reason);
+        List<QueueReader> channels = new ArrayList<>(wanted);
+        for (int i = 0; i < wanted; i++) {
+            channels.add(new ChannelChunkReader(pool, options, reason));
+        }
+        return combine(channels);
+    }
+
+    /**
+     * How many readers read over {@code pool}: the options' count, but at most half the buffers (at least one), so
+     * that every reader can keep two buffers busy.
+     */
+    public static int readers(ReaderOptions options, BufferPool pool) {
+        return Math.max(1, Math.min(options.readers(), pool.count() / 2));
+    }
+
+    private static ChunkReader combine(List<QueueReader> readers) {
+        return readers.size() == 1 ? readers.getFirst() : new ParallelChunkReader(readers);
     }
 
     /**

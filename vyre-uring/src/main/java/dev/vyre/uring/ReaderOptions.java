@@ -13,9 +13,12 @@ import java.time.Duration;
  * @param registerBuffers register the pool with the ring and read with READ_FIXED
  * @param fixedFiles      register files read in more than one request in the ring's fixed-file table
  * @param bufferWait      how long a read waits for the consumer to release a buffer before it gives up
+ * @param readers         readers that read in parallel, each on its own thread (and its own ring), taking whole
+ *                        files from the shared list; at most half the pool's buffers are used as readers (every
+ *                        reader keeps at least two buffers busy), so a small pool reads with fewer
  */
 public record ReaderOptions(Mode mode, int queueDepth, boolean directIo, boolean registerBuffers,
-        boolean fixedFiles, Duration bufferWait) {
+        boolean fixedFiles, Duration bufferWait, int readers) {
 
     /** Which path to read through. */
     public enum Mode {
@@ -29,6 +32,10 @@ public record ReaderOptions(Mode mode, int queueDepth, boolean directIo, boolean
 
     /** The largest queue depth (the largest io_uring). */
     public static final int MAX_QUEUE_DEPTH = IoUring.MAX_ENTRIES;
+    /** The most parallel readers. */
+    public static final int MAX_READERS = 64;
+    /** The most readers {@link #defaultReaders()} picks: page-cache copies saturate memory bandwidth before that. */
+    public static final int DEFAULT_READERS_CAP = 8;
 
     public ReaderOptions {
         if (mode == null) {
@@ -42,34 +49,55 @@ public record ReaderOptions(Mode mode, int queueDepth, boolean directIo, boolean
             throw new IngestException("buffer wait " + bufferWait + " is not a duration of zero or more",
                     "use e.g. Duration.ofMinutes(5)");
         }
+        if (readers < 1 || readers > MAX_READERS) {
+            throw new IngestException(readers + " parallel readers is out of range",
+                    "use 1 to " + MAX_READERS + " readers (" + defaultReaders() + " is the default here)");
+        }
     }
 
-    /** AUTO, 64 requests in flight, buffered reads, registered buffers and fixed files, 5 minutes' buffer wait. */
+    /**
+     * The default number of parallel readers: half the processors this JVM may use (a reader copies from the page
+     * cache on its own thread; the other half is left to the consumer), at least 1 and at most
+     * {@value #DEFAULT_READERS_CAP}.
+     */
+    public static int defaultReaders() {
+        return Math.clamp(Runtime.getRuntime().availableProcessors() / 2, 1, DEFAULT_READERS_CAP);
+    }
+
+    /**
+     * AUTO, 64 requests in flight per reader, buffered reads, registered buffers and fixed files, 5 minutes' buffer
+     * wait, {@link #defaultReaders()} readers.
+     */
     public static ReaderOptions defaults() {
-        return new ReaderOptions(Mode.AUTO, 64, false, true, true, Duration.ofMinutes(5));
+        return new ReaderOptions(Mode.AUTO, 64, false, true, true, Duration.ofMinutes(5), defaultReaders());
     }
 
     public ReaderOptions withMode(Mode newMode) {
-        return new ReaderOptions(newMode, queueDepth, directIo, registerBuffers, fixedFiles, bufferWait);
+        return new ReaderOptions(newMode, queueDepth, directIo, registerBuffers, fixedFiles, bufferWait, readers);
     }
 
     public ReaderOptions withQueueDepth(int depth) {
-        return new ReaderOptions(mode, depth, directIo, registerBuffers, fixedFiles, bufferWait);
+        return new ReaderOptions(mode, depth, directIo, registerBuffers, fixedFiles, bufferWait, readers);
     }
 
     public ReaderOptions withDirectIo(boolean direct) {
-        return new ReaderOptions(mode, queueDepth, direct, registerBuffers, fixedFiles, bufferWait);
+        return new ReaderOptions(mode, queueDepth, direct, registerBuffers, fixedFiles, bufferWait, readers);
     }
 
     public ReaderOptions withRegisterBuffers(boolean register) {
-        return new ReaderOptions(mode, queueDepth, directIo, register, fixedFiles, bufferWait);
+        return new ReaderOptions(mode, queueDepth, directIo, register, fixedFiles, bufferWait, readers);
     }
 
     public ReaderOptions withFixedFiles(boolean fixed) {
-        return new ReaderOptions(mode, queueDepth, directIo, registerBuffers, fixed, bufferWait);
+        return new ReaderOptions(mode, queueDepth, directIo, registerBuffers, fixed, bufferWait, readers);
     }
 
     public ReaderOptions withBufferWait(Duration wait) {
-        return new ReaderOptions(mode, queueDepth, directIo, registerBuffers, fixedFiles, wait);
+        return new ReaderOptions(mode, queueDepth, directIo, registerBuffers, fixedFiles, wait, readers);
+    }
+
+    /** The same options with {@code count} parallel readers. */
+    public ReaderOptions withReaders(int count) {
+        return new ReaderOptions(mode, queueDepth, directIo, registerBuffers, fixedFiles, bufferWait, count);
     }
 }

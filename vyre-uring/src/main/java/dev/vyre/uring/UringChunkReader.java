@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * allows, a sparse fixed-file table for files read in more than one request, O_DIRECT where asked for and
  * supported. Each {@link #read} is one {@link UringReadRun}.
  */
-final class UringChunkReader implements ChunkReader {
+final class UringChunkReader implements QueueReader {
     /** O_DIRECT offsets, lengths and buffer addresses are multiples of this (the common logical block size). */
     static final int DIRECT_ALIGNMENT = 4096;
 
@@ -57,9 +57,7 @@ final class UringChunkReader implements ChunkReader {
             return new UringChunkReader(ring, pool, options, notices, fixedBuffers, files,
                     options.directIo() ? directFlag(pool, notices) : 0);
         } catch (RuntimeException e) {
-            if (pool.isRegisteredWith(ring)) {
-                pool.unregister();
-            }
+            pool.unregisterFrom(ring);
             ring.close();
             throw e;
         }
@@ -105,7 +103,7 @@ final class UringChunkReader implements ChunkReader {
     }
 
     @Override
-    public ReadSummary read(List<IngestFile> files, ChunkSink sink) {
+    public ReadSummary readFrom(FileQueue files, ChunkSink sink) {
         if (closed) {
             throw new IngestException("this io_uring reader is closed", "open a new reader with ChunkReaders.open");
         }
@@ -147,9 +145,7 @@ final class UringChunkReader implements ChunkReader {
         }
         closed = true;
         try {
-            if (pool.isRegisteredWith(ring)) {
-                pool.unregister();
-            }
+            pool.unregisterFrom(ring);
         } finally {
             ring.close();
         }

@@ -8,11 +8,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
- * One read of a list of files through an io_uring: files are opened in order, each is cut into buffer-sized
+ * One read of a list of files (taken from a {@link FileQueue}) through an io_uring: files are opened in order, each is cut into buffer-sized
  * chunks, and up to {@code depth} chunk reads (across files) are in flight, submitted in batches with one
  * {@code io_uring_enter} that also waits for the next completion.
  *
@@ -81,7 +80,7 @@ final class UringReadRun implements IoUring.CompletionHandler {
     private final FixedFileTable fixedFiles;
     private final int oDirect;
     private final int depth;
-    private final Iterator<IngestFile> pending;
+    private final FileQueue pending;
     private final CountingSink sink;
 
     private final Request[] requests;
@@ -98,7 +97,7 @@ final class UringReadRun implements IoUring.CompletionHandler {
     private boolean draining;
 
     UringReadRun(IoUring ring, BufferPool pool, ReaderOptions options, Notices notices, boolean fixedBuffers,
-            FixedFileTable fixedFiles, int oDirect, int depth, List<IngestFile> files, ChunkSink sink) {
+            FixedFileTable fixedFiles, int oDirect, int depth, FileQueue files, ChunkSink sink) {
         this.ring = ring;
         this.pool = pool;
         this.options = options;
@@ -107,7 +106,7 @@ final class UringReadRun implements IoUring.CompletionHandler {
         this.fixedFiles = fixedFiles;
         this.oDirect = oDirect;
         this.depth = depth;
-        this.pending = List.copyOf(files).iterator();
+        this.pending = files;
         this.sink = new CountingSink(sink);
         this.requests = new Request[depth];
         for (int i = 0; i < depth; i++) {
@@ -317,8 +316,8 @@ final class UringReadRun implements IoUring.CompletionHandler {
 
     /** Opens the next file that has bytes to read; files that fail or are empty end on the way. */
     private FileState openNext() {
-        while (pending.hasNext()) {
-            FileState f = new FileState(pending.next());
+        for (IngestFile next = pending.poll(); next != null; next = pending.poll()) {
+            FileState f = new FileState(next);
             open.add(f);
             openFile(f);
             if (f.error == null && f.end > 0) {

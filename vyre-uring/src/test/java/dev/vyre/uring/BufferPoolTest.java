@@ -147,10 +147,17 @@ class BufferPoolTest {
             pool.registerWith(ring);
             assertTrue(pool.isRegisteredWith(ring));
             assertEquals(pool.buffers(), ring.registeredBuffers());
-            assertThrows(BufferPoolException.class, () -> pool.registerWith(second));
+            assertThrows(BufferPoolException.class, () -> pool.registerWith(ring), "once per ring");
             assertThrows(UringException.class, () -> ring.registerBuffers(pool.buffers()), "already registered");
+            pool.registerWith(second); // a parallel read registers the pool with every reader's ring
+            assertTrue(pool.isRegisteredWith(ring) && pool.isRegisteredWith(second));
+            pool.unregisterFrom(second);
+            assertFalse(pool.isRegisteredWith(second));
+            assertTrue(pool.isRegisteredWith(ring), "the other ring keeps the buffers");
+            pool.registerWith(second);
             pool.close();
-            assertTrue(ring.registeredBuffers().isEmpty(), "closing the pool unregistered its buffers");
+            assertTrue(ring.registeredBuffers().isEmpty() && second.registeredBuffers().isEmpty(),
+                    "closing the pool unregistered its buffers from every ring");
             assertFalse(pool.isRegisteredWith(ring));
         }
     }

@@ -49,6 +49,11 @@ import java.util.function.Supplier;
  * finished and every buffer is back; {@link #stop()} (or {@link #close()}) ends a run early: the reader stops, the
  * chunks already read are still published, and the run returns when their slots have finished, nothing lost.
  *
+ * <p><b>Parallel reading.</b> The files are read by {@link ReaderOptions#readers()} threads (default: half the
+ * processors, at most {@value ReaderOptions#DEFAULT_READERS_CAP}; {@link Builder#readers}), each with its own
+ * io_uring over the stream's one pool, taking whole files in turn; chunks are turned into slots one at a time, so a
+ * file's chunks and its end keep their order and the backpressure above holds for all of them.
+ *
  * <p>One run at a time; the stream may run again after a run returns. The pool's memory belongs to the megakernel:
  * {@link Megakernel#close()} closes the stream (its revoke action) before it frees the region, so closing the
  * megakernel first is safe, but closing the stream first is the clean order.
@@ -321,9 +326,27 @@ public final class GpuStream implements AutoCloseable {
             return this;
         }
 
-        /** How to read (io_uring or FileChannel, queue depth, O_DIRECT, ...); default {@link ReaderOptions#defaults()}. */
+        /**
+         * How to read (io_uring or FileChannel, queue depth, O_DIRECT, parallel readers, ...); default
+         * {@link ReaderOptions#defaults()}, which reads with {@link ReaderOptions#defaultReaders()} threads.
+         */
         public Builder readerOptions(ReaderOptions options) {
             this.readerOptions = options;
+            return this;
+        }
+
+        /**
+         * Reader threads (each its own io_uring, all over the stream's buffers, taking whole files in turn): the
+         * same as {@code readerOptions(options.withReaders(count))}; at most half the buffers are used as readers.
+         * Default {@link ReaderOptions#defaultReaders()}.
+         */
+        public Builder readers(int count) {
+            if (count < 1 || count > ReaderOptions.MAX_READERS) {
+                throw new GpuStreamException(count + " reader threads is outside 1.." + ReaderOptions.MAX_READERS,
+                        "use e.g. " + ReaderOptions.defaultReaders() + " (half the processors, at most "
+                                + ReaderOptions.DEFAULT_READERS_CAP + ")");
+            }
+            this.readerOptions = (readerOptions == null ? ReaderOptions.defaults() : readerOptions).withReaders(count);
             return this;
         }
 

@@ -6,6 +6,7 @@ import dev.vyre.protocol.Opcodes;
 import dev.vyre.runtime.BackendKind;
 import dev.vyre.runtime.Megakernel;
 import dev.vyre.runtime.MegakernelConfig;
+import dev.vyre.uring.ChunkReaders;
 import dev.vyre.uring.IngestFile;
 import dev.vyre.uring.IngestSources;
 import dev.vyre.uring.Notices;
@@ -19,9 +20,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * The end-to-end ingest benchmark: files -> {@link GpuStream} -> megakernel slots whose handler checksums each
@@ -72,12 +73,15 @@ public final class StreamBench {
      * @param overlap   overlap bytes per chunk
      * @param slots     ring slots
      * @param workers   workers (0: the backend's default)
-     * @param reader    reader options (mode, queue depth)
+     * @param reader    reader options (mode, queue depth, parallel readers)
      * @param repeat    timed passes; the best is reported
      */
     public record Config(Path dir, BackendKind backend, Handler handler, int chunkSize, int buffers, int overlap,
                          int slots, int workers, ReaderOptions reader, int repeat) {
     }
+
+    /** How often (at most) a long pass reports its progress. */
+    static final long PROGRESS_NANOS = 2_000_000_000L;
 
     /**
      * One measured configuration.
@@ -89,11 +93,15 @@ public final class StreamBench {
      * @param chunks   chunk slots per pass
      * @param nanos    the best pass's wall time (files opened to last slot finished), -1 when it could not run
      * @param verified every chunk's result equals Java's computation over the file (NOP: every byte was named
-     *                 once); false when not measured
+     *                 once), and every timed pass gave the same results; false when not measured
      * @param note     why it could not run or what failed to verify; empty otherwise
+     * @param readers  reader threads that read the files
+     * @param digest   an order-independent digest of every chunk's (file id, file offset, result words 0 and 1):
+     *                 equal digests over the same files mean equal checksums chunk by chunk (two backends compare
+     *                 theirs); 0 when not measured
      */
     public record Row(String handler, String backend, String reader, long bytes, long chunks, long nanos,
-                      boolean verified, String note) {
+                      boolean verified, String note, int readers, long digest) {
         /** File bytes per nanosecond: GB/s (10^9 bytes); 0 when not measured. */
         public double gbPerSecond() {
             return nanos > 0 ? bytes / (double) nanos : 0;
@@ -101,10 +109,12 @@ public final class StreamBench {
     }
 
     /**
-     * Runs {@code config}: one untimed pass (which is verified), then {@code repeat} timed passes. A failure to
-     * bootstrap or stream becomes a row with a note instead of an exception.
+     * Runs {@code config}: one untimed pass (which is verified, and warms what the timed passes read), then
+     * {@code repeat} timed passes, each of which must give the same digest. A failure to bootstrap or stream becomes
+     * a row with a note instead of an exception. {@code log} gets a line every {@value #PROGRESS_NANOS} ns or so while
+     * a pass runs (for a terminal's stderr), and nothing for a short pass.
      */
-    public static Row run(Config config) {
+    public static Row run(Config config, Consumer<String> log) {
         String backend = config.backend().name().toLowerCase(Locale.ROOT);
         List<IngestFile> files = IngestSources.expand(List.of(config.dir())).files();
         int opcode = config.handler() == Handler.NOP ? Opcodes.NOP : HANDLER_OPCODE;
@@ -119,29 +129,103 @@ public final class StreamBench {
         if (handler != null) {
             mk = mk.withHandler(HANDLER_OPCODE, handler);
         }
-        List<ChunkResult> results = Collections.synchronizedList(new ArrayList<>());
+        Pass pass = new Pass(log, config.handler().label());
         try (Megakernel kernel = Megakernel.bootstrap(config.backend(), mk);
              GpuStream stream = GpuStream.builder(kernel).opcode(opcode).chunkSize(config.chunkSize())
                      .buffers(config.buffers()).overlap(config.overlap()).readerOptions(config.reader())
-                     .notices(Notices.to(message -> { })).onChunk(results::add).build()) {
+                     .notices(Notices.to(message -> { })).onChunk(pass::chunk).onProgress(pass::progress).build()) {
             backend = kernel.backendName();
+            int readers = ChunkReaders.readers(config.reader(), stream.pool());
+            pass.start(backend + " verify pass", true);
             StreamReport first = stream.streamFiles(files);
+            long digest = pass.digest();
             String problem;
             try {
-                problem = verify(config.handler(), first, List.copyOf(results));
+                problem = verify(config.handler(), first, pass.results());
             } catch (UncheckedIOException e) {
                 problem = "cannot read the files back to verify: " + e.getCause();
             }
             long best = Long.MAX_VALUE;
             for (int i = 0; i < config.repeat(); i++) {
-                results.clear();
+                pass.start(backend + " timed pass " + (i + 1) + " of " + config.repeat(), false);
                 best = Math.min(best, stream.streamFiles(files).elapsed().toNanos());
+                if (pass.digest() != digest && problem.isEmpty()) {
+                    problem = "timed pass " + (i + 1) + " gave other chunk results than the verified pass (digest "
+                            + Long.toHexString(pass.digest()) + ", verified " + Long.toHexString(digest) + ")";
+                }
             }
             return new Row(config.handler().label(), backend, stream.readerKind().name(), first.bytes(),
-                    first.chunks(), best, problem.isEmpty(), problem);
+                    first.chunks(), best, problem.isEmpty(), problem, readers, digest);
         } catch (VyreException e) {
-            return new Row(config.handler().label(), backend, "-", 0, 0, -1, false, e.getMessage());
+            return new Row(config.handler().label(), backend, "-", 0, 0, -1, false, e.getMessage(), 0, 0);
         }
+    }
+
+    /** {@link #run(Config, Consumer)} without progress lines. */
+    public static Row run(Config config) {
+        return run(config, line -> { });
+    }
+
+    /**
+     * One pass's bookkeeping, fed by the stream's callbacks (one call at a time, on the reaper or a reader thread):
+     * the digest of every chunk's result, the results themselves when they are to be verified, and progress lines.
+     */
+    private static final class Pass {
+        private final Consumer<String> log;
+        private final String handler;
+        private final List<ChunkResult> results = new ArrayList<>();
+        private volatile String name = "";
+        private volatile boolean keep;
+        private volatile long digest;
+        private volatile long started;
+        private volatile long lastLine;
+
+        Pass(Consumer<String> log, String handler) {
+            this.log = log;
+            this.handler = handler;
+        }
+
+        synchronized void start(String passName, boolean keepResults) {
+            name = passName;
+            keep = keepResults;
+            results.clear();
+            digest = 0;
+            started = System.nanoTime();
+            lastLine = started;
+        }
+
+        synchronized void chunk(ChunkResult r) {
+            digest += mix(r.file().id(), r.fileOffset(), r.result(0), r.result(1));
+            if (keep) {
+                results.add(r);
+            }
+        }
+
+        void progress(StreamProgress p) {
+            long now = System.nanoTime();
+            if (now - lastLine >= PROGRESS_NANOS) {
+                lastLine = now;
+                log.accept(String.format(Locale.ROOT, "  %s %s: %d of %d files, %.1f GiB, %.2f GB/s so far", handler,
+                        name, p.filesEnded(), p.files(), p.bytes() / (double) (1L << 30),
+                        p.bytes() / (double) Math.max(1, now - started)));
+            }
+        }
+
+        synchronized long digest() {
+            return digest;
+        }
+
+        synchronized List<ChunkResult> results() {
+            return List.copyOf(results);
+        }
+    }
+
+    /** A 64-bit mix of one chunk's identity and results (SplitMix64 finaliser over a combination of them). */
+    static long mix(int fileId, long fileOffset, int result0, int result1) {
+        long z = fileId * 0x9E3779B97F4A7C15L + fileOffset;
+        z = (z ^ (z >>> 31)) * 0xBF58476D1CE4E5B9L + (result0 & 0xFFFF_FFFFL);
+        z = (z ^ (z >>> 29)) * 0x94D049BB133111EBL + ((long) result1 << 32);
+        return z ^ (z >>> 32);
     }
 
     /** Empty when every chunk's result matches Java's; else what differs first. */
@@ -159,13 +243,17 @@ public final class StreamBench {
         if (handler == Handler.NOP) {
             return "";
         }
-        for (ChunkResult r : results) {
-            byte[] bytes = read(r.file().path(), r.fileOffset(), r.length() + r.overlapLength());
-            int expected = handler == Handler.FNV ? fnv(bytes) : wordSum(bytes, r.length());
-            if (!r.done() || r.result(0) != expected) {
-                return "chunk at " + r.fileOffset() + " of " + r.file() + ": handler result " + (r.done()
-                        ? Integer.toHexString(r.result(0)) : r.outcome()) + ", Java " + Integer.toHexString(expected);
-            }
+        return results.parallelStream().map(r -> check(handler, r)).filter(p -> !p.isEmpty()).findFirst()
+                .orElse("");
+    }
+
+    /** Empty when {@code r}'s result equals Java's over the bytes it names; else what differs. */
+    private static String check(Handler handler, ChunkResult r) {
+        byte[] bytes = read(r.file().path(), r.fileOffset(), r.length() + r.overlapLength());
+        int expected = handler == Handler.FNV ? fnv(bytes) : wordSum(bytes, r.length());
+        if (!r.done() || r.result(0) != expected) {
+            return "chunk at " + r.fileOffset() + " of " + r.file() + ": handler result " + (r.done()
+                    ? Integer.toHexString(r.result(0)) : r.outcome()) + ", Java " + Integer.toHexString(expected);
         }
         return "";
     }

@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vyre.cuda.CudaProbe;
 import dev.vyre.runtime.BackendKind;
 import dev.vyre.runtime.Kernels;
 import dev.vyre.uring.ReaderOptions;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,7 +42,41 @@ class StreamBenchTest {
     }
 
     @Test
+    void parallelReadersGiveTheSameChunkResultsAsOneReader() throws IOException {
+        Kernels.assumeInterpreter();
+        for (int i = 0; i < 6; i++) {
+            StreamFixtures.write(dir.resolve("f" + i), 30_000 + 1000 * i, 10 + i);
+        }
+        ReaderOptions one = ReaderOptions.defaults().withReaders(1);
+        StreamBench.Row single = StreamBench.run(new StreamBench.Config(dir, BackendKind.CPU,
+                StreamBench.Handler.WORD_SUM, 8192, 8, 0, 16, 2, one, 1));
+        List<String> lines = new ArrayList<>();
+        StreamBench.Row parallel = StreamBench.run(new StreamBench.Config(dir, BackendKind.CPU,
+                StreamBench.Handler.WORD_SUM, 8192, 8, 0, 16, 2, one.withReaders(3), 2), lines::add);
+        assertTrue(single.verified() && parallel.verified(), () -> single + "\n" + parallel);
+        assertEquals(1, single.readers());
+        assertEquals(3, parallel.readers());
+        assertTrue(single.digest() != 0);
+        assertEquals(single.digest(), parallel.digest(), "the same chunk checksums whoever read them");
+        assertTrue(lines.isEmpty(), "a pass shorter than the progress interval prints nothing: " + lines);
+        StreamBench.Row other = StreamBench.run(new StreamBench.Config(dir, BackendKind.CPU,
+                StreamBench.Handler.FNV, 8192, 8, 0, 16, 2, one, 1));
+        assertTrue(other.verified() && other.digest() != single.digest(), "another checksum, another digest");
+    }
+
+    @Test
+    void theDigestMixSeparatesFilesOffsetsAndResults() {
+        long base = StreamBench.mix(1, 4096, 7, 9);
+        assertEquals(base, StreamBench.mix(1, 4096, 7, 9));
+        for (long other : new long[] {StreamBench.mix(2, 4096, 7, 9), StreamBench.mix(1, 8192, 7, 9),
+            StreamBench.mix(1, 4096, 8, 9), StreamBench.mix(1, 4096, 7, 10), StreamBench.mix(1, 4096, 9, 7)}) {
+            assertTrue(other != base, "mix collides");
+        }
+    }
+
+    @Test
     void aBackendThatCannotRunIsANoteNotAFailure() throws IOException {
+        Assumptions.assumeFalse(CudaProbe.run().available(), "a CUDA device is present: the row would run");
         StreamFixtures.write(dir.resolve("a"), 10, 1);
         // the CUDA backend runs no user handlers yet (and may have no device here): either way a row with a note
         StreamBench.Row row = StreamBench.run(new StreamBench.Config(dir, BackendKind.CUDA,

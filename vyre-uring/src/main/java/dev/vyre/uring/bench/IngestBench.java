@@ -5,6 +5,7 @@ import dev.vyre.uring.BufferPool;
 import dev.vyre.uring.ChunkReader;
 import dev.vyre.uring.ChunkReaders;
 import dev.vyre.uring.IngestEvent;
+import dev.vyre.uring.IngestException;
 import dev.vyre.uring.IngestFile;
 import dev.vyre.uring.IngestSources;
 import dev.vyre.uring.Notices;
@@ -26,12 +27,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
  * Read throughput of the ways vyre can bring file bytes into its buffers, over the same files: io_uring
  * (page cache warm), io_uring with O_DIRECT (page cache bypassed: the device's speed), positional FileChannel
- * reads (warm) and memory-mapped files copied into the buffers (warm). Every method ends with the bytes in a
+ * reads (warm) and memory-mapped files copied into the buffers (warm); io_uring, FileChannel and mmap also with
+ * {@code N} readers in parallel ({@code x N} rows: what the host can deliver with several cores). Every method ends with the bytes in a
  * {@link BufferPool} buffer, as the GPU would need them; the consumer releases each buffer at once.
  *
  * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -cp ... dev.vyre.uring.bench.IngestBench [options]};
@@ -54,13 +58,18 @@ public final class IngestBench {
      * @param queueDepth io_uring requests in flight
      * @param repeat     passes per method; the best is reported
      * @param json       where to write the JSON report, or null
+     * @param readers    readers of the parallel rows ({@code x N}: io_uring, FileChannel and mmap on N threads over
+     *                   one pool); 1 leaves the parallel rows out
      */
     public record Config(Path dir, int files, long fileSize, int bufferSize, int buffers, int queueDepth,
-            int repeat, Path json) {
+            int repeat, Path json, int readers) {
 
-        /** 8 generated files of 32 MiB, 32 buffers of 1 MiB, 32 in flight, best of 3, no JSON. */
+        /**
+         * 8 generated files of 32 MiB, 32 buffers of 1 MiB, 32 in flight, best of 3, no JSON,
+         * {@link ReaderOptions#defaultReaders()} parallel readers.
+         */
         public static Config defaults() {
-            return new Config(null, 8, 32L << 20, 1 << 20, 32, 32, 3, null);
+            return new Config(null, 8, 32L << 20, 1 << 20, 32, 32, 3, null, ReaderOptions.defaultReaders());
         }
     }
 
@@ -98,10 +107,10 @@ public final class IngestBench {
                     files, bytes / 1048576.0, config.buffers(), config.bufferSize() / 1024, config.queueDepth(),
                     config.repeat()));
             sb.append("io_uring: ").append(uring).append('\n');
-            sb.append(String.format(Locale.ROOT, "%-22s %-20s %10s %10s  %s%n", "method", "page cache", "ms", "GB/s",
+            sb.append(String.format(Locale.ROOT, "%-24s %-20s %10s %10s  %s%n", "method", "page cache", "ms", "GB/s",
                     "note"));
             for (Row r : rows) {
-                sb.append(String.format(Locale.ROOT, "%-22s %-20s %10s %10s  %s%n", r.method(), r.cache(),
+                sb.append(String.format(Locale.ROOT, "%-24s %-20s %10s %10s  %s%n", r.method(), r.cache(),
                         r.nanos() > 0 ? String.format(Locale.ROOT, "%.1f", r.nanos() / 1e6) : "-",
                         r.nanos() > 0 ? String.format(Locale.ROOT, "%.2f", r.gbPerSecond()) : "-", r.note()));
             }
@@ -120,6 +129,7 @@ public final class IngestBench {
             sb.append("  \"buffers\": ").append(config.buffers()).append(",\n");
             sb.append("  \"queueDepth\": ").append(config.queueDepth()).append(",\n");
             sb.append("  \"repeat\": ").append(config.repeat()).append(",\n");
+            sb.append("  \"readers\": ").append(config.readers()).append(",\n");
             sb.append("  \"ioUring\": ").append(quote(uring)).append(",\n");
             sb.append("  \"results\": [\n");
             for (int i = 0; i < rows.size(); i++) {
@@ -192,32 +202,48 @@ public final class IngestBench {
         List<String> notices = new ArrayList<>();
         Notices said = Notices.to(notices::add);
         List<Row> rows = new ArrayList<>();
-        ReaderOptions base = ReaderOptions.defaults().withQueueDepth(config.queueDepth());
+        ReaderOptions base = ReaderOptions.defaults().withQueueDepth(config.queueDepth()).withReaders(1);
         try (BufferPool pool = BufferPool.offHeap(config.buffers(), config.bufferSize())) {
-            readAll(pool, base.withMode(ReaderOptions.Mode.FILE_CHANNEL), said, files); // warm the page cache
-            rows.add(readerRow("io_uring", "warm", pool, base.withMode(ReaderOptions.Mode.URING), said, files,
-                    bytes, config.repeat(), probe));
+            // warm the page cache: every file read once before anything is timed
+            readAll(pool, base.withMode(ReaderOptions.Mode.FILE_CHANNEL).withReaders(config.readers()), said, files);
+            ReaderOptions uring = base.withMode(ReaderOptions.Mode.URING);
+            ReaderOptions channel = base.withMode(ReaderOptions.Mode.FILE_CHANNEL);
+            int parallel = ChunkReaders.readers(base.withReaders(config.readers()), pool);
+            rows.add(readerRow("io_uring", "warm", pool, uring, said, files, bytes, config.repeat(), probe));
+            if (parallel > 1) {
+                rows.add(readerRow("io_uring x " + parallel, "warm", pool, uring.withReaders(parallel), said, files,
+                        bytes, config.repeat(), probe));
+            }
             int before = notices.size();
-            Row direct = readerRow("io_uring O_DIRECT", "bypassed (O_DIRECT)", pool,
-                    base.withMode(ReaderOptions.Mode.URING).withDirectIo(true), said, files, bytes, config.repeat(),
-                    probe);
+            Row direct = readerRow("io_uring O_DIRECT", "bypassed (O_DIRECT)", pool, uring.withDirectIo(true), said,
+                    files, bytes, config.repeat(), probe);
             if (notices.subList(before, notices.size()).stream().anyMatch(n -> n.contains("O_DIRECT"))) {
                 direct = new Row(direct.method(), "warm (O_DIRECT refused)", bytes, direct.nanos(),
                         "read buffered, see notices");
             }
             rows.add(direct);
-            rows.add(readerRow("FileChannel", "warm", pool, base.withMode(ReaderOptions.Mode.FILE_CHANNEL), said,
-                    files, bytes, config.repeat(), probe));
-            long best = Long.MAX_VALUE;
-            for (int i = 0; i < config.repeat(); i++) {
-                long t0 = System.nanoTime();
-                mmapAll(pool, files);
-                best = Math.min(best, System.nanoTime() - t0);
+            rows.add(readerRow("FileChannel", "warm", pool, channel, said, files, bytes, config.repeat(), probe));
+            if (parallel > 1) {
+                rows.add(readerRow("FileChannel x " + parallel, "warm", pool, channel.withReaders(parallel), said,
+                        files, bytes, config.repeat(), probe));
             }
-            rows.add(new Row("mmap + copy", "warm", bytes, best, ""));
+            rows.add(mmapRow(pool, files, bytes, 1, config.repeat()));
+            if (parallel > 1) {
+                rows.add(mmapRow(pool, files, bytes, parallel, config.repeat()));
+            }
         }
         return new Report(config, files.size(), bytes,
                 probe.available() ? "available, features " + probe.features() : probe.reason(), rows, notices);
+    }
+
+    private static Row mmapRow(BufferPool pool, List<IngestFile> files, long bytes, int threads, int repeat) {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < repeat; i++) {
+            long t0 = System.nanoTime();
+            mmapAll(pool, files, threads);
+            best = Math.min(best, System.nanoTime() - t0);
+        }
+        return new Row(threads == 1 ? "mmap + copy" : "mmap + copy x " + threads, "warm", bytes, best, "");
     }
 
     private static Row readerRow(String method, String cache, BufferPool pool, ReaderOptions options,
@@ -257,25 +283,66 @@ public final class IngestBench {
         }
     }
 
-    /** Maps each file and copies it, buffer by buffer, into the pool. */
-    private static void mmapAll(BufferPool pool, List<IngestFile> files) {
-        for (IngestFile f : files) {
-            try (FileChannel ch = FileChannel.open(f.path(), StandardOpenOption.READ);
-                    Arena arena = Arena.ofConfined()) {
-                long size = ch.size();
-                if (size == 0) {
-                    continue;
+    /**
+     * Maps each file and copies it, buffer by buffer, into the pool; {@code threads} threads take whole files from
+     * the shared list (the calling thread is one of them).
+     */
+    private static void mmapAll(BufferPool pool, List<IngestFile> files, int threads) {
+        AtomicInteger next = new AtomicInteger();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        Runnable work = () -> {
+            try {
+                for (int i = next.getAndIncrement(); i < files.size() && failures.isEmpty();
+                        i = next.getAndIncrement()) {
+                    mmapFile(pool, files.get(i));
                 }
-                MemorySegment mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-                for (long offset = 0; offset < size; offset += pool.bufferSize()) {
-                    int n = (int) Math.min(pool.bufferSize(), size - offset);
-                    BufferHandle b = pool.tryAcquire().orElseThrow();
-                    MemorySegment.copy(mapped, offset, b.segment(), 0, n);
-                    b.withLength(n).release();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            } catch (RuntimeException | Error e) {
+                failures.add(e);
             }
+        };
+        List<Thread> started = new ArrayList<>();
+        for (int t = 1; t < threads; t++) {
+            started.add(Thread.ofPlatform().daemon().name("vyre-mmap-" + t).start(work));
+        }
+        work.run();
+        for (Thread t : started) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IngestException("interrupted while the mmap threads copied",
+                        "interrupt the benchmark only to stop it");
+            }
+        }
+        if (!failures.isEmpty()) {
+            Throwable first = failures.getFirst();
+            if (first instanceof RuntimeException r) {
+                throw r;
+            }
+            throw (Error) first;
+        }
+    }
+
+    private static void mmapFile(BufferPool pool, IngestFile f) {
+        try (FileChannel ch = FileChannel.open(f.path(), StandardOpenOption.READ);
+                Arena arena = Arena.ofConfined()) {
+            long size = ch.size();
+            if (size == 0) {
+                return;
+            }
+            MemorySegment mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            for (long offset = 0; offset < size; offset += pool.bufferSize()) {
+                int n = (int) Math.min(pool.bufferSize(), size - offset);
+                BufferHandle b = pool.acquire();
+                MemorySegment.copy(mapped, offset, b.segment(), 0, n);
+                b.withLength(n).release();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IngestException("interrupted while waiting for a buffer to copy " + f + " into",
+                    "interrupt the benchmark only to stop it");
         }
     }
 
@@ -302,7 +369,7 @@ public final class IngestBench {
 
     private static final String USAGE = """
             usage: IngestBench [--dir DIR | --files N --size BYTES] [--buffer BYTES] [--buffers N] [--depth N]
-                               [--repeat N] [--json FILE]
+                               [--repeat N] [--readers N] [--json FILE]
               --dir DIR       read the files under DIR instead of generating some
               --files N       files to generate (default 8)
               --size BYTES    bytes per generated file, suffixes k, m, g (default 32m)
@@ -310,6 +377,7 @@ public final class IngestBench {
               --buffers N     buffers in the pool (default 32)
               --depth N       io_uring requests in flight (default 32)
               --repeat N      passes per method, best reported (default 3)
+              --readers N     threads of the parallel rows, 1 leaves them out (default: half the processors, <= 8)
               --json FILE     also write the report as JSON
             """;
 
@@ -324,6 +392,7 @@ public final class IngestBench {
         int depth = c.queueDepth();
         int repeat = c.repeat();
         Path json = c.json();
+        int readers = c.readers();
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (i + 1 >= args.length) {
@@ -338,14 +407,16 @@ public final class IngestBench {
                 case "--buffers" -> buffers = Math.toIntExact(bytes(value));
                 case "--depth" -> depth = Math.toIntExact(bytes(value));
                 case "--repeat" -> repeat = Math.toIntExact(bytes(value));
+                case "--readers" -> readers = Math.toIntExact(bytes(value));
                 case "--json" -> json = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
-        if (files < 1 || size < 0 || repeat < 1) {
-            throw new IllegalArgumentException("--files and --repeat must be at least 1, --size at least 0");
+        if (files < 1 || size < 0 || repeat < 1 || readers < 1 || readers > ReaderOptions.MAX_READERS) {
+            throw new IllegalArgumentException("--files and --repeat must be at least 1, --size at least 0,"
+                    + " --readers 1 to " + ReaderOptions.MAX_READERS);
         }
-        return new Config(dir, files, size, buffer, buffers, depth, repeat, json);
+        return new Config(dir, files, size, buffer, buffers, depth, repeat, json, readers);
     }
 
     /** A byte count with an optional k, m or g suffix (powers of 1024). */
