@@ -43,7 +43,7 @@ class CudaDfaStepGpuTest {
     @Test
     void sequentialSlotsMatchTheCpuBackendExactly() {
         long[] totals = new long[4];
-        Props.forAll("gpu dfa-step parity", 30, (i, rnd) -> {
+        Props.forAll("gpu dfa-step parity", 80, (i, rnd) -> {
             DfaStepHarness.Totals t = DfaStepHarness.sequentialCase(rnd, CpuBackend::new, CudaBackend::open,
                     i % 2 == 0 ? 4 : 16);
             totals[0] += t.slots();
