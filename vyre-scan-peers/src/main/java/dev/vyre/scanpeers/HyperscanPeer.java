@@ -29,7 +29,7 @@ import org.bytedeco.javacpp.PointerPointer;
 /**
  * Hyperscan (through hyperscan-java's JNI layer, block mode): one database of all patterns with their ids and
  * flags ({@code i} CASELESS, {@code s} DOTALL, {@code m} MULTILINE, nothing else), each file scanned as one block
- * of its raw bytes; patterns are passed as their bytes (ISO-8859-1). Counts distinct (pattern id, end offset)
+ * of its raw bytes; patterns are passed as their bytes (ISO-8859-1), {@code $} mapped as {@link #source} says. Counts distinct (pattern id, end offset)
  * pairs, as vyre does, and keeps the count per pattern id.
  */
 public final class HyperscanPeer implements ScanPeer {
@@ -68,6 +68,39 @@ public final class HyperscanPeer implements ScanPeer {
         return bits;
     }
 
+    /**
+     * {@code spec}'s source as Hyperscan must read it to match what vyre matches: without {@code m}, each {@code $}
+     * outside a class becomes {@code \z}, because Hyperscan's {@code $} (PCRE's) also holds before a final
+     * {@code \n} while vyre's holds only at the end of the input (docs/AUTOMATA.md "Match semantics"). Everything
+     * else is passed as it is.
+     */
+    static String source(PatternSpec spec) {
+        String src = spec.source();
+        if (spec.has(PatternFlag.MULTILINE) || src.indexOf('$') < 0) {
+            return src;
+        }
+        StringBuilder out = new StringBuilder(src.length() + 4);
+        boolean inClass = false;
+        for (int i = 0; i < src.length(); i++) {
+            char c = src.charAt(i);
+            if (c == '\\' && i + 1 < src.length()) {
+                out.append(c).append(src.charAt(++i));
+            } else if (inClass) {
+                inClass = c != ']';
+                out.append(c);
+            } else if (c == '[') {
+                inClass = true;
+                out.append(c);
+                if (i + 1 < src.length() && src.charAt(i + 1) == '^') {
+                    out.append(src.charAt(++i));
+                }
+            } else {
+                out.append(c == '$' ? "\\z" : String.valueOf(c));
+            }
+        }
+        return out.toString();
+    }
+
     @Override
     public Prepared prepare(List<PatternSpec> patterns) {
         int n = patterns.size();
@@ -75,7 +108,7 @@ public final class HyperscanPeer implements ScanPeer {
         int[] flags = new int[n];
         int[] ids = new int[n];
         for (int i = 0; i < n; i++) {
-            sources[i] = patterns.get(i).source();
+            sources[i] = source(patterns.get(i));
             flags[i] = flagBits(patterns.get(i));
             ids[i] = patterns.get(i).id();
         }
