@@ -1,11 +1,13 @@
 package dev.vyre.cli;
 
+import dev.vyre.automata.regex.PatternFlag;
 import dev.vyre.automata.regex.PatternSpec;
 import dev.vyre.cli.scan.ScanBench;
 import dev.vyre.cli.scan.ScanCorpus;
 import dev.vyre.cli.scan.ScanPeer;
 import dev.vyre.cli.scan.VyreScan;
 import dev.vyre.runtime.automata.RingScanOptions;
+import dev.vyre.runtime.automata.SliceEvidence;
 import dev.vyre.uring.IngestSources;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,9 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -57,6 +61,15 @@ final class BenchScanCommand implements Callable<Integer> {
     @Option(names = {"-f", "--file"}, paramLabel = "RULES_FILE", description = "A rules file (as for vyre scan).")
     List<Path> ruleFiles = new ArrayList<>();
 
+    @Option(names = "--flags", paramLabel = "LETTERS", defaultValue = "",
+            description = "Flags on every pattern: i (caseless), s (dot-all), m (multi-line ^ $).")
+    String flags;
+
+    @Option(names = "--slice", paramLabel = "BYTES", defaultValue = "268435456",
+            description = "vyre corpus slice in auto mode: both modes are measured at the start of each"
+                    + " (default: ${DEFAULT-VALUE}).")
+    long slice;
+
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "3",
             description = "Timed runs per peer after one warm-up; the best counts (default: ${DEFAULT-VALUE}).")
     int repeat;
@@ -81,11 +94,10 @@ final class BenchScanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        List<PatternSpec> patterns = expressions.isEmpty() && ruleFiles.isEmpty() ? ScanCorpus.RULES
-                : Rules.of(expressions, ruleFiles, false);
+        List<PatternSpec> patterns = patterns();
         int w = VyreScan.effectiveWorkers(workers);
         VyreScan setup = new VyreScan("cpu", workers, RingScanOptions.defaults().withMode(ScanCommand.mode(mode))
-                .withLanes(w), chunk, 32);
+                .withLanes(w).withSliceBytes(slice), chunk, 32);
         List<ScanPeer> peers = select(ScanBench.peers(setup));
         Path temp = null;
         List<Path> corpusFiles;
@@ -124,6 +136,25 @@ final class BenchScanCommand implements Callable<Integer> {
         return 0;
     }
 
+    private List<PatternSpec> patterns() {
+        Set<PatternFlag> f;
+        try {
+            f = PatternFlag.parse(flags);
+        } catch (RuntimeException e) {
+            throw new CliException("bench scan: --flags " + flags + ": " + e.getMessage(), "use the letters i, s, m");
+        }
+        List<PatternSpec> base = expressions.isEmpty() && ruleFiles.isEmpty() ? ScanCorpus.RULES
+                : Rules.of(expressions, ruleFiles, false);
+        if (f.isEmpty()) {
+            return base;
+        }
+        return base.stream().map(p -> {
+            Set<PatternFlag> all = EnumSet.copyOf(f);
+            all.addAll(p.flags());
+            return new PatternSpec(p.id(), p.source(), all);
+        }).toList();
+    }
+
     private List<ScanPeer> select(List<ScanPeer> all) {
         if (only.isEmpty()) {
             return all;
@@ -141,11 +172,11 @@ final class BenchScanCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("vyreVersion", VersionProvider.version());
         m.put("corpus", synthetic ? "synthetic (seed " + seed + ")" : corpus.toString());
-        m.put("rules", ScanBench.rulesText(expressions.isEmpty() && ruleFiles.isEmpty() ? ScanCorpus.RULES
-                : Rules.of(expressions, ruleFiles, false)));
+        m.put("rules", ScanBench.rulesText(patterns()));
         m.putAll(report.toMap());
         String text = Json.write(m);
-        text = text.substring(0, text.length() - 1) + ",\"vyreSlices\":[" + String.join(",", report.slices()) + "]}";
+        text = text.substring(0, text.length() - 1) + ",\"vyreSlices\":["
+                + String.join(",", report.slices().stream().map(SliceEvidence::toJson).toList()) + "]}";
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {

@@ -1,6 +1,8 @@
 package dev.vyre.cli.scan;
 
 import dev.vyre.automata.regex.PatternSpec;
+import dev.vyre.runtime.automata.RingScanOptions;
+import dev.vyre.runtime.automata.SliceEvidence;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -25,7 +28,7 @@ public final class ScanBench {
 
     /** One peer's row. */
     public record Row(String peer, String counting, String skipped, String error, long count, long bestNanos,
-            long compileNanos, double gbPerSecond) {
+            long compileNanos, double gbPerSecond, Map<Integer, Long> perPattern) {
         boolean ran() {
             return skipped == null && error == null;
         }
@@ -43,13 +46,24 @@ public final class ScanBench {
                 m.put("bestSeconds", bestNanos / 1e9);
                 m.put("compileSeconds", compileNanos / 1e9);
                 m.put("gbPerSecond", gbPerSecond);
+                if (perPattern != null) {
+                    Map<String, Object> byId = new LinkedHashMap<>();
+                    new TreeMap<>(perPattern).forEach((id, n) -> byId.put(String.valueOf(id), n));
+                    m.put("matchesByPattern", byId);
+                }
             }
             return m;
         }
     }
 
-    /** The result: rows in peer order, and whether the counts agree. */
-    public record Report(long bytes, int files, int patterns, int repeat, List<Row> rows, List<String> slices) {
+    /**
+     * The result: rows in peer order, and whether the counts agree.
+     *
+     * @param patternIds the distinct ids of the rule set
+     * @param slices     vyre's worklist-policy evidence, one record per corpus slice of every timed run
+     */
+    public record Report(long bytes, int files, List<Integer> patternIds, int repeat, List<Row> rows,
+            List<SliceEvidence> slices) {
         /** Peers that ran and whose counts differ from the first peer that ran, described; empty when they agree. */
         public List<String> disagreements() {
             List<Row> ran = rows.stream().filter(Row::ran).toList();
@@ -64,6 +78,38 @@ public final class ScanBench {
                 }
             }
             return out;
+        }
+
+        /**
+         * Pattern ids whose match counts differ between the peers that count per pattern (compared with the first
+         * such peer; a missing id counts 0), each as "id: peer=count, ...".
+         */
+        public List<String> patternDisagreements() {
+            List<Row> per = rows.stream().filter(r -> r.ran() && r.perPattern() != null).toList();
+            List<String> out = new ArrayList<>();
+            for (int id : patternIds) {
+                long first = per.isEmpty() ? 0 : per.getFirst().perPattern().getOrDefault(id, 0L);
+                if (per.stream().anyMatch(r -> r.perPattern().getOrDefault(id, 0L) != first)) {
+                    StringBuilder sb = new StringBuilder().append(id).append(':');
+                    per.forEach(r -> sb.append(' ').append(r.peer()).append('=')
+                            .append(r.perPattern().getOrDefault(id, 0L)));
+                    out.add(sb.toString());
+                }
+            }
+            return out;
+        }
+
+        /** Peers whose per-pattern counts were compared. */
+        public List<String> perPatternPeers() {
+            return rows.stream().filter(r -> r.ran() && r.perPattern() != null).map(Row::peer).toList();
+        }
+
+        /**
+         * Slice records whose mode run is the faster of the two measured active times (a tie counts for either),
+         * out of all records: the worklist policy's agreement with measurement.
+         */
+        public long policyFaster() {
+            return slices.stream().filter(ScanBench::choseFaster).count();
         }
 
         /** Rows that failed. */
@@ -87,6 +133,17 @@ public final class ScanBench {
             }
             List<String> d = disagreements();
             lines.add(d.isEmpty() ? "counts agree" : "COUNTS DISAGREE: " + String.join("; ", d));
+            if (perPatternPeers().size() > 1) {
+                List<String> p = patternDisagreements();
+                lines.add(p.isEmpty() ? "per-pattern counts agree (" + String.join(", ", perPatternPeers()) + ", "
+                        + patternIds.size() + " patterns)" : "PER-PATTERN COUNTS DISAGREE for " + p.size()
+                        + " patterns: " + String.join("; ", p.subList(0, Math.min(20, p.size()))));
+            }
+            if (!slices.isEmpty()) {
+                lines.add(String.format(Locale.ROOT, "worklist policy: the mode run was the faster measured one in"
+                        + " %d of %d slice records (%.1f%%)", policyFaster(), slices.size(),
+                        100.0 * policyFaster() / slices.size()));
+            }
             return lines;
         }
 
@@ -95,13 +152,28 @@ public final class ScanBench {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("bytes", bytes);
             m.put("files", files);
-            m.put("patterns", patterns);
+            m.put("patterns", patternIds.size());
             m.put("repeat", repeat);
             m.put("peers", rows.stream().map(Row::toMap).toList());
             m.put("countsAgree", disagreements().isEmpty());
             m.put("disagreements", disagreements());
+            m.put("perPatternPeers", perPatternPeers());
+            m.put("perPatternAgree", patternDisagreements().isEmpty());
+            m.put("patternDisagreements", patternDisagreements());
+            Map<String, Object> policy = new LinkedHashMap<>();
+            policy.put("records", slices.size());
+            policy.put("modeRunWasFaster", policyFaster());
+            policy.put("share", slices.isEmpty() ? 0.0 : (double) policyFaster() / slices.size());
+            m.put("policyCheck", policy);
             return m;
         }
+    }
+
+    /** Whether a slice ran in the mode whose measured active time was the smaller (a tie counts for either). */
+    static boolean choseFaster(SliceEvidence s) {
+        long blocking = s.evidence().blockingActiveTimeNs();
+        long nonBlocking = s.evidence().nonblockingActiveTimeNs();
+        return s.chosen() == RingScanOptions.Mode.NON_BLOCKING ? nonBlocking <= blocking : blocking <= nonBlocking;
     }
 
     /** The rules as "id:source/flags" strings for the evidence. */
@@ -131,42 +203,47 @@ public final class ScanBench {
             }
         }
         List<Row> rows = new ArrayList<>();
-        List<String> slices = new ArrayList<>();
+        List<SliceEvidence> slices = new ArrayList<>();
         for (ScanPeer p : peers) {
-            Row r = measure(p, patterns, files, repeat, bytes);
+            Row r = measure(p, patterns, files, repeat, bytes, slices);
             rows.add(r);
-            if (p instanceof VyrePeer v && v.lastReport() != null) {
-                v.lastReport().slices().forEach(s -> slices.add(s.toJson()));
-            }
             progress.accept(r.ran() ? String.format(Locale.ROOT, "%-18s %d matches, %.3f GB/s", r.peer(), r.count(),
                     r.gbPerSecond()) : r.peer() + ": " + (r.skipped() != null ? "skipped: " + r.skipped()
                     : "FAILED: " + r.error()));
         }
-        return new Report(bytes, files.size(), patterns.size(), repeat, rows, slices);
+        return new Report(bytes, files.size(), patterns.stream().map(PatternSpec::id).distinct().sorted().toList(),
+                repeat, rows, slices);
     }
 
-    private static Row measure(ScanPeer p, List<PatternSpec> patterns, List<Path> files, int repeat, long bytes) {
+    private static Row measure(ScanPeer p, List<PatternSpec> patterns, List<Path> files, int repeat, long bytes,
+            List<SliceEvidence> slices) {
         String counting = p.counting().name().toLowerCase(Locale.ROOT);
         Optional<String> why = p.unavailable();
         if (why.isPresent()) {
-            return new Row(p.name(), counting, why.get(), null, 0, 0, 0, 0);
+            return new Row(p.name(), counting, why.get(), null, 0, 0, 0, 0, null);
         }
         long t0 = System.nanoTime();
         try (ScanPeer.Prepared prepared = p.prepare(patterns)) {
             long compile = System.nanoTime() - t0;
             long count = prepared.scan(files);
+            Map<Integer, Long> perPattern = prepared.lastCountsById().orElse(null);
             long best = Long.MAX_VALUE;
             for (int i = 0; i < repeat; i++) {
                 long s = System.nanoTime();
                 long c = prepared.scan(files);
                 best = Math.min(best, System.nanoTime() - s);
                 if (c != count) {
-                    return new Row(p.name(), counting, null, "runs counted " + count + " then " + c, 0, 0, 0, 0);
+                    return new Row(p.name(), counting, null, "runs counted " + count + " then " + c, 0, 0, 0, 0,
+                            null);
+                }
+                if (p instanceof VyrePeer v && v.lastReport() != null) {
+                    slices.addAll(v.lastReport().slices());
                 }
             }
-            return new Row(p.name(), counting, null, null, count, best, compile, bytes / (best / 1e9) / 1e9);
+            return new Row(p.name(), counting, null, null, count, best, compile, bytes / (best / 1e9) / 1e9,
+                    perPattern);
         } catch (Exception | LinkageError e) {
-            return new Row(p.name(), counting, null, String.valueOf(e), 0, 0, 0, 0);
+            return new Row(p.name(), counting, null, String.valueOf(e), 0, 0, 0, 0, null);
         }
     }
 }

@@ -36,6 +36,14 @@ public interface ScanPeer {
         /** Scans {@code files} (all of each) and returns the match count. */
         long scan(List<Path> files) throws Exception;
 
+        /**
+         * Matches per pattern id of the last {@link #scan} (ids without matches may be absent), for peers that
+         * count (pattern id, end offset) pairs; empty for peers that cannot tell patterns apart.
+         */
+        default Optional<java.util.Map<Integer, Long>> lastCountsById() {
+            return Optional.empty();
+        }
+
         @Override
         default void close() {
         }

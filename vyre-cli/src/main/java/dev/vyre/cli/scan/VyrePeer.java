@@ -10,7 +10,9 @@ import dev.vyre.runtime.automata.ScanReport;
 import dev.vyre.uring.IngestFile;
 import dev.vyre.uring.IngestFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** vyre itself: DFA_STEP slots through the megakernel on one backend ({@link VyreScan}). */
@@ -52,25 +54,44 @@ public final class VyrePeer implements ScanPeer {
     @Override
     public Prepared prepare(List<PatternSpec> patterns) {
         CompiledAutomaton automaton = VyreScan.compile(patterns);
-        return files -> {
-            long[] count = new long[1];
-            RuntimeException[] failed = new RuntimeException[1];
-            lastReport = setup.run(automaton, files, new ScanListener() {
-                @Override
-                public void onFile(IngestFile file, List<Match> matches) {
-                    count[0] += matches.size();
-                }
+        return new Prepared() {
+            private Map<Integer, Long> counts = Map.of();
 
-                @Override
-                public void onFailure(IngestFile file, IngestFileException error) {
-                    failed[0] = error;
-                }
-            }, note -> { });
-            if (failed[0] != null) {
-                throw failed[0];
+            @Override
+            public long scan(List<Path> files) {
+                Map<Integer, Long> byId = new HashMap<>();
+                long n = run(automaton, files, byId);
+                counts = Map.copyOf(byId);
+                return n;
             }
-            return count[0];
+
+            @Override
+            public Optional<Map<Integer, Long>> lastCountsById() {
+                return Optional.of(counts);
+            }
         };
     }
 
+    private long run(CompiledAutomaton automaton, List<Path> files, Map<Integer, Long> byId) {
+        long[] count = new long[1];
+        RuntimeException[] failed = new RuntimeException[1];
+        lastReport = setup.run(automaton, files, new ScanListener() {
+            @Override
+            public void onFile(IngestFile file, List<Match> matches) {
+                count[0] += matches.size();
+                for (Match m : matches) {
+                    byId.merge(m.patternId(), 1L, Long::sum);
+                }
+            }
+
+            @Override
+            public void onFailure(IngestFile file, IngestFileException error) {
+                failed[0] = error;
+            }
+        }, note -> { });
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+        return count[0];
+    }
 }

@@ -1,0 +1,125 @@
+package dev.vyre.scanpeers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vyre.automata.regex.ByteSet;
+import dev.vyre.automata.regex.Parser;
+import dev.vyre.automata.regex.PatternFlag;
+import dev.vyre.automata.regex.PatternSpec;
+import dev.vyre.automata.regex.Regex;
+import dev.vyre.cli.scan.ScanBench;
+import dev.vyre.cli.scan.ScanPeer;
+import dev.vyre.cli.scan.VyrePeer;
+import dev.vyre.cli.scan.VyreScan;
+import dev.vyre.runtime.automata.RingScanOptions;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A sample of the real logcheck rules (bench/rules/logcheck.rules, flag m) on 1 MB of lines generated from the
+ * rules themselves (a random member of each sampled rule, the same with one byte changed, and noise): vyre's ring
+ * scan counts exactly what Hyperscan counts, pattern by pattern. The full rule set on a 1 GB corpus is
+ * scripts/corpus/run-logcheck-bench.sh, not a test.
+ */
+class LogcheckRulesTest {
+    private static final Path RULES = Path.of("..", "bench", "rules", "logcheck.rules");
+
+    @Test
+    void sampledRulesCountLikeHyperscanPatternByPattern(@TempDir Path dir) throws Exception {
+        HyperscanPeer hs = new HyperscanPeer();
+        Assumptions.assumeTrue(hs.unavailable().isEmpty(), () -> "hyperscan: " + hs.unavailable().orElse(""));
+        List<PatternSpec> all = rules();
+        assertTrue(all.size() >= 1800, "the committed rules file holds " + all.size() + " rules");
+        List<PatternSpec> sample = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += 24) {
+            sample.add(all.get(i));
+        }
+        SplittableRandom rnd = new SplittableRandom(5);
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        while (text.size() < 1_000_000) {
+            PatternSpec p = sample.get(rnd.nextInt(sample.size()));
+            byte[] line = member(Parser.parse(p), rnd);
+            if (rnd.nextInt(3) == 0 && line.length > 0) {
+                line[rnd.nextInt(line.length)] = (byte) (' ' + rnd.nextInt(95));
+            }
+            text.writeBytes(line);
+            text.write('\n');
+            if (rnd.nextInt(4) == 0) {
+                for (int i = rnd.nextInt(80); i > 0; i--) {
+                    text.write(rnd.nextInt(8) == 0 ? '\n' : ' ' + rnd.nextInt(95));
+                }
+                text.write('\n');
+            }
+        }
+        Path file = dir.resolve("lines.log");
+        Files.write(file, text.toByteArray());
+        VyreScan setup = new VyreScan("cpu", 2, RingScanOptions.defaults().withLanes(2), 256 * 1024, 8);
+        ScanBench.Report r = ScanBench.run(List.of(new VyrePeer("cpu", setup), hs), sample, List.of(file), 1,
+                line -> { });
+        assertTrue(r.failures().isEmpty() && r.disagreements().isEmpty(), r.table().toString());
+        assertEquals(List.of("vyre-cpu", "hyperscan"), r.perPatternPeers());
+        assertEquals(List.of(), r.patternDisagreements(), r.table().toString());
+        Map<Integer, Long> counts = r.rows().getFirst().perPattern();
+        long matched = sample.stream().filter(p -> counts.getOrDefault(p.id(), 0L) > 0).count();
+        assertTrue(matched >= sample.size() * 9 / 10, matched + " of " + sample.size() + " sampled rules matched");
+    }
+
+    /** The committed rules: ID:pattern lines, comments skipped, all with flag m (as the rules file says). */
+    static List<PatternSpec> rules() throws Exception {
+        List<PatternSpec> out = new ArrayList<>();
+        for (String line : new String(Files.readAllBytes(RULES), StandardCharsets.ISO_8859_1).split("\n")) {
+            if (!line.isEmpty() && !line.startsWith("#")) {
+                int colon = line.indexOf(':');
+                out.add(new PatternSpec(Integer.parseInt(line.substring(0, colon)), line.substring(colon + 1),
+                        Set.of(PatternFlag.MULTILINE)));
+            }
+        }
+        return out;
+    }
+
+    /** A random string of {@code r}'s language without newlines (repeats take min..min+3 rounds). */
+    static byte[] member(Regex r, SplittableRandom rnd) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        emit(r, rnd, out);
+        return out.toByteArray();
+    }
+
+    private static void emit(Regex r, SplittableRandom rnd, ByteArrayOutputStream out) {
+        switch (r) {
+            case Regex.Bytes b -> out.write(pick(b.set(), rnd));
+            case Regex.Empty e -> { }
+            case Regex.Concat c -> c.items().forEach(i -> emit(i, rnd, out));
+            case Regex.Alternation a -> emit(a.branches().get(rnd.nextInt(a.branches().size())), rnd, out);
+            case Regex.Repeat p -> {
+                int hi = p.max() == Regex.UNBOUNDED ? p.min() + 3 : Math.min(p.max(), p.min() + 3);
+                for (int i = p.min() + rnd.nextInt(hi - p.min() + 1); i > 0; i--) {
+                    emit(p.child(), rnd, out);
+                }
+            }
+            case Regex.Assertion a -> { }
+        }
+    }
+
+    /** A printable byte of {@code set} when it has one (never a newline), else any byte of it but a newline. */
+    private static int pick(ByteSet set, SplittableRandom rnd) {
+        ByteSet printable = set.intersect(ByteSet.range(' ', '~'));
+        ByteSet from = printable.isEmpty() ? set.intersect(ByteSet.NEWLINE.complement()) : printable;
+        int k = rnd.nextInt(from.size());
+        int b = from.next(0);
+        for (int i = 0; i < k; i++) {
+            b = from.next(b + 1);
+        }
+        return b;
+    }
+}
