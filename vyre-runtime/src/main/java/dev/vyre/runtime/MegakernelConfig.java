@@ -1,6 +1,7 @@
 package dev.vyre.runtime;
 
 import dev.vyre.ir.Program;
+import dev.vyre.runtime.replay.ReplayOptions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,10 +25,12 @@ import java.util.TreeMap;
  * @param dataBytes         size of the data region (0..{@link RingBuffers#MAX_DATA_BYTES}, rounded up to a
  *                          multiple of {@link RingBuffers#DATA_ALIGNMENT}): shared memory that user handlers declaring
  *                          a {@value HandlerTable#DATA} buffer read (GpuStream's chunk buffers live there); 0 for none
+ * @param replay            where and how to record the replay log of every published slot and its outcome
+ *                          (docs/REPLAY.md), or null for none
  */
 public record MegakernelConfig(int slotCount, int workers, int observables, int debugRecords,
                                Map<Integer, Program> userHandlers, Map<Integer, Integer> tenantMasks,
-                               long handlerStepBudget, Duration drainTimeout, long dataBytes) {
+                               long handlerStepBudget, Duration drainTimeout, long dataBytes, ReplayOptions replay) {
 
     /** Permission mask that allows every opcode. */
     public static final int ALL_ALLOWED = Permissions.ALL;
@@ -47,12 +50,20 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
         tenantMasks = Map.copyOf(tenantMasks);
     }
 
+    /** A configuration without a replay log. */
+    public MegakernelConfig(int slotCount, int workers, int observables, int debugRecords,
+                            Map<Integer, Program> userHandlers, Map<Integer, Integer> tenantMasks,
+                            long handlerStepBudget, Duration drainTimeout, long dataBytes) {
+        this(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks, handlerStepBudget,
+                drainTimeout, dataBytes, null);
+    }
+
     /** A configuration without a data region. */
     public MegakernelConfig(int slotCount, int workers, int observables, int debugRecords,
                             Map<Integer, Program> userHandlers, Map<Integer, Integer> tenantMasks,
                             long handlerStepBudget, Duration drainTimeout) {
         this(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks, handlerStepBudget,
-                drainTimeout, 0);
+                drainTimeout, 0, null);
     }
 
     private static boolean hasNull(Map<?, ?> map) {
@@ -76,46 +87,46 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
 
     public MegakernelConfig withSlots(int slots) {
         return new MegakernelConfig(slots, workers, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes);
+                handlerStepBudget, drainTimeout, dataBytes, replay);
     }
 
     public MegakernelConfig withWorkers(int n) {
         return new MegakernelConfig(slotCount, n, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes);
+                handlerStepBudget, drainTimeout, dataBytes, replay);
     }
 
     public MegakernelConfig withObservables(int n) {
         return new MegakernelConfig(slotCount, workers, n, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes);
+                handlerStepBudget, drainTimeout, dataBytes, replay);
     }
 
     public MegakernelConfig withDebugRecords(int n) {
         return new MegakernelConfig(slotCount, workers, observables, n, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes);
+                handlerStepBudget, drainTimeout, dataBytes, replay);
     }
 
     public MegakernelConfig withHandler(int opcode, Program handler) {
         Map<Integer, Program> m = new TreeMap<>(userHandlers);
         m.put(opcode, handler);
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, m, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes);
+                handlerStepBudget, drainTimeout, dataBytes, replay);
     }
 
     public MegakernelConfig withTenantMask(int tenant, int mask) {
         Map<Integer, Integer> m = new TreeMap<>(tenantMasks);
         m.put(tenant, mask);
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, m,
-                handlerStepBudget, drainTimeout, dataBytes);
+                handlerStepBudget, drainTimeout, dataBytes, replay);
     }
 
     public MegakernelConfig withHandlerStepBudget(long steps) {
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
-                steps, drainTimeout, dataBytes);
+                steps, drainTimeout, dataBytes, replay);
     }
 
     public MegakernelConfig withDrainTimeout(Duration timeout) {
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, timeout, dataBytes);
+                handlerStepBudget, timeout, dataBytes, replay);
     }
 
     /**
@@ -124,6 +135,17 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
      */
     public MegakernelConfig withDataBytes(long bytes) {
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, bytes);
+                handlerStepBudget, drainTimeout, bytes, replay);
+    }
+
+    /** With a replay log written to {@code file} with the default queue ({@link ReplayOptions#to}). */
+    public MegakernelConfig withReplayLog(java.nio.file.Path file) {
+        return withReplay(ReplayOptions.to(file));
+    }
+
+    /** With replay options {@code options} (null: no replay log). */
+    public MegakernelConfig withReplay(ReplayOptions options) {
+        return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
+                handlerStepBudget, drainTimeout, dataBytes, options);
     }
 }
