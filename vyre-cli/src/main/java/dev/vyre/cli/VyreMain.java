@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "vyre: a Java runtime that turns an NVIDIA GPU into a resident bytecode interpreter.",
         subcommands = {InfoCommand.class, Vir0Command.class, DemoCommand.class, ScanCommand.class, BenchCommand.class,
+                ReplayCommand.class,
                 CommandLine.HelpCommand.class})
 public final class VyreMain implements Runnable {
     /** Exit code of a failure vyre explains ({@link VyreException}) and of a usage error. */

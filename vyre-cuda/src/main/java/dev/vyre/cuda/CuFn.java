@@ -16,7 +16,7 @@ import static dev.vyre.cuda.CTypes.PTR;
  *
  * <p>C types: {@code CUdevice}, {@code CUresult} and enums are {@code int}; {@code unsigned int} is passed as
  * {@code int}; {@code CUdeviceptr}, {@code size_t} and {@code unsigned long long} are {@code long}; handles
- * ({@code CUcontext}, {@code CUmodule}, {@code CUfunction}, {@code CUstream}, {@code CUevent}, {@code CUgraph},
+ * ({@code CUcontext}, {@code CUmodule}, {@code CUlinkState}, {@code CUfunction}, {@code CUstream}, {@code CUevent}, {@code CUgraph},
  * {@code CUgraphExec}) and every {@code T*} are addresses.
  */
 enum CuFn {
@@ -62,7 +62,11 @@ enum CuFn {
     GRAPH_INSTANTIATE(names("cuGraphInstantiateWithFlags"), PTR, PTR, LONG),
     GRAPH_LAUNCH(names("cuGraphLaunch"), PTR, PTR),
     GRAPH_EXEC_DESTROY(names("cuGraphExecDestroy"), PTR),
-    GRAPH_DESTROY(names("cuGraphDestroy"), PTR);
+    GRAPH_DESTROY(names("cuGraphDestroy"), PTR),
+    LINK_CREATE(names("cuLinkCreate_v2", "cuLinkCreate"), INT, PTR, PTR, PTR),
+    LINK_ADD_DATA(names("cuLinkAddData_v2", "cuLinkAddData"), PTR, INT, PTR, LONG, PTR, INT, PTR, PTR),
+    LINK_COMPLETE(names("cuLinkComplete"), PTR, PTR, PTR),
+    LINK_DESTROY(names("cuLinkDestroy"), PTR);
 
     private final List<String> symbols;
     private final FunctionDescriptor descriptor;

@@ -141,6 +141,29 @@ public final class CudaContext implements AutoCloseable {
         return adopt(CudaModule.load(this, ptx));
     }
 
+    /**
+     * JIT-compiles PTX to a cubin for this context's device ({@code cuLinkCreate_v2}, {@code cuLinkAddData_v2} with
+     * {@code CU_JIT_INPUT_PTX}, {@code cuLinkComplete}; the image is copied before {@code cuLinkDestroy}) and
+     * measures the compilation. Load it with {@link #loadCubin}, now or in a later process with the same device
+     * and driver.
+     *
+     * @throws CudaException with the JIT error log when the PTX does not compile for this device
+     */
+    public CubinImage compilePtx(String ptx) {
+        enter();
+        return CudaLinker.compile(this, ptx);
+    }
+
+    /**
+     * Loads a cubin ({@code cuModuleLoadDataEx} of the image): no PTX JIT runs.
+     *
+     * @throws CudaException when the driver refuses the image (another architecture, a newer format, corrupt bytes)
+     */
+    public CudaModule loadCubin(byte[] cubin) {
+        enter();
+        return adopt(CudaModule.loadImage(this, cubin));
+    }
+
     /** Creates a stream that does not synchronise with the legacy default stream ({@code CU_STREAM_NON_BLOCKING}). */
     public CudaStream createStream() {
         enter();

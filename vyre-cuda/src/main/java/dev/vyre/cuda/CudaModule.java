@@ -4,7 +4,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A PTX module JIT-compiled for the context's device ({@code cuModuleLoadDataEx}); unloaded on close
+ * A module loaded into the context ({@code cuModuleLoadDataEx}): PTX JIT-compiled for the device, or a compiled
+ * cubin; unloaded on close
  * ({@code cuModuleUnload}). Its functions and globals are valid while it is open.
  */
 public final class CudaModule extends CudaResource {
@@ -21,13 +22,13 @@ public final class CudaModule extends CudaResource {
 
     private final MemorySegment handle;
     private final String infoLog;
-    private final int ptxChars;
+    private final String what;
 
-    private CudaModule(CudaContext context, MemorySegment handle, String infoLog, int ptxChars) {
+    private CudaModule(CudaContext context, MemorySegment handle, String infoLog, String what) {
         super(context);
         this.handle = handle;
         this.infoLog = infoLog;
-        this.ptxChars = ptxChars;
+        this.what = what;
     }
 
     static CudaModule load(CudaContext ctx, String ptx) {
@@ -36,24 +37,59 @@ public final class CudaModule extends CudaResource {
                     "pass PTX source text without NUL characters");
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment image = arena.allocateFrom(ptx);
+            return loadData(ctx, arena.allocateFrom(ptx), "PTX module of " + ptx.length() + " chars");
+        }
+    }
+
+    /** Loads a compiled image (a cubin from {@link CudaContext#compilePtx}) with no JIT. */
+    static CudaModule loadImage(CudaContext ctx, byte[] image) {
+        if (image.length == 0) {
+            throw new CudaUsageException("the module image is empty", "pass the bytes of a cubin");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment copy = arena.allocate(image.length, 8);
+            MemorySegment.copy(image, 0, copy, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, image.length);
+            return loadData(ctx, copy, "cubin of " + image.length + " bytes");
+        }
+    }
+
+    private static CudaModule loadData(CudaContext ctx, MemorySegment image, String what) {
+        try (Arena arena = Arena.ofConfined()) {
+            JitLogs logs = JitLogs.allocate(arena);
+            MemorySegment out = arena.allocate(CTypes.PTR);
+            int rc = ctx.api().cuModuleLoadDataEx(out, image, JitLogs.COUNT, logs.options(), logs.values());
+            if (rc != CuResult.SUCCESS) {
+                throw ctx.failure(rc, "cuModuleLoadDataEx(" + what + ") on device " + ctx.ordinal(), logs.error());
+            }
+            return new CudaModule(ctx, out.get(CTypes.PTR, 0), logs.info(), what);
+        }
+    }
+
+    /** The JIT's info and error log buffers and the option arrays that pass them to the driver. */
+    record JitLogs(MemorySegment infoBuffer, MemorySegment errorLog, MemorySegment options, MemorySegment values) {
+        /** Options passed. */
+        static final int COUNT = 4;
+
+        static JitLogs allocate(Arena arena) {
             MemorySegment info = arena.allocate(JIT_LOG_BYTES + 1L);
             MemorySegment error = arena.allocate(JIT_LOG_BYTES + 1L);
             MemorySegment options = arena.allocateFrom(CTypes.INT, JIT_INFO_LOG_BUFFER,
                     JIT_INFO_LOG_BUFFER_SIZE_BYTES, JIT_ERROR_LOG_BUFFER, JIT_ERROR_LOG_BUFFER_SIZE_BYTES);
             // optionValues is void*[]: buffers as pointers, sizes as the pointer-sized integer itself.
-            MemorySegment values = arena.allocate(CTypes.PTR, 4);
+            MemorySegment values = arena.allocate(CTypes.PTR, COUNT);
             values.setAtIndex(CTypes.PTR, 0, info);
             values.setAtIndex(CTypes.LONG, 1, JIT_LOG_BYTES);
             values.setAtIndex(CTypes.PTR, 2, error);
             values.setAtIndex(CTypes.LONG, 3, JIT_LOG_BYTES);
-            MemorySegment out = arena.allocate(CTypes.PTR);
-            int rc = ctx.api().cuModuleLoadDataEx(out, image, 4, options, values);
-            if (rc != CuResult.SUCCESS) {
-                throw ctx.failure(rc, "cuModuleLoadDataEx(PTX module of " + ptx.length() + " chars) on device "
-                        + ctx.ordinal(), error.getString(0));
-            }
-            return new CudaModule(ctx, out.get(CTypes.PTR, 0), info.getString(0).strip(), ptx.length());
+            return new JitLogs(info, error, options, values);
+        }
+
+        String info() {
+            return infoBuffer.getString(0).strip();
+        }
+
+        String error() {
+            return errorLog.getString(0);
         }
     }
 
@@ -100,6 +136,6 @@ public final class CudaModule extends CudaResource {
 
     @Override
     String describe() {
-        return "CudaModule(PTX of " + ptxChars + " chars on device " + context().ordinal() + ")";
+        return "CudaModule(" + what + " on device " + context().ordinal() + ")";
     }
 }

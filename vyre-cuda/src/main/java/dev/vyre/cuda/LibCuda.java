@@ -292,6 +292,42 @@ final class LibCuda {
 
     // ---- modules and launches ----
 
+    // ---- linker (PTX to cubin) ----
+
+    int cuLinkCreate(int numOptions, MemorySegment options, MemorySegment optionValues, MemorySegment state) {
+        try {
+            return (int) handle(CuFn.LINK_CREATE).invokeExact(numOptions, options, optionValues, state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    int cuLinkAddData(MemorySegment state, int type, MemorySegment data, long size, MemorySegment name,
+                      int numOptions, MemorySegment options, MemorySegment optionValues) {
+        try {
+            return (int) handle(CuFn.LINK_ADD_DATA).invokeExact(state, type, data, size, name, numOptions, options,
+                    optionValues);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    int cuLinkComplete(MemorySegment state, MemorySegment cubinOut, MemorySegment sizeOut) {
+        try {
+            return (int) handle(CuFn.LINK_COMPLETE).invokeExact(state, cubinOut, sizeOut);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    int cuLinkDestroy(MemorySegment state) {
+        try {
+            return (int) handle(CuFn.LINK_DESTROY).invokeExact(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     int cuModuleLoadDataEx(MemorySegment module, MemorySegment image, int numOptions, MemorySegment options,
                            MemorySegment optionValues) {
         try {

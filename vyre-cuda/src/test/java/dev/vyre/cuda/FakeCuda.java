@@ -125,7 +125,7 @@ final class FakeCuda implements AutoCloseable {
     /** Number of driver objects still alive (allocations, pinned memory, streams, events, graphs, modules). */
     int liveObjects() {
         return deviceMemory.size() + pinned.size() + streams.size() + events.size() + graphs.size() + execs.size()
-                + modules.size();
+                + modules.size() + links.size();
     }
 
     @Override
@@ -386,6 +386,82 @@ final class FakeCuda implements AutoCloseable {
             return CuResult.INVALID_VALUE;
         }
         out(dptr, 8).set(ValueLayout.JAVA_LONG, 0, p.address() + PINNED_DEVICE_OFFSET);
+        return 0;
+    }
+
+    /** A fake cubin: this header, then the PTX text and a NUL (the fake module loader reads a C string). */
+    static final String FAKE_CUBIN_HEADER = "// fake cubin\n";
+
+    /** A link in progress: the log buffers from cuLinkCreate, the PTX added, the image once complete. */
+    static final class LinkState {
+        MemorySegment infoBuf;
+        long infoSize;
+        MemorySegment errorBuf;
+        long errorSize;
+        String ptx;
+        MemorySegment image;
+    }
+
+    final Map<Long, LinkState> links = new ConcurrentHashMap<>();
+    final AtomicLong linksDestroyed = new AtomicLong();
+
+    int cuLinkCreate_v2(int numOptions, MemorySegment options, MemorySegment values, MemorySegment stateOut) {
+        if (noContext()) {
+            return CuResult.INVALID_CONTEXT;
+        }
+        LinkState st = new LinkState();
+        MemorySegment opts = options.reinterpret(4L * numOptions);
+        MemorySegment vals = values.reinterpret(8L * numOptions);
+        for (int i = 0; i < numOptions; i++) {
+            switch (opts.getAtIndex(ValueLayout.JAVA_INT, i)) {
+                case 3 -> st.infoBuf = vals.getAtIndex(ValueLayout.ADDRESS, i);
+                case 4 -> st.infoSize = vals.getAtIndex(ValueLayout.JAVA_LONG, i);
+                case 5 -> st.errorBuf = vals.getAtIndex(ValueLayout.ADDRESS, i);
+                case 6 -> st.errorSize = vals.getAtIndex(ValueLayout.JAVA_LONG, i);
+                default -> {
+                    return CuResult.INVALID_VALUE;
+                }
+            }
+        }
+        long h = handle();
+        links.put(h, st);
+        out(stateOut, 8).set(ValueLayout.JAVA_LONG, 0, h);
+        return 0;
+    }
+
+    int cuLinkAddData_v2(MemorySegment state, int type, MemorySegment data, long size, MemorySegment name,
+                         int numOptions, MemorySegment options, MemorySegment values) {
+        LinkState st = links.get(state.address());
+        if (st == null || type != 1 || size < 1 || numOptions != 0) {
+            return CuResult.INVALID_VALUE;
+        }
+        String ptx = data.reinterpret(size).getString(0);
+        if (ptx.contains("frobnicate")) {
+            writeLog(st.errorBuf, st.errorSize, "ptxas application ptx input, line 11; error   : Unknown "
+                    + "instruction 'frobnicate'");
+            return CuResult.INVALID_PTX;
+        }
+        st.ptx = ptx;
+        return 0;
+    }
+
+    int cuLinkComplete(MemorySegment state, MemorySegment cubinOut, MemorySegment sizeOut) {
+        LinkState st = links.get(state.address());
+        if (st == null || st.ptx == null) {
+            return CuResult.INVALID_VALUE;
+        }
+        st.image = arena.allocateFrom(FAKE_CUBIN_HEADER + st.ptx);
+        writeLog(st.infoBuf, st.infoSize, "fake JIT: linked " + st.ptx.length() + " chars");
+        out(cubinOut, 8).set(ValueLayout.ADDRESS, 0, st.image);
+        out(sizeOut, 8).set(ValueLayout.JAVA_LONG, 0, st.image.byteSize());
+        return 0;
+    }
+
+    int cuLinkDestroy(MemorySegment state) {
+        if (links.remove(state.address()) == null) {
+            return CuResult.INVALID_VALUE;
+        }
+        linksDestroyed.incrementAndGet();
         return 0;
     }
 

@@ -73,8 +73,15 @@ final class HostRing {
     /** Per slot: 1 + the last lap whose untracked FAULT was counted (0: none), so each is counted once. */
     private final AtomicLongArray faultCounted;
     private final AtomicReference<UntrackedFault> firstUntrackedFault = new AtomicReference<>();
+    /** Sees every publish and outcome (the replay log), or null. */
+    private final SlotObserver observer;
 
     HostRing(RingView ring) {
+        this(ring, null);
+    }
+
+    HostRing(RingView ring, SlotObserver observer) {
+        this.observer = observer;
         this.ring = ring;
         this.slotCount = ring.slotCount();
         this.laps = new AtomicLongArray(slotCount);
@@ -192,6 +199,9 @@ final class HostRing {
      * batch and before marking its slots, which orders every filled word before every STATUS store.
      */
     void markPublished(int slot) {
+        if (observer != null) {
+            observer.published(laps.get(slot) * slotCount + slot, slot, ring);
+        }
         WORDS.setOpaque(ring.segment(), ((long) slot * SlotLayout.SLOT_WORDS + SlotLayout.STATUS) * Wire.WORD_BYTES,
                 SlotState.PUBLISHED.wire());
     }
@@ -225,6 +235,9 @@ final class HostRing {
         for (int s = 0; s < slotCount; s++) {
             if (owners.get(s) == UNTRACKED) {
                 int status = ring.statusWord(s);
+                if (observer != null && status != EMPTY) {
+                    observer.finished(laps.get(s) * slotCount + s, s, ring);
+                }
                 if (status == FAULT) {
                     countFaultOnce(s, laps.get(s));
                 } else if (status == PUBLISHED || status == CLAIMED) {
@@ -236,6 +249,9 @@ final class HostRing {
                     completeTicket(s);
                 } else {
                     Ticket t = tickets.getAndSet(s, null);
+                    if (observer != null) {
+                        observer.finished(t.sequence(), s, ring);
+                    }
                     owners.set(s, FREE);
                     ticketsInFlight.decrementAndGet();
                     t.fail(new SlotNotExecutedException("slot " + s + " (sequence " + t.sequence() + ") was "
@@ -263,6 +279,9 @@ final class HostRing {
         }
         if (status == FAULT) {
             countFaultOnce(slot, previous);
+        }
+        if (observer != null) {
+            observer.finished(previous * slotCount + slot, slot, ring);
         }
         WORDS.setOpaque(ring.segment(), (long) slot * SlotLayout.SLOT_BYTES + STATUS_BYTE, EMPTY);
         laps.lazySet(slot, lap);
@@ -383,6 +402,9 @@ final class HostRing {
         int[] args = new int[ARGS_PER_SLOT];
         for (int i = 0; i < ARGS_PER_SLOT; i++) {
             args[i] = ring.arg(slot, i);
+        }
+        if (observer != null) {
+            observer.finished(sequence, slot, ring);
         }
         if (status == DONE) {
             return new SlotOutcome(sequence, slot, SlotState.DONE, null, 0, args);

@@ -11,6 +11,7 @@ import dev.vyre.protocol.Slot;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.runtime.automata.DfaStepUnit;
 import dev.vyre.runtime.automata.ScanException;
+import dev.vyre.runtime.replay.ReplayRecorder;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -58,6 +59,8 @@ public final class Megakernel implements AutoCloseable {
     private final DataRegion dataRegion;
     private final Reaper reaper;
     private final Thread reaperThread;
+    /** The replay log's recorder ({@link MegakernelConfig#replay()}), or null. */
+    private final SlotObserver observer;
     private final AtomicLong nextSequence = new AtomicLong();
     /** Every sequence below it is known to have finished, with its untracked faults counted. */
     private final AtomicLong settledEnd = new AtomicLong();
@@ -69,12 +72,14 @@ public final class Megakernel implements AutoCloseable {
     private volatile boolean closed;
     private long nextHealthCheck;
 
-    private Megakernel(Backend backend, MegakernelConfig config, RingBuffers buffers, HandlerTable handlers) {
+    private Megakernel(Backend backend, MegakernelConfig config, RingBuffers buffers, HandlerTable handlers,
+                       SlotObserver observer) {
         this.backend = backend;
         this.config = config;
         this.buffers = buffers;
         this.handlers = handlers;
-        this.host = new HostRing(buffers.ring());
+        this.observer = observer;
+        this.host = new HostRing(buffers.ring(), observer);
         this.dataRegion = new DataRegion(buffers.data());
         this.reaper = new Reaper(this, host);
         this.nextHealthCheck = System.nanoTime() + HEALTH_CHECK_NANOS;
@@ -100,18 +105,27 @@ public final class Megakernel implements AutoCloseable {
         if (backend == null) {
             throw new BootstrapException("backend is null", "pass a Backend, e.g. Backends.create(BackendKind.CPU)");
         }
+        SlotObserver observer = null;
         try {
             checkConfig(config);
             HandlerTable handlers = HandlerTable.of(config.userHandlers());
+            observer = config.replay() == null ? null : ReplayRecorder.open(config.replay(), config);
             RingBuffers buffers = RingBuffers.allocate(backend, config);
             for (int t = 0; t < Permissions.TENANTS; t++) {
                 buffers.control().setTenantMask(t, config.tenantMasks().getOrDefault(t, MegakernelConfig.ALL_ALLOWED));
             }
             backend.start(buffers, config);
-            return new Megakernel(backend, config, buffers, handlers);
+            return new Megakernel(backend, config, buffers, handlers, observer);
         } catch (RuntimeException | Error e) {
             try {
                 backend.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            try {
+                if (observer != null) {
+                    observer.close();
+                }
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
@@ -731,7 +745,13 @@ public final class Megakernel implements AutoCloseable {
             }
             dataRegion.revokeAndAwait(deadline);
             closed = true;
-            backend.close();
+            try {
+                backend.close();
+            } finally {
+                if (observer != null) {
+                    observer.close();
+                }
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.vyre.runtime;
 
 import dev.vyre.automata.dfa.Dfa;
 import dev.vyre.ir.Program;
+import dev.vyre.runtime.replay.ReplayOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +32,13 @@ import java.util.TreeMap;
  *                          the megakernel then has a {@link dev.vyre.runtime.automata.DfaStepUnit}
  *                          ({@link Megakernel#dfaStep()}) and the CUDA backend uploads their images to device memory;
  *                          empty for none (DFA_STEP then faults UNKNOWN_OPCODE)
+ * @param replay            where and how to record the replay log of every published slot and its outcome
+ *                          (docs/REPLAY.md), or null for none
  */
 public record MegakernelConfig(int slotCount, int workers, int observables, int debugRecords,
                                Map<Integer, Program> userHandlers, Map<Integer, Integer> tenantMasks,
-                               long handlerStepBudget, Duration drainTimeout, long dataBytes, List<Dfa> automata) {
+                               long handlerStepBudget, Duration drainTimeout, long dataBytes, List<Dfa> automata,
+                               ReplayOptions replay) {
 
     /** Permission mask that allows every opcode. */
     public static final int ALL_ALLOWED = Permissions.ALL;
@@ -55,12 +59,12 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
         automata = List.copyOf(automata);
     }
 
-    /** A configuration without automata. */
+    /** A configuration without automata or a replay log. */
     public MegakernelConfig(int slotCount, int workers, int observables, int debugRecords,
                             Map<Integer, Program> userHandlers, Map<Integer, Integer> tenantMasks,
                             long handlerStepBudget, Duration drainTimeout, long dataBytes) {
         this(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks, handlerStepBudget,
-                drainTimeout, dataBytes, List.of());
+                drainTimeout, dataBytes, List.of(), null);
     }
 
     /** A configuration without a data region. */
@@ -92,46 +96,46 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
 
     public MegakernelConfig withSlots(int slots) {
         return new MegakernelConfig(slots, workers, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes, automata);
+                handlerStepBudget, drainTimeout, dataBytes, automata, replay);
     }
 
     public MegakernelConfig withWorkers(int n) {
         return new MegakernelConfig(slotCount, n, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes, automata);
+                handlerStepBudget, drainTimeout, dataBytes, automata, replay);
     }
 
     public MegakernelConfig withObservables(int n) {
         return new MegakernelConfig(slotCount, workers, n, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes, automata);
+                handlerStepBudget, drainTimeout, dataBytes, automata, replay);
     }
 
     public MegakernelConfig withDebugRecords(int n) {
         return new MegakernelConfig(slotCount, workers, observables, n, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes, automata);
+                handlerStepBudget, drainTimeout, dataBytes, automata, replay);
     }
 
     public MegakernelConfig withHandler(int opcode, Program handler) {
         Map<Integer, Program> m = new TreeMap<>(userHandlers);
         m.put(opcode, handler);
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, m, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes, automata);
+                handlerStepBudget, drainTimeout, dataBytes, automata, replay);
     }
 
     public MegakernelConfig withTenantMask(int tenant, int mask) {
         Map<Integer, Integer> m = new TreeMap<>(tenantMasks);
         m.put(tenant, mask);
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, m,
-                handlerStepBudget, drainTimeout, dataBytes, automata);
+                handlerStepBudget, drainTimeout, dataBytes, automata, replay);
     }
 
     public MegakernelConfig withHandlerStepBudget(long steps) {
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
-                steps, drainTimeout, dataBytes, automata);
+                steps, drainTimeout, dataBytes, automata, replay);
     }
 
     public MegakernelConfig withDrainTimeout(Duration timeout) {
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, timeout, dataBytes, automata);
+                handlerStepBudget, timeout, dataBytes, automata, replay);
     }
 
     /**
@@ -140,7 +144,7 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
      */
     public MegakernelConfig withDataBytes(long bytes) {
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, bytes, automata);
+                handlerStepBudget, drainTimeout, bytes, automata, replay);
     }
 
     /**
@@ -149,6 +153,17 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
      */
     public MegakernelConfig withAutomata(List<Dfa> dfas) {
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes, dfas);
+                handlerStepBudget, drainTimeout, dataBytes, dfas, replay);
+    }
+
+    /** With a replay log written to {@code file} with the default queue ({@link ReplayOptions#to}). */
+    public MegakernelConfig withReplayLog(java.nio.file.Path file) {
+        return withReplay(ReplayOptions.to(file));
+    }
+
+    /** With replay options {@code options} (null: no replay log). */
+    public MegakernelConfig withReplay(ReplayOptions options) {
+        return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
+                handlerStepBudget, drainTimeout, dataBytes, automata, options);
     }
 }

@@ -1,5 +1,6 @@
 package dev.vyre.runtime.cuda;
 
+import dev.vyre.cuda.CubinImage;
 import dev.vyre.cuda.CudaContext;
 import dev.vyre.cuda.CudaFunction;
 import dev.vyre.cuda.CudaModule;
@@ -17,12 +18,17 @@ import dev.vyre.runtime.MegakernelConfig;
 import dev.vyre.runtime.RingBuffers;
 import dev.vyre.runtime.automata.DfaDeviceLayout;
 import dev.vyre.runtime.automata.DfaStepUnit;
+import dev.vyre.runtime.cache.CacheSettings;
+import dev.vyre.runtime.cache.CachedCompiler;
+import dev.vyre.runtime.cache.Fingerprint;
+import dev.vyre.runtime.cache.PipelineCache;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -67,16 +73,24 @@ public final class CudaBackend implements Backend {
      * @param backoffMaxNanos longest idle sleep of a worker
      * @param maxDefaultWorkers bound of the default worker count (used when the config asks for 0 workers): the
      *                        largest divisor of the slot count that is at most this and the device's SM count
+     * @param cache           the pipeline cache of the kernel's PTX and cubin (docs/PIPELINE-CACHE.md); on by
+     *                        default ({@link CacheSettings#fromEnvironment()}: {@code VYRE_CACHE=off} disables it)
      */
     public record Settings(int ordinal, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
-                           int maxDefaultWorkers) {
+                           int maxDefaultWorkers, CacheSettings cache) {
         public Settings {
-            if (ordinal < 0 || shape == null || maxDefaultWorkers < 1) {
+            if (ordinal < 0 || shape == null || maxDefaultWorkers < 1 || cache == null) {
                 throw new CudaBackendException("CUDA backend settings: ordinal " + ordinal + ", shape " + shape
-                        + ", maxDefaultWorkers " + maxDefaultWorkers, "pass a device ordinal >= 0, a WorkerShape and"
-                        + " maxDefaultWorkers >= 1");
+                        + ", maxDefaultWorkers " + maxDefaultWorkers + ", cache " + cache, "pass a device ordinal"
+                        + " >= 0, a WorkerShape, maxDefaultWorkers >= 1 and cache settings");
             }
             MegakernelPtx.Options.checkBackoff(backoffMinNanos, backoffMaxNanos);
+        }
+
+        /** Settings with the pipeline cache of this process's environment ({@link CacheSettings#fromEnvironment()}). */
+        public Settings(int ordinal, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
+                        int maxDefaultWorkers) {
+            this(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, CacheSettings.fromEnvironment());
         }
 
         /**
@@ -89,11 +103,16 @@ public final class CudaBackend implements Backend {
         }
 
         public Settings withShape(WorkerShape s) {
-            return new Settings(ordinal, s, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers);
+            return new Settings(ordinal, s, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache);
         }
 
         public Settings withBackoff(int minNanos, int maxNanos) {
-            return new Settings(ordinal, shape, minNanos, maxNanos, maxDefaultWorkers);
+            return new Settings(ordinal, shape, minNanos, maxNanos, maxDefaultWorkers, cache);
+        }
+
+        /** These settings with another pipeline cache ({@link CacheSettings#disabled()} for none). */
+        public Settings withCache(CacheSettings c) {
+            return new Settings(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, c);
         }
 
     }
@@ -102,7 +121,9 @@ public final class CudaBackend implements Backend {
     private final CudaProbe.Device device;
     private final SmTarget target;
     private final CudaContext context;
+    private final int driverVersion;
     private final List<PinnedBuffer> shared = new ArrayList<>();
+    private ModuleLoad moduleLoad;
     private CudaStream stream;
     private ControlView control;
     private String ptx;
@@ -110,9 +131,10 @@ public final class CudaBackend implements Backend {
     private volatile boolean exited;
     private boolean closed;
 
-    private CudaBackend(Settings settings, CudaProbe.Device device, CudaContext context) {
+    private CudaBackend(Settings settings, CudaProbe.Device device, CudaContext context, int driverVersion) {
         this.settings = settings;
         this.device = device;
+        this.driverVersion = driverVersion;
         this.target = SmTarget.forDevice(device.ccMajor(), device.ccMinor());
         this.context = context;
     }
@@ -153,7 +175,7 @@ public final class CudaBackend implements Backend {
         } catch (CudaBackendException e) {
             throw new BackendUnavailableException(e.problem(), e.fix(), e);
         }
-        return new CudaBackend(settings, device, CudaContext.open(settings.ordinal()));
+        return new CudaBackend(settings, device, CudaContext.open(settings.ordinal()), probe.driverVersion());
     }
 
     @Override
@@ -174,6 +196,16 @@ public final class CudaBackend implements Backend {
     /** The PTX of the running kernel, or null before {@link #start}. */
     public synchronized String ptx() {
         return ptx;
+    }
+
+    /** How {@link #start} obtained the kernel module (cache hit or JIT, and the times), or null before it. */
+    public synchronized ModuleLoad moduleLoad() {
+        return moduleLoad;
+    }
+
+    /** The pipeline cache this backend uses, empty when {@link Settings#cache()} disables it. */
+    public Optional<PipelineCache> pipelineCache() {
+        return settings.cache().enabled() ? Optional.of(PipelineCache.shared(settings.cache())) : Optional.empty();
     }
 
     /**
@@ -233,9 +265,11 @@ public final class CudaBackend implements Backend {
         DfaStepUnit dfa = buffers.dfaStep();
         DevicePtr dfaTables = dfa == null ? DevicePtr.NULL : devicePointer(dfa.tables(), "DFA_STEP tables",
                 VECTOR_ALIGNMENT);
-        String text = MegakernelPtx.generate(new MegakernelPtx.Options(target, settings.shape(),
-                settings.backoffMinNanos(), settings.backoffMaxNanos(), handlers, dfa != null));
-        CudaModule module = context.loadPtx(text);
+        MegakernelPtx.Options options = new MegakernelPtx.Options(target, settings.shape(),
+                settings.backoffMinNanos(), settings.backoffMaxNanos(), handlers, dfa != null);
+        CachedCompiler.Loaded<CudaModule> loaded = loadModule(options);
+        CudaModule module = loaded.module();
+        String text = loaded.ptx();
         CudaFunction kernel = module.function(MegakernelPtx.ENTRY);
         // freed with the context; cuMemAlloc aligns it to far more than the 16 bytes the vector copies need
         DevicePtr scratch = handlers.size() == 0 ? DevicePtr.NULL
@@ -250,6 +284,38 @@ public final class CudaBackend implements Backend {
         this.control = buffers.control();
         this.ptx = text;
         this.workers = w;
+        this.moduleLoad = new ModuleLoad(loaded.source(), loaded.key() == null ? "" : loaded.key().hex(),
+                loaded.jitNanos(), loaded.loadNanos(), loaded.savedNanos());
+    }
+
+    /**
+     * The kernel module: through the pipeline cache when enabled (a cached cubin skips the PTX JIT; see
+     * docs/PIPELINE-CACHE.md), else generated and JIT-loaded from PTX. Generating the PTX also checks the handlers,
+     * so a refused handler fails here either way (a cached entry exists only for options that generated).
+     */
+    private CachedCompiler.Loaded<CudaModule> loadModule(MegakernelPtx.Options options) {
+        if (!settings.cache().enabled()) {
+            String text = MegakernelPtx.generate(options);
+            long start = System.nanoTime();
+            CudaModule module = context.loadPtx(text);
+            return new CachedCompiler.Loaded<>(module, text, null, CachedCompiler.Source.JIT,
+                    System.nanoTime() - start, 0, 0);
+        }
+        Fingerprint key = MegakernelKey.of(options, device.ccMajor(), device.ccMinor(),
+                MegakernelKey.driverIdentity(driverVersion), MegakernelKey.emitterVersion());
+        return new CachedCompiler<CudaModule>(PipelineCache.shared(settings.cache()), "megakernel").load(key,
+                () -> MegakernelPtx.generate(options), new CachedCompiler.Jit<>() {
+                    @Override
+                    public CachedCompiler.Compiled compile(String ptx) {
+                        CubinImage image = context.compilePtx(ptx);
+                        return new CachedCompiler.Compiled(image.cubin(), image.jitNanos());
+                    }
+
+                    @Override
+                    public CudaModule load(byte[] cubin) {
+                        return context.loadCubin(cubin);
+                    }
+                });
     }
 
     /**
