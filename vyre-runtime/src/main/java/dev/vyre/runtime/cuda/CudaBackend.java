@@ -218,14 +218,15 @@ public final class CudaBackend implements Backend {
             throw new CudaBackendException("cuda backend: start needs buffers and a config", "pass both");
         }
         HandlerTable handlers = HandlerTable.of(config.userHandlers());
+        WorkerShape shape = WorkerShape.forHandlers(settings.shape(), handlers);
         int slots = buffers.ring().slotCount();
-        int w = resolveWorkers(config.workers(), slots);
+        int w = resolveWorkers(config.workers(), slots, shape);
         DevicePtr controlPtr = devicePointer(buffers.control().segment(), "control", Integer.BYTES);
         DevicePtr ringPtr = devicePointer(buffers.ring().segment(), "ring", VECTOR_ALIGNMENT);
         DevicePtr debugPtr = devicePointer(buffers.debug().segment(), "debug log", VECTOR_ALIGNMENT);
         MemorySegment data = buffers.data();
         DevicePtr dataPtr = data.byteSize() == 0 ? DevicePtr.NULL : devicePointer(data, "data region", Integer.BYTES);
-        String text = MegakernelPtx.generate(new MegakernelPtx.Options(target, settings.shape(),
+        String text = MegakernelPtx.generate(new MegakernelPtx.Options(target, shape,
                 settings.backoffMinNanos(), settings.backoffMaxNanos(), handlers));
         CudaModule module = context.loadPtx(text);
         CudaFunction kernel = module.function(MegakernelPtx.ENTRY);
@@ -233,7 +234,7 @@ public final class CudaBackend implements Backend {
         DevicePtr scratch = handlers.size() == 0 ? DevicePtr.NULL
                 : context.allocate((long) w * MegakernelPtx.SCRATCH_BYTES_PER_WORKER).ptr();
         CudaStream s = context.createStream();
-        kernel.launch(Dim3.of(settings.shape().blocks(w)), Dim3.of(WorkerShape.BLOCK_THREADS), 0, s,
+        kernel.launch(Dim3.of(shape.blocks(w)), Dim3.of(WorkerShape.BLOCK_THREADS), 0, s,
                 launchArguments(new Launch(controlPtr, buffers.control().wordCount(), ringPtr, slots, debugPtr,
                         buffers.debug().capacity(), w, scratch, (int) config.handlerStepBudget(), dataPtr,
                         (int) data.byteSize())));
@@ -271,8 +272,8 @@ public final class CudaBackend implements Backend {
     }
 
     /** The worker count: {@code requested}, or the default for 0; it must divide the ring and stay resident. */
-    private int resolveWorkers(int requested, int slots) {
-        int resident = settings.shape().maxResidentWorkers(device.multiprocessors());
+    private int resolveWorkers(int requested, int slots, WorkerShape shape) {
+        int resident = shape.maxResidentWorkers(device.multiprocessors());
         int w = requested != 0 ? requested
                 : defaultWorkers(slots, Math.min(settings.maxDefaultWorkers(), device.multiprocessors()));
         if (w < 1 || w > slots || slots % w != 0) {
@@ -280,7 +281,7 @@ public final class CudaBackend implements Backend {
                     "pick a worker count that divides the slot count, or 0 for the default");
         }
         if (w > resident) {
-            throw new CudaBackendException("cuda backend: " + w + " workers (" + settings.shape() + ") exceed the "
+            throw new CudaBackendException("cuda backend: " + w + " workers (" + shape + ") exceed the "
                     + resident + " that " + device.name() + " keeps resident at once; a worker that is not resident"
                     + " never runs its slots", "use at most " + resident + " workers, or WorkerShape.THREAD");
         }
