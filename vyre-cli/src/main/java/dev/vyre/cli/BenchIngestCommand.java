@@ -80,7 +80,8 @@ final class BenchIngestCommand implements Callable<Integer> {
     int overlap;
 
     @Option(names = "--handlers", paramLabel = "LIST", split = ",", defaultValue = "wordsum,nop",
-            description = "End-to-end handlers: wordsum, fnv, nop (default: ${DEFAULT-VALUE}).")
+            description = "End-to-end handlers: wordsum, warpsum (the cooperative 32-lane word sum), fnv, nop"
+                    + " (default: ${DEFAULT-VALUE}).")
     List<String> handlers;
 
     @Option(names = "--backends", paramLabel = "LIST", split = ",", defaultValue = "cpu",

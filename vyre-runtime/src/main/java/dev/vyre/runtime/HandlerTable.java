@@ -16,8 +16,10 @@ import java.util.Map;
  * The user handlers of one megakernel, sorted by opcode (unsigned); handler {@code i} has permission bit
  * {@code Permissions.FIRST_USER_BIT + i}.
  *
- * <p>A handler is a VIR0 program run once (one invocation) per slot. It must pass {@link Validator}, have
- * workgroup size 1x1x1, and declare two buffers: {@value #ARGS} ({@code U32}, count 12: the slot's 12 argument
+ * <p>A handler is a VIR0 program run once per slot: as one invocation (workgroup size 1x1x1) or, a
+ * <em>cooperative</em> handler (workgroup size {@value #COOPERATIVE_LANES}x1x1), as one workgroup of
+ * {@value #COOPERATIVE_LANES} invocations with independent lanes (docs/MEGAKERNEL.md, "Cooperative handlers";
+ * {@link dev.vyre.ir.interp.ReferenceInterpreter#runLanes}). It must pass {@link Validator} and declare two buffers: {@value #ARGS} ({@code U32}, count 12: the slot's 12 argument
  * words) and {@value #CONTROL} ({@code U32}, count 0: the whole control block, observables included); it may
  * declare a third, {@value #DATA} ({@code U32} or {@code Bytes}, count 0: the megakernel's data region,
  * {@link RingBuffers#data()}, where GpuStream's chunks are). Each is ReadOnly, Uniform or ReadWrite (WriteOnly
@@ -30,6 +32,9 @@ public final class HandlerTable {
     public static final String CONTROL = "control";
     /** Name of the optional buffer bound to the data region ({@link RingBuffers#data()}). */
     public static final String DATA = "data";
+
+    /** Invocations of a cooperative handler: one warp. */
+    public static final int COOPERATIVE_LANES = 32;
 
     private static final HandlerTable EMPTY = new HandlerTable(new int[0], new Program[0]);
 
@@ -123,9 +128,13 @@ public final class HandlerTable {
                     "fix the program so that Validator.check returns no problems");
         }
         Program.WorkgroupSize ws = program.workgroupSize();
-        if (ws.x() != 1 || ws.y() != 1 || ws.z() != 1) {
+        boolean single = ws.x() == 1 && ws.y() == 1 && ws.z() == 1;
+        boolean cooperative = ws.x() == COOPERATIVE_LANES && ws.y() == 1 && ws.z() == 1;
+        if (!single && !cooperative) {
             throw new BootstrapException(who + " has workgroup size " + ws.x() + "x" + ws.y() + "x" + ws.z()
-                    + "; a handler runs as one invocation per slot", "declare workgroup size 1x1x1");
+                    + "; a handler runs as one invocation (1x1x1) or as one cooperative warp ("
+                    + COOPERATIVE_LANES + "x1x1) per slot", "declare workgroup size 1x1x1, or "
+                    + COOPERATIVE_LANES + "x1x1 for a cooperative handler");
         }
         boolean data = program.buffer(DATA) != null;
         if (program.buffers().size() != (data ? 3 : 2)) {
@@ -140,6 +149,21 @@ public final class HandlerTable {
             checkBuffer(who, program.buffer(DATA), DATA, 0, true);
         }
         return program;
+    }
+
+    /** Whether handler {@code i} is cooperative: workgroup size {@value #COOPERATIVE_LANES}x1x1. */
+    public boolean cooperative(int i) {
+        return programs[i].workgroupSize().x() == COOPERATIVE_LANES;
+    }
+
+    /** Whether any handler is cooperative (a CUDA megakernel then keeps a whole warp per worker). */
+    public boolean anyCooperative() {
+        for (int i = 0; i < programs.length; i++) {
+            if (cooperative(i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether handler {@code i} declares the {@value #DATA} buffer. */

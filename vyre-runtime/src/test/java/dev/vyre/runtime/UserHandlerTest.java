@@ -5,6 +5,7 @@ import static dev.vyre.runtime.Kernels.run;
 import static dev.vyre.runtime.Kernels.runAs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,62 @@ class UserHandlerTest {
         }
     }
 
+    /**
+     * A cooperative handler: lane l adds l + 1 to control[args[2]]; lanes below args[0] and from 32 - args[3] up spin
+     * forever; when args[1] is 1 odd lanes reach a WaveReduce and even ones a Barrier (a divergence), else all the
+     * Barrier; then lane 0 writes the live lanes' Ballot to ARG5.
+     */
+    private static Program warpHandler() {
+        Expr lane = Expr.var("lane");
+        BufferDecl args = u32(HandlerTable.ARGS, 0, 12);
+        BufferDecl control = u32(HandlerTable.CONTROL, 1, 0);
+        return Program.of(Program.WorkgroupSize.of(HandlerTable.COOPERATIVE_LANES), List.of(args, control), List.of(
+                new Node.Let("lane", new Expr.LocalId(0)),
+                new Node.Let("a0", Expr.load(HandlerTable.ARGS, Expr.u32(0))),
+                new Node.Let("a1", Expr.load(HandlerTable.ARGS, Expr.u32(1))),
+                new Node.Let("a3", Expr.load(HandlerTable.ARGS, Expr.u32(3))),
+                new Node.Let("old", new Expr.Atomic(dev.vyre.ir.AtomicOp.ADD, HandlerTable.CONTROL,
+                        Expr.load(HandlerTable.ARGS, Expr.u32(2)), null, Expr.add(lane, Expr.u32(1)))),
+                new Node.If(Expr.bin(dev.vyre.ir.BinaryOp.OR, Expr.bin(dev.vyre.ir.BinaryOp.LT, lane, Expr.var("a0")),
+                        Expr.bin(dev.vyre.ir.BinaryOp.GE, lane, Expr.bin(dev.vyre.ir.BinaryOp.SUB, Expr.u32(32),
+                                Expr.var("a3")))), List.of(new Node.Loop(List.of())), List.of()),
+                new Node.If(Expr.bin(dev.vyre.ir.BinaryOp.EQ, Expr.bin(dev.vyre.ir.BinaryOp.BIT_AND, lane,
+                                Expr.var("a1")), Expr.u32(1)),
+                        List.of(new Node.Let("x", Expr.bin(dev.vyre.ir.BinaryOp.WAVE_REDUCE, lane, Expr.u32(0)))),
+                        List.of(new Node.Barrier())),
+                new Node.Let("live", Expr.bin(dev.vyre.ir.BinaryOp.BALLOT, new Expr.LitBool(true), Expr.u32(-1))),
+                new Node.If(Expr.bin(dev.vyre.ir.BinaryOp.EQ, lane, Expr.u32(0)), List.of(new Node.Store(
+                        HandlerTable.ARGS, Expr.u32(5), Expr.var("live"))), List.of())));
+    }
+
+    @Test
+    void aCooperativeHandlerRunsAsAWarpOfLanesAndFaultsWithItsLowestLane() {
+        Kernels.assumeInterpreter();
+        int op = 0x120;
+        MegakernelConfig c = Kernels.small().withHandler(op, warpHandler()).withHandlerStepBudget(5000);
+        try (Megakernel k = Kernels.cpu(c)) {
+            SlotOutcome ok = run(k, op, 0, 0, OBS + 1, 0);
+            assertTrue(ok.isDone(), ok.toString());
+            assertArrayEquals(new int[] {0, 0, OBS + 1, 0, 0, -1, 0, 0, 0, 0, 0, 0}, ok.args());
+            assertEquals(32 * 33 / 2, k.control().load(OBS + 1));
+            SlotOutcome low = run(k, op, 3, 0, OBS + 2, 0);
+            assertEquals(FaultCode.STEP_BUDGET, low.fault(), low.toString());
+            assertEquals(5000, low.faultDetail());
+            assertArrayEquals(new int[] {FaultCode.STEP_BUDGET.wire(), 5000, OBS + 2, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+                    low.args(), "a faulting cooperative slot writes no arguments back");
+            assertEquals(32 * 33 / 2, k.control().load(OBS + 2), "every lane made its effect before the cut-off");
+            SlotOutcome diverged = run(k, op, 0, 1, OBS + 3, 0);
+            assertEquals(FaultCode.HANDLER_FAULT, diverged.fault(), diverged.toString());
+            assertEquals(0, diverged.faultDetail());
+            SlotOutcome spinnersFirst = run(k, op, 2, 1, OBS + 3, 0);
+            assertEquals(FaultCode.STEP_BUDGET, spinnersFirst.fault(), "lane 0 ran out of steps: " + spinnersFirst);
+            SlotOutcome divergenceFirst = run(k, op, 0, 1, OBS + 3, 2);
+            assertEquals(FaultCode.HANDLER_FAULT, divergenceFirst.fault(), "lane 0 diverged: " + divergenceFirst);
+            SlotOutcome highSpinners = run(k, op, 0, 0, OBS + 4, 4);
+            assertEquals(FaultCode.STEP_BUDGET, highSpinners.fault(), highSpinners.toString());
+        }
+    }
+
     @Test
     void handlerBitsFollowOpcodeOrder() {
         Kernels.assumeInterpreter();
@@ -128,6 +185,10 @@ class UserHandlerTest {
                 1, BufferAccess.WRITE_ONLY, ScalarType.U32, 0, true)))));
         cases.put("workgroup size", Map.of(0x100, Program.of(Program.WorkgroupSize.of(2), List.of(args, control),
                 List.of())));
+        cases.put("workgroup size 64", Map.of(0x100, Program.of(Program.WorkgroupSize.of(64), List.of(args, control),
+                List.of())));
+        cases.put("workgroup size 32x2x1", Map.of(0x100, Program.of(new Program.WorkgroupSize(32, 2, 1),
+                List.of(args, control), List.of())));
         cases.put("invalid program", Map.of(0x100, Program.of(Program.WorkgroupSize.of(1), List.of(args, control),
                 List.of(new Node.Store("nowhere", Expr.u32(0), Expr.u32(1))))));
         Map<Integer, Program> many = new HashMap<>();
@@ -141,6 +202,15 @@ class UserHandlerTest {
             BootstrapException x = assertThrows(BootstrapException.class, () -> Kernels.cpu(c), e.getKey());
             assertTrue(x.getMessage().contains("Fix: "), x.getMessage());
         }
+        BootstrapException size = assertThrows(BootstrapException.class, () -> HandlerTable.of(Map.of(0x100,
+                Program.of(Program.WorkgroupSize.of(16), List.of(args, control), List.of()))));
+        assertTrue(size.getMessage().contains("16x1x1") && size.getMessage().contains("32x1x1 for a cooperative"),
+                size.getMessage());
+        HandlerTable coop = HandlerTable.of(Map.of(0x100, good, 0x101, Program.of(Program.WorkgroupSize.of(
+                HandlerTable.COOPERATIVE_LANES), List.of(args, control), List.of())));
+        assertEquals(List.of(false, true), List.of(coop.cooperative(0), coop.cooperative(1)));
+        assertTrue(coop.anyCooperative());
+        assertFalse(HandlerTable.of(Map.of(0x100, good)).anyCooperative());
         Map<Integer, Program> twenty = new HashMap<>(many);
         twenty.remove(0x100);
         assertEquals(20, HandlerTable.of(twenty).size());

@@ -21,6 +21,8 @@ final class Invocation {
     long outOfBoundsLoads;
     long outOfBoundsStores;
     private int pendingSteps;
+    /** Steps charged so far by this invocation (counted with per-invocation budgets only). */
+    long chargedSteps;
 
     Invocation(Execution execution, BoundBuffer[] buffers, WorkgroupSync sync, int frameSize, int[] size) {
         this.execution = execution;
@@ -64,12 +66,15 @@ final class Invocation {
         }
     }
 
-    /** Charges the locally counted steps to the budget; unwinds if another invocation of the run failed. */
+    /**
+     * Charges the locally counted steps to the budget; unwinds if another invocation of the run failed (not in a run
+     * of independent lanes, whose invocations stop only at their next collective).
+     */
     void flushSteps() {
         int n = pendingSteps;
         pendingSteps = 0;
         execution.charge(n, this);
-        if (sync != null && sync.aborted()) {
+        if (sync != null && sync.aborted() && !sync.independentLanes()) {
             throw Abort.INSTANCE;
         }
     }

@@ -76,6 +76,37 @@ public final class ReferenceInterpreter {
         return new RunResult(execution.steps(), outOfBounds[0], outOfBounds[1], execution.indirectDispatches());
     }
 
+    /** How one invocation of {@link #runLanes} ended. */
+    public enum LaneEnd {
+        /** It returned or finished its body within its step budget. */
+        FINISHED,
+        /** It took more steps than the budget; it stopped where a run of this budget stops. */
+        STEP_BUDGET,
+        /** It failed otherwise: it reached a collective after (or at) a divergence, or the run failed for it. */
+        FAILED
+    }
+
+    /**
+     * Runs workgroup (0, 0, 0) of {@code program} as independent lanes, the semantics of a cooperative megakernel
+     * handler (docs/MEGAKERNEL.md): every invocation has this interpreter's step budget for itself (counted and cut
+     * off as a one-invocation run of that budget), and an invocation that fails stops alone, no longer live, while
+     * the others go on (a lane out of steps drops out of later collectives like one that returned). A divergent
+     * collective (live lanes at different collectives) fails the invocations waiting at it and every invocation that
+     * reaches a collective after it; invocations that reach none finish normally. Bindings as in {@link #run}.
+     *
+     * @return how each invocation ended, by local linear index
+     * @throws InterpreterException on bad bindings or workgroup size (nothing has run then)
+     */
+    public LaneEnd[] runLanes(Program program, Map<String, MemorySegment> buffers) {
+        Objects.requireNonNull(program, "program");
+        Objects.requireNonNull(buffers, "buffers");
+        int[] size = workgroupSize(program);
+        ScalarType[] elements = elementTypes(program);
+        Compiler.Code code = Compiler.compile(program, elements);
+        BoundBuffer[] bound = bind(program, elements, buffers);
+        return new LaneRun(code, new Execution(stepBudget, true), bound, size).run();
+    }
+
     // ---- checks and bindings ---------------------------------------------------------------------------------
 
     private static void checkGrid(Dispatch grid) {

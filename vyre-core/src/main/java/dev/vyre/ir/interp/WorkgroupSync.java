@@ -19,6 +19,8 @@ final class WorkgroupSync {
     private final Wave[] waves;
     private final String workgroup;
     private volatile boolean aborted;
+    /** Lanes fail one by one ({@link ReferenceInterpreter#runLanes}): an abort stops invocations at collectives only. */
+    private final boolean independentLanes;
     private int live;
     private CNode.Barrier barrierSite;
     private int barrierArrived;
@@ -43,6 +45,12 @@ final class WorkgroupSync {
 
     /** A workgroup of {@code invocations} (>= 1) live invocations, named {@code workgroup} in messages. */
     WorkgroupSync(int invocations, String workgroup) {
+        this(invocations, workgroup, false);
+    }
+
+    /** With {@code independentLanes}, an abort (a divergence) stops invocations at collectives, not at step flushes. */
+    WorkgroupSync(int invocations, String workgroup, boolean independentLanes) {
+        this.independentLanes = independentLanes;
         this.workgroup = workgroup;
         this.live = invocations;
         this.waves = new Wave[(invocations + Ops.WAVE_SIZE - 1) / Ops.WAVE_SIZE];
@@ -54,6 +62,10 @@ final class WorkgroupSync {
 
     boolean aborted() {
         return aborted;
+    }
+
+    boolean independentLanes() {
+        return independentLanes;
     }
 
     /** Waits until every live invocation of the workgroup reached {@code site}. */
@@ -116,6 +128,9 @@ final class WorkgroupSync {
             Wave w = waves[inv.wave];
             live--;
             w.liveMask &= ~(1 << inv.lane);
+            if (aborted) {
+                return; // the waiting invocations unwind (a divergence completes no collective)
+            }
             if (w.waitingMask != 0 && w.waitSite instanceof CExpr.WaveOp && w.waitingMask == w.liveMask) {
                 completeWave(w);
             }

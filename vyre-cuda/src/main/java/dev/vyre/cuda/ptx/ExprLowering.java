@@ -31,6 +31,7 @@ final class ExprLowering {
     private final boolean singleInvocation;
     private final String oobCounters;
     private final StepMeter meter;
+    private final WarpLanes lanes;
 
     /**
      * @param waves            the wave lowering, or null where the function has no wave operators
@@ -38,10 +39,13 @@ final class ExprLowering {
      * @param singleInvocation true for a handler: every id is 0
      * @param oobCounters      the global address of the two out-of-bounds counters, or null to not count
      * @param meter            the step meter ({@link StepMeter#none()} in a kernel)
+     * @param lanes            the lanes of a cooperative handler (LocalId.x and InvocationId.x are the lane; every
+     *                         collective is a rendezvous; every store and atomic follows a checkpoint), else null
      */
     ExprLowering(PtxCode code, Arith arith, Waves waves, Map<String, BufferRef> buffers,
                  Function<String, Value> variables, Program.WorkgroupSize workgroupSize, boolean singleInvocation,
-                 String oobCounters, StepMeter meter) {
+                 String oobCounters, StepMeter meter, WarpLanes lanes) {
+        this.lanes = lanes;
         this.c = code;
         this.arith = arith;
         this.waves = waves;
@@ -108,6 +112,10 @@ final class ExprLowering {
 
     private Value id(String register, int axis) {
         String d = c.b32();
+        if (lanes != null) {
+            c.op("mov.u32 " + d + ", " + (axis == 0 && register.equals("%tid") ? "%laneid" : "0"));
+            return new Value(d, U32);
+        }
         c.op("mov.u32 " + d + ", " + (singleInvocation ? "0" : register + "." + AXES[axis]));
         return new Value(d, U32);
     }
@@ -128,6 +136,7 @@ final class ExprLowering {
     private Value binary(Expr.BinOp bin) {
         Value l = emit(bin.left());
         Value r = emit(bin.right());
+        Waves waves = bin.op().isWaveOp() && lanes != null ? new Waves(c, arith, lanes.rendezvous()) : this.waves;
         return switch (bin.op()) {
             case SHUFFLE, WAVE_BROADCAST -> waves.shuffle(l, r);
             case BALLOT -> waves.ballot(l, r);
@@ -192,9 +201,12 @@ final class ExprLowering {
         return new Value(d, b.element());
     }
 
-    /** A step checkpoint before a store or atomic whose effect would outlive a failed handler run. */
+    /**
+     * A step checkpoint before a store or atomic whose effect would outlive a failed handler run; in a cooperative
+     * handler before every one (other lanes may see the argument scratch).
+     */
     private void beforeEffect(BufferRef b) {
-        if (b.mapped()) {
+        if (b.mapped() || lanes != null) {
             meter.checkpoint();
         }
     }

@@ -46,11 +46,14 @@ final class LoweringCheck {
     }
 
     private final boolean handler;
+    /** A cooperative handler (one warp of lanes): Barrier and the wave operators are allowed. */
+    private final boolean cooperative;
     private final ArrayDeque<Item> work = new ArrayDeque<>();
     private boolean waveOps;
 
-    private LoweringCheck(boolean handler) {
+    private LoweringCheck(boolean handler, boolean cooperative) {
         this.handler = handler;
+        this.cooperative = cooperative;
     }
 
     /**
@@ -59,7 +62,12 @@ final class LoweringCheck {
      * @throws PtxEmitException for the first construct, in program order, that cannot be lowered
      */
     static Features check(Program program, boolean handler) {
-        LoweringCheck check = new LoweringCheck(handler);
+        return check(program, handler, false);
+    }
+
+    /** As {@link #check(Program, boolean)}; a {@code cooperative} handler may use Barrier and wave operators. */
+    static Features check(Program program, boolean handler, boolean cooperative) {
+        LoweringCheck check = new LoweringCheck(handler, cooperative);
         List<Node> body = program.body();
         for (int i = body.size() - 1; i >= 0; i--) {
             check.work.push(new Item(body.get(i), new Loc(null, "body[" + i + "]"), 1));
@@ -119,10 +127,11 @@ final class LoweringCheck {
             case Node.Loop loop -> addAll(out, it, loop.body(), ".Loop.body");
             case Node.Block block -> addAll(out, it, block.body(), ".Block.body");
             case Node.Barrier _ -> {
-                if (handler) {
+                if (handler && !cooperative) {
                     throw new PtxEmitException(it.loc().toString(), "Barrier in a megakernel handler: a handler runs "
                             + "as one invocation of one megakernel worker, there is no workgroup to synchronise",
-                            "remove the Barrier from the handler, or run the program as its own kernel");
+                            "remove the Barrier from the handler, declare workgroup size 32x1x1 (a cooperative "
+                                    + "handler), or run the program as its own kernel");
                 }
             }
             case Node.IndirectDispatch d -> throw new PtxEmitException(it.loc().toString(), "IndirectDispatch from"
@@ -141,10 +150,11 @@ final class LoweringCheck {
             case Expr.Load load -> add(out, it, load.index(), ".Load.index");
             case Expr.BinOp bin -> {
                 if (bin.op().isWaveOp()) {
-                    if (handler) {
+                    if (handler && !cooperative) {
                         throw new PtxEmitException(it.loc().toString(), "wave operator " + name(bin.op())
                                 + " in a megakernel handler: a handler runs as a single invocation, not as a wave",
-                                "remove the wave operator from the handler, or run the program as its own kernel");
+                                "remove the wave operator from the handler, declare workgroup size 32x1x1 (a "
+                                        + "cooperative handler), or run the program as its own kernel");
                     }
                     waveOps = true;
                 }

@@ -23,6 +23,7 @@ final class NodeLowering {
     private final String exitInstruction;
     private final ArrayDeque<Map<String, Value>> scopes = new ArrayDeque<>();
     private final ExprLowering exprs;
+    private final WarpLanes lanes;
 
     /**
      * @param meter           the step meter ({@link StepMeter#none()} in a kernel)
@@ -31,6 +32,13 @@ final class NodeLowering {
      */
     NodeLowering(PtxCode code, Map<String, BufferRef> buffers, StepMeter meter, String exitInstruction,
                  Function<Function<String, Value>, ExprLowering> exprs) {
+        this(code, buffers, meter, exitInstruction, null, exprs);
+    }
+
+    /** As above; {@code lanes}: a cooperative handler's lanes (a Barrier is their rendezvous), else null. */
+    NodeLowering(PtxCode code, Map<String, BufferRef> buffers, StepMeter meter, String exitInstruction,
+                 WarpLanes lanes, Function<Function<String, Value>, ExprLowering> exprs) {
+        this.lanes = lanes;
         this.c = code;
         this.buffers = buffers;
         this.meter = meter;
@@ -86,7 +94,13 @@ final class NodeLowering {
             }
             case Node.Block block -> body(block.body());
             // non-.aligned: the threads reaching a barrier need not be converged (some may have returned)
-            case Node.Barrier _ -> c.op("barrier.sync 0");
+            case Node.Barrier _ -> {
+                if (lanes != null) {
+                    lanes.barrier();
+                } else {
+                    c.op("barrier.sync 0");
+                }
+            }
             case Node.Return _ -> {
                 meter.flush();
                 c.op(exitInstruction);

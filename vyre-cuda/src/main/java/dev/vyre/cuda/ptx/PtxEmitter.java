@@ -38,6 +38,8 @@ public final class PtxEmitter {
      * today; a caller treats every status but those two as this one.
      */
     public static final int HANDLER_FAULT = 2;
+    /** Invocations of a cooperative handler (workgroup size 32x1x1): the lanes of one warp. */
+    public static final int COOPERATIVE_LANES = 32;
     /** Name of a handler function's return parameter (a {@code .b32} status). */
     static final String HANDLER_STATUS = "status";
     /** Name of a handler function's control-block length parameter. */
@@ -114,7 +116,7 @@ public final class PtxEmitter {
         Arith arith = new Arith(code);
         Waves waves = features.waveOps() ? new Waves(code, arith, memberMask(code, linear, threads)) : null;
         NodeLowering nodes = new NodeLowering(code, buffers, StepMeter.none(), "exit", vars ->
-                new ExprLowering(code, arith, waves, buffers, vars, ws, false, counters, StepMeter.none()));
+                new ExprLowering(code, arith, waves, buffers, vars, ws, false, counters, StepMeter.none(), null));
         nodes.body(p.body());
         code.op("exit");
 
@@ -145,6 +147,13 @@ public final class PtxEmitter {
      * system scope). It runs as one invocation (every id is 0); out-of-bounds accesses read 0 or are dropped,
      * uncounted.
      *
+     * <p>A <em>cooperative</em> handler (workgroup size {@value #COOPERATIVE_LANES}x1x1, {@link #isCooperative}) is
+     * called by all 32 lanes of one warp with the same arguments and runs as the reference's
+     * {@code ReferenceInterpreter.runLanes}: LocalId.x = InvocationId.x = the lane ({@code %laneid}), other ids 0;
+     * the buffers are shared by the lanes; each lane has the whole step budget; Barrier and the wave operators are
+     * lowered as rendezvous of the warp ({@code WarpLanes}); every lane returns the same status, that of the lowest
+     * lane that did not finish OK (a divergent collective is {@link #HANDLER_FAULT} for the lanes at it).
+     *
      * <p>It counts steps as the reference interpreter does and returns {@link #HANDLER_OK} when the run took at
      * most {@code step_budget} steps, {@link #HANDLER_STEP_BUDGET} when it took more; its effects on the control
      * block and the data region are then exactly those the interpreter makes before it fails (see
@@ -154,8 +163,9 @@ public final class PtxEmitter {
      * @param target the target of the megakernel's module (the function text is the same for every supported one)
      * @return the function definition alone, to be placed in the megakernel's module before its callers
      * @throws dev.vyre.ir.check.ValidationException when the program is not valid
-     * @throws PtxEmitException                      for another buffer, a Barrier, a wave operator or a construct
-     *                                               the emitter cannot lower exactly
+     * @throws PtxEmitException                      for another buffer, a Barrier or a wave operator outside a
+     *                                               cooperative handler, or a construct the emitter cannot lower
+     *                                               exactly
      */
     public static String emitHandler(Program handler, String funcName, PtxTarget target) {
         Objects.requireNonNull(handler, "handler");
@@ -167,7 +177,8 @@ public final class PtxEmitter {
     private static String function(Program handler, String funcName) {
         Validator.validate(handler);
         checkHandlerBuffers(handler);
-        LoweringCheck.check(handler, true);
+        boolean cooperative = isCooperative(handler);
+        LoweringCheck.check(handler, true, cooperative);
 
         PtxCode code = new PtxCode();
         String args = globalPointer(code, HANDLER_ARGS);
@@ -179,6 +190,8 @@ public final class PtxEmitter {
         String finish = code.label("finish");
         String exhausted = code.label("exhausted");
         StepMeter meter = StepMeter.handler(code, budget, exhausted);
+        String status = code.b32();
+        WarpLanes lanes = cooperative ? new WarpLanes(code, meter, status, code.label("diverged")) : null;
         Map<String, BufferRef> buffers = new LinkedHashMap<>();
         for (BufferDecl b : handler.buffers()) {
             buffers.put(b.name(), switch (b.name()) {
@@ -188,22 +201,40 @@ public final class PtxEmitter {
             });
         }
         Arith arith = new Arith(code);
-        NodeLowering nodes = new NodeLowering(code, buffers, meter, "bra " + finish, vars ->
-                new ExprLowering(code, arith, null, buffers, vars, handler.workgroupSize(), true, null, meter));
+        NodeLowering nodes = new NodeLowering(code, buffers, meter, "bra " + finish, lanes, vars ->
+                new ExprLowering(code, arith, null, buffers, vars, handler.workgroupSize(), true, null, meter,
+                        lanes));
         nodes.body(handler.body());
         meter.flush();
         code.place(finish);
-        String status = code.b32();
         meter.finish(status, HANDLER_OK, HANDLER_STEP_BUDGET);
-        code.op("st.param.b32 [" + HANDLER_STATUS + "], " + status);
-        code.op("ret");
-        code.place(exhausted);
-        code.op("st.param.b32 [" + HANDLER_STATUS + "], " + HANDLER_STEP_BUDGET);
-        code.op("ret");
+        if (lanes != null) {
+            String retire = code.label("retire");
+            code.op("bra " + retire);
+            code.place(exhausted);
+            code.op("mov.u32 " + status + ", " + HANDLER_STEP_BUDGET);
+            code.op("bra " + retire);
+            lanes.finish(retire, HANDLER_STATUS);
+        } else {
+            code.op("st.param.b32 [" + HANDLER_STATUS + "], " + status);
+            code.op("ret");
+            code.place(exhausted);
+            code.op("st.param.b32 [" + HANDLER_STATUS + "], " + HANDLER_STEP_BUDGET);
+            code.op("ret");
+        }
         return ".func (.param .b32 " + HANDLER_STATUS + ") " + funcName + "(.param .u64 " + HANDLER_ARGS
                 + ", .param .u64 " + HANDLER_CONTROL + ", .param .u32 " + HANDLER_CONTROL_WORDS + ", .param .u64 "
                 + HANDLER_DATA + ", .param .u32 " + HANDLER_DATA_BYTES + ", .param .u32 " + HANDLER_STEP_BUDGET_PARAM
                 + ")\n{\n" + code.declarations() + code.instructions() + "}\n";
+    }
+
+    /**
+     * Whether {@code handler} is cooperative: workgroup size {@value #COOPERATIVE_LANES}x1x1, run by the 32 lanes of
+     * one warp that all call its function (see {@link #emitHandler}).
+     */
+    public static boolean isCooperative(Program handler) {
+        Program.WorkgroupSize ws = handler.workgroupSize();
+        return ws.x() == COOPERATIVE_LANES && ws.y() == 1 && ws.z() == 1;
     }
 
     /** The element count of the data buffer: its bytes, or its bytes / 4 for U32 (the interpreter's rule). */

@@ -240,8 +240,9 @@ public final class CudaBackend implements Backend {
      *
      * @throws CudaBackendException for a worker count that does not divide the ring or cannot stay resident,
      *                              foreign or misaligned buffers, user handlers on a GPU older than sm_80 or a
-     *                              handler the PTX emitter cannot lower exactly (a transcendental, a Barrier, a
-     *                              wave operator)
+     *                              handler the PTX emitter cannot lower exactly (a transcendental; a Barrier or a
+     *                              wave operator outside a cooperative handler). With cooperative handlers the
+     *                              workers run as warps ({@link WorkerShape#forHandlers})
      * @throws dev.vyre.cuda.CudaException when the driver refuses the module or the launch (with the JIT log)
      */
     @Override
@@ -255,8 +256,9 @@ public final class CudaBackend implements Backend {
             throw new CudaBackendException("cuda backend: start needs buffers and a config", "pass both");
         }
         HandlerTable handlers = HandlerTable.of(config.userHandlers());
+        WorkerShape shape = WorkerShape.forHandlers(settings.shape(), handlers);
         int slots = buffers.ring().slotCount();
-        int w = resolveWorkers(config.workers(), slots);
+        int w = resolveWorkers(config.workers(), slots, shape);
         DevicePtr controlPtr = devicePointer(buffers.control().segment(), "control", Integer.BYTES);
         DevicePtr ringPtr = devicePointer(buffers.ring().segment(), "ring", VECTOR_ALIGNMENT);
         DevicePtr debugPtr = devicePointer(buffers.debug().segment(), "debug log", VECTOR_ALIGNMENT);
@@ -265,7 +267,7 @@ public final class CudaBackend implements Backend {
         DfaStepUnit dfa = buffers.dfaStep();
         DevicePtr dfaTables = dfa == null ? DevicePtr.NULL : devicePointer(dfa.tables(), "DFA_STEP tables",
                 VECTOR_ALIGNMENT);
-        MegakernelPtx.Options options = new MegakernelPtx.Options(target, settings.shape(),
+        MegakernelPtx.Options options = new MegakernelPtx.Options(target, shape,
                 settings.backoffMinNanos(), settings.backoffMaxNanos(), handlers, dfa != null);
         CachedCompiler.Loaded<CudaModule> loaded = loadModule(options);
         CudaModule module = loaded.module();
@@ -276,7 +278,7 @@ public final class CudaBackend implements Backend {
                 : context.allocate((long) w * MegakernelPtx.SCRATCH_BYTES_PER_WORKER).ptr();
         DevicePtr dfaBlob = dfa == null ? DevicePtr.NULL : upload(DfaDeviceLayout.blob(dfa.automata()));
         CudaStream s = context.createStream();
-        kernel.launch(Dim3.of(settings.shape().blocks(w)), Dim3.of(WorkerShape.BLOCK_THREADS), 0, s,
+        kernel.launch(Dim3.of(shape.blocks(w)), Dim3.of(WorkerShape.BLOCK_THREADS), 0, s,
                 launchArguments(new Launch(controlPtr, buffers.control().wordCount(), ringPtr, slots, debugPtr,
                         buffers.debug().capacity(), w, scratch, (int) config.handlerStepBudget(), dataPtr,
                         (int) data.byteSize(), dfaBlob, dfa == null ? 0 : dfa.automata().size(), dfaTables)));
@@ -375,8 +377,8 @@ public final class CudaBackend implements Backend {
     }
 
     /** The worker count: {@code requested}, or the default for 0; it must divide the ring and stay resident. */
-    private int resolveWorkers(int requested, int slots) {
-        int resident = settings.shape().maxResidentWorkers(device.multiprocessors());
+    private int resolveWorkers(int requested, int slots, WorkerShape shape) {
+        int resident = shape.maxResidentWorkers(device.multiprocessors());
         int w = requested != 0 ? requested
                 : defaultWorkers(slots, Math.min(settings.maxDefaultWorkers(), device.multiprocessors()));
         if (w < 1 || w > slots || slots % w != 0) {
@@ -384,7 +386,7 @@ public final class CudaBackend implements Backend {
                     "pick a worker count that divides the slot count, or 0 for the default");
         }
         if (w > resident) {
-            throw new CudaBackendException("cuda backend: " + w + " workers (" + settings.shape() + ") exceed the "
+            throw new CudaBackendException("cuda backend: " + w + " workers (" + shape + ") exceed the "
                     + resident + " that " + device.name() + " keeps resident at once; a worker that is not resident"
                     + " never runs its slots", "use at most " + resident + " workers, or WorkerShape.THREAD");
         }

@@ -118,6 +118,11 @@ public final class MegakernelPtx {
                         + "none)");
             }
             checkBackoff(backoffMinNanos, backoffMaxNanos);
+            if (handlers.anyCooperative() && shape.lanesPerWorker() != HandlerTable.COOPERATIVE_LANES) {
+                throw new CudaBackendException("megakernel PTX options: cooperative (" + HandlerTable.COOPERATIVE_LANES
+                        + "-lane) user handlers need a whole warp per worker, but the worker shape is " + shape,
+                        "use WorkerShape.WARP (WorkerShape.forHandlers picks it) with cooperative handlers");
+            }
         }
 
         /** No user handlers. */
@@ -212,6 +217,14 @@ public final class MegakernelPtx {
     private static final String ARGS_LOADED = "L_ARGS_LOADED";
     private static final String HANDLER_RESULT = "L_HANDLER_RESULT";
     private static final String HANDLER_OK = "L_HANDLER_OK";
+    /** Lanes 1..31 of a worker with cooperative handlers wait here for lane 0's next command. */
+    private static final String LANES_WAIT = "L_LANES_WAIT";
+    /** Lane 0's exit with cooperative handlers: it tells the other lanes to exit first. */
+    private static final String LANES_STOP = "L_LANES_STOP";
+    /** The command lane 0 broadcasts to lanes 1..31: 0 exit, i + 1 call cooperative handler i. */
+    private static final String LANE_CMD = "%lane_cmd";
+    /** Member mask of a whole warp. */
+    private static final String FULL_WARP = "0xFFFFFFFF";
     /** Prefix of the handler functions' names: handler {@code i} is {@code user_handler_<i>}. */
     static final String HANDLER_FUNC = "user_handler_";
 
@@ -257,6 +270,10 @@ public final class MegakernelPtx {
         handlerFunctions();
         entry();
         return out.build();
+    }
+
+    private boolean cooperative() {
+        return handlers().anyCooperative();
     }
 
     private HandlerTable handlers() {
@@ -317,6 +334,7 @@ public final class MegakernelPtx {
             dfaStep.emit();
         }
         completion();
+        cooperativeLanes();
         out.label(EXIT);
         out.ins("ret");
         out.raw("}");
@@ -332,6 +350,9 @@ public final class MegakernelPtx {
             out.ins(".reg .u64 " + SCRATCH + ", " + DATA);
             out.ins(".reg .u32 " + BUDGET + ", " + DATA_BYTES);
             out.ins(".reg .b32 " + HSTATUS);
+        }
+        if (cooperative()) {
+            out.ins(".reg .b32 " + LANE_CMD);
         }
         out.comment("%w0..%w15: the claimed slot's words (STATUS, OPCODE, TENANT, PRIORITY, ARG0..ARG11)");
         out.ins(".reg .u32 %w<" + SLOT_WORD_REGISTERS + ">");
@@ -372,7 +393,7 @@ public final class MegakernelPtx {
         out.ins("mov.u32 " + T1 + ", %ntid.x");
         out.ins("mov.u32 " + T2 + ", %tid.x");
         out.ins("mad.lo.u32 " + T0 + ", " + T0 + ", " + T1 + ", " + T2);
-        if (shape.lanesPerWorker() > 1) {
+        if (shape.lanesPerWorker() > 1 && !cooperative()) {
             out.comment("only lane 0 of each group of " + shape.lanesPerWorker() + " threads is a worker");
             out.ins("and.b32 " + T1 + ", " + T0 + ", " + (shape.lanesPerWorker() - 1));
             out.ins("setp.ne.u32 " + P + ", " + T1 + ", 0");
@@ -394,6 +415,7 @@ public final class MegakernelPtx {
         }
         out.ins("mov.u32 " + SLEEP + ", " + options.backoffMinNanos());
         out.ins("mov.u32 " + IDLE + ", 0");
+        cooperativeLaneSplit();
     }
 
     // ---- polling ------------------------------------------------------------------------------------------
@@ -427,7 +449,7 @@ public final class MegakernelPtx {
         out.ins("mov.u32 " + STATUS + ", " + word(SlotLayout.STATUS));
         out.ins("setp.eq.u32 " + P + ", " + STATUS + ", " + SlotState.PUBLISHED.wire());
         out.when(P, "bra " + CLAIM);
-        out.ins("bra " + EXIT);
+        out.ins("bra " + (cooperative() ? LANES_STOP : EXIT));
         out.label(BACKOFF);
         out.comment("idle: sleep, doubling up to the bound; reset after each executed slot");
         out.ins("nanosleep.u32 " + SLEEP);
@@ -748,8 +770,10 @@ public final class MegakernelPtx {
             for (int w = 0; w < SCRATCH_WORDS_PER_WORKER; w += 4) {
                 out.ins("st.global.v4.u32 [" + SCRATCH + "+" + w * Wire.WORD_BYTES + "], {" + argQuad(w) + "}");
             }
-            out.ins("call (" + HSTATUS + "), " + HANDLER_FUNC + i + ", (" + SCRATCH + ", " + CTL + ", " + CTL_WORDS
-                    + ", " + DATA + ", " + DATA_BYTES + ", " + BUDGET + ")");
+            if (handlers().cooperative(i)) {
+                wakeLanes(Integer.toString(i + 1));
+            }
+            callHandler(i);
             out.ins("bra " + HANDLER_RESULT);
         }
         out.section("handler result: " + PtxEmitter.HANDLER_OK + " ok, " + PtxEmitter.HANDLER_STEP_BUDGET
@@ -776,6 +800,75 @@ public final class MegakernelPtx {
     /** The registers of ARG(first)..ARG(first+3), comma-separated. */
     private static String argQuad(int first) {
         return arg(first) + ", " + arg(first + 1) + ", " + arg(first + 2) + ", " + arg(first + 3);
+    }
+
+    /** {@code call (status), user_handler_<i>, (scratch, control, words, data, bytes, budget)}. */
+    private void callHandler(int i) {
+        out.ins("call (" + HSTATUS + "), " + HANDLER_FUNC + i + ", (" + SCRATCH + ", " + CTL + ", " + CTL_WORDS
+                + ", " + DATA + ", " + DATA_BYTES + ", " + BUDGET + ")");
+    }
+
+    // ---- cooperative handlers: a whole warp per worker -----------------------------------------------------
+
+    /**
+     * With cooperative handlers every lane of the worker's warp stays: lane 0 is the worker (polls, claims,
+     * completes, runs built-ins and single-invocation handlers alone); lanes 1..31 go to {@link #LANES_WAIT}.
+     */
+    private void cooperativeLaneSplit() {
+        if (!cooperative()) {
+            return;
+        }
+        out.comment("cooperative handlers: lanes 1..31 of the worker's warp wait for lane 0's commands");
+        out.ins("mov.u32 " + T0 + ", %laneid");
+        out.ins("setp.ne.u32 " + P + ", " + T0 + ", 0");
+        out.when(P, "bra " + LANES_WAIT);
+    }
+
+    /**
+     * Lane 0 hands the warp command {@code command} (a register or an immediate) to lanes 1..31: one
+     * {@code shfl.sync} of the whole warp (the others wait in theirs), then {@code bar.warp.sync}, which orders lane
+     * 0's writes of the argument scratch before the lanes' reads.
+     */
+    private void wakeLanes(String command) {
+        out.ins("mov.u32 " + LANE_CMD + ", " + command);
+        out.ins("shfl.sync.idx.b32 " + LANE_CMD + ", " + LANE_CMD + ", 0, 31, " + FULL_WARP);
+        out.ins("bar.warp.sync " + FULL_WARP);
+    }
+
+    /**
+     * Lanes 1..31: take lane 0's command; 0: exit; i + 1: call cooperative handler i with lane 0 (on the same
+     * scratch, with the same arguments; every lane returns the same status, lane 0 uses it), then wait again.
+     * Lane 0's exit ({@link #LANES_STOP}) first sends them 0.
+     */
+    private void cooperativeLanes() {
+        if (!cooperative()) {
+            return;
+        }
+        out.section("cooperative handlers: lane 0 stops the other lanes before it exits");
+        out.label(LANES_STOP);
+        wakeLanes("0");
+        out.ins("bra " + EXIT);
+        out.section("lanes 1..31: wait for lane 0's command, run the cooperative handler it names with it");
+        out.label(LANES_WAIT);
+        out.ins("mov.u32 " + LANE_CMD + ", 0");
+        out.ins("shfl.sync.idx.b32 " + LANE_CMD + ", " + LANE_CMD + ", 0, 31, " + FULL_WARP);
+        out.ins("bar.warp.sync " + FULL_WARP);
+        out.ins("setp.eq.u32 " + P + ", " + LANE_CMD + ", 0");
+        out.when(P, "bra " + EXIT);
+        for (int i = 0; i < handlers().size(); i++) {
+            if (handlers().cooperative(i)) {
+                out.ins("setp.eq.u32 " + P + ", " + LANE_CMD + ", " + (i + 1));
+                out.when(P, "bra " + LANES_WAIT + "_" + i);
+            }
+        }
+        out.ins("bra " + LANES_WAIT);
+        for (int i = 0; i < handlers().size(); i++) {
+            if (handlers().cooperative(i)) {
+                out.label(LANES_WAIT + "_" + i);
+                callHandler(i);
+                out.ins("bra " + LANES_WAIT);
+            }
+        }
     }
 
     private static String handlerLabel(int index) {

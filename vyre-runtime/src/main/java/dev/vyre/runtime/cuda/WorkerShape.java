@@ -7,7 +7,10 @@ package dev.vyre.runtime.cuda;
 public enum WorkerShape {
     /** One worker per thread: 32 workers share a warp and diverge freely (sm_70+ schedules threads independently). */
     THREAD(1),
-    /** One worker per warp (lane 0): no two workers share an instruction stream. */
+    /**
+     * One worker per warp (lane 0): no two workers share an instruction stream. With cooperative handlers the other
+     * 31 lanes stay and run those handlers with lane 0.
+     */
     WARP(32);
 
     /** Threads per block: 4 such blocks fill the 512 threads one SM keeps resident at the 128-register cap. */
@@ -19,6 +22,14 @@ public enum WorkerShape {
 
     WorkerShape(int lanesPerWorker) {
         this.lanesPerWorker = lanesPerWorker;
+    }
+
+    /**
+     * The shape a megakernel with {@code handlers} runs in: {@link #WARP} when any handler is cooperative (its 32
+     * lanes run on the worker's warp), else {@code requested}.
+     */
+    public static WorkerShape forHandlers(WorkerShape requested, dev.vyre.runtime.HandlerTable handlers) {
+        return handlers.anyCooperative() ? WARP : requested;
     }
 
     /** Threads per worker: 1 or 32. */

@@ -237,16 +237,49 @@ public final class SlotExecutor {
         for (int i = 0; i < SlotLayout.ARGS_PER_SLOT; i++) {
             scratch.setAtIndex(Wire.WORD, i, argWords[i]);
         }
-        try {
-            interpreter.run(handlers.program(index), Dispatch.of(1),
-                    handlers.readsData(index) ? dataBindings : bindings);
-        } catch (StepBudgetExceededException e) {
-            return fault(FaultCode.STEP_BUDGET, stepBudgetWord);
-        } catch (RuntimeException | StackOverflowError e) {
-            return fault(FaultCode.HANDLER_FAULT, 0);
+        Map<String, MemorySegment> bound = handlers.readsData(index) ? dataBindings : bindings;
+        if (handlers.cooperative(index)) {
+            FaultCode f = cooperative(index, bound);
+            if (f != null) {
+                return f;
+            }
+        } else {
+            try {
+                interpreter.run(handlers.program(index), Dispatch.of(1), bound);
+            } catch (StepBudgetExceededException e) {
+                return fault(FaultCode.STEP_BUDGET, stepBudgetWord);
+            } catch (RuntimeException | StackOverflowError e) {
+                return fault(FaultCode.HANDLER_FAULT, 0);
+            }
         }
         for (int i = 0; i < SlotLayout.ARGS_PER_SLOT; i++) {
             ring.setArg(slot, i, scratch.getAtIndex(Wire.WORD, i));
+        }
+        return null;
+    }
+
+    /**
+     * A cooperative handler: one workgroup of independent lanes, each with the whole step budget; the slot faults
+     * with the fault of the lowest lane that did not finish (STEP_BUDGET, or HANDLER_FAULT for any other failure).
+     */
+    private FaultCode cooperative(int index, Map<String, MemorySegment> bound) {
+        ReferenceInterpreter.LaneEnd[] ends;
+        try {
+            ends = interpreter.runLanes(handlers.program(index), bound);
+        } catch (RuntimeException | StackOverflowError e) {
+            return fault(FaultCode.HANDLER_FAULT, 0);
+        }
+        for (ReferenceInterpreter.LaneEnd end : ends) {
+            switch (end) {
+                case FINISHED -> {
+                }
+                case STEP_BUDGET -> {
+                    return fault(FaultCode.STEP_BUDGET, stepBudgetWord);
+                }
+                case FAILED -> {
+                    return fault(FaultCode.HANDLER_FAULT, 0);
+                }
+            }
         }
         return null;
     }

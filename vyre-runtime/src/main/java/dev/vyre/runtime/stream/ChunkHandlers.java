@@ -9,6 +9,7 @@ import dev.vyre.ir.Program;
 import dev.vyre.ir.ScalarType;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.runtime.HandlerTable;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -77,6 +78,62 @@ public final class ChunkHandlers {
                                 Expr.load(DATA, Expr.add(Expr.var("base"), Expr.var("words"))))))), List.of()),
                 new Node.Store(ARGS, Expr.u32(RESULT_CHECKSUM), Expr.var("sum")),
                 new Node.Store(ARGS, Expr.u32(RESULT_BYTES), length)));
+    }
+
+    /** Independent accumulators per lane of {@link #warpWordSum()}: loads each lane keeps in flight per round. */
+    public static final int WARP_SUM_ACCUMULATORS = 8;
+    /** Words a warp reads per round of {@link #warpWordSum()}: 32 lanes x {@value #WARP_SUM_ACCUMULATORS}. */
+    public static final int WARP_SUM_ROUND_WORDS = HandlerTable.COOPERATIVE_LANES * WARP_SUM_ACCUMULATORS;
+
+    /**
+     * The sum of {@link #wordSum()} (same words, same result, same {@link #RESULT_CHECKSUM} and
+     * {@link #RESULT_BYTES}) by a cooperative handler (workgroup size 32x1x1, docs/MEGAKERNEL.md): in each round the
+     * warp reads {@value #WARP_SUM_ROUND_WORDS} consecutive words, lane l the words {@code 32a + l} of the round
+     * into accumulator a (a = 0..7), so that each of its loads is one contiguous 128-byte line across the warp and
+     * each lane has eight independent loads in flight; the rest of the words (fewer than a round) are shared out the
+     * same way, lane 0 adds the masked tail, and a WaveReduce Add combines the lanes. Lane 0 writes the result.
+     */
+    public static Program warpWordSum() {
+        Expr length = arg(ChunkSlot.LENGTH);
+        Expr lane = new Expr.LocalId(0);
+        List<Node> body = new ArrayList<>(List.of(
+                new Node.Let("base", Expr.bin(BinaryOp.SHR, arg(ChunkSlot.DATA_OFFSET), Expr.u32(2))),
+                new Node.Let("words", Expr.bin(BinaryOp.SHR, length, Expr.u32(2))),
+                new Node.Let("tail", Expr.bin(BinaryOp.BIT_AND, length, Expr.u32(3))),
+                new Node.Let("lane", lane),
+                new Node.Let("rounds", Expr.bin(BinaryOp.DIV, Expr.var("words"), Expr.u32(WARP_SUM_ROUND_WORDS))),
+                new Node.Let("first", Expr.add(Expr.var("base"), Expr.var("lane")))));
+        List<Node> round = new ArrayList<>();
+        round.add(new Node.Let("at", Expr.add(Expr.var("first"), Expr.mul(Expr.var("r"),
+                Expr.u32(WARP_SUM_ROUND_WORDS)))));
+        for (int a = 0; a < WARP_SUM_ACCUMULATORS; a++) {
+            body.add(new Node.Let("acc" + a, Expr.u32(0)));
+            round.add(new Node.Assign("acc" + a, Expr.add(Expr.var("acc" + a), Expr.load(DATA,
+                    Expr.add(Expr.var("at"), Expr.u32(a * HandlerTable.COOPERATIVE_LANES))))));
+        }
+        body.add(new Node.For("r", Expr.u32(0), Expr.var("rounds"), round));
+        Expr done = Expr.mul(Expr.var("rounds"), Expr.u32(WARP_SUM_ROUND_WORDS));
+        body.add(new Node.For("k", Expr.u32(0), Expr.u32(WARP_SUM_ACCUMULATORS), List.of(
+                new Node.Let("w", Expr.add(done, Expr.add(Expr.mul(Expr.var("k"),
+                        Expr.u32(HandlerTable.COOPERATIVE_LANES)), Expr.var("lane")))),
+                new Node.If(Expr.bin(BinaryOp.LT, Expr.var("w"), Expr.var("words")), List.of(
+                        new Node.Assign("acc0", Expr.add(Expr.var("acc0"), Expr.load(DATA,
+                                Expr.add(Expr.var("base"), Expr.var("w")))))), List.of()))));
+        body.add(new Node.If(Expr.bin(BinaryOp.AND, Expr.bin(BinaryOp.EQ, Expr.var("lane"), Expr.u32(0)),
+                Expr.bin(BinaryOp.NE, Expr.var("tail"), Expr.u32(0))), List.of(
+                new Node.Let("mask", Expr.bin(BinaryOp.SUB, Expr.bin(BinaryOp.SHL, Expr.u32(1),
+                        Expr.mul(Expr.var("tail"), Expr.u32(8))), Expr.u32(1))),
+                new Node.Assign("acc0", Expr.add(Expr.var("acc0"), Expr.bin(BinaryOp.BIT_AND, Expr.var("mask"),
+                        Expr.load(DATA, Expr.add(Expr.var("base"), Expr.var("words"))))))), List.of()));
+        Expr sum = Expr.var("acc0");
+        for (int a = 1; a < WARP_SUM_ACCUMULATORS; a++) {
+            sum = Expr.add(sum, Expr.var("acc" + a));
+        }
+        body.add(new Node.Let("total", Expr.bin(BinaryOp.WAVE_REDUCE, sum, Expr.u32(0))));
+        body.add(new Node.If(Expr.bin(BinaryOp.EQ, Expr.var("lane"), Expr.u32(0)), List.of(
+                new Node.Store(ARGS, Expr.u32(RESULT_CHECKSUM), Expr.var("total")),
+                new Node.Store(ARGS, Expr.u32(RESULT_BYTES), length)), List.of()));
+        return Program.of(Program.WorkgroupSize.of(HandlerTable.COOPERATIVE_LANES), buffers(ScalarType.U32), body);
     }
 
     /** The three handler buffers, {@code data} with {@code dataType} elements. */

@@ -43,10 +43,12 @@ public final class StreamBench {
         NOP,
         /** {@link ChunkHandlers#wordSum()}. */
         WORD_SUM,
+        /** {@link ChunkHandlers#warpWordSum()}: the same sum by a cooperative (32-lane) handler. */
+        WARP_SUM,
         /** {@link ChunkHandlers#fnv1a()}. */
         FNV;
 
-        /** The name on the command line and in reports: {@code nop}, {@code wordsum}, {@code fnv}. */
+        /** The name on the command line and in reports: {@code nop}, {@code wordsum}, {@code warpsum}, {@code fnv}. */
         public String label() {
             return name().replace("_", "").toLowerCase(Locale.ROOT);
         }
@@ -58,7 +60,7 @@ public final class StreamBench {
                     return h;
                 }
             }
-            throw new GpuStreamException("no ingest handler '" + label + "'", "use nop, wordsum or fnv");
+            throw new GpuStreamException("no ingest handler '" + label + "'", "use nop, wordsum, warpsum or fnv");
         }
     }
 
@@ -124,6 +126,7 @@ public final class StreamBench {
         Program handler = switch (config.handler()) {
             case NOP -> null;
             case WORD_SUM -> ChunkHandlers.wordSum();
+            case WARP_SUM -> ChunkHandlers.warpWordSum();
             case FNV -> ChunkHandlers.fnv1a();
         };
         if (handler != null) {

@@ -75,7 +75,17 @@ class MegakernelPtxTest {
                 .withHandlers(table(adapted(3, 20))).withDfaStep(true));
         list.add(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP, 1, 64).withHandlers(HandlerTable.of(
                 Map.of(0x200, ChunkHandlers.fnv1a(), 0x201, ChunkHandlers.wordSum()))).withDfaStep(true));
+        list.add(defaults().withHandlers(cooperativeTable()));
+        list.add(new MegakernelPtx.Options(new SmTarget(8, 0), WorkerShape.WARP, 1, 64).withHandlers(
+                HandlerTable.of(Map.of(0x200, ChunkHandlers.warpWordSum(), 0x201, ChunkHandlers.wordSum()))));
         return list.stream();
+    }
+
+    /** The cooperative handlers of {@link CoopPrograms#mixed} (with two single ones) and the warp word sum. */
+    static HandlerTable cooperativeTable() {
+        List<Program> programs = new ArrayList<>(CoopPrograms.mixed());
+        programs.add(ChunkHandlers.warpWordSum());
+        return table(programs);
     }
 
     static HandlerTable table(List<Program> programs) {
@@ -285,6 +295,36 @@ class MegakernelPtxTest {
                 && refused.getMessage().contains("Sin")
                 && refused.getMessage().contains("body[0].Store.value.Cast.value")
                 && refused.getMessage().contains("Fix:"), refused.getMessage());
+    }
+
+    @Test
+    void cooperativeHandlersKeepTheWholeWarpAndOthersRunOnLaneZero() {
+        HandlerTable coop = cooperativeTable();
+        String ptx = MegakernelPtx.generate(defaults().withHandlers(coop));
+        assertTrue(ptx.matches("(?s).*mov\\.u32 %t0, %laneid;\\s*setp\\.ne\\.u32 %p0, %t0, 0;\\s*@%p0 bra "
+                + "L_LANES_WAIT;.*"), "lanes 1..31 must go to the lane loop");
+        assertFalse(ptx.contains("only lane 0 of each group"), "no lane may exit at launch");
+        for (int i = 0; i < coop.size(); i++) {
+            String call = "call (%hstatus), user_handler_" + i + ", (";
+            int calls = ptx.split(Pattern.quote(call), -1).length - 1;
+            assertEquals(coop.cooperative(i) ? 2 : 1, calls, "calls of handler " + i + " (cooperative: lane 0 and"
+                    + " lanes 1..31; single: lane 0 alone)");
+            int at = ptx.indexOf("L_HANDLER_" + i + ":");
+            String lane0 = ptx.substring(at, ptx.indexOf(call, at));
+            assertEquals(coop.cooperative(i), lane0.contains("shfl.sync.idx.b32 %lane_cmd"),
+                    "lane 0 wakes the lanes exactly for cooperative handler " + i);
+        }
+        assertTrue(ptx.contains("bra L_LANES_STOP;"), "lane 0 stops the lanes before it exits");
+        String single = MegakernelPtx.generate(defaults().withHandlers(table(HandlerPrograms.all())));
+        for (String warpOp : List.of("%laneid", "shfl.", "vote.", "redux.", "bar.warp", "L_LANES")) {
+            assertFalse(single.contains(warpOp), "the single-invocation path must not use " + warpOp);
+        }
+        CudaBackendException thread = assertThrows(CudaBackendException.class, () -> MegakernelPtx.generate(
+                new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.THREAD, 64, 2048).withHandlers(coop)));
+        assertTrue(thread.getMessage().contains("WorkerShape.WARP") && thread.getMessage().contains("Fix:"),
+                thread.getMessage());
+        assertEquals(WorkerShape.WARP, WorkerShape.forHandlers(WorkerShape.THREAD, coop));
+        assertEquals(WorkerShape.THREAD, WorkerShape.forHandlers(WorkerShape.THREAD, table(HandlerPrograms.all())));
     }
 
     @Test

@@ -36,6 +36,9 @@ final class PtxSim {
     static final String CTAID = "%ctaid.x";
     static final String NTID = "%ntid.x";
     static final String TID = "%tid.x";
+    static final String LANEID = "%laneid";
+    /** Lanes of a warp. */
+    static final int WARP_LANES = 32;
 
     private static final Pattern FUNC = Pattern.compile("\\.func\\s*(\\(\\s*\\.param\\s+\\S+\\s+(\\w+)\\s*\\))?\\s*"
             + "(\\w+)\\s*\\((.*)\\)");
@@ -46,6 +49,8 @@ final class PtxSim {
     private final List<String> params = new ArrayList<>();
     private final Map<String, Function> functions = new HashMap<>();
     private final List<MemorySegment> memory = new CopyOnWriteArrayList<>();
+    /** The warps' rendezvous for {@code .sync} instructions, by global warp index. */
+    private final Map<Long, SimWarp> warps = new java.util.concurrent.ConcurrentHashMap<>();
     /** While parsing: the scope of register and label names ({@code ""} in the entry, {@code "f:"} in .func f). */
     private String scope = "";
     /** The entry's first instruction (the functions it calls come before it). */
@@ -98,6 +103,7 @@ final class PtxSim {
         register(CTAID);
         register(NTID);
         register(TID);
+        register(LANEID);
         boolean inSignature = false;
         for (String raw : ptx.lines().toList()) {
             String line = raw.strip();
@@ -248,6 +254,9 @@ final class PtxSim {
 
     private int reg(String name) {
         Integer i = registers.get(scope + name);
+        if (i == null && name.equals(LANEID)) {
+            i = registers.get(LANEID); // a special register, visible in every function
+        }
         if (i == null) {
             throw new IllegalStateException("PTX uses undeclared register " + name);
         }
@@ -261,11 +270,17 @@ final class PtxSim {
         private final ArrayDeque<Frame> frames = new ArrayDeque<>();
         private int pc;
         private boolean exited;
+        private final SimWarp warp;
+        private final int lane;
 
         Thread(int ctaid, int ntid, int tid, long[] paramValues) {
             regs[registers.get(CTAID)] = ctaid;
             regs[registers.get(NTID)] = ntid;
             regs[registers.get(TID)] = tid;
+            long global = (long) ctaid * ntid + tid;
+            lane = (int) (global % WARP_LANES);
+            regs[registers.get(LANEID)] = lane;
+            warp = warps.computeIfAbsent(global / WARP_LANES, k -> new SimWarp());
             this.paramValues = paramValues.clone();
             this.pc = entryStart;
         }
@@ -295,7 +310,8 @@ final class PtxSim {
         private boolean touchesMemory(Insn insn) {
             String base = insn.op()[0];
             return ((base.equals("ld") || base.equals("st")) && !insn.op()[1].equals("param"))
-                    || base.equals("atom") || base.equals("red") || base.equals("call");
+                    || base.equals("atom") || base.equals("red") || base.equals("call") || base.equals("shfl")
+                    || base.equals("vote") || base.equals("redux") || base.equals("bar");
         }
 
         private void execute(Insn insn) {
@@ -375,6 +391,7 @@ final class PtxSim {
                     Frame f = frames.poll();
                     if (f == null) {
                         exited = true;
+                        warp.exit(lane);
                     } else {
                         if (f.resultRegister >= 0) {
                             regs[f.resultRegister] = f.result;
@@ -383,6 +400,27 @@ final class PtxSim {
                     }
                 }
                 case "nanosleep" -> LockSupport.parkNanos(value(a[0]));
+                case "brev" -> set(a[0], Integer.toUnsignedLong(Integer.reverse((int) value(a[1]))));
+                case "clz" -> set(a[0], Integer.numberOfLeadingZeros((int) value(a[1])));
+                case "shfl" -> {
+                    if (!insn.text().contains("shfl.sync.idx.b32") || value(a[3]) != WARP_LANES - 1) {
+                        throw unsupported(insn);
+                    }
+                    set(a[0], warp.arrive(insn.op(), lane, (int) value(a[4]), value(a[1]), (int) value(a[2])));
+                }
+                case "vote" -> {
+                    if (!op[2].equals("ballot")) {
+                        throw unsupported(insn);
+                    }
+                    set(a[0], warp.arrive(insn.op(), lane, (int) value(a[2]), value(a[1]), 0));
+                }
+                case "redux" -> set(a[0], warp.arrive(insn.op(), lane, (int) value(a[2]), value(a[1]), 0));
+                case "bar" -> {
+                    if (!op[1].equals("warp")) {
+                        throw unsupported(insn);
+                    }
+                    warp.arrive(insn.op(), lane, (int) value(a[0]), 0, 0);
+                }
                 case "fence" -> java.lang.invoke.VarHandle.fullFence();
                 default -> throw unsupported(insn);
             }

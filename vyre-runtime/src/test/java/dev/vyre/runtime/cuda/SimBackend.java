@@ -63,6 +63,7 @@ final class SimBackend implements Backend {
         int w = config.workers() == 0 ? CudaBackend.defaultWorkers(slots, defaultWorkers) : config.workers();
         HandlerTable handlers = HandlerTable.of(config.userHandlers());
         DfaStepUnit dfa = b.dfaStep();
+        WorkerShape shape = WorkerShape.forHandlers(this.shape, handlers);
         String ptx = MegakernelPtx.generate(new MegakernelPtx.Options(SmTarget.SM_90, shape,
                 CudaBackend.DEFAULT_BACKOFF_MIN_NANOS, CudaBackend.DEFAULT_BACKOFF_MAX_NANOS).withHandlers(handlers)
                 .withDfaStep(dfa != null));

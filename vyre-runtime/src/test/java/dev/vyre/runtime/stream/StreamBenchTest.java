@@ -90,6 +90,7 @@ class StreamBenchTest {
     void handlerLabelsParse() {
         assertEquals(StreamBench.Handler.WORD_SUM, StreamBench.Handler.of(" WordSum "));
         assertEquals(StreamBench.Handler.NOP, StreamBench.Handler.of("nop"));
+        assertEquals(StreamBench.Handler.WARP_SUM, StreamBench.Handler.of("warpsum"));
         assertThrows(GpuStreamException.class, () -> StreamBench.Handler.of("crc"));
     }
 }
