@@ -103,6 +103,12 @@ public final class HyperscanPeer implements ScanPeer {
 
     @Override
     public Prepared prepare(List<PatternSpec> patterns) {
+        hs_database_t db = compile(patterns);
+        return new BlockScan(db, scratch(db), true);
+    }
+
+    /** One block-mode database of all {@code patterns}, with their ids and flags. */
+    static hs_database_t compile(List<PatternSpec> patterns) {
         int n = patterns.size();
         String[] sources = new String[n];
         int[] flags = new int[n];
@@ -131,26 +137,36 @@ public final class HyperscanPeer implements ScanPeer {
             }
             db = dbOut.get(hs_database_t.class);
         }
+        return db;
+    }
+
+    /** Scratch space for scanning {@code db} on one thread (the database is freed if this fails). */
+    static hs_scratch_t scratch(hs_database_t db) {
         hs_scratch_t scratch = new hs_scratch_t();
         int rc = hyperscan.hs_alloc_scratch(db, scratch);
         if (rc != 0) {
             hyperscan.hs_free_database(db);
             throw new IllegalStateException("hs_alloc_scratch failed with " + rc);
         }
-        return new BlockScan(db, scratch);
+        return scratch;
     }
 
-    /** A compiled database and its scratch; scans files as blocks and counts per pattern id. */
-    private static final class BlockScan extends match_event_handler implements Prepared {
+    /**
+     * A compiled database and one thread's scratch; scans files as blocks and counts per pattern id. It frees the
+     * database on close only when it owns it.
+     */
+    static final class BlockScan extends match_event_handler implements Prepared {
         private final hs_database_t db;
         private final hs_scratch_t scratch;
+        private final boolean ownsDatabase;
         private final Set<Long> seen = new HashSet<>();
         private Map<Integer, Long> counts = new HashMap<>();
         private BytePointer buffer = new BytePointer(1 << 20);
 
-        BlockScan(hs_database_t db, hs_scratch_t scratch) {
+        BlockScan(hs_database_t db, hs_scratch_t scratch, boolean ownsDatabase) {
             this.db = db;
             this.scratch = scratch;
+            this.ownsDatabase = ownsDatabase;
         }
 
         @Override
@@ -165,14 +181,29 @@ public final class HyperscanPeer implements ScanPeer {
         public long scan(List<Path> files) throws IOException {
             counts = new HashMap<>();
             for (Path f : files) {
-                int length = read(f);
-                seen.clear();
-                int rc = hyperscan.hs_scan(db, buffer, length, 0, scratch, this, null);
-                if (rc != 0) {
-                    throw new IOException("hs_scan of " + f + " failed with " + rc);
-                }
+                scanFile(f);
             }
             return counts.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** Starts a new count ({@link #counts()} empty). */
+        void begin() {
+            counts = new HashMap<>();
+        }
+
+        /** Adds the matches of file {@code f}, scanned as one block, to the counts. */
+        void scanFile(Path f) throws IOException {
+            int length = read(f);
+            seen.clear();
+            int rc = hyperscan.hs_scan(db, buffer, length, 0, scratch, this, null);
+            if (rc != 0) {
+                throw new IOException("hs_scan of " + f + " failed with " + rc);
+            }
+        }
+
+        /** The counts per pattern id since {@link #begin()}. */
+        Map<Integer, Long> counts() {
+            return counts;
         }
 
         private int read(Path f) throws IOException {
@@ -201,7 +232,9 @@ public final class HyperscanPeer implements ScanPeer {
         @Override
         public void close() {
             hyperscan.hs_free_scratch(scratch);
-            hyperscan.hs_free_database(db);
+            if (ownsDatabase) {
+                hyperscan.hs_free_database(db);
+            }
             buffer.close();
             super.close();
         }

@@ -24,16 +24,16 @@ class PeersTest {
     @Test
     void serviceLoaderFindsBothPeers() {
         List<String> names = ServiceLoader.load(ScanPeer.class).stream().map(p -> p.get().name()).toList();
-        assertEquals(List.of("hyperscan", "re2j"), names);
+        assertEquals(List.of("hyperscan", "hyperscan-all-cores", "re2j"), names);
     }
 
     @Test
     void countsAgreeWithJavaRegex(@TempDir Path dir) throws Exception {
-        List<Path> files = ScanCorpus.generate(dir, 150_000, 2, 9);
+        List<Path> files = ScanCorpus.generate(dir, 150_000, 5, 9);
         HyperscanPeer hs = new HyperscanPeer();
         Assumptions.assumeTrue(hs.unavailable().isEmpty(), () -> "hyperscan: " + hs.unavailable().orElse(""));
-        ScanBench.Report r = ScanBench.run(List.of(new JdkRegexPeer(), new Re2jPeer(), hs), ScanCorpus.RULES, files, 1,
-                line -> { });
+        ScanBench.Report r = ScanBench.run(List.of(new JdkRegexPeer(), new Re2jPeer(), hs,
+                new HyperscanAllCoresPeer(3)), ScanCorpus.RULES, files, 1, line -> { });
         assertTrue(r.rows().getFirst().count() > 500, r.table().toString());
         assertTrue(r.disagreements().isEmpty() && r.failures().isEmpty(), r.table().toString());
     }
