@@ -53,6 +53,9 @@ public final class Megakernel implements AutoCloseable {
     private final HandlerTable handlers;
     private final HostRing host;
     private final DataRegion dataRegion;
+    private final Tenants tenants;
+    private final TenantGate gate;
+    private final TenantHandle[] tenantHandles = new TenantHandle[Permissions.TENANTS];
     private final Reaper reaper;
     private final Thread reaperThread;
     private final AtomicLong nextSequence = new AtomicLong();
@@ -66,13 +69,21 @@ public final class Megakernel implements AutoCloseable {
     private volatile boolean closed;
     private long nextHealthCheck;
 
-    private Megakernel(Backend backend, MegakernelConfig config, RingBuffers buffers, HandlerTable handlers) {
+    private Megakernel(Backend backend, MegakernelConfig config, RingBuffers buffers, HandlerTable handlers,
+                       Tenants tenants) {
         this.backend = backend;
         this.config = config;
         this.buffers = buffers;
         this.handlers = handlers;
         this.host = new HostRing(buffers.ring());
         this.dataRegion = new DataRegion(buffers.data());
+        this.tenants = tenants;
+        this.gate = new TenantGate(tenants);
+        for (int t = 0; t < Permissions.TENANTS; t++) {
+            if (tenants.spec(t) != null) {
+                tenantHandles[t] = new TenantHandle(this, gate, t, tenants.spec(t), tenants.quota(t));
+            }
+        }
         this.reaper = new Reaper(this, host);
         this.nextHealthCheck = System.nanoTime() + HEALTH_CHECK_NANOS;
         this.reaperThread = reaper.start();
@@ -100,13 +111,15 @@ public final class Megakernel implements AutoCloseable {
         try {
             checkConfig(config);
             HandlerTable handlers = HandlerTable.of(config.userHandlers());
+            Tenants tenants = Tenants.resolve(config, handlers);
             RingBuffers buffers = RingBuffers.allocate(backend, config.slotCount(), config.observables(),
                     config.debugRecords(), config.dataBytes());
             for (int t = 0; t < Permissions.TENANTS; t++) {
                 buffers.control().setTenantMask(t, config.tenantMasks().getOrDefault(t, MegakernelConfig.ALL_ALLOWED));
             }
+            tenants.writeTo(buffers.control(), config.scheduler());
             backend.start(buffers, config);
-            return new Megakernel(backend, config, buffers, handlers);
+            return new Megakernel(backend, config, buffers, handlers, tenants);
         } catch (RuntimeException | Error e) {
             try {
                 backend.close();
@@ -173,12 +186,17 @@ public final class Megakernel implements AutoCloseable {
      * @throws KernelClosedException   once shutdown has begun
      */
     public Ticket publish(int opcode, int tenant, Priority priority, int... args) {
+        return publish(opcode, tenant, priority, args, null);
+    }
+
+    /** {@link #publish(int, int, Priority, int...)} with an action run once before the ticket's outcome is visible. */
+    Ticket publish(int opcode, int tenant, Priority priority, int[] args, Runnable onFinish) {
         checkWork(opcode, tenant, priority, args == null ? 0 : args.length, "");
         enter();
         try {
             long seq = nextSequence.getAndIncrement();
             awaitTurn(seq);
-            Ticket t = host.register(seq);
+            Ticket t = host.register(seq, onFinish);
             host.fill(t.slot(), opcode, tenant, priority, args);
             VarHandle.releaseFence();
             host.markPublished(t.slot());
@@ -595,6 +613,34 @@ public final class Megakernel implements AutoCloseable {
     public DataRegion dataRegion() {
         openBuffers();
         return dataRegion;
+    }
+
+    /**
+     * The handle of declared tenant {@code tenant} ({@link MegakernelConfig#withTenant}): publishing through it
+     * checks the tenant's opcodes and waits for its quota (docs/TENANTS.md).
+     *
+     * @throws MegakernelException when {@code tenant} was not declared at bootstrap
+     */
+    public TenantHandle tenant(int tenant) {
+        TenantHandle h = Permissions.isTenant(tenant) ? tenantHandles[tenant] : null;
+        if (h == null) {
+            throw new MegakernelException("tenant " + Integer.toUnsignedString(tenant) + " was not declared at"
+                    + " bootstrap", "declare it with MegakernelConfig.withTenant(id, TenantSpec) before bootstrap");
+        }
+        return h;
+    }
+
+    /** The declared tenants, as checked at bootstrap. */
+    public Tenants tenants() {
+        return tenants;
+    }
+
+    /**
+     * Workers the backend detected dead or stalled and rebuilt, in order (docs/TENANTS.md, Recovery): each names
+     * the slot it was running, with its opcode and tenant. Empty when none failed.
+     */
+    public List<WorkerRecovery> recoveries() {
+        return backend.recoveries();
     }
 
     /** The configuration it was bootstrapped with. */

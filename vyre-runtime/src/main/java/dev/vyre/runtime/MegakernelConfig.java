@@ -24,10 +24,12 @@ import java.util.TreeMap;
  * @param dataBytes         size of the data region (0..{@link RingBuffers#MAX_DATA_BYTES}, rounded up to a
  *                          multiple of {@link RingBuffers#DATA_ALIGNMENT}): shared memory that user handlers declaring
  *                          a {@value HandlerTable#DATA} buffer read (GpuStream's chunk buffers live there); 0 for none
+ * @param scheduler         tenants, priority scheduling and worker recovery ({@link SchedulerConfig}, docs/TENANTS.md)
  */
 public record MegakernelConfig(int slotCount, int workers, int observables, int debugRecords,
                                Map<Integer, Program> userHandlers, Map<Integer, Integer> tenantMasks,
-                               long handlerStepBudget, Duration drainTimeout, long dataBytes) {
+                               long handlerStepBudget, Duration drainTimeout, long dataBytes,
+                               SchedulerConfig scheduler) {
 
     /** Permission mask that allows every opcode. */
     public static final int ALL_ALLOWED = Permissions.ALL;
@@ -37,11 +39,12 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
     public MegakernelConfig {
-        if (userHandlers == null || tenantMasks == null || drainTimeout == null || hasNull(userHandlers)
+        if (userHandlers == null || tenantMasks == null || drainTimeout == null || scheduler == null
+                || hasNull(userHandlers)
                 || hasNull(tenantMasks)) {
             throw new BootstrapException("megakernel config has a null handler map, tenant-mask map, drain timeout,"
                     + " or a null key or value in a map", "pass non-null maps of opcodes to programs and tenants to"
-                    + " masks, and a drain timeout");
+                    + " masks, a drain timeout and a scheduler config");
         }
         userHandlers = Map.copyOf(userHandlers);
         tenantMasks = Map.copyOf(tenantMasks);
@@ -52,7 +55,7 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
                             Map<Integer, Program> userHandlers, Map<Integer, Integer> tenantMasks,
                             long handlerStepBudget, Duration drainTimeout) {
         this(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks, handlerStepBudget,
-                drainTimeout, 0);
+                drainTimeout, 0, SchedulerConfig.defaults());
     }
 
     private static boolean hasNull(Map<?, ?> map) {
@@ -76,46 +79,57 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
 
     public MegakernelConfig withSlots(int slots) {
         return new MegakernelConfig(slots, workers, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes);
+                handlerStepBudget, drainTimeout, dataBytes, scheduler);
     }
 
     public MegakernelConfig withWorkers(int n) {
         return new MegakernelConfig(slotCount, n, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes);
+                handlerStepBudget, drainTimeout, dataBytes, scheduler);
     }
 
     public MegakernelConfig withObservables(int n) {
         return new MegakernelConfig(slotCount, workers, n, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes);
+                handlerStepBudget, drainTimeout, dataBytes, scheduler);
     }
 
     public MegakernelConfig withDebugRecords(int n) {
         return new MegakernelConfig(slotCount, workers, observables, n, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes);
+                handlerStepBudget, drainTimeout, dataBytes, scheduler);
     }
 
     public MegakernelConfig withHandler(int opcode, Program handler) {
         Map<Integer, Program> m = new TreeMap<>(userHandlers);
         m.put(opcode, handler);
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, m, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes);
+                handlerStepBudget, drainTimeout, dataBytes, scheduler);
     }
 
     public MegakernelConfig withTenantMask(int tenant, int mask) {
         Map<Integer, Integer> m = new TreeMap<>(tenantMasks);
         m.put(tenant, mask);
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, m,
-                handlerStepBudget, drainTimeout, dataBytes);
+                handlerStepBudget, drainTimeout, dataBytes, scheduler);
     }
 
     public MegakernelConfig withHandlerStepBudget(long steps) {
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
-                steps, drainTimeout, dataBytes);
+                steps, drainTimeout, dataBytes, scheduler);
     }
 
     public MegakernelConfig withDrainTimeout(Duration timeout) {
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, timeout, dataBytes);
+                handlerStepBudget, timeout, dataBytes, scheduler);
+    }
+
+    /** With scheduler settings (tenants, priority look-ahead, recovery): see {@link SchedulerConfig}. */
+    public MegakernelConfig withScheduler(SchedulerConfig newScheduler) {
+        return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
+                handlerStepBudget, drainTimeout, dataBytes, newScheduler);
+    }
+
+    /** With tenant {@code tenant} (0..29) declared as {@code spec} (shorthand for {@link SchedulerConfig#withTenant}). */
+    public MegakernelConfig withTenant(int tenant, TenantSpec spec) {
+        return withScheduler(scheduler.withTenant(tenant, spec));
     }
 
     /**
@@ -124,6 +138,6 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
      */
     public MegakernelConfig withDataBytes(long bytes) {
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, bytes);
+                handlerStepBudget, drainTimeout, bytes, scheduler);
     }
 }
