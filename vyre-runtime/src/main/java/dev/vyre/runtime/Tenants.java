@@ -109,8 +109,9 @@ public final class Tenants {
 
     /**
      * Writes the tenants' words: {@code TENANT_BASE + t} = mask, {@code TENANT_QUOTA_BASE + t} = quota,
-     * {@code TENANT_FAIRNESS_BASE + t} = share; and the scheduler's: {@code PRIORITY_OFFSETS_BASE + p} = bypass
-     * limit of class p (p = 0..4), {@code PRIORITY_OFFSETS_BASE + 5} = look-ahead.
+     * {@code TENANT_FAIRNESS_BASE + t} = share; and, when the look-ahead is above 1 (priority scheduling on), the
+     * scheduler's: {@code PRIORITY_OFFSETS_BASE + p} = bypass limit of class p (p = 0..4),
+     * {@code PRIORITY_OFFSETS_BASE + 5} = look-ahead. Without priority scheduling those words stay 0.
      */
     void writeTo(ControlView control, SchedulerConfig scheduler) {
         for (int t = 0; t < Permissions.TENANTS; t++) {
@@ -120,10 +121,12 @@ public final class Tenants {
                 control.store(ControlLayout.TENANT_FAIRNESS_BASE + t, specs[t].share());
             }
         }
-        for (Priority p : Priority.values()) {
-            control.setPriorityOffset(p.wire(), scheduler.bypassLimit(p));
+        if (scheduler.lookahead() > 1) {
+            for (Priority p : Priority.values()) {
+                control.setPriorityOffset(p.wire(), scheduler.bypassLimit(p));
+            }
+            control.setPriorityOffset(SchedulerConfig.CLASSES, scheduler.lookahead());
         }
-        control.setPriorityOffset(SchedulerConfig.CLASSES, scheduler.lookahead());
     }
 
     /** The spec of {@code tenant}, or null when it was not declared. */

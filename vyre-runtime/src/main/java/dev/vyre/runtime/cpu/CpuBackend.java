@@ -43,7 +43,8 @@ public final class CpuBackend implements Backend {
     static final long SUPERVISOR_POLL_NANOS = 5_000_000;
 
     /**
-     * Called by a worker on a slot it claimed, just before it executes it: for fault injection (a hook that throws
+     * Called by a worker on a slot it claimed, once it has read the slot's words and before it executes them: for fault
+     * injection (a hook that throws
      * kills the worker, one that blocks stalls it) and tracing. Runs on the worker thread; keep it short.
      */
     @FunctionalInterface
@@ -307,6 +308,10 @@ public final class CpuBackend implements Backend {
                         + " SHUTDOWN; their memory was not freed", "close the Megakernel, which drains the ring"
                         + " before it closes the backend");
             }
+        }
+        if (supervisor != null && !Joins.joinUntil(supervisor, System.nanoTime() + CLOSE_WAIT.toNanos())) {
+            throw new KernelTimeoutException("cpu backend: the worker supervisor did not stop within " + CLOSE_WAIT,
+                    "report this as a bug with the full message");
         }
         synchronized (this) {
             if (!closed) {

@@ -128,10 +128,8 @@ final class CpuWorker implements Runnable {
         if (window > 1) {
             control.addPriorityFairness(Priority.fromWire(priorityClass(slot)), 1);
         }
-        if (hook != null) {
-            hook.beforeExecute(index, slot);
-        }
-        if (!executor.execute(slot, () -> phase.compareAndSet(slot, COMPLETING))) {
+        Runnable loaded = hook == null ? null : () -> hook.beforeExecute(index, slot);
+        if (!executor.execute(slot, loaded, () -> phase.compareAndSet(slot, COMPLETING))) {
             return false;
         }
         completed = completed + 1;

@@ -122,18 +122,20 @@ public final class SlotExecutor {
      * release ordering, then increments DONE_COUNT (faults count too).
      */
     public void execute(int slot) {
-        execute(slot, null);
+        execute(slot, null, null);
     }
 
     /**
      * Runs the CLAIMED {@code slot} as {@link #execute(int)}, but writes nothing to the ring (results, STATUS,
      * DONE_COUNT) unless {@code mayCommit} (null: always) returns true when the run is over: a worker that was
      * declared lost while it ran loses that race and its result is discarded (docs/TENANTS.md, Recovery). The
-     * effects of the run on the control block and data region are not undone. True when it committed.
+     * effects of the run on the control block and data region are not undone. {@code loaded} (null: none) runs once
+     * the slot's words have been read, before anything is executed: the run uses that snapshot only, so a worker
+     * held up there never runs a later occupant of the slot. True when it committed.
      */
-    public boolean execute(int slot, BooleanSupplier mayCommit) {
+    public boolean execute(int slot, Runnable loaded, BooleanSupplier mayCommit) {
         writeBack = false;
-        FaultCode fault = run(slot);
+        FaultCode fault = run(slot, loaded);
         if (mayCommit != null && !mayCommit.getAsBoolean()) {
             return false;
         }
@@ -151,9 +153,15 @@ public final class SlotExecutor {
         return true;
     }
 
-    private FaultCode run(int slot) {
+    private FaultCode run(int slot, Runnable loaded) {
         int opcode = ring.word(slot, SlotLayout.OPCODE);
         int tenant = ring.word(slot, SlotLayout.TENANT);
+        for (int i = 0; i < SlotLayout.ARGS_PER_SLOT; i++) {
+            argWords[i] = ring.arg(slot, i);
+        }
+        if (loaded != null) {
+            loaded.run();
+        }
         window = Permissions.isTenant(tenant) ? regions[tenant] : null;
         int bit = Permissions.bit(opcode, handlers);
         if (bit < 0) {
@@ -161,9 +169,6 @@ public final class SlotExecutor {
         }
         if (!permitted(tenant, bit)) {
             return fault(FaultCode.OPCODE_NOT_PERMITTED, 0);
-        }
-        for (int i = 0; i < SlotLayout.ARGS_PER_SLOT; i++) {
-            argWords[i] = ring.arg(slot, i);
         }
         return switch (opcode) {
             case Opcodes.PACKED_SLOT -> packed(tenant);
