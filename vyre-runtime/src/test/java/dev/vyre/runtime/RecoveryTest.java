@@ -83,7 +83,7 @@ class RecoveryTest {
                 tickets.add(k.publish(StreamHandlers.COUNTING, TENANT, Priority.values()[i % 5], i, 1, OBS + i,
                         OBS + SLOTS));
             }
-            int lost = -1;
+            List<Integer> lost = new ArrayList<>();
             for (int i = 0; i < SLOTS; i++) {
                 SlotOutcome o = tickets.get(i).await(WAIT);
                 if (o.isDone()) {
@@ -91,37 +91,43 @@ class RecoveryTest {
                 } else {
                     assertEquals(FaultCode.WORKER_LOST, o.fault(), o.toString());
                     assertEquals(cause.detail(), o.faultDetail());
-                    assertEquals(-1, lost, "only one slot is lost: " + k.recoveries());
-                    lost = i;
+                    lost.add(i);
                 }
             }
-            assertTrue(lost >= 0, "the injected fault hit a slot");
             if (unstall != null) {
                 unstall.countDown();
             }
             List<WorkerRecovery> r = k.recoveries();
-            assertEquals(1, r.size(), r.toString());
-            WorkerRecovery w = r.getFirst();
-            assertEquals(cause, w.cause());
-            assertEquals(tickets.get(lost).slot(), w.slot());
-            assertEquals(StreamHandlers.COUNTING, w.opcode());
-            assertEquals(TENANT, w.tenant());
-            assertTrue(w.error().contains(error), w.error());
-            assertEquals(w.slot() % 2, w.worker(), "the slot's owner was replaced");
+            // a dead worker is replaced once; the watchdog may also (rarely, on a starved machine) catch a worker
+            // that was only descheduled for a whole period: that is a real recovery too, reported the same way
+            assertTrue(cause == WorkerRecovery.Cause.STALLED ? !lost.isEmpty() : lost.size() == 1,
+                    "lost " + lost + ", recoveries " + r);
+            assertEquals(lost.size(), r.size(), r.toString());
+            for (int n = 0; n < r.size(); n++) {
+                WorkerRecovery w = r.get(n);
+                assertEquals(cause, w.cause());
+                assertEquals(tickets.get(lost.get(n)).slot(), w.slot(), "recovery " + w + " names the lost slot");
+                assertEquals(StreamHandlers.COUNTING, w.opcode());
+                assertEquals(TENANT, w.tenant());
+                assertTrue(w.error().contains(error), w.error());
+                assertEquals(w.slot() % 2, w.worker(), "the slot's owner was replaced");
+            }
             for (int i = 0; i < SLOTS; i++) {
-                if (i != lost) {
+                if (!lost.contains(i)) {
                     assertEquals(1, k.control().load(OBS + i), "slot " + i + " ran exactly once");
                 }
             }
-            if (unstall == null) {
-                assertEquals(0, k.control().load(OBS + lost), "the killed slot never ran its handler");
-            } else {
-                // the stalled handler finishes late: its effect lands, its result and DONE_COUNT do not
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                while (k.control().load(OBS + lost) == 0 && System.nanoTime() < deadline) {
-                    Thread.onSpinWait();
+            for (int i : lost) {
+                if (unstall == null) {
+                    assertEquals(0, k.control().load(OBS + i), "the killed slot never ran its handler");
+                } else {
+                    // a stalled handler finishes late: its effect lands, its result and DONE_COUNT do not
+                    long deadline = System.nanoTime() + WAIT.toNanos();
+                    while (k.control().load(OBS + i) == 0 && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
+                    assertEquals(1, k.control().load(OBS + i), "the stale worker ran slot " + i + " once");
                 }
-                assertEquals(1, k.control().load(OBS + lost), "the stale worker ran the handler once");
             }
             java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
             assertEquals(SLOTS, k.doneCount(), "every slot counted once in DONE_COUNT, the lost one included");
