@@ -79,7 +79,7 @@ public final class Tenants {
                         who + "data range " + r.dataOffset() + "+" + r.dataBytes() + " is not a word-aligned part of"
                         + " the " + dataBytes + "-byte data region", "give a word-aligned range inside"
                         + " MegakernelConfig.dataBytes");
-                for (int other = 0; other < id; other++) {
+                for (int other = 0; other < Permissions.TENANTS; other++) {
                     TenantSpec o = t.specs[other];
                     if (o != null && o.regions() != null) {
                         TenantSpec.Regions q = o.regions();
