@@ -72,7 +72,7 @@ class FairnessTest {
                 long p99Flooded = p99(flooded);
                 reports.add("quiet p99 alone " + p99Alone / 1000 + " us, under flood " + p99Flooded / 1000
                         + " us; flood slots run meanwhile: " + floodSlots);
-                assertTrue(floodSlots >= ROUNDS * CALLS / 4, "the flood was real: " + reports);
+                assertTrue(floodSlots >= CALLS / 4, "the flood ran during the measurement: " + reports);
                 if (p99Flooded <= 2 * p99Alone + FLOOR_NANOS) {
                     return;
                 }
