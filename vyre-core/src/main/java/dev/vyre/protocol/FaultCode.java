@@ -19,7 +19,18 @@ public enum FaultCode {
     /** A built-in addressed a control word past the control block (detail: the offending word index). */
     CONTROL_OUT_OF_RANGE(6),
     /** The io-queue request behind a WAIT_IO slot failed (detail: the completion's result word, e.g. -errno). */
-    IO_FAILED(7);
+    IO_FAILED(7),
+    /**
+     * A slot of an isolated tenant touched memory outside its regions (detail: for a built-in, the control word
+     * index it addressed, nothing done; for a user handler, the count of its loads and stores that fell outside
+     * its regions, which were dropped or read 0). See docs/TENANTS.md.
+     */
+    OUT_OF_REGION(8),
+    /**
+     * The worker running the slot died or stalled and was rebuilt; the slot's result is discarded (detail:
+     * 1 = the worker died, 2 = the watchdog found it stalled). See docs/TENANTS.md, Recovery.
+     */
+    WORKER_LOST(9);
 
     private static final FaultCode[] VALUES = values();
 

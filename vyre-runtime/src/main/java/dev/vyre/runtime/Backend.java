@@ -2,6 +2,7 @@ package dev.vyre.runtime;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What executes the ring: JVM worker threads ({@code CpuBackend}) or one persistent CUDA kernel. The host side of
@@ -42,6 +43,14 @@ public interface Backend extends AutoCloseable {
 
     /** Waits up to {@code timeout} (zero: just looks) for every worker to exit; true when they all did. */
     boolean awaitExit(Duration timeout);
+
+    /**
+     * Workers this backend found dead or stalled and rebuilt, in order (docs/TENANTS.md, Recovery). A backend
+     * without recovery returns an empty list: its dead workers end the megakernel ({@link #awaitExit} turns true).
+     */
+    default List<WorkerRecovery> recoveries() {
+        return List.of();
+    }
 
     /** Frees everything this backend allocated or loaded; idempotent. */
     @Override

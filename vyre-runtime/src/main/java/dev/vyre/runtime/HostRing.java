@@ -130,8 +130,13 @@ final class HostRing {
 
     /** Marks the slot of {@code sequence} as reaped by the reaper and returns its new ticket. */
     Ticket register(long sequence) {
+        return register(sequence, null);
+    }
+
+    /** {@link #register(long)} with an action run once before the ticket's outcome becomes visible. */
+    Ticket register(long sequence, Runnable onFinish) {
         int slot = slotOf(sequence);
-        Ticket t = new Ticket(sequence, slot);
+        Ticket t = new Ticket(sequence, slot, onFinish);
         tickets.set(slot, t);
         owners.set(slot, REAPER);
         ticketsInFlight.incrementAndGet();

@@ -57,6 +57,9 @@ public final class Megakernel implements AutoCloseable {
     private final HandlerTable handlers;
     private final HostRing host;
     private final DataRegion dataRegion;
+    private final Tenants tenants;
+    private final TenantGate gate;
+    private final TenantHandle[] tenantHandles = new TenantHandle[Permissions.TENANTS];
     private final Reaper reaper;
     private final Thread reaperThread;
     /** The replay log's recorder ({@link MegakernelConfig#replay()}), or null. */
@@ -73,7 +76,7 @@ public final class Megakernel implements AutoCloseable {
     private long nextHealthCheck;
 
     private Megakernel(Backend backend, MegakernelConfig config, RingBuffers buffers, HandlerTable handlers,
-                       SlotObserver observer) {
+                       SlotObserver observer, Tenants tenants) {
         this.backend = backend;
         this.config = config;
         this.buffers = buffers;
@@ -81,6 +84,13 @@ public final class Megakernel implements AutoCloseable {
         this.observer = observer;
         this.host = new HostRing(buffers.ring(), observer);
         this.dataRegion = new DataRegion(buffers.data());
+        this.tenants = tenants;
+        this.gate = new TenantGate(tenants);
+        for (int t = 0; t < Permissions.TENANTS; t++) {
+            if (tenants.spec(t) != null) {
+                tenantHandles[t] = new TenantHandle(this, gate, t, tenants.spec(t), tenants.quota(t));
+            }
+        }
         this.reaper = new Reaper(this, host);
         this.nextHealthCheck = System.nanoTime() + HEALTH_CHECK_NANOS;
         this.reaperThread = reaper.start();
@@ -109,13 +119,15 @@ public final class Megakernel implements AutoCloseable {
         try {
             checkConfig(config);
             HandlerTable handlers = HandlerTable.of(config.userHandlers());
+            Tenants tenants = Tenants.resolve(config, handlers);
             observer = config.replay() == null ? null : ReplayRecorder.open(config.replay(), config);
             RingBuffers buffers = RingBuffers.allocate(backend, config);
             for (int t = 0; t < Permissions.TENANTS; t++) {
                 buffers.control().setTenantMask(t, config.tenantMasks().getOrDefault(t, MegakernelConfig.ALL_ALLOWED));
             }
+            tenants.writeTo(buffers.control(), config.scheduler());
             backend.start(buffers, config);
-            return new Megakernel(backend, config, buffers, handlers, observer);
+            return new Megakernel(backend, config, buffers, handlers, observer, tenants);
         } catch (RuntimeException | Error e) {
             try {
                 backend.close();
@@ -189,12 +201,17 @@ public final class Megakernel implements AutoCloseable {
      * @throws KernelClosedException   once shutdown has begun
      */
     public Ticket publish(int opcode, int tenant, Priority priority, int... args) {
+        return publish(opcode, tenant, priority, args, null);
+    }
+
+    /** {@link #publish(int, int, Priority, int...)} with an action run once before the ticket's outcome is visible. */
+    Ticket publish(int opcode, int tenant, Priority priority, int[] args, Runnable onFinish) {
         checkWork(opcode, tenant, priority, args == null ? 0 : args.length, "");
         enter();
         try {
             long seq = nextSequence.getAndIncrement();
             awaitTurn(seq);
-            Ticket t = host.register(seq);
+            Ticket t = host.register(seq, onFinish);
             host.fill(t.slot(), opcode, tenant, priority, args);
             VarHandle.releaseFence();
             host.markPublished(t.slot());
@@ -637,6 +654,34 @@ public final class Megakernel implements AutoCloseable {
     public MemorySegment allocateShared(long bytes, long alignment) {
         openBuffers();
         return backend.allocateShared(bytes, alignment);
+    }
+
+    /**
+     * The handle of declared tenant {@code tenant} ({@link MegakernelConfig#withTenant}): publishing through it
+     * checks the tenant's opcodes and waits for its quota (docs/TENANTS.md).
+     *
+     * @throws MegakernelException when {@code tenant} was not declared at bootstrap
+     */
+    public TenantHandle tenant(int tenant) {
+        TenantHandle h = Permissions.isTenant(tenant) ? tenantHandles[tenant] : null;
+        if (h == null) {
+            throw new MegakernelException("tenant " + Integer.toUnsignedString(tenant) + " was not declared at"
+                    + " bootstrap", "declare it with MegakernelConfig.withTenant(id, TenantSpec) before bootstrap");
+        }
+        return h;
+    }
+
+    /** The declared tenants, as checked at bootstrap. */
+    public Tenants tenants() {
+        return tenants;
+    }
+
+    /**
+     * Workers the backend detected dead or stalled and rebuilt, in order (docs/TENANTS.md, Recovery): each names
+     * the slot it was running, with its opcode and tenant. Empty when none failed.
+     */
+    public List<WorkerRecovery> recoveries() {
+        return backend.recoveries();
     }
 
     /** The configuration it was bootstrapped with. */

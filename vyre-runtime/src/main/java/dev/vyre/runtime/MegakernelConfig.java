@@ -34,11 +34,12 @@ import java.util.TreeMap;
  *                          empty for none (DFA_STEP then faults UNKNOWN_OPCODE)
  * @param replay            where and how to record the replay log of every published slot and its outcome
  *                          (docs/REPLAY.md), or null for none
+ * @param scheduler         tenants, priority scheduling and worker recovery ({@link SchedulerConfig}, docs/TENANTS.md)
  */
 public record MegakernelConfig(int slotCount, int workers, int observables, int debugRecords,
                                Map<Integer, Program> userHandlers, Map<Integer, Integer> tenantMasks,
                                long handlerStepBudget, Duration drainTimeout, long dataBytes, List<Dfa> automata,
-                               ReplayOptions replay) {
+                               ReplayOptions replay, SchedulerConfig scheduler) {
 
     /** Permission mask that allows every opcode. */
     public static final int ALL_ALLOWED = Permissions.ALL;
@@ -48,11 +49,13 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
     public MegakernelConfig {
-        if (userHandlers == null || tenantMasks == null || drainTimeout == null || hasNull(userHandlers)
-                || hasNull(tenantMasks) || automata == null || automata.stream().anyMatch(Objects::isNull)) {
+        if (userHandlers == null || tenantMasks == null || drainTimeout == null || scheduler == null
+                || hasNull(userHandlers) || hasNull(tenantMasks) || automata == null
+                || automata.stream().anyMatch(Objects::isNull)) {
             throw new BootstrapException("megakernel config has a null handler map, tenant-mask map, drain timeout,"
-                    + " automaton list, or a null key or value in a map or list", "pass non-null maps of opcodes to"
-                    + " programs and tenants to masks, a drain timeout and a list of DFAs (List.of() for none)");
+                    + " automaton list, scheduler config, or a null key or value in a map or list", "pass non-null"
+                    + " maps of opcodes to programs and tenants to masks, a drain timeout, a list of DFAs (List.of()"
+                    + " for none) and a scheduler config (SchedulerConfig.defaults())");
         }
         userHandlers = Map.copyOf(userHandlers);
         tenantMasks = Map.copyOf(tenantMasks);
@@ -64,7 +67,7 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
                             Map<Integer, Program> userHandlers, Map<Integer, Integer> tenantMasks,
                             long handlerStepBudget, Duration drainTimeout, long dataBytes) {
         this(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks, handlerStepBudget,
-                drainTimeout, dataBytes, List.of(), null);
+                drainTimeout, dataBytes, List.of(), null, SchedulerConfig.defaults());
     }
 
     /** A configuration without a data region. */
@@ -96,46 +99,57 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
 
     public MegakernelConfig withSlots(int slots) {
         return new MegakernelConfig(slots, workers, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes, automata, replay);
+                handlerStepBudget, drainTimeout, dataBytes, automata, replay, scheduler);
     }
 
     public MegakernelConfig withWorkers(int n) {
         return new MegakernelConfig(slotCount, n, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes, automata, replay);
+                handlerStepBudget, drainTimeout, dataBytes, automata, replay, scheduler);
     }
 
     public MegakernelConfig withObservables(int n) {
         return new MegakernelConfig(slotCount, workers, n, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes, automata, replay);
+                handlerStepBudget, drainTimeout, dataBytes, automata, replay, scheduler);
     }
 
     public MegakernelConfig withDebugRecords(int n) {
         return new MegakernelConfig(slotCount, workers, observables, n, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes, automata, replay);
+                handlerStepBudget, drainTimeout, dataBytes, automata, replay, scheduler);
     }
 
     public MegakernelConfig withHandler(int opcode, Program handler) {
         Map<Integer, Program> m = new TreeMap<>(userHandlers);
         m.put(opcode, handler);
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, m, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes, automata, replay);
+                handlerStepBudget, drainTimeout, dataBytes, automata, replay, scheduler);
     }
 
     public MegakernelConfig withTenantMask(int tenant, int mask) {
         Map<Integer, Integer> m = new TreeMap<>(tenantMasks);
         m.put(tenant, mask);
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, m,
-                handlerStepBudget, drainTimeout, dataBytes, automata, replay);
+                handlerStepBudget, drainTimeout, dataBytes, automata, replay, scheduler);
     }
 
     public MegakernelConfig withHandlerStepBudget(long steps) {
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
-                steps, drainTimeout, dataBytes, automata, replay);
+                steps, drainTimeout, dataBytes, automata, replay, scheduler);
     }
 
     public MegakernelConfig withDrainTimeout(Duration timeout) {
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, timeout, dataBytes, automata, replay);
+                handlerStepBudget, timeout, dataBytes, automata, replay, scheduler);
+    }
+
+    /** With scheduler settings (tenants, priority look-ahead, recovery): see {@link SchedulerConfig}. */
+    public MegakernelConfig withScheduler(SchedulerConfig newScheduler) {
+        return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
+                handlerStepBudget, drainTimeout, dataBytes, automata, replay, newScheduler);
+    }
+
+    /** With tenant {@code tenant} (0..29) declared as {@code spec} (shorthand for {@link SchedulerConfig#withTenant}). */
+    public MegakernelConfig withTenant(int tenant, TenantSpec spec) {
+        return withScheduler(scheduler.withTenant(tenant, spec));
     }
 
     /**
@@ -144,7 +158,7 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
      */
     public MegakernelConfig withDataBytes(long bytes) {
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, bytes, automata, replay);
+                handlerStepBudget, drainTimeout, bytes, automata, replay, scheduler);
     }
 
     /**
@@ -153,7 +167,7 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
      */
     public MegakernelConfig withAutomata(List<Dfa> dfas) {
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes, dfas, replay);
+                handlerStepBudget, drainTimeout, dataBytes, dfas, replay, scheduler);
     }
 
     /** With a replay log written to {@code file} with the default queue ({@link ReplayOptions#to}). */
@@ -164,6 +178,6 @@ public record MegakernelConfig(int slotCount, int workers, int observables, int 
     /** With replay options {@code options} (null: no replay log). */
     public MegakernelConfig withReplay(ReplayOptions options) {
         return new MegakernelConfig(slotCount, workers, observables, debugRecords, userHandlers, tenantMasks,
-                handlerStepBudget, drainTimeout, dataBytes, automata, options);
+                handlerStepBudget, drainTimeout, dataBytes, automata, options, scheduler);
     }
 }

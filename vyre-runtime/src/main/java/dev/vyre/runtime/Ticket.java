@@ -17,10 +17,17 @@ public final class Ticket {
     private final long sequence;
     private final int slot;
     private final CompletableFuture<SlotOutcome> result = new CompletableFuture<>();
+    /** Runs once, before the outcome becomes visible (a tenant handle returns its admission here); may be null. */
+    private final Runnable onFinish;
 
     Ticket(long sequence, int slot) {
+        this(sequence, slot, null);
+    }
+
+    Ticket(long sequence, int slot, Runnable onFinish) {
         this.sequence = sequence;
         this.slot = slot;
+        this.onFinish = onFinish;
     }
 
     /** The publish sequence number. */
@@ -72,10 +79,18 @@ public final class Ticket {
     }
 
     void complete(SlotOutcome outcome) {
+        finish();
         result.complete(outcome);
     }
 
     void fail(Throwable failure) {
+        finish();
         result.completeExceptionally(failure);
+    }
+
+    private void finish() {
+        if (onFinish != null) {
+            onFinish.run();
+        }
     }
 }

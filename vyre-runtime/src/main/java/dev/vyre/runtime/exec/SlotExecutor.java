@@ -1,10 +1,12 @@
 package dev.vyre.runtime.exec;
 
+import static dev.vyre.protocol.ControlLayout.EPOCH;
 import static dev.vyre.protocol.ControlLayout.OBSERVABLE_BASE;
 
 import dev.vyre.ir.interp.Dispatch;
 import dev.vyre.ir.interp.StepBudgetExceededException;
 import dev.vyre.ir.interp.ReferenceInterpreter;
+import dev.vyre.ir.interp.RunResult;
 import dev.vyre.protocol.ControlView;
 import dev.vyre.protocol.DebugLogView;
 import dev.vyre.protocol.FaultCode;
@@ -15,9 +17,11 @@ import dev.vyre.protocol.Wire;
 import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.Permissions;
 import dev.vyre.runtime.RingBuffers;
+import dev.vyre.runtime.TenantSpec;
 import dev.vyre.runtime.automata.DfaStepUnit;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Executes claimed slots with the semantics of docs/MEGAKERNEL.md ("Executing a slot"): permission check, the
@@ -26,6 +30,12 @@ import java.util.Map;
  *
  * <p>This is the Java statement of the semantics every backend implements (the CUDA backend in PTX). One instance
  * per worker thread: it keeps the worker's argument scratch and the detail of the fault it is building.
+ *
+ * <p>Confined tenants ({@link TenantSpec.Regions}, docs/TENANTS.md): a built-in of such a tenant may address only
+ * its control window, else it faults OUT_OF_REGION (detail: the word index) before any effect; its user handlers
+ * run with {@code control} bound to the window and {@code data} to its data range, so they cannot reach other
+ * memory, and a run with out-of-range accesses (dropped stores, loads that read 0) faults OUT_OF_REGION (detail:
+ * how many).
  */
 public final class SlotExecutor {
     /** Sub-ops of a PACKED_SLOT: sub-op k is ARG(4k..4k+3) = {opcode, a0, a1, a2}. */
@@ -53,13 +63,31 @@ public final class SlotExecutor {
     private final Map<String, MemorySegment> bindings;
     /** The bindings of handlers that declare the data buffer: also the data region. */
     private final Map<String, MemorySegment> dataBindings;
+    /** Per tenant: its regions, or null when unconfined. */
+    private final TenantSpec.Regions[] regions;
+    /** Per confined tenant: handler bindings (without, with the data buffer). */
+    private final Map<String, MemorySegment>[] confinedBindings;
+    private final Map<String, MemorySegment>[] confinedDataBindings;
     private int detail;
+    /** The regions of the slot being run, or null. */
+    private TenantSpec.Regions window;
+    /** Whether the slot's results are in {@link #argWords} and go back to ARG0..ARG11 when it completes. */
+    private boolean writeBack;
 
     /**
      * An executor over {@code buffers} running {@code handlers} with {@code stepBudget} (1..0xFFFFFFFF) steps per
      * handler run.
      */
     public SlotExecutor(RingBuffers buffers, HandlerTable handlers, long stepBudget) {
+        this(buffers, handlers, stepBudget, new TenantSpec.Regions[Permissions.TENANTS]);
+    }
+
+    /**
+     * An executor as {@link #SlotExecutor(RingBuffers, HandlerTable, long)} where tenant {@code t} is confined to
+     * {@code regions[t]} (null: unconfined); the regions were checked at bootstrap.
+     */
+    @SuppressWarnings("unchecked")
+    public SlotExecutor(RingBuffers buffers, HandlerTable handlers, long stepBudget, TenantSpec.Regions[] regions) {
         this.ring = buffers.ring();
         this.control = buffers.control();
         this.debug = buffers.debug();
@@ -75,6 +103,21 @@ public final class SlotExecutor {
         for (int t = 0; t < Permissions.TENANTS; t++) {
             tenantMasks[t] = control.tenantMask(t);
         }
+        this.regions = regions.clone();
+        this.confinedBindings = new Map[Permissions.TENANTS];
+        this.confinedDataBindings = new Map[Permissions.TENANTS];
+        for (int t = 0; t < Permissions.TENANTS; t++) {
+            TenantSpec.Regions r = this.regions[t];
+            if (r != null) {
+                MemorySegment window = control.segment().asSlice((long) r.controlFirst() * Wire.WORD_BYTES,
+                        (long) r.controlWords() * Wire.WORD_BYTES);
+                MemorySegment data = r.dataBytes() == 0 ? MemorySegment.ofArray(new int[0])
+                        : buffers.data().asSlice(r.dataOffset(), r.dataBytes());
+                confinedBindings[t] = Map.of(HandlerTable.ARGS, scratch, HandlerTable.CONTROL, window);
+                confinedDataBindings[t] = Map.of(HandlerTable.ARGS, scratch, HandlerTable.CONTROL, window,
+                        HandlerTable.DATA, data);
+            }
+        }
     }
 
     /**
@@ -82,27 +125,53 @@ public final class SlotExecutor {
      * release ordering, then increments DONE_COUNT (faults count too).
      */
     public void execute(int slot) {
-        FaultCode fault = run(slot);
+        execute(slot, null, null);
+    }
+
+    /**
+     * Runs the CLAIMED {@code slot} as {@link #execute(int)}, but writes nothing to the ring (results, STATUS,
+     * DONE_COUNT) unless {@code mayCommit} (null: always) returns true when the run is over: a worker that was
+     * declared lost while it ran loses that race and its result is discarded (docs/TENANTS.md, Recovery). The
+     * effects of the run on the control block and data region are not undone. {@code loaded} (null: none) runs once
+     * the slot's words have been read, before anything is executed: the run uses that snapshot only, so a worker
+     * held up there never runs a later occupant of the slot. True when it committed.
+     */
+    public boolean execute(int slot, Runnable loaded, BooleanSupplier mayCommit) {
+        writeBack = false;
+        FaultCode fault = run(slot, loaded);
+        if (mayCommit != null && !mayCommit.getAsBoolean()) {
+            return false;
+        }
         if (fault == null) {
+            if (writeBack) {
+                for (int i = 0; i < SlotLayout.ARGS_PER_SLOT; i++) {
+                    ring.setArg(slot, i, argWords[i]);
+                }
+            }
             ring.complete(slot);
         } else {
             ring.fault(slot, fault, detail);
         }
         control.incrementDoneCount();
+        return true;
     }
 
-    private FaultCode run(int slot) {
+    private FaultCode run(int slot, Runnable loaded) {
         int opcode = ring.word(slot, SlotLayout.OPCODE);
         int tenant = ring.word(slot, SlotLayout.TENANT);
+        for (int i = 0; i < SlotLayout.ARGS_PER_SLOT; i++) {
+            argWords[i] = ring.arg(slot, i);
+        }
+        if (loaded != null) {
+            loaded.run();
+        }
+        window = Permissions.isTenant(tenant) ? regions[tenant] : null;
         int bit = Permissions.bit(opcode, handlers);
         if (bit < 0) {
             return fault(FaultCode.UNKNOWN_OPCODE, 0);
         }
         if (!permitted(tenant, bit)) {
             return fault(FaultCode.OPCODE_NOT_PERMITTED, 0);
-        }
-        for (int i = 0; i < SlotLayout.ARGS_PER_SLOT; i++) {
-            argWords[i] = ring.arg(slot, i);
         }
         return switch (opcode) {
             case Opcodes.PACKED_SLOT -> packed(tenant);
@@ -114,9 +183,9 @@ public final class SlotExecutor {
                 control.requestShutdown();
                 yield null;
             }
-            case Opcodes.DFA_STEP -> dfaStep(slot);
+            case Opcodes.DFA_STEP -> dfaStep();
             case Opcodes.LOAD_MISS -> fault(FaultCode.UNKNOWN_OPCODE, 0);
-            default -> bit >= Permissions.FIRST_USER_BIT ? handler(slot, bit - Permissions.FIRST_USER_BIT)
+            default -> bit >= Permissions.FIRST_USER_BIT ? handler(tenant, bit - Permissions.FIRST_USER_BIT)
                     : simple(opcode, argWords[0], argWords[1], argWords[2]);
         };
     }
@@ -177,7 +246,7 @@ public final class SlotExecutor {
             case Opcodes.LOAD_U32 -> words(u(a0), OBSERVABLE_BASE + u(a1));
             case Opcodes.COMPARE_SWAP -> words(u(a0), OBSERVABLE_BASE + u(a0));
             case Opcodes.MEMCPY -> ranges(u(a0), u(a1), u(a2));
-            case Opcodes.BATCH_FENCE -> word(OBSERVABLE_BASE);
+            case Opcodes.BATCH_FENCE -> words(EPOCH, OBSERVABLE_BASE);
             default -> null;
         };
     }
@@ -217,7 +286,7 @@ public final class SlotExecutor {
      * DFA_STEP (docs/SCAN.md): runs on the megakernel's {@link DfaStepUnit} (registered at bootstrap), or faults
      * UNKNOWN_OPCODE when it has none; a bad argument faults BAD_ARGUMENT with its index and has no effect.
      */
-    private FaultCode dfaStep(int slot) {
+    private FaultCode dfaStep() {
         DfaStepUnit unit = dfaStep;
         if (unit == null) {
             return fault(FaultCode.UNKNOWN_OPCODE, 0);
@@ -226,35 +295,48 @@ public final class SlotExecutor {
         if (bad != DfaStepUnit.OK) {
             return fault(FaultCode.BAD_ARGUMENT, bad);
         }
-        for (int i = 0; i < SlotLayout.ARGS_PER_SLOT; i++) {
-            ring.setArg(slot, i, argWords[i]);
-        }
+        writeBack = true;
         return null;
     }
 
-    /** A user handler: runs on a copy of the arguments, which is written back only when the handler succeeds. */
-    private FaultCode handler(int slot, int index) {
+    /**
+     * A user handler: runs on a copy of the arguments, which is written back only when the handler succeeds. A
+     * confined tenant's handler sees only its regions and faults OUT_OF_REGION when it reached past them.
+     */
+    private FaultCode handler(int tenant, int index) {
         for (int i = 0; i < SlotLayout.ARGS_PER_SLOT; i++) {
             scratch.setAtIndex(Wire.WORD, i, argWords[i]);
         }
-        Map<String, MemorySegment> bound = handlers.readsData(index) ? dataBindings : bindings;
+        boolean data = handlers.readsData(index);
+        Map<String, MemorySegment> bound = window == null ? (data ? dataBindings : bindings)
+                : (data ? confinedDataBindings[tenant] : confinedBindings[tenant]);
         if (handlers.cooperative(index)) {
+            // a confined cooperative handler runs on its tenant's slices too (nothing outside is reachable), but
+            // runLanes does not count out-of-bounds accesses, so it cannot fault OUT_OF_REGION
             FaultCode f = cooperative(index, bound);
             if (f != null) {
                 return f;
             }
         } else {
+            RunResult result;
             try {
-                interpreter.run(handlers.program(index), Dispatch.of(1), bound);
+                result = interpreter.run(handlers.program(index), Dispatch.of(1), bound);
             } catch (StepBudgetExceededException e) {
                 return fault(FaultCode.STEP_BUDGET, stepBudgetWord);
             } catch (RuntimeException | StackOverflowError e) {
                 return fault(FaultCode.HANDLER_FAULT, 0);
             }
+            if (window != null) {
+                long outside = result.outOfBoundsLoads() + result.outOfBoundsStores();
+                if (outside > 0) {
+                    return fault(FaultCode.OUT_OF_REGION, (int) Math.min(outside, U32_MAX));
+                }
+            }
         }
         for (int i = 0; i < SlotLayout.ARGS_PER_SLOT; i++) {
-            ring.setArg(slot, i, scratch.getAtIndex(Wire.WORD, i));
+            argWords[i] = scratch.getAtIndex(Wire.WORD, i);
         }
+        writeBack = true;
         return null;
     }
 
@@ -285,12 +367,25 @@ public final class SlotExecutor {
     }
 
     private FaultCode word(long index) {
-        return index < controlWords ? null : fault(FaultCode.CONTROL_OUT_OF_RANGE, (int) Math.min(index, U32_MAX));
+        if (index >= controlWords) {
+            return fault(FaultCode.CONTROL_OUT_OF_RANGE, (int) Math.min(index, U32_MAX));
+        }
+        return window == null || inWindow(index) ? null : fault(FaultCode.OUT_OF_REGION, (int) index);
     }
 
     private FaultCode range(long start, long count) {
-        return start + count <= controlWords ? null
-                : fault(FaultCode.CONTROL_OUT_OF_RANGE, (int) Math.min(Math.max(start, controlWords), U32_MAX));
+        if (start + count > controlWords) {
+            return fault(FaultCode.CONTROL_OUT_OF_RANGE, (int) Math.min(Math.max(start, controlWords), U32_MAX));
+        }
+        if (window == null || count == 0 || inWindow(start) && inWindow(start + count - 1)) {
+            return null;
+        }
+        return fault(FaultCode.OUT_OF_REGION, (int) (inWindow(start) ? window.controlFirst()
+                + (long) window.controlWords() : start));
+    }
+
+    private boolean inWindow(long index) {
+        return index >= window.controlFirst() && index < window.controlFirst() + (long) window.controlWords();
     }
 
     /** Checks word {@code first}, then word {@code second} (the detail names the first bad one). */
