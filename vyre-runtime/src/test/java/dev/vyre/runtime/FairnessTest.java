@@ -27,7 +27,7 @@ class FairnessTest {
     private static final int ROUNDS = 4;
     private static final int CALLS = 300;
     /** Attempts (each a full alternating measurement); one within the bound passes, against scheduler noise. */
-    private static final int ATTEMPTS = 3;
+    private static final int ATTEMPTS = 5;
     /** Floor added to the bound: scheduler and timer noise of a shared 2-core machine. */
     private static final long FLOOR_NANOS = 150_000;
 
@@ -44,6 +44,7 @@ class FairnessTest {
             TenantHandle quiet = k.tenant(QUIET);
             TenantHandle flood = k.tenant(FLOOD);
             measure(quiet, CALLS); // warm-up
+            int conclusive = 0;
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
                 long[] alone = new long[ROUNDS * CALLS];
                 long[] flooded = new long[ROUNDS * CALLS];
@@ -72,14 +73,19 @@ class FairnessTest {
                 long p99Flooded = p99(flooded);
                 reports.add("quiet p99 alone " + p99Alone / 1000 + " us, under flood " + p99Flooded / 1000
                         + " us; flood slots run meanwhile: " + floodSlots);
-                assertTrue(floodSlots >= CALLS / 4, "the flood ran during the measurement: " + reports);
+                if (floodSlots < CALLS / 4) {
+                    continue; // the flooder was not scheduled during the measurement: this attempt shows nothing
+                }
+                conclusive++;
                 if (p99Flooded <= 2 * p99Alone + FLOOR_NANOS) {
                     return;
                 }
             }
+            assertTrue(conclusive > 0, "the flood never ran during a measurement (" + ATTEMPTS + " attempts): "
+                    + reports);
         }
         fail("the quiet tenant's p99 under flood exceeded 2 x alone + " + FLOOR_NANOS / 1000 + " us in every"
-                + " attempt: " + reports);
+                + " attempt with a running flood: " + reports);
     }
 
     private static long[] measure(TenantHandle quiet, int calls) {
