@@ -59,11 +59,11 @@ final class BenchIngestCommand implements Callable<Integer> {
             description = "Bytes per generated file, with k, m or g (default: ${DEFAULT-VALUE}).")
     String size;
 
-    @Option(names = "--buffer", paramLabel = "BYTES", defaultValue = "1m",
+    @Option(names = "--buffer", paramLabel = "BYTES", defaultValue = "256k",
             description = "Chunk and buffer size, with k, m or g (default: ${DEFAULT-VALUE}).")
     String buffer;
 
-    @Option(names = "--buffers", paramLabel = "N", defaultValue = "32",
+    @Option(names = "--buffers", paramLabel = "N", defaultValue = "256",
             description = "Pool buffers (default: ${DEFAULT-VALUE}).")
     int buffers;
 
