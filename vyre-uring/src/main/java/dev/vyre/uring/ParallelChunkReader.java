@@ -60,20 +60,7 @@ final class ParallelChunkReader implements ChunkReader {
 
     /** Waits for every reader thread: their reads write into the pool, so none may outlive the read. */
     private static void joinAll(List<Thread> threads) {
-        boolean interrupted = false;
-        for (Thread t : threads) {
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        dev.vyre.core.Threads.joinAll(threads);
     }
 
     /** The summed summaries, or the first real failure with the others suppressed. */

@@ -50,20 +50,7 @@ final class LaneRun {
         for (Thread t : threads) {
             t.start();
         }
-        boolean interrupted = false;
-        for (Thread t : threads) {
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        dev.vyre.core.Threads.joinAll(java.util.Arrays.asList(threads));
         return ends;
     }
 
