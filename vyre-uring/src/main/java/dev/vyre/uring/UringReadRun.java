@@ -22,14 +22,6 @@ import java.util.List;
  * waited for before the exception leaves, so no buffer is written after {@link #run()} returns.
  */
 final class UringReadRun implements IoUring.CompletionHandler {
-    /**
-     * Most bytes one buffered (page cache) read asks for; a longer request is read in pieces of this size through
-     * the short-read path. Measured on a 16-core H100 host with 16 rings (docs/IO-URING.md, "Measured"): 2 MiB
-     * buffered reads ran at 31.5 GB/s in all, 256 KiB ones at 42.8 GB/s, since a large read that cannot complete
-     * without blocking is handed to the ring's io-wq workers while small ones mostly complete inline.
-     */
-    static final int MAX_BUFFERED_READ_BYTES = 256 * 1024;
-
     /** How often one request is retried after EAGAIN or EINTR before its file fails. */
     static final int MAX_TRANSIENT_RETRIES = 1000;
 
@@ -228,7 +220,7 @@ final class UringReadRun implements IoUring.CompletionHandler {
         FileState f = r.file;
         boolean direct = r.direct && r.done == 0 && f.directUsable();
         r.direct = direct;
-        int want = direct ? r.length - r.done : Math.min(r.length - r.done, MAX_BUFFERED_READ_BYTES);
+        int want = r.length - r.done;
         long length = direct ? roundUp(want) : want;
         int fd;
         boolean fixed;
