@@ -41,9 +41,12 @@ public record CompileOptions(int maxStates, boolean minimise, boolean prefilter,
         return new CompileOptions(maxStates, on, prefilter, maxNfaStates, linePrefilter);
     }
 
-    /** These options with the literal engines on or off. */
+    /**
+     * These options with the literal engines (literal, prefilter and line prefilter) on or off; off sends every
+     * pattern to the DFA/NFA engines. {@link #withLinePrefilter} then sets the line prefilter alone.
+     */
     public CompileOptions withPrefilter(boolean on) {
-        return new CompileOptions(maxStates, minimise, on, maxNfaStates, linePrefilter);
+        return new CompileOptions(maxStates, minimise, on, maxNfaStates, on);
     }
 
     /** These options with another NFA size limit. */

@@ -6,6 +6,7 @@ import dev.vyre.automata.dfa.RawDfa;
 import dev.vyre.automata.dfa.SubsetConstruction;
 import dev.vyre.automata.literal.Factor;
 import dev.vyre.automata.literal.LiteralAnalysis;
+import dev.vyre.automata.literal.WindowFilter;
 import dev.vyre.automata.nfa.ByteClasses;
 import dev.vyre.automata.nfa.Nfa;
 import dev.vyre.automata.nfa.NfaBuilder;
@@ -23,8 +24,10 @@ import dev.vyre.automata.scan.NfaEngine;
 import dev.vyre.automata.scan.PrefilterEngine;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Compiles a pattern set. Every pattern is parsed ({@link Parser}) and refused if it can match the empty string
@@ -32,9 +35,10 @@ import java.util.Map;
  * bounded patterns (at most {@link #PREFILTER_MAX_SPAN} bytes) with required factors of two or more bytes go to
  * one {@link PrefilterEngine}. The rest is compiled NFA -> DFA (subset construction, byte classes, Hopcroft)
  * under the state cap: a group whose DFA passes the cap is halved and retried, and a single pattern that still
- * passes it runs in the {@link NfaEngine} instead of failing. With the line prefilter on, line-confined patterns
- * (no byte set holds {@code \n}) with required factors of at least {@link #LINE_MIN_FACTOR} bytes go to one
- * {@link LineEngine}, in group DFAs of at most {@link #LINE_GROUP_STATES} states.
+ * passes it runs in the {@link NfaEngine} instead of failing. With the line prefilter on, patterns whose
+ * line-confined start ({@link #confinedPrefix}: no byte set holds {@code \n}) has required factors of at least
+ * {@link #LINE_MIN_FACTOR} bytes go to one {@link LineEngine}, in group DFAs of at most {@link #LINE_GROUP_STATES}
+ * states.
  *
  * <p>Grouping: patterns are taken in order in runs of at most {@link #GROUP_PATTERNS} (line groups:
  * {@link #LINE_GROUP_PATTERNS}); a run whose DFA passes its cap is halved and retried. Starting from bounded runs
@@ -47,7 +51,14 @@ public final class RegexCompiler {
     /** The shortest required factor worth prefiltering on. */
     public static final int PREFILTER_MIN_FACTOR = 2;
     /** The shortest required factor a pattern of the {@link LineEngine} may have. */
-    public static final int LINE_MIN_FACTOR = 3;
+    public static final int LINE_MIN_FACTOR = 8;
+    /** The stride of the {@link LineEngine}'s filter: every factor holds this many windows. */
+    public static final int LINE_STRIDE = LINE_MIN_FACTOR - WindowFilter.WINDOW + 1;
+    /**
+     * The longest factor the {@link LineEngine} searches for: longer required factors are cut (a part of a required
+     * factor is required too), which bounds the cost of confirming a candidate.
+     */
+    public static final int LINE_MAX_FACTOR = 32;
     /** The state cap of one {@link LineEngine} group DFA. */
     public static final int LINE_GROUP_STATES = 4096;
     /** The most patterns a {@link LineEngine} group starts with. */
@@ -192,6 +203,15 @@ public final class RegexCompiler {
     }
 
     /**
+     * The part of required factor {@code f} the {@link LineEngine} searches for: its last {@link #LINE_MAX_FACTOR}
+     * bytes (a part of a required factor is required too).
+     */
+    static Factor searchFactor(Factor f) {
+        int start = Math.max(0, f.length() - LINE_MAX_FACTOR);
+        return start == 0 ? f : new Factor(f.positions().subList(start, f.length()));
+    }
+
+    /**
      * Adds the {@link LineEngine} for the line-confined patterns of {@code parsed} with required factors of at least
      * {@link #LINE_MIN_FACTOR} bytes; returns the others.
      */
@@ -200,8 +220,10 @@ public final class RegexCompiler {
         Map<Parsed, List<Factor>> required = new IdentityHashMap<>();
         List<Parsed> rest = new ArrayList<>();
         for (Parsed p : parsed) {
-            List<Factor> req = lineConfined(p.regex()) ? new LiteralAnalysis().required(p.regex()) : null;
-            if (req != null && LiteralAnalysis.shortest(req) >= LINE_MIN_FACTOR) {
+            Regex prefix = confinedPrefix(p.regex());
+            List<Factor> req = prefix == null ? null : new LiteralAnalysis().required(prefix);
+            if (req != null && LiteralAnalysis.shortest(req) >= LINE_MIN_FACTOR && req.stream()
+                    .allMatch(f -> WindowFilter.usable(searchFactor(f), LINE_STRIDE))) {
                 eligible.add(p);
                 required.put(p, req);
             } else {
@@ -221,18 +243,23 @@ public final class RegexCompiler {
             rest.addAll(misfits);
             for (Fitted fit : fitted) {
                 groups.add(fit.dfa());
+                // Patterns of a group often share factors; one hit per line and group is enough.
+                Set<Factor> own = new LinkedHashSet<>();
                 for (Parsed p : fit.group()) {
                     for (Factor f : required.get(p)) {
-                        factors.add(f);
-                        factorGroup.add(next);
+                        own.add(searchFactor(f));
                     }
                     placed.add(p);
+                }
+                for (Factor f : own) {
+                    factors.add(f);
+                    factorGroup.add(next);
                 }
                 next++;
             }
         }
         if (!groups.isEmpty()) {
-            engines.add(new LineEngine(factors, factorGroup.stream().mapToInt(Integer::intValue).toArray(), groups,
+            engines.add(new LineEngine(factors, LINE_STRIDE, factorGroup.stream().mapToInt(Integer::intValue).toArray(), groups,
                     ids(placed)));
         }
         return rest;
@@ -253,6 +280,28 @@ public final class RegexCompiler {
             split(group.subList(0, half), cap, fitted, misfits);
             split(group.subList(half, group.size()), cap, fitted, misfits);
         }
+    }
+
+    /**
+     * The longest line-confined start of {@code r}: {@code r} itself when it is line-confined, else the items of a
+     * top-level concatenation before the first that is not; null when there is none. Every match of {@code r}
+     * begins with a match of it, so a required factor of it lies on the line where the match begins.
+     */
+    static Regex confinedPrefix(Regex r) {
+        if (lineConfined(r)) {
+            return r;
+        }
+        if (r instanceof Regex.Concat c) {
+            List<Regex> items = new ArrayList<>();
+            for (Regex item : c.items()) {
+                if (!lineConfined(item)) {
+                    break;
+                }
+                items.add(item);
+            }
+            return items.isEmpty() ? null : items.size() == 1 ? items.getFirst() : new Regex.Concat(items);
+        }
+        return null;
     }
 
     /** Whether no byte set of {@code r} holds {@code \n}, so each of its matches lies inside one line. */

@@ -2,7 +2,7 @@ package dev.vyre.automata.scan;
 
 import dev.vyre.automata.MatchSink;
 import dev.vyre.automata.dfa.Dfa;
-import dev.vyre.automata.literal.AhoCorasick;
+import dev.vyre.automata.literal.WindowFilter;
 import dev.vyre.automata.literal.Factor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -10,24 +10,26 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Line-confined patterns (no byte set of theirs holds {@code \n}, so every match lies inside one line) with
- * required literal factors, in several group DFAs. One Aho-Corasick pass over all factors finds the lines that
- * can hold a match of a group: a line holds a match of a pattern only if it holds one of the pattern's factors.
- * A group's DFA then runs over exactly those lines, fresh from the line start (lookbehind: start of input or
- * {@code \n}), reporting at every offset of the line up to its {@code \n} (whose lookahead is that {@code \n}) or
- * the end of the input. Such a run is exact on its line: every match ending there began on the line, at or after
- * the run's start. Each line is run at most once per group, so nothing is reported twice by one group.
+ * Patterns whose matches begin with a line-confined part (no byte set of it holds {@code \n}) holding a required
+ * literal factor, in several group DFAs. One {@link WindowFilter} pass over all factors finds the lines where a match of a
+ * group can begin: a match begins on the line of an occurrence of one of its pattern's factors. A group's DFA runs
+ * from the start of such a line (fresh, lookbehind start of input or {@code \n}) and reports every match that
+ * begins at or after its start, exactly. The run goes on while later lines hold hits of the group, and ends at a
+ * line start where its state is the fresh after-newline start state: from there it would equal a fresh run, which
+ * reports only matches beginning later, whose own hits start runs. For patterns that are wholly line-confined
+ * (most log rules) that happens at every {@code \n}, so a group steps only the lines with its hits. Runs of one
+ * group never overlap, so a group reports each offset at most once.
  *
  * <p>Streams: a line may span chunks. A run that starts in a later chunk than its line steps the line's earlier
- * bytes (kept in a carry buffer) without reporting: no match of the group can end there, since it would contain a
- * factor that an earlier feed found. A line longer than {@link #MAX_CARRY} bytes starts every group's run at once
- * (so the carry can be dropped); that is exact too, merely slower.
+ * bytes (kept in a carry buffer) without reporting: a match of the group ending there would have begun at or
+ * after a hit an earlier feed found and ran. A line longer than {@link #MAX_CARRY} bytes starts every idle group's
+ * run at once (so the carry can be dropped); that is exact too, merely slower.
  */
 public final class LineEngine implements Engine {
     /** The most bytes of one unfinished line a stream keeps before it runs every group over the line. */
     public static final int MAX_CARRY = 1 << 20;
 
-    private final AhoCorasick matcher;
+    private final WindowFilter matcher;
     private final int[] factorGroup;
     private final int[] factorLength;
     private final List<Dfa> groups;
@@ -35,13 +37,15 @@ public final class LineEngine implements Engine {
     private final int[] ids;
 
     /**
-     * @param factors the required factors of all patterns (none holding {@code \n})
+     * @param factors the required factors of all patterns (none holding {@code \n}), each
+     *     {@link WindowFilter#usable} with {@code stride}
+     * @param stride the {@link WindowFilter} stride
      * @param factorGroup for each factor, the index in {@code groups} of its pattern's DFA
      * @param groups the group DFAs
      * @param ids the pattern ids, sorted
      */
-    public LineEngine(List<Factor> factors, int[] factorGroup, List<Dfa> groups, int[] ids) {
-        this.matcher = new AhoCorasick(factors);
+    public LineEngine(List<Factor> factors, int stride, int[] factorGroup, List<Dfa> groups, int[] ids) {
+        this.matcher = new WindowFilter(factors, stride);
         this.factorGroup = factorGroup.clone();
         this.factorLength = factors.stream().mapToInt(Factor::length).toArray();
         this.groups = List.copyOf(groups);
@@ -69,14 +73,14 @@ public final class LineEngine implements Engine {
         return -1;
     }
 
+    /** The multi-literal filter. */
+    public WindowFilter matcher() {
+        return matcher;
+    }
+
     /** The group DFAs. */
     public List<Dfa> groups() {
         return groups;
-    }
-
-    /** The multi-literal prefilter. */
-    public AhoCorasick matcher() {
-        return matcher;
     }
 
     @Override
@@ -95,29 +99,22 @@ public final class LineEngine implements Engine {
     }
 
     private final class Stream implements EngineStream, VisitCounter {
-        private final StreamBytes history = new StreamBytes(matcher.maxLength());
-        private int acState = matcher.initialState();
+        private final StreamBytes history = new StreamBytes(matcher.lookBehind());
+        private final WindowFilter.Cursor cursor = matcher.open();
         /** Start of the line that holds the next byte to feed. */
         private long openLine;
-        /** Bytes [openLine, position) of earlier chunks. */
+        /** Bytes [openLine, chunk start) of earlier chunks. */
         private byte[] carry = new byte[256];
         private int carrySize;
-        /** Per group: the line its run is on (-1 none), the run's state and next byte. */
-        private final long[] runLine = new long[groups.size()];
+        /** Whether the open line passed {@link #MAX_CARRY} bytes and every group runs over it. */
+        private boolean carryDropped;
+        /** Per group: whether a run is active, its state and the next byte it steps. */
+        private final boolean[] active = new boolean[groups.size()];
         private final int[] runState = new int[groups.size()];
         private final long[] runPos = new long[groups.size()];
-        /** Per group: the line its last finished run was on (-1 none), so a line is run at most once. */
-        private final long[] lastLine = new long[groups.size()];
-        /** Whether the open line passed {@link #MAX_CARRY} and every group runs over it. */
-        private boolean carryDropped;
         private long[] hits = new long[64];
         private int hitCount;
         private long visits;
-
-        Stream() {
-            Arrays.fill(runLine, -1);
-            Arrays.fill(lastLine, -1);
-        }
 
         @Override
         public void feed(MemorySegment chunk, long chunkStart, MatchSink sink) {
@@ -128,33 +125,32 @@ public final class LineEngine implements Engine {
             long end = chunkStart + size;
             hitCount = 0;
             history.begin(chunk, chunkStart);
-            acState = matcher.scan(chunk, chunkStart, chunkStart, end, acState, history, (f, h) -> hit(f, h));
+            cursor.scan(chunk, chunkStart, chunkStart, end, history, this::hit);
             history.end();
             visits += size;
-            // Runs carried from earlier chunks are on the open line: continue them to its end.
-            for (int g = 0; g < runLine.length; g++) {
-                if (runLine[g] >= 0) {
-                    advance(g, chunk, chunkStart, end, sink);
-                }
-            }
-            // Lines with hits, in order; lineStart/lineEnd follow a cursor that moves forward only.
-            long cursor = chunkStart;
+            // Hits in order of their start; their lines follow a position that only moves forward.
+            Arrays.sort(hits, 0, hitCount);
+            long at0 = chunkStart;
             long lineStart = openLine;
             for (int i = 0; i < hitCount; i++) {
-                long packed = hits[i];
-                long at = packed >>> 16;
-                int g = (int) (packed & 0xFFFF);
-                long stop = Math.min(at, end);
-                for (; cursor < stop; cursor++) {
-                    if (chunk.get(ValueLayout.JAVA_BYTE, cursor - chunkStart) == '\n') {
-                        lineStart = cursor + 1;
+                long at = hits[i] >>> 16;
+                int g = (int) (hits[i] & 0xFFFF);
+                for (long stop = Math.min(at, end); at0 < stop; at0++) {
+                    if (chunk.get(ValueLayout.JAVA_BYTE, at0 - chunkStart) == '\n') {
+                        lineStart = at0 + 1;
                     }
                 }
-                if (runLine[g] == lineStart || lastLine[g] == lineStart) {
-                    continue;
+                if (active[g] && runPos[g] < lineStart) {
+                    advance(g, chunk, chunkStart, lineStart, sink);
                 }
-                start(g, lineStart, chunkStart);
-                advance(g, chunk, chunkStart, end, sink);
+                if (!active[g]) {
+                    start(g, lineStart, chunkStart);
+                }
+            }
+            for (int g = 0; g < active.length; g++) {
+                if (active[g]) {
+                    advance(g, chunk, chunkStart, end, sink);
+                }
             }
             keepOpenLine(chunk, chunkStart, end);
         }
@@ -163,11 +159,10 @@ public final class LineEngine implements Engine {
             if (hitCount == hits.length) {
                 hits = Arrays.copyOf(hits, hitCount * 2);
             }
-            // A factor holds no \n, so its occurrence lies on the line of its first byte.
             hits[hitCount++] = ((h - factorLength[f]) << 16) | factorGroup[f];
         }
 
-        /** Starts group {@code g}'s run fresh at {@code line}, stepping bytes of earlier chunks silently. */
+        /** Starts group {@code g}'s run fresh at line start {@code line}, stepping earlier chunks' bytes silently. */
         private void start(int g, long line, long chunkStart) {
             Dfa dfa = groups.get(g);
             int s = dfa.startState(line == 0 ? Dfa.CONTEXT_START : Dfa.CONTEXT_NEWLINE);
@@ -175,36 +170,47 @@ public final class LineEngine implements Engine {
                 s = dfa.step(s, carry[(int) (p - line)]);
             }
             visits += Math.max(0, chunkStart - line);
-            runLine[g] = line;
+            active[g] = true;
             runState[g] = s;
             runPos[g] = Math.max(line, chunkStart);
         }
 
-        /** Runs group {@code g} from its position to its line's {@code \n} (inclusive) or the chunk's end. */
-        private void advance(int g, MemorySegment chunk, long chunkStart, long end, MatchSink sink) {
+        /**
+         * Steps group {@code g}'s run up to {@code target} (reporting), line by line; the run ends at a line start
+         * where its state is the fresh after-newline start state (from there it equals a fresh run, which only a
+         * later hit needs).
+         */
+        private void advance(int g, MemorySegment chunk, long chunkStart, long target, MatchSink sink) {
             Dfa dfa = groups.get(g);
+            int fresh = dfa.startState(Dfa.CONTEXT_NEWLINE);
+            int q = quiet[g];
             long pos = runPos[g];
-            long stop = end;
-            for (long p = pos; p < end; p++) {
-                if (chunk.get(ValueLayout.JAVA_BYTE, p - chunkStart) == '\n') {
-                    stop = p + 1;
-                    break;
+            int s = runState[g];
+            while (pos < target) {
+                long stop = target;
+                for (long p = pos; p < target; p++) {
+                    if (chunk.get(ValueLayout.JAVA_BYTE, p - chunkStart) == '\n') {
+                        stop = p + 1;
+                        break;
+                    }
+                }
+                boolean newline = stop < target
+                        || chunk.get(ValueLayout.JAVA_BYTE, stop - 1 - chunkStart) == '\n';
+                if (s == q) {
+                    // Nothing reports before the \n; only the \n leaves this state.
+                    s = newline ? dfa.step(s, '\n') : s;
+                } else {
+                    s = dfa.run(chunk, chunkStart, pos, stop, s, sink);
+                    visits += stop - pos;
+                }
+                pos = stop;
+                if (newline && s == fresh) {
+                    active[g] = false;
+                    return;
                 }
             }
-            int s = runState[g];
-            int q = quiet[g];
-            if (s != q) {
-                s = dfa.run(chunk, chunkStart, pos, stop, s, sink);
-                visits += stop - pos;
-            }
-            if (stop < end || (stop == end && stop > pos
-                    && chunk.get(ValueLayout.JAVA_BYTE, stop - 1 - chunkStart) == '\n')) {
-                lastLine[g] = runLine[g];
-                runLine[g] = -1;
-            } else {
-                runState[g] = s;
-                runPos[g] = stop;
-            }
+            runState[g] = s;
+            runPos[g] = pos;
         }
 
         /** Keeps the unfinished last line for the next chunk (or starts every group's run when it is too long). */
@@ -219,22 +225,25 @@ public final class LineEngine implements Engine {
             if (last >= 0) {
                 openLine = last + 1;
                 carrySize = 0;
+                carryDropped = false;
+            }
+            if (carryDropped) {
+                return;
             }
             long from = Math.max(openLine, chunkStart);
             long add = end - from;
             if (carrySize + add > MAX_CARRY) {
-                // Too long a line: every group runs over it from its start from now on.
-                for (int g = 0; g < runLine.length; g++) {
-                    if (runLine[g] < 0) {
-                        int s = groups.get(g).startState(openLine == 0 ? Dfa.CONTEXT_START : Dfa.CONTEXT_NEWLINE);
-                        for (int i = 0; i < carrySize; i++) {
-                            s = groups.get(g).step(s, carry[i]);
-                        }
+                // Too long a line: every idle group starts its run at the line's start now (no match of it can end
+                // before the chunk's end: those were run already), so the carry is no longer needed.
+                for (int g = 0; g < active.length; g++) {
+                    if (!active[g]) {
+                        start(g, openLine, chunkStart);
+                        Dfa dfa = groups.get(g);
+                        int s = runState[g];
                         for (long p = from; p < end; p++) {
-                            s = groups.get(g).step(s, chunk.get(ValueLayout.JAVA_BYTE, p - chunkStart));
+                            s = dfa.step(s, chunk.get(ValueLayout.JAVA_BYTE, p - chunkStart));
                         }
-                        visits += carrySize + add;
-                        runLine[g] = openLine;
+                        visits += add;
                         runState[g] = s;
                         runPos[g] = end;
                     }
@@ -243,10 +252,6 @@ public final class LineEngine implements Engine {
                 carryDropped = true;
                 return;
             }
-            if (carryDropped && last < 0) {
-                return;
-            }
-            carryDropped = false;
             if (carrySize + add > carry.length) {
                 carry = Arrays.copyOf(carry, (int) Math.min(MAX_CARRY, Math.max(carry.length * 2L, carrySize + add)));
             }
@@ -256,8 +261,8 @@ public final class LineEngine implements Engine {
 
         @Override
         public void finish(long end, MatchSink sink) {
-            for (int g = 0; g < runLine.length; g++) {
-                if (runLine[g] >= 0 && runPos[g] == end) {
+            for (int g = 0; g < active.length; g++) {
+                if (active[g] && runPos[g] == end) {
                     groups.get(g).reportEnd(runState[g], end, sink);
                 }
             }
