@@ -140,8 +140,14 @@ public final class RegexCompiler {
             general = lineEngine(general, engines);
         }
         List<Parsed> nfaMode = new ArrayList<>();
-        for (int i = 0; i < general.size(); i += GROUP_PATTERNS) {
-            place(general.subList(i, Math.min(general.size(), i + GROUP_PATTERNS)), engines, nfaMode);
+        // Patterns that only match from a line or input start get DFAs of their own: such a DFA idles (and the
+        // scan skips bytes) until the next newline.
+        List<Parsed> anchored = general.stream().filter(p -> startsAnchored(p.regex())).toList();
+        List<Parsed> floating = general.stream().filter(p -> !startsAnchored(p.regex())).toList();
+        for (List<Parsed> part : List.of(anchored, floating)) {
+            for (int i = 0; i < part.size(); i += GROUP_PATTERNS) {
+                place(part.subList(i, Math.min(part.size(), i + GROUP_PATTERNS)), engines, nfaMode);
+            }
         }
         if (!nfaMode.isEmpty()) {
             engines.add(new NfaEngine(NfaBuilder.build(entries(nfaMode)), ids(nfaMode)));
@@ -313,6 +319,16 @@ public final class RegexCompiler {
             case Regex.Repeat rep -> lineConfined(rep.child());
             case Regex.Empty e -> true;
             case Regex.Assertion a -> true;
+        };
+    }
+
+    /** Whether every match of {@code r} begins where a begin anchor ({@code ^}, {@code \A}) holds. */
+    static boolean startsAnchored(Regex r) {
+        return switch (r) {
+            case Regex.Assertion a -> a.anchor() == Anchor.BEGIN_LINE || a.anchor() == Anchor.BEGIN_TEXT;
+            case Regex.Concat c -> startsAnchored(c.items().getFirst());
+            case Regex.Alternation a -> a.branches().stream().allMatch(RegexCompiler::startsAnchored);
+            default -> false;
         };
     }
 
