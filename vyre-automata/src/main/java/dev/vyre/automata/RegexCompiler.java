@@ -140,11 +140,12 @@ public final class RegexCompiler {
             general = lineEngine(general, engines);
         }
         List<Parsed> nfaMode = new ArrayList<>();
-        // Patterns that only match from a line or input start get DFAs of their own: such a DFA idles (and the
-        // scan skips bytes) until the next newline.
-        List<Parsed> anchored = general.stream().filter(p -> startsAnchored(p.regex())).toList();
-        List<Parsed> floating = general.stream().filter(p -> !startsAnchored(p.regex())).toList();
-        for (List<Parsed> part : List.of(anchored, floating)) {
+        // A set that needs several groups anyway puts the patterns that only match from a line or input start in
+        // groups of their own: such a DFA idles (and the scan skips bytes) until the next newline.
+        List<List<Parsed>> parts = general.size() <= GROUP_PATTERNS ? List.of(general) : List.of(
+                general.stream().filter(p -> startsAnchored(p.regex())).toList(),
+                general.stream().filter(p -> !startsAnchored(p.regex())).toList());
+        for (List<Parsed> part : parts) {
             for (int i = 0; i < part.size(); i += GROUP_PATTERNS) {
                 place(part.subList(i, Math.min(part.size(), i + GROUP_PATTERNS)), engines, nfaMode);
             }
