@@ -249,6 +249,10 @@ public final class RegexCompiler {
                     Math.min(LINE_GROUP_STATES, options.maxStates()), fitted, misfits);
             rest.addAll(misfits);
             for (Fitted fit : fitted) {
+                if (groups.size() == LineEngine.MAX_GROUPS) {
+                    rest.addAll(fit.group());
+                    continue;
+                }
                 groups.add(fit.dfa());
                 // Patterns of a group often share factors; one hit per line and group is enough.
                 Set<Factor> own = new LinkedHashSet<>();

@@ -1,5 +1,6 @@
 package dev.vyre.automata.scan;
 
+import dev.vyre.automata.AutomataException;
 import dev.vyre.automata.MatchSink;
 import dev.vyre.automata.dfa.Dfa;
 import dev.vyre.automata.literal.WindowFilter;
@@ -28,6 +29,8 @@ import java.util.List;
 public final class LineEngine implements Engine {
     /** The most bytes of one unfinished line a stream keeps before it runs every group over the line. */
     public static final int MAX_CARRY = 1 << 20;
+    /** The most group DFAs one engine holds (a hit packs its group into 16 bits). */
+    public static final int MAX_GROUPS = 0xFFFF;
 
     private final WindowFilter matcher;
     private final int[] factorGroup;
@@ -45,6 +48,12 @@ public final class LineEngine implements Engine {
      * @param ids the pattern ids, sorted
      */
     public LineEngine(List<Factor> factors, int stride, int[] factorGroup, List<Dfa> groups, int[] ids) {
+        if (factorGroup.length != factors.size() || groups.size() > MAX_GROUPS
+                || Arrays.stream(factorGroup).anyMatch(g -> g < 0 || g >= groups.size())) {
+            throw new AutomataException("line engine: " + factors.size() + " factors with " + factorGroup.length
+                    + " group indices over " + groups.size() + " groups", "give every factor the index of one of "
+                    + "at most " + MAX_GROUPS + " groups");
+        }
         this.matcher = new WindowFilter(factors, stride);
         this.factorGroup = factorGroup.clone();
         this.factorLength = factors.stream().mapToInt(Factor::length).toArray();
