@@ -112,10 +112,10 @@ final class ScanCommand implements Callable<Integer> {
             }
         }
         List<PatternSpec> patterns = Rules.of(exprs, ruleFiles, ignoreCase);
-        CompiledAutomaton automaton = VyreScan.compile(patterns);
         int w = VyreScan.effectiveWorkers(workers);
         RingScanOptions options = RingScanOptions.defaults().withMode(mode(mode)).withLanes(lanes > 0 ? lanes : w);
         VyreScan scan = new VyreScan(backend, workers, options, chunk, buffers);
+        CompiledAutomaton automaton = scan.compileFor(patterns);
         List<Path> rootPaths = roots.stream().map(Path::of).toList();
         ProgressBar bar = showProgress() ? new ProgressBar(err, totalBytes(rootPaths)) : null;
         Printer printer = new Printer(out, err, bar);

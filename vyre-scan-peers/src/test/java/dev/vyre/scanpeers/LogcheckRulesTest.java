@@ -3,11 +3,18 @@ package dev.vyre.scanpeers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vyre.automata.CompileOptions;
+import dev.vyre.automata.CompiledAutomaton;
+import dev.vyre.automata.Match;
+import dev.vyre.automata.RegexCompiler;
 import dev.vyre.automata.regex.ByteSet;
 import dev.vyre.automata.regex.Parser;
 import dev.vyre.automata.regex.PatternFlag;
 import dev.vyre.automata.regex.PatternSpec;
 import dev.vyre.automata.regex.Regex;
+import dev.vyre.automata.scan.Engine;
+import dev.vyre.automata.scan.ScanStream;
+import dev.vyre.automata.scan.Scanner;
 import dev.vyre.cli.scan.ScanBench;
 import dev.vyre.cli.scan.ScanPeer;
 import dev.vyre.cli.scan.VyrePeer;
@@ -45,6 +52,52 @@ class LogcheckRulesTest {
         for (int i = 0; i < all.size(); i += 24) {
             sample.add(all.get(i));
         }
+        Path file = dir.resolve("lines.log");
+        Files.write(file, lines(sample));
+        VyreScan setup = new VyreScan("cpu", 2, RingScanOptions.defaults().withLanes(2), 256 * 1024, 8);
+        ScanBench.Report r = ScanBench.run(List.of(new VyrePeer("cpu", setup), hs), sample, List.of(file), 1,
+                line -> { });
+        assertTrue(r.failures().isEmpty() && r.disagreements().isEmpty(), r.table().toString());
+        assertEquals(List.of("vyre-cpu", "hyperscan"), r.perPatternPeers());
+        assertEquals(List.of(), r.patternDisagreements(), r.table().toString());
+        Map<Integer, Long> counts = r.rows().getFirst().perPattern();
+        long matched = sample.stream().filter(p -> counts.getOrDefault(p.id(), 0L) > 0).count();
+        assertTrue(matched >= sample.size() * 9 / 10, matched + " of " + sample.size() + " sampled rules matched");
+    }
+
+    /**
+     * The line-prefiltered compilation the CPU scan uses (most sampled rules in a {@code LineEngine}) reports
+     * exactly what the DFA-only compilation reports, in one piece and in chunks, on the same generated lines.
+     */
+    @Test
+    void sampledRulesScanTheSameWithAndWithoutTheLinePrefilter() throws Exception {
+        List<PatternSpec> sample = new ArrayList<>();
+        List<PatternSpec> all = rules();
+        for (int i = 0; i < all.size(); i += 24) {
+            sample.add(all.get(i));
+        }
+        byte[] text = lines(sample);
+        CompiledAutomaton lines = RegexCompiler.compile(sample, CompileOptions.defaults().withPrefilter(false)
+                .withLinePrefilter(true));
+        List<Engine> lineEngines = lines.engines(Engine.Kind.LINE);
+        assertEquals(1, lineEngines.size());
+        assertTrue(lineEngines.getFirst().patternIds().length >= sample.size() * 9 / 10,
+                lineEngines.getFirst().patternIds().length + " of " + sample.size() + " rules are line-prefiltered");
+        List<Match> expected = new Scanner(VyreScan.compile(sample)).scan(text);
+        assertTrue(expected.size() > 1000, expected.size() + " matches");
+        Scanner scanner = new Scanner(lines);
+        assertEquals(expected, scanner.scan(text));
+        List<Match> chunked = new ArrayList<>();
+        ScanStream stream = scanner.stream();
+        for (int off = 0; off < text.length; off += 4093) {
+            stream.feed(text, off, Math.min(4093, text.length - off), (id, e) -> chunked.add(new Match(id, e)));
+        }
+        stream.finish((id, e) -> chunked.add(new Match(id, e)));
+        assertEquals(expected, chunked);
+    }
+
+    /** 1 MB of lines: members of the sampled rules, some with one byte changed, and noise. */
+    static byte[] lines(List<PatternSpec> sample) {
         SplittableRandom rnd = new SplittableRandom(5);
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         while (text.size() < 1_000_000) {
@@ -62,17 +115,7 @@ class LogcheckRulesTest {
                 text.write('\n');
             }
         }
-        Path file = dir.resolve("lines.log");
-        Files.write(file, text.toByteArray());
-        VyreScan setup = new VyreScan("cpu", 2, RingScanOptions.defaults().withLanes(2), 256 * 1024, 8);
-        ScanBench.Report r = ScanBench.run(List.of(new VyrePeer("cpu", setup), hs), sample, List.of(file), 1,
-                line -> { });
-        assertTrue(r.failures().isEmpty() && r.disagreements().isEmpty(), r.table().toString());
-        assertEquals(List.of("vyre-cpu", "hyperscan"), r.perPatternPeers());
-        assertEquals(List.of(), r.patternDisagreements(), r.table().toString());
-        Map<Integer, Long> counts = r.rows().getFirst().perPattern();
-        long matched = sample.stream().filter(p -> counts.getOrDefault(p.id(), 0L) > 0).count();
-        assertTrue(matched >= sample.size() * 9 / 10, matched + " of " + sample.size() + " sampled rules matched");
+        return text.toByteArray();
     }
 
     /** The committed rules: ID:pattern lines, comments skipped, all with flag m (as the rules file says). */

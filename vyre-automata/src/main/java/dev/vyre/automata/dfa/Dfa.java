@@ -53,6 +53,10 @@ public final class Dfa {
     private final int[] acceptIds;
     private final int[] startStates;
     private final int deadState;
+    /** The start state after a byte other than {@code \n} when it reports nothing, else -1: the usual idle state. */
+    private final int idleState;
+    /** Bytes that keep {@link #idleState} where it is (the scan skips them without a table walk). */
+    private final boolean[] idleStays = new boolean[256];
 
     Dfa(int stateCount, int classCount, byte[] classMap, int[] transitions, int matchLimit, int[] acceptOffsets,
             int[] acceptIds, int[] startStates, int deadState) {
@@ -65,6 +69,11 @@ public final class Dfa {
         this.acceptIds = acceptIds;
         this.startStates = startStates;
         this.deadState = deadState;
+        int idle = startStates[CONTEXT_OTHER];
+        this.idleState = idle >= matchLimit ? idle : -1;
+        for (int b = 0; b < 256 && idleState >= 0; b++) {
+            idleStays[b] = transitions[idle * classCount + (classMap[b] & 0xFF)] == idle;
+        }
     }
 
     /**
@@ -204,7 +213,15 @@ public final class Dfa {
         int s = state;
         int end = (int) (to + shift);
         for (int i = (int) (from + shift); i < end; i++) {
-            if (s == deadState) {
+            if (s == idleState) {
+                // The idle state reports nothing and stays on most bytes: skip them without a table walk.
+                while (i < end && idleStays[array[i] & 0xFF]) {
+                    i++;
+                }
+                if (i == end) {
+                    return s;
+                }
+            } else if (s == deadState) {
                 return s;
             }
             int b = array[i] & 0xFF;

@@ -35,6 +35,8 @@ public final class AhoCorasick {
     private final byte[] classMap = new byte[256];
     private final int classCount;
     private final int[] table;
+    /** Bytes that keep the root state where it is (the scan skips them without a table walk). */
+    private final boolean[] rootStays = new boolean[256];
     private final int[] outStart;
     private final int[] outFactors;
     private final int maxLength;
@@ -116,7 +118,16 @@ public final class AhoCorasick {
                 }
             }
         }
+        // Entries hold the target's row offset (state * k), complemented when the target has outputs, so the scan
+        // loop needs one load and one sign test per byte.
+        for (int i = 0; i < tab.length; i++) {
+            int t = tab[i];
+            tab[i] = outputs.get(t).length > 0 ? ~(t * k) : t * k;
+        }
         this.table = tab;
+        for (int b = 0; b < 256; b++) {
+            rootStays[b] = tab[classMap[b] & 0xFF] == 0;
+        }
         this.outStart = new int[n + 1];
         int total = 0;
         for (int s = 0; s < n; s++) {
@@ -158,20 +169,62 @@ public final class AhoCorasick {
      */
     public int scan(MemorySegment chunk, long chunkStart, long from, long to, int state, History history,
             HitSink sink) {
-        int s = state;
         int k = classCount;
-        for (long p = from; p < to; p++) {
-            s = table[s * k + (classMap[chunk.get(ValueLayout.JAVA_BYTE, p - chunkStart) & 0xFF] & 0xFF)];
-            if (outStart[s] != outStart[s + 1]) {
-                for (int j = outStart[s]; j < outStart[s + 1]; j++) {
-                    int f = outFactors[j];
-                    if (confirm(factors.get(f), p + 1, history)) {
-                        sink.onHit(f, p + 1);
+        int[] tab = table;
+        byte[] map = classMap;
+        int row = state * k;
+        if (chunk.heapBase().orElse(null) instanceof byte[] array) {
+            long shift = chunk.address() - chunkStart;
+            int end = (int) (to + shift);
+            boolean[] stays = rootStays;
+            for (int i = (int) (from + shift); i < end; i++) {
+                if (row == 0) {
+                    // At the root most bytes lead back to it: a loop without a dependency on the state.
+                    while (i < end && stays[array[i] & 0xFF]) {
+                        i++;
+                    }
+                    if (i == end) {
+                        break;
                     }
                 }
+                int e = tab[row + (map[array[i] & 0xFF] & 0xFF)];
+                if (e < 0) {
+                    row = ~e;
+                    report(row / k, i - shift + 1, history, sink);
+                } else {
+                    row = e;
+                }
+            }
+            return row / k;
+        }
+        boolean[] stays = rootStays;
+        for (long p = from; p < to; p++) {
+            if (row == 0) {
+                while (p < to && stays[chunk.get(ValueLayout.JAVA_BYTE, p - chunkStart) & 0xFF]) {
+                    p++;
+                }
+                if (p == to) {
+                    break;
+                }
+            }
+            int e = tab[row + (map[chunk.get(ValueLayout.JAVA_BYTE, p - chunkStart) & 0xFF] & 0xFF)];
+            if (e < 0) {
+                row = ~e;
+                report(row / k, p + 1, history, sink);
+            } else {
+                row = e;
             }
         }
-        return s;
+        return row / k;
+    }
+
+    private void report(int s, long end, History history, HitSink sink) {
+        for (int j = outStart[s]; j < outStart[s + 1]; j++) {
+            int f = outFactors[j];
+            if (confirm(factors.get(f), end, history)) {
+                sink.onHit(f, end);
+            }
+        }
     }
 
     private static boolean confirm(Factor f, long end, History history) {

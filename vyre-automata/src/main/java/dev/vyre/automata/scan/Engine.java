@@ -4,7 +4,8 @@ package dev.vyre.automata.scan;
  * One matcher of a compiled pattern set; a set may be split over several engines (see
  * {@link dev.vyre.automata.RegexCompiler}), whose reports a {@link ScanStream} merges.
  */
-public sealed interface Engine permits DfaEngine, NfaEngine, LiteralEngine, PrefilterEngine {
+public sealed interface Engine permits DfaEngine, NfaEngine, LiteralEngine, PrefilterEngine,
+        LineEngine {
     /** What an engine runs. */
     enum Kind {
         /** A dense DFA table over the whole input. */
@@ -14,7 +15,9 @@ public sealed interface Engine permits DfaEngine, NfaEngine, LiteralEngine, Pref
         /** Plain literals, reported straight from a multi-literal (Aho-Corasick) matcher. */
         LITERAL,
         /** A multi-literal prefilter over required factors; a DFA confirms only around factor hits. */
-        PREFILTER
+        PREFILTER,
+        /** Line-confined patterns in group DFAs that run only over lines holding one of their factors. */
+        LINE
     }
 
     /** The engine's kind. */

@@ -47,7 +47,7 @@ public final class WorklistBenchmark {
             depth += switch (e.kind()) {
                 case DFA -> Math.min(base.lanes(), corpus.length);
                 case NFA -> corpus.length;
-                case LITERAL, PREFILTER -> 0;
+                case LITERAL, PREFILTER, LINE -> 0;
             };
         }
         long needed = (long) corpus.length * automaton.engines().size();

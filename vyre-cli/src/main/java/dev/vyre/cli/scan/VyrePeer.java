@@ -53,7 +53,7 @@ public final class VyrePeer implements ScanPeer {
 
     @Override
     public Prepared prepare(List<PatternSpec> patterns) {
-        CompiledAutomaton automaton = VyreScan.compile(patterns);
+        CompiledAutomaton automaton = setup.compileFor(patterns);
         return new Prepared() {
             private Map<Integer, Long> counts = Map.of();
 

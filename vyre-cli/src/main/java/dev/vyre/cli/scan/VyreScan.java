@@ -24,8 +24,9 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * One vyre scan of files: compile the patterns (prefilter off, so every pattern within the state cap runs as a DFA
- * on the ring), bootstrap a megakernel, read the files in chunks through the ingest layer and run DFA_STEP slots.
+ * One vyre scan of files: compile the patterns ({@link #compileFor}: on CUDA every pattern within the state cap runs
+ * as a DFA on the ring; on the CPU long-factor patterns run in a line-prefiltered engine on the host), bootstrap a
+ * megakernel, read the files in chunks through the ingest layer and run DFA_STEP slots.
  * Shared by {@code vyre scan} and {@code vyre bench scan}.
  *
  * @param backend    "auto", "cpu" or "cuda"
@@ -49,9 +50,25 @@ public record VyreScan(String backend, int workers, RingScanOptions options, int
         }
     }
 
-    /** Compiles {@code patterns} the way the scan runs them. */
+    /**
+     * Compiles {@code patterns} for the ring only: every pattern within the state cap as a DFA for DFA_STEP (what a
+     * CUDA backend and the resident peer run).
+     */
     public static CompiledAutomaton compile(List<PatternSpec> patterns) {
         return RegexCompiler.compile(patterns, CompileOptions.defaults().withPrefilter(false));
+    }
+
+    /**
+     * Compiles {@code patterns} the way this scan runs them: on the CPU backend with the line prefilter (patterns
+     * with long required factors in a {@code LineEngine} on the host, which steps only the lines holding a factor;
+     * the rest as DFAs on the ring), on CUDA as {@link #compile(List)}.
+     */
+    public CompiledAutomaton compileFor(List<PatternSpec> patterns) {
+        if (resolveBackend(note -> { }) == BackendKind.CUDA) {
+            return compile(patterns);
+        }
+        return RegexCompiler.compile(patterns, CompileOptions.defaults().withPrefilter(false)
+                .withLinePrefilter(true));
     }
 
     /**

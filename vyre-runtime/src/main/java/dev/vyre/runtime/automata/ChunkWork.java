@@ -61,6 +61,8 @@ final class ChunkWork {
     long fixups;
     long startedNanos;
     boolean released;
+    /** The host engines' feed of this chunk (its bytes stay registered until it is done); null without one. */
+    java.util.concurrent.CompletableFuture<Void> hostDone;
 
     /**
      * @param stream        the stream, or null for a calibration run

@@ -59,6 +59,8 @@ public final class RingScanner implements AutoCloseable {
     private final long[] warmups;
     private final int[] startStates;
     private final CompiledAutomaton hostEngines;
+    /** Runs the host engines' feeds (one thread per processor); null without host engines. */
+    private final java.util.concurrent.ExecutorService hostPool;
     /** The megakernel's DFA_STEP unit; null when no DFA runs on the ring (every engine runs on the host). */
     private final DfaStepUnit unit;
     /** The buffer of overflow re-runs (grown when a re-run needs more records; old ones are freed with the kernel). */
@@ -119,6 +121,12 @@ public final class RingScanner implements AutoCloseable {
         this.warmups = warm.stream().mapToLong(Long::longValue).toArray();
         this.startStates = dfas.stream().mapToInt(d -> d.startState(Dfa.CONTEXT_START)).toArray();
         this.hostEngines = host.isEmpty() ? null : new CompiledAutomaton(automaton.patterns(), host);
+        this.hostPool = host.isEmpty() ? null : java.util.concurrent.Executors.newFixedThreadPool(
+                Runtime.getRuntime().availableProcessors(), r -> {
+                    Thread t = new Thread(r, "vyre-scan-host");
+                    t.setDaemon(true);
+                    return t;
+                });
         this.unit = dfas.isEmpty() ? null : kernel.dfaStep();
         if (unit != null) {
             List<Dfa> registered = unit.automata();
@@ -417,6 +425,9 @@ public final class RingScanner implements AutoCloseable {
             return;
         }
         cw.released = true;
+        if (cw.hostDone != null) {
+            cw.hostDone.join();
+        }
         if (unit != null) {
             unit.unregisterInput(cw.inputId);
         }
@@ -677,7 +688,19 @@ public final class RingScanner implements AutoCloseable {
                 s.head = cw;
                 s.frontier += cw.length;
                 if (s.host != null) {
-                    s.host.feed(cw.data, (id, end) -> s.matches.add(new Match(id, end)));
+                    // Host engines (line prefilter, literals, NFA mode) run on the host pool, one file's chunks
+                    // in order, several files at once.
+                    java.lang.foreign.MemorySegment data = cw.data;
+                    s.hostChain = s.hostChain.thenRunAsync(() -> {
+                        if (s.hostError == null) {
+                            try {
+                                s.host.feed(data, (id, end) -> s.hostMatches.add(new Match(id, end)));
+                            } catch (RuntimeException | Error e) {
+                                s.hostError = e;
+                            }
+                        }
+                    }, hostPool);
+                    cw.hostDone = s.hostChain;
                 }
                 launchHead(cw, s.carried);
                 return;
@@ -740,7 +763,15 @@ public final class RingScanner implements AutoCloseable {
 
     private void complete(StreamWork s) {
         if (s.host != null) {
+            s.hostChain.join();
+            if (s.hostError != null) {
+                s.finished = true;
+                fail(new ScanException("the host engines failed on " + s.file + ": " + s.hostError,
+                        "report this as a bug with the patterns and the file"));
+                return;
+            }
             s.host.finish((id, end) -> s.matches.add(new Match(id, end)));
+            s.matches.addAll(s.hostMatches);
         }
         s.finished = true;
         List<Match> sorted = new ArrayList<>(s.matches);
@@ -830,6 +861,9 @@ public final class RingScanner implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (hostPool != null) {
+            hostPool.shutdownNow();
+        }
         if (unit != null) {
             unit.unregisterInput(EMPTY_INPUT);
             for (int id = 0; id < buffers.size(); id++) {

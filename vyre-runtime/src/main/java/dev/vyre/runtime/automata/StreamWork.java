@@ -17,6 +17,12 @@ final class StreamWork {
     final TreeMap<Long, ChunkWork> waiting = new TreeMap<>();
     final List<Match> matches = new ArrayList<>();
     final ScanStream host;
+    /** The host engines' feeds of this file, one after another on the scanner's host pool. */
+    java.util.concurrent.CompletableFuture<Void> hostChain = java.util.concurrent.CompletableFuture.completedFuture(null);
+    /** The host engines' matches: written only by {@link #hostChain}'s tasks, read once it is joined. */
+    final List<Match> hostMatches = new ArrayList<>();
+    /** What a host feed threw, if anything (read once {@link #hostChain} is joined). */
+    volatile Throwable hostError;
     int[] carried;
     long frontier;
     ChunkWork head;
