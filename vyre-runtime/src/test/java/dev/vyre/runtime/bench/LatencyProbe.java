@@ -263,23 +263,7 @@ public final class LatencyProbe {
         WORD.setVolatile(host, REQUEST, 0);
         WORD.setVolatile(host, RESPONSE, 0);
         echo.launch(Dim3.of(pollers), Dim3.of(1), 0, stream, base.plus(REQUEST), base.plus(RESPONSE), stagger, jitter);
-        SplittableRandom rnd = new SplittableRandom(1);
-        int warm = calls / 10;
-        long[] nanos = new long[calls];
-        for (int i = 1; i <= warm + calls; i++) {
-            spin(think == 0 ? 0 : rnd.nextInt(think));
-            long t0 = System.nanoTime();
-            WORD.setRelease(host, REQUEST, i);
-            while ((int) WORD.getAcquire(host, RESPONSE) != i) {
-                Thread.onSpinWait();
-            }
-            long t1 = System.nanoTime();
-            if (i > warm) {
-                nanos[i - warm - 1] = t1 - t0;
-            }
-        }
-        WORD.setVolatile(host, REQUEST, STOP);
-        stream.synchronize();
+        long[] nanos = pingPong(stream, host, think, calls);
         print(String.format("echo pollers=%d stagger=%d jitter=%d think=%d", pollers, stagger, jitter, think), nanos);
     }
 
@@ -295,6 +279,15 @@ public final class LatencyProbe {
             f.launch(Dim3.of(grid), Dim3.of(block), 0, stream, base.plus(REQUEST), base.plus(RESPONSE), stagger,
                     claim.ptr());
         }
+        long[] nanos = pingPong(stream, host, think, calls);
+        print(what + " think=" + think, nanos);
+    }
+
+    /**
+     * Times {@code calls} host-written sequence numbers (after a tenth as many warm-up ones) until each is echoed,
+     * with a random think time below {@code think} ns before each; then writes the stop word and waits for the kernel.
+     */
+    private static long[] pingPong(CudaStream stream, MemorySegment host, int think, int calls) {
         SplittableRandom rnd = new SplittableRandom(1);
         int warm = calls / 10;
         long[] nanos = new long[calls];
@@ -312,7 +305,7 @@ public final class LatencyProbe {
         }
         WORD.setVolatile(host, REQUEST, STOP);
         stream.synchronize();
-        print(what + " think=" + think, nanos);
+        return nanos;
     }
 
     private static void slots(CudaFunction f, int block, PinnedBuffer ring, CudaStream stream, int mode,

@@ -8,18 +8,11 @@ import dev.vyre.automata.Match;
 import dev.vyre.automata.scan.Scanner;
 import dev.vyre.runtime.Megakernel;
 import dev.vyre.runtime.MegakernelConfig;
-import dev.vyre.runtime.automata.ByteChunks;
 import dev.vyre.runtime.automata.RingScanOptions;
 import dev.vyre.runtime.automata.RingScanner;
-import dev.vyre.runtime.automata.ScanListener;
-import dev.vyre.runtime.automata.SharedBufferAllocator;
 import dev.vyre.runtime.cpu.CpuBackend;
 import dev.vyre.testing.Props;
-import dev.vyre.uring.BufferPool;
-import dev.vyre.uring.IngestFile;
-import dev.vyre.uring.IngestFileException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -74,23 +67,11 @@ class CudaDfaStepGpuTest {
             RingScanOptions o = RingScanOptions.defaults().withMode(mode).withLanes(1 + rnd.nextInt(16))
                     .withMinLaneBytes(256).withQuantum(1 + rnd.nextInt(8192)).withWarmup(rnd.nextInt(64))
                     .withMatchCapacity(rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(50) : 1 << 16);
-            Map<Integer, List<Match>> got = new HashMap<>();
+            Map<Integer, List<Match>> got;
             long t0 = System.nanoTime();
             try (Megakernel k = Megakernel.bootstrap(CudaBackend.open(), MegakernelConfig.defaults().withSlots(256)
-                    .withAutomata(RingScanner.ringAutomata(a)));
-                 RingScanner scanner = RingScanner.open(k, a, o);
-                 BufferPool pool = BufferPool.create(new SharedBufferAllocator(k), 8, 4096 + rnd.nextInt(60_000))) {
-                scanner.scan(inputs.size(), ByteChunks.of(inputs, pool), new ScanListener() {
-                    @Override
-                    public void onFile(IngestFile file, List<Match> matches) {
-                        got.put(file.id(), matches);
-                    }
-
-                    @Override
-                    public void onFailure(IngestFile file, IngestFileException error) {
-                        throw new AssertionError(error);
-                    }
-                });
+                    .withAutomata(RingScanner.ringAutomata(a)))) {
+                got = DfaStepHarness.ringScan(k, a, o, inputs, 8, 4096 + rnd.nextInt(60_000));
             }
             System.out.printf("gpu ring scan %d (%s): %d files in %.1f ms%n", i, mode, inputs.size(),
                     (System.nanoTime() - t0) / 1e6);

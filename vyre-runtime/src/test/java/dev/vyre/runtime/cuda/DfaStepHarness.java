@@ -54,6 +54,34 @@ final class DfaStepHarness {
     }
 
     /** A random pattern set whose every pattern fits one DFA (prefilter off, as the ring scanner compiles). */
+    /**
+     * Scans {@code inputs} through a {@link RingScanner} on {@code kernel} with {@code options}, chunked through a
+     * pool of {@code buffers} shared buffers of {@code bufferBytes}; returns each file's matches by file id.
+     */
+    static java.util.Map<Integer, List<dev.vyre.automata.Match>> ringScan(Megakernel kernel,
+            CompiledAutomaton automaton, dev.vyre.runtime.automata.RingScanOptions options, List<byte[]> inputs,
+            int buffers, int bufferBytes) {
+        java.util.Map<Integer, List<dev.vyre.automata.Match>> got = new java.util.HashMap<>();
+        try (dev.vyre.runtime.automata.RingScanner scanner = dev.vyre.runtime.automata.RingScanner.open(kernel,
+                automaton, options);
+             dev.vyre.uring.BufferPool pool = dev.vyre.uring.BufferPool.create(
+                     new dev.vyre.runtime.automata.SharedBufferAllocator(kernel), buffers, bufferBytes)) {
+            scanner.scan(inputs.size(), dev.vyre.runtime.automata.ByteChunks.of(inputs, pool),
+                    new dev.vyre.runtime.automata.ScanListener() {
+                        @Override
+                        public void onFile(dev.vyre.uring.IngestFile file, List<dev.vyre.automata.Match> m) {
+                            got.put(file.id(), m);
+                        }
+
+                        @Override
+                        public void onFailure(dev.vyre.uring.IngestFile file, dev.vyre.uring.IngestFileException e) {
+                            throw new AssertionError(e);
+                        }
+                    });
+        }
+        return got;
+    }
+
     static CompiledAutomaton randomAutomaton(SplittableRandom rnd) {
         List<PatternSpec> specs = new ArrayList<>();
         for (int p = 0, n = 1 + rnd.nextInt(4); p < n; p++) {

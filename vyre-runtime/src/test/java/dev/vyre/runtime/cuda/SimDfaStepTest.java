@@ -14,20 +14,12 @@ import dev.vyre.runtime.SlotOutcome;
 import dev.vyre.runtime.automata.DfaStepAbi;
 import dev.vyre.runtime.automata.RingScanOptions;
 import dev.vyre.runtime.automata.RingScanner;
-import dev.vyre.runtime.automata.ScanListener;
-import dev.vyre.runtime.automata.SharedBufferAllocator;
 import dev.vyre.runtime.cpu.CpuBackend;
 import dev.vyre.testing.Props;
-import dev.vyre.uring.BufferPool;
-import dev.vyre.uring.IngestFile;
-import dev.vyre.uring.IngestFileException;
 import dev.vyre.automata.Match;
-import dev.vyre.runtime.automata.ByteChunks;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -95,22 +87,10 @@ class SimDfaStepTest {
                     .withMinLaneBytes(1 + rnd.nextInt(32)).withQuantum(1 + rnd.nextInt(64)).withWarmup(rnd.nextInt(16))
                     .withMatchCapacity(rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(4) : 4096);
             SimBackend s = new SimBackend(WorkerShape.THREAD, 4);
-            Map<Integer, List<Match>> got = new HashMap<>();
+            Map<Integer, List<Match>> got;
             try (Megakernel k = Megakernel.bootstrap(s, MegakernelConfig.defaults().withSlots(64).withWorkers(4)
-                    .withAutomata(RingScanner.ringAutomata(a)));
-                 RingScanner scanner = RingScanner.open(k, a, o);
-                 BufferPool pool = BufferPool.create(new SharedBufferAllocator(k), 6, 64 + rnd.nextInt(600))) {
-                scanner.scan(inputs.size(), ByteChunks.of(inputs, pool), new ScanListener() {
-                    @Override
-                    public void onFile(IngestFile file, List<Match> matches) {
-                        got.put(file.id(), matches);
-                    }
-
-                    @Override
-                    public void onFailure(IngestFile file, IngestFileException error) {
-                        throw new AssertionError(error);
-                    }
-                });
+                    .withAutomata(RingScanner.ringAutomata(a)))) {
+                got = DfaStepHarness.ringScan(k, a, o, inputs, 6, 64 + rnd.nextInt(600));
             }
             assertNull(s.failure(), "the simulated kernel failed");
             for (int f = 0; f < inputs.size(); f++) {
