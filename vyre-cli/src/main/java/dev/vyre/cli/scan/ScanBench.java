@@ -1,7 +1,6 @@
 package dev.vyre.cli.scan;
 
 import dev.vyre.automata.regex.PatternSpec;
-import dev.vyre.runtime.automata.RingScanOptions;
 import dev.vyre.runtime.automata.SliceEvidence;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -171,9 +170,7 @@ public final class ScanBench {
 
     /** Whether a slice ran in the mode whose measured active time was the smaller (a tie counts for either). */
     static boolean choseFaster(SliceEvidence s) {
-        long blocking = s.evidence().blockingActiveTimeNs();
-        long nonBlocking = s.evidence().nonblockingActiveTimeNs();
-        return s.chosen() == RingScanOptions.Mode.NON_BLOCKING ? nonBlocking <= blocking : blocking <= nonBlocking;
+        return s.ranFasterMode();
     }
 
     /** The rules as "id:source/flags" strings for the evidence. */

@@ -126,10 +126,11 @@ final class ChunkWork {
     }
 
     /**
-     * The occupancy proxy of this chunk's blocking schedule, in basis points: lane-bytes stepped (warm-ups, guessed
-     * runs, whole-lane fix-ups) over lanes x the critical path in bytes, where a lane resolves once its guessed run
-     * and the lane before it are done, plus a whole-lane fix-up when its guess was wrong (fix-ups chain in lane
-     * order). Every lane busy until the end gives 10,000; wrong guesses serialise fix-ups and lower it. Valid once
+     * The active-lane occupancy proxy of this chunk's blocking schedule, in basis points, with one executor per
+     * lane and bytes as time: lane-bytes stepped (warm-ups, guessed and true runs, whole-lane fix-ups) over lanes x
+     * the critical path, where lane j resolves once its guessed run and lane j-1 are done, plus a whole-lane fix-up
+     * after that when its guess was wrong (so fix-ups chain in lane order). Right guesses give about 10,000; each
+     * wrong guess lengthens the chain and lowers it. A property of the chunk's bytes, not of timing noise; valid once
      * every lane is resolved.
      */
     int blockingOccupancyBps() {
@@ -144,7 +145,7 @@ final class ChunkWork {
                 long warm = l.start - l.warmFrom;
                 active += warm + len;
                 long at = Math.max(resolvedAt, warm + len);
-                if (j > 0 && l.guessedWrong()) {
+                if (l.guessedWrong()) {
                     at += len;
                     active += len;
                 }

@@ -840,11 +840,11 @@ public final class RingScanner implements AutoCloseable {
                     "report this as a bug with the patterns and the slice"));
             return;
         }
-        if (run.nonBlocking) {
-            calibrationNonBlockingNanos = Math.min(calibrationNonBlockingNanos, nanos);
+        if (run.nonBlocking && nanos < calibrationNonBlockingNanos) {
+            calibrationNonBlockingNanos = nanos;
             calibrationNonBlockingRun = run;
-        } else {
-            calibrationBlockingNanos = Math.min(calibrationBlockingNanos, nanos);
+        } else if (!run.nonBlocking && nanos < calibrationBlockingNanos) {
+            calibrationBlockingNanos = nanos;
             calibrationBlockingRun = run;
         }
         if (++calibrationRuns < 2 * CALIBRATION_ROUNDS) {
@@ -858,7 +858,8 @@ public final class RingScanner implements AutoCloseable {
         calibrationBlockingRun = calibrationNonBlockingRun = null;
         current = d.recommendation().mode() == WorklistMode.NON_BLOCKING ? RingScanOptions.Mode.NON_BLOCKING
                 : RingScanOptions.Mode.BLOCKING;
-        slices.add(new SliceEvidence(slices.size(), run.length, d.evidence(), current));
+        slices.add(new SliceEvidence(slices.size(), run.length, calibrationChunk.file().path() + "@"
+                + calibrationChunk.fileOffset(), d.evidence(), current));
         bytesSinceCalibration = 0;
         IngestEvent.Chunk c = calibrationChunk;
         calibrationChunk = null;
