@@ -20,7 +20,7 @@ import dev.vyre.runtime.SlotOutcome;
 import dev.vyre.runtime.automata.ChunkWork.Lane;
 import dev.vyre.runtime.automata.ChunkWork.Step;
 import dev.vyre.runtime.automata.LaneJob.Kind;
-import dev.vyre.uring.ChunkReader;
+import dev.vyre.runtime.stream.GpuStream;
 import dev.vyre.uring.ChunkSink;
 import dev.vyre.uring.IngestEvent;
 import dev.vyre.uring.IngestSources;
@@ -191,13 +191,17 @@ public final class RingScanner implements AutoCloseable {
         return hostEngines != null;
     }
 
-    /** Expands {@code roots} (directories recursively) and scans every file with {@code reader}. */
-    public ScanReport scanPaths(ChunkReader reader, List<Path> roots, ScanListener listener) {
+    /**
+     * Expands {@code roots} (directories recursively, {@link IngestSources#expand}) and scans every file, its chunks
+     * read by {@code stream} ({@link GpuStream#feed}: io_uring into the stream's pool in the megakernel's data region,
+     * which the DFA_STEP slots read in place; paths that cannot be listed, missing and unreadable files end as
+     * failed files, reported to the listener in order, and the rest are scanned). The stream must feed this scanner's
+     * megakernel.
+     */
+    public ScanReport scanPaths(GpuStream stream, List<Path> roots, ScanListener listener) {
         IngestSources.Expansion x = IngestSources.expand(roots);
-        return scan(x.files().size() + x.failures().size(), sink -> {
-            x.failures().forEach(sink::accept);
-            reader.read(x.files(), sink);
-        }, listener);
+        return scan(x.files().size() + x.failures().size(), sink -> stream.feed(x.files(), x.failures(), sink),
+                listener);
     }
 
     /**
