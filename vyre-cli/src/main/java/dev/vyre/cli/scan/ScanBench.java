@@ -202,8 +202,15 @@ public final class ScanBench {
         List<Row> rows = new ArrayList<>();
         List<SliceEvidence> slices = new ArrayList<>();
         for (ScanPeer p : peers) {
+            int before = slices.size();
             Row r = measure(p, patterns, files, repeat, bytes, slices);
             rows.add(r);
+            List<SliceEvidence> own = slices.subList(before, slices.size());
+            if (!own.isEmpty()) {
+                long faster = own.stream().filter(ScanBench::choseFaster).count();
+                progress.accept(String.format(Locale.ROOT, "%-18s worklist policy: mode run faster in %d of %d"
+                        + " slice records (%.1f%%)", p.name(), faster, own.size(), 100.0 * faster / own.size()));
+            }
             progress.accept(r.ran() ? String.format(Locale.ROOT, "%-18s %d matches, %.3f GB/s", r.peer(), r.count(),
                     r.gbPerSecond()) : r.peer() + ": " + (r.skipped() != null ? "skipped: " + r.skipped()
                     : "FAILED: " + r.error()));
