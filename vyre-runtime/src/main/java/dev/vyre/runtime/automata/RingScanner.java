@@ -10,7 +10,6 @@ import dev.vyre.automata.scan.ScanStream;
 import dev.vyre.automata.scan.Scanner;
 import dev.vyre.automata.worklist.WorklistDecision;
 import dev.vyre.automata.worklist.WorklistMode;
-import dev.vyre.automata.worklist.WorklistPolicy;
 import dev.vyre.automata.worklist.WorklistRequest;
 import dev.vyre.core.VyreException;
 import dev.vyre.protocol.Opcodes;
