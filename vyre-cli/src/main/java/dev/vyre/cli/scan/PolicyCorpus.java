@@ -1,11 +1,8 @@
 package dev.vyre.cli.scan;
 
 import dev.vyre.automata.regex.PatternSpec;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,7 +57,7 @@ public final class PolicyCorpus {
                 for (Kind k : Kind.values()) {
                     Path p = dir.resolve(String.format(Locale.ROOT, "%03d-%s.log", f, k.name().toLowerCase(
                             Locale.ROOT)));
-                    write(p, k, bytes, rnd);
+                    ScanCorpus.writeLines(p, bytes, () -> line(k, rnd));
                     out.add(p);
                 }
             }
@@ -74,18 +71,6 @@ public final class PolicyCorpus {
     public static Kind kindOf(Path file) {
         String name = file.getFileName().toString();
         return Kind.valueOf(name.substring(name.indexOf('-') + 1, name.length() - 4).toUpperCase(Locale.ROOT));
-    }
-
-    private static void write(Path p, Kind k, int bytes, SplittableRandom rnd) throws IOException {
-        try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(p), 1 << 16)) {
-            long written = 0;
-            while (written < bytes) {
-                byte[] line = line(k, rnd).getBytes(StandardCharsets.ISO_8859_1);
-                int n = (int) Math.min(line.length, bytes - written);
-                o.write(line, 0, n);
-                written += n;
-            }
-        }
     }
 
     static String line(Kind k, SplittableRandom r) {

@@ -38,15 +38,6 @@ class RingScannerStreamTest {
     private static final List<PatternSpec> SET = List.of(PatternSpec.of(0, "ab+c"), PatternSpec.of(1, "^x[0-9]+",
             "m"), PatternSpec.of(2, "y\\z"));
 
-    private static byte[] text(SplittableRandom rnd, int n) {
-        String alphabet = "abcxy019\n";
-        byte[] b = new byte[n];
-        for (int i = 0; i < n; i++) {
-            b[i] = (byte) alphabet.charAt(rnd.nextInt(alphabet.length()));
-        }
-        return b;
-    }
-
     private static Megakernel kernel(CompiledAutomaton a) {
         return Kernels.cpu(Kernels.small().withAutomata(RingScanner.ringAutomata(a))
                 .withDataBytes(GpuStream.dataBytes(BUFFERS, CHUNK)));
@@ -64,7 +55,7 @@ class RingScannerStreamTest {
         for (String name : List.of("a.log", "c/d.log", "c/e.log", "f.log")) {
             Path p = root.resolve(name);
             Files.createDirectories(p.getParent());
-            Files.write(p, text(rnd, name.startsWith("c/e") ? 0 : 1 + rnd.nextInt(5 * CHUNK)));
+            Files.write(p, RingScannerTest.text(rnd, name.startsWith("c/e") ? 0 : 1 + rnd.nextInt(5 * CHUNK)));
             written.add(p);
         }
         Files.createSymbolicLink(root.resolve("b-dangling"), root.resolve("nowhere"));
@@ -105,7 +96,7 @@ class RingScannerStreamTest {
     @Test
     void filesThatFailWhileReadAreReportedAndTheOthersScanned(@TempDir Path dir) throws Exception {
         Path good = dir.resolve("good.log");
-        byte[] bytes = text(new SplittableRandom(5), 3 * CHUNK + 17);
+        byte[] bytes = RingScannerTest.text(new SplittableRandom(5), 3 * CHUNK + 17);
         Files.write(good, bytes);
         Path gone = dir.resolve("gone.log");
         List<IngestFile> files = List.of(new IngestFile(0, gone), new IngestFile(1, dir), new IngestFile(2, good));
