@@ -2,6 +2,7 @@ package dev.vyre.cli;
 
 import dev.vyre.automata.regex.PatternFlag;
 import dev.vyre.automata.regex.PatternSpec;
+import dev.vyre.cli.scan.PolicyCorpus;
 import dev.vyre.cli.scan.ScanBench;
 import dev.vyre.cli.scan.ScanCorpus;
 import dev.vyre.cli.scan.ScanPeer;
@@ -54,6 +55,14 @@ final class BenchScanCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the synthetic corpus.")
     long seed;
 
+    @Option(names = "--policy-corpus", description = "Use the worklist-policy corpus instead (syslog and JSON logs,"
+            + " sparse and dense: --files files of --size / (4 x --files) bytes per kind) and its rules.")
+    boolean policyCorpus;
+
+    @Option(names = "--lanes", paramLabel = "N", defaultValue = "0",
+            description = "vyre lanes per chunk and DFA (0: one per CPU worker).")
+    int lanes;
+
     @Option(names = {"-e", "--regexp"}, paramLabel = "PATTERN", description = "Rules instead of the synthetic"
             + " corpus's (repeatable).")
     List<String> expressions = new ArrayList<>();
@@ -97,11 +106,16 @@ final class BenchScanCommand implements Callable<Integer> {
         List<PatternSpec> patterns = patterns();
         int w = VyreScan.effectiveWorkers(workers);
         VyreScan setup = new VyreScan("cpu", workers, RingScanOptions.defaults().withMode(ScanCommand.mode(mode))
-                .withLanes(w).withSliceBytes(slice), chunk, 32);
+                .withLanes(lanes > 0 ? lanes : w).withSliceBytes(slice), chunk, 32);
         List<ScanPeer> peers = select(ScanBench.peers(setup));
         Path temp = null;
         List<Path> corpusFiles;
-        if (corpus.isEmpty()) {
+        if (corpus.isEmpty() && policyCorpus) {
+            temp = Files.createTempDirectory("vyre-bench-scan");
+            int perFile = (int) Math.min(Integer.MAX_VALUE, Math.max(1, size / (4L * files)));
+            out.println("policy corpus: " + 4 * files + " files of " + perFile + " bytes under " + temp);
+            corpusFiles = PolicyCorpus.generate(temp, files, perFile, seed);
+        } else if (corpus.isEmpty()) {
             temp = Files.createTempDirectory("vyre-bench-scan");
             out.println("synthetic corpus: " + size + " bytes in " + files + " files under " + temp);
             corpusFiles = ScanCorpus.generate(temp, size, files, seed);
@@ -143,8 +157,8 @@ final class BenchScanCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             throw new CliException("bench scan: --flags " + flags + ": " + e.getMessage(), "use the letters i, s, m");
         }
-        List<PatternSpec> base = expressions.isEmpty() && ruleFiles.isEmpty() ? ScanCorpus.RULES
-                : Rules.of(expressions, ruleFiles, false);
+        List<PatternSpec> base = !expressions.isEmpty() || !ruleFiles.isEmpty() ? Rules.of(expressions, ruleFiles,
+                false) : policyCorpus ? PolicyCorpus.RULES : ScanCorpus.RULES;
         if (f.isEmpty()) {
             return base;
         }
@@ -171,7 +185,8 @@ final class BenchScanCommand implements Callable<Integer> {
     private void write(Path file, ScanBench.Report report, boolean synthetic) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("vyreVersion", VersionProvider.version());
-        m.put("corpus", synthetic ? "synthetic (seed " + seed + ")" : corpus.toString());
+        m.put("corpus", !synthetic ? corpus.toString() : (policyCorpus ? "policy" : "synthetic") + " (seed " + seed
+                + ")");
         m.put("rules", ScanBench.rulesText(patterns()));
         m.putAll(report.toMap());
         String text = Json.write(m);

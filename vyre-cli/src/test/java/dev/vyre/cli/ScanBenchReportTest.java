@@ -24,7 +24,7 @@ class ScanBenchReportTest {
     private static SliceEvidence slice(RingScanOptions.Mode chosen, long blockingNs, long nonBlockingNs) {
         WorklistMode mode = chosen == RingScanOptions.Mode.NON_BLOCKING ? WorklistMode.NON_BLOCKING
                 : WorklistMode.BLOCKING;
-        return new SliceEvidence(0, 4096, new WorklistEvidence(WorklistEvidence.SCHEMA_VERSION, mode, 8, 4096,
+        return new SliceEvidence(0, 4096, "mem:0@0", new WorklistEvidence(WorklistEvidence.SCHEMA_VERSION, mode, 8, 4096,
                 10_000, blockingNs, nonBlockingNs, true, true), chosen);
     }
 

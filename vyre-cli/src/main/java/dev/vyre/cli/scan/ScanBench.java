@@ -1,7 +1,6 @@
 package dev.vyre.cli.scan;
 
 import dev.vyre.automata.regex.PatternSpec;
-import dev.vyre.runtime.automata.RingScanOptions;
 import dev.vyre.runtime.automata.SliceEvidence;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -171,9 +170,7 @@ public final class ScanBench {
 
     /** Whether a slice ran in the mode whose measured active time was the smaller (a tie counts for either). */
     static boolean choseFaster(SliceEvidence s) {
-        long blocking = s.evidence().blockingActiveTimeNs();
-        long nonBlocking = s.evidence().nonblockingActiveTimeNs();
-        return s.chosen() == RingScanOptions.Mode.NON_BLOCKING ? nonBlocking <= blocking : blocking <= nonBlocking;
+        return s.ranFasterMode();
     }
 
     /** The rules as "id:source/flags" strings for the evidence. */
@@ -205,8 +202,15 @@ public final class ScanBench {
         List<Row> rows = new ArrayList<>();
         List<SliceEvidence> slices = new ArrayList<>();
         for (ScanPeer p : peers) {
+            int before = slices.size();
             Row r = measure(p, patterns, files, repeat, bytes, slices);
             rows.add(r);
+            List<SliceEvidence> own = slices.subList(before, slices.size());
+            if (!own.isEmpty()) {
+                long faster = own.stream().filter(ScanBench::choseFaster).count();
+                progress.accept(String.format(Locale.ROOT, "%-18s worklist policy: mode run faster in %d of %d"
+                        + " slice records (%.1f%%)", p.name(), faster, own.size(), 100.0 * faster / own.size()));
+            }
             progress.accept(r.ran() ? String.format(Locale.ROOT, "%-18s %d matches, %.3f GB/s", r.peer(), r.count(),
                     r.gbPerSecond()) : r.peer() + ": " + (r.skipped() != null ? "skipped: " + r.skipped()
                     : "FAILED: " + r.error()));

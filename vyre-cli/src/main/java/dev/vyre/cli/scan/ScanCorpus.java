@@ -47,21 +47,26 @@ public final class ScanCorpus {
             for (int f = 0; f < files; f++) {
                 Path p = dir.resolve(String.format(Locale.ROOT, "corpus-%04d.log", f));
                 long target = bytes / files + (f < bytes % files ? 1 : 0);
-                try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(p), 1 << 16)) {
-                    long written = 0;
-                    while (written < target) {
-                        byte[] line = line(rnd).getBytes(StandardCharsets.ISO_8859_1);
-                        int n = (int) Math.min(line.length, target - written);
-                        o.write(line, 0, n);
-                        written += n;
-                    }
-                }
+                writeLines(p, target, () -> line(rnd));
                 out.add(p);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the synthetic corpus under " + dir, e);
         }
         return out;
+    }
+
+    /** Writes lines from {@code lines} (ISO-8859-1) to {@code file} until it holds exactly {@code bytes} bytes. */
+    static void writeLines(Path file, long bytes, java.util.function.Supplier<String> lines) throws IOException {
+        try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            long written = 0;
+            while (written < bytes) {
+                byte[] line = lines.get().getBytes(StandardCharsets.ISO_8859_1);
+                int n = (int) Math.min(line.length, bytes - written);
+                o.write(line, 0, n);
+                written += n;
+            }
+        }
     }
 
     private static String line(SplittableRandom r) {

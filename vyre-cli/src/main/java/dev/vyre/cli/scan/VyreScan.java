@@ -5,6 +5,7 @@ import dev.vyre.automata.CompiledAutomaton;
 import dev.vyre.automata.RegexCompiler;
 import dev.vyre.automata.regex.PatternSpec;
 import dev.vyre.cuda.CudaDriver;
+import dev.vyre.protocol.Opcodes;
 import dev.vyre.runtime.BackendKind;
 import dev.vyre.runtime.Megakernel;
 import dev.vyre.runtime.MegakernelConfig;
@@ -13,10 +14,7 @@ import dev.vyre.runtime.automata.RingScanner;
 import dev.vyre.runtime.automata.ScanException;
 import dev.vyre.runtime.automata.ScanListener;
 import dev.vyre.runtime.automata.ScanReport;
-import dev.vyre.runtime.automata.SharedBufferAllocator;
-import dev.vyre.uring.BufferPool;
-import dev.vyre.uring.ChunkReader;
-import dev.vyre.uring.ChunkReaders;
+import dev.vyre.runtime.stream.GpuStream;
 import dev.vyre.uring.ReaderOptions;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +24,8 @@ import java.util.function.Consumer;
 /**
  * One vyre scan of files: compile the patterns ({@link #compileFor}: on CUDA every pattern within the state cap runs
  * as a DFA on the ring; on the CPU long-factor patterns run in a line-prefiltered engine on the host), bootstrap a
- * megakernel, read the files in chunks through the ingest layer and run DFA_STEP slots.
+ * megakernel, stream the files through a {@link GpuStream} (io_uring into its pool in the megakernel's data region)
+ * and run DFA_STEP slots over the chunks in place.
  * Shared by {@code vyre scan} and {@code vyre bench scan}.
  *
  * @param backend    "auto", "cpu" or "cuda"
@@ -88,16 +87,17 @@ public record VyreScan(String backend, int workers, RingScanOptions options, int
             Consumer<String> notes) {
         BackendKind kind = resolveBackend(notes);
         MegakernelConfig config = MegakernelConfig.defaults().withSlots(RING_SLOTS).withWorkers(workers)
-                .withObservables(0).withDebugRecords(0).withAutomata(RingScanner.ringAutomata(automaton));
+                .withObservables(0).withDebugRecords(0).withAutomata(RingScanner.ringAutomata(automaton))
+                .withDataBytes(GpuStream.dataBytes(buffers, chunkBytes));
         try (Megakernel kernel = Megakernel.bootstrap(kind, config);
              RingScanner scanner = RingScanner.open(kernel, automaton, options);
-             BufferPool pool = BufferPool.create(new SharedBufferAllocator(kernel), buffers, chunkBytes);
-             ChunkReader reader = ChunkReaders.open(pool, ReaderOptions.defaults()
-                     .withQueueDepth(Math.max(1, buffers / 2)))) {
+             GpuStream stream = GpuStream.builder(kernel).opcode(Opcodes.DFA_STEP).chunkSize(chunkBytes)
+                     .buffers(buffers).readerOptions(ReaderOptions.defaults()
+                             .withQueueDepth(Math.max(1, buffers / 2))).build()) {
             if (scanner.hasHostEngines()) {
                 notes.accept("some patterns exceed the DFA state cap and run as NFA worklists on the host");
             }
-            return scanner.scanPaths(reader, roots, listener);
+            return scanner.scanPaths(stream, roots, listener);
         }
     }
 

@@ -19,6 +19,11 @@ final class ChunkWork {
         final int start;
         final int end;
         final int warmFrom;
+        /**
+         * Non-blocking: bytes one DFA_STEP of this lane's jobs advances (its budget) before the continuation is
+         * requeued, and the checkpoint interval; 0 in blocking mode (one slot per job).
+         */
+        final int quantum;
         int warmState = -1;
         boolean specDone;
         int specFinal;
@@ -29,10 +34,16 @@ final class ChunkWork {
         long converged;
         int trueFinal;
 
-        Lane(int start, int end, int warmFrom) {
+        Lane(int start, int end, int warmFrom, int quantum) {
             this.start = start;
             this.end = end;
             this.warmFrom = warmFrom;
+            this.quantum = quantum;
+        }
+
+        /** Whether the lane's guessed start state turned out wrong (it needed a fix-up). */
+        boolean guessedWrong() {
+            return warmState >= 0 && trueStart >= 0 && warmState != trueStart;
         }
     }
 
@@ -92,13 +103,58 @@ final class ChunkWork {
         for (int j = 0; j < count; j++) {
             int start = (int) ((long) length * j / count);
             int end = (int) ((long) length * (j + 1) / count);
-            ls[j] = new Lane(start, end, j == 0 ? 0 : (int) (start - warmup));
+            ls[j] = new Lane(start, end, j == 0 ? 0 : (int) (start - warmup),
+                    nonBlocking ? budget(end - start, options) : 0);
             if (nonBlocking) {
-                ls[j].checkpoints = new int[(end - start) / options.quantum() + 1];
+                ls[j].checkpoints = new int[(end - start) / ls[j].quantum + 1];
                 Arrays.fill(ls[j].checkpoints, -1);
             }
         }
         return ls;
+    }
+
+    /**
+     * The non-blocking budget of a lane of {@code laneBytes}: at most {@code options.quantum()}, and small enough
+     * that the lane takes the policy's {@code stateVisitBudgetMultiplier} (8) budgeted continuations, so a worklist
+     * of {@code depth} pairs spends about the recommendation's state-visit budget {@code depth x multiplier} of pair
+     * visits (docs/SCAN.md, "Blocking and non-blocking mode").
+     */
+    static int budget(int laneBytes, RingScanOptions options) {
+        int m = Math.max(1, options.policy().stateVisitBudgetMultiplier());
+        int perVisit = (int) Math.max(1, ((long) laneBytes + m - 1) / m);
+        return Math.min(options.quantum(), perVisit);
+    }
+
+    /**
+     * The active-lane occupancy proxy of this chunk's blocking schedule, in basis points, with one executor per
+     * lane and bytes as time: lane-bytes stepped (warm-ups, guessed and true runs, whole-lane fix-ups) over lanes x
+     * the critical path, where lane j resolves once its guessed run and lane j-1 are done, plus a whole-lane fix-up
+     * after that when its guess was wrong (so fix-ups chain in lane order). Right guesses give about 10,000; each
+     * wrong guess lengthens the chain and lowers it. A property of the chunk's bytes, not of timing noise; valid once
+     * every lane is resolved.
+     */
+    int blockingOccupancyBps() {
+        long active = 0;
+        long laneCount = 0;
+        long makespan = 1;
+        for (Lane[] ls : lanes) {
+            long resolvedAt = 0;
+            for (int j = 0; j < ls.length; j++) {
+                Lane l = ls[j];
+                long len = l.end - l.start;
+                long warm = l.start - l.warmFrom;
+                active += warm + len;
+                long at = Math.max(resolvedAt, warm + len);
+                if (l.guessedWrong()) {
+                    at += len;
+                    active += len;
+                }
+                resolvedAt = at;
+            }
+            laneCount += ls.length;
+            makespan = Math.max(makespan, resolvedAt);
+        }
+        return (int) Math.min(10_000, active * 10_000 / Math.max(1, laneCount * makespan));
     }
 
     /** The guessed start state of lane {@code j} > 0: a fresh start with the context of the byte before. */

@@ -10,7 +10,6 @@ import dev.vyre.automata.scan.ScanStream;
 import dev.vyre.automata.scan.Scanner;
 import dev.vyre.automata.worklist.WorklistDecision;
 import dev.vyre.automata.worklist.WorklistMode;
-import dev.vyre.automata.worklist.WorklistPolicy;
 import dev.vyre.automata.worklist.WorklistRequest;
 import dev.vyre.core.VyreException;
 import dev.vyre.protocol.Opcodes;
@@ -20,7 +19,7 @@ import dev.vyre.runtime.SlotOutcome;
 import dev.vyre.runtime.automata.ChunkWork.Lane;
 import dev.vyre.runtime.automata.ChunkWork.Step;
 import dev.vyre.runtime.automata.LaneJob.Kind;
-import dev.vyre.uring.ChunkReader;
+import dev.vyre.runtime.stream.GpuStream;
 import dev.vyre.uring.ChunkSink;
 import dev.vyre.uring.IngestEvent;
 import dev.vyre.uring.IngestSources;
@@ -51,6 +50,8 @@ public final class RingScanner implements AutoCloseable {
     static final int EMPTY_INPUT = 0;
     /** Match buffer id used for re-runs of spans whose records overflowed. */
     static final int RERUN_BUFFER = DfaStepUnit.MAX_MATCH_BUFFERS - 1;
+    /** Runs of each mode per slice calibration (alternating; the fastest of each is its active time). */
+    static final int CALIBRATION_ROUNDS = 3;
 
     private final Megakernel kernel;
     private final CompiledAutomaton automaton;
@@ -86,7 +87,11 @@ public final class RingScanner implements AutoCloseable {
     private final List<Object> parked = new ArrayList<>();
     private ChunkWork calibrationRun;
     private List<Match> calibrationBlocking;
+    private int calibrationRuns;
     private long calibrationBlockingNanos;
+    private long calibrationNonBlockingNanos;
+    private ChunkWork calibrationBlockingRun;
+    private ChunkWork calibrationNonBlockingRun;
     private final List<SliceEvidence> slices = new ArrayList<>();
     private long slots;
     private long fixups;
@@ -185,13 +190,17 @@ public final class RingScanner implements AutoCloseable {
         return hostEngines != null;
     }
 
-    /** Expands {@code roots} (directories recursively) and scans every file with {@code reader}. */
-    public ScanReport scanPaths(ChunkReader reader, List<Path> roots, ScanListener listener) {
+    /**
+     * Expands {@code roots} (directories recursively, {@link IngestSources#expand}) and scans every file, its chunks
+     * read by {@code stream} ({@link GpuStream#feed}: io_uring into the stream's pool in the megakernel's data region,
+     * which the DFA_STEP slots read in place; paths that cannot be listed, missing and unreadable files end as
+     * failed files, reported to the listener in order, and the rest are scanned). The stream must feed this scanner's
+     * megakernel.
+     */
+    public ScanReport scanPaths(GpuStream stream, List<Path> roots, ScanListener listener) {
         IngestSources.Expansion x = IngestSources.expand(roots);
-        return scan(x.files().size() + x.failures().size(), sink -> {
-            x.failures().forEach(sink::accept);
-            reader.read(x.files(), sink);
-        }, listener);
+        return scan(x.files().size() + x.failures().size(), sink -> stream.feed(x.files(), x.failures(), sink),
+                listener);
     }
 
     /**
@@ -474,7 +483,7 @@ public final class RingScanner implements AutoCloseable {
 
     private void publish(LaneJob job) {
         ChunkWork cw = job.chunk;
-        int budget = cw.nonBlocking ? options.quantum() : 0;
+        int budget = cw.lanes[job.engine][job.lane].quantum;
         int[] args = DfaStepAbi.args(job.engine, cw.bufferId, cw.inputId, job.offset, job.length, job.base,
                 cw.steps.size(), false, job.kind == Kind.WARM, budget, job.state, job.pc);
         Step step = new Step(job, args);
@@ -528,7 +537,7 @@ public final class RingScanner implements AutoCloseable {
     private void advance(ChunkWork cw, LaneJob job) {
         Lane lane = cw.lanes[job.engine][job.lane];
         boolean more = job.pc < job.length;
-        int q = options.quantum();
+        int q = Math.max(1, lane.quantum);
         switch (job.kind) {
             case WARM -> {
                 if (more) {
@@ -801,9 +810,16 @@ public final class RingScanner implements AutoCloseable {
 
     // ---- calibration ----------------------------------------------------------------------------------------
 
-    /** Runs the slice's sample chunk as a whole input in blocking mode, then in non-blocking mode. */
+    /**
+     * Runs the slice's sample chunk as a whole input {@link #CALIBRATION_ROUNDS} times in each mode, alternating
+     * blocking and non-blocking, each run alone on the ring (nothing else in flight), so both modes are measured
+     * on the same bytes under the same conditions; the smaller time of each mode is its active time.
+     */
     private void startCalibration() {
         calibrationBlocking = null;
+        calibrationRuns = 0;
+        calibrationBlockingNanos = Long.MAX_VALUE;
+        calibrationNonBlockingNanos = Long.MAX_VALUE;
         startCalibrationRun(false);
     }
 
@@ -820,26 +836,33 @@ public final class RingScanner implements AutoCloseable {
         sorted.sort(null);
         if (calibrationBlocking == null) {
             calibrationBlocking = sorted;
-            calibrationBlockingNanos = nanos;
-            startCalibrationRun(true);
-            return;
-        }
-        calibrationRun = null;
-        if (!calibrationBlocking.equals(sorted)) {
+        } else if (!calibrationBlocking.equals(sorted)) {
+            calibrationRun = null;
             fail(new ScanException("blocking and non-blocking DFA_STEP runs of the same " + run.length + "-byte slice"
                     + " disagree (" + calibrationBlocking.size() + " vs " + sorted.size() + " matches)",
                     "report this as a bug with the patterns and the slice"));
             return;
         }
-        long visits = Math.max(1, run.visits);
-        long needed = (long) run.length * dfas.size();
-        int occupancy = (int) Math.min(WorklistPolicy.MAX_OCCUPANCY_BPS,
-                needed * WorklistPolicy.MAX_OCCUPANCY_BPS / visits);
-        WorklistDecision d = options.policy().recommendWithEvidence(new WorklistRequest(run.depth(), run.visits,
-                occupancy, calibrationBlockingNanos, nanos));
+        if (run.nonBlocking && nanos < calibrationNonBlockingNanos) {
+            calibrationNonBlockingNanos = nanos;
+            calibrationNonBlockingRun = run;
+        } else if (!run.nonBlocking && nanos < calibrationBlockingNanos) {
+            calibrationBlockingNanos = nanos;
+            calibrationBlockingRun = run;
+        }
+        if (++calibrationRuns < 2 * CALIBRATION_ROUNDS) {
+            startCalibrationRun(calibrationRuns % 2 == 1);
+            return;
+        }
+        calibrationRun = null;
+        ChunkWork nb = calibrationNonBlockingRun;
+        WorklistDecision d = options.policy().recommendWithEvidence(new WorklistRequest(nb.depth(), nb.visits,
+                calibrationBlockingRun.blockingOccupancyBps(), calibrationBlockingNanos, calibrationNonBlockingNanos));
+        calibrationBlockingRun = calibrationNonBlockingRun = null;
         current = d.recommendation().mode() == WorklistMode.NON_BLOCKING ? RingScanOptions.Mode.NON_BLOCKING
                 : RingScanOptions.Mode.BLOCKING;
-        slices.add(new SliceEvidence(slices.size(), run.length, d.evidence(), current));
+        slices.add(new SliceEvidence(slices.size(), run.length, calibrationChunk.file().path() + "@"
+                + calibrationChunk.fileOffset(), d.evidence(), current));
         bytesSinceCalibration = 0;
         IngestEvent.Chunk c = calibrationChunk;
         calibrationChunk = null;

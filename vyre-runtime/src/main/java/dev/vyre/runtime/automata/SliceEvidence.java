@@ -7,14 +7,27 @@ import dev.vyre.automata.worklist.WorklistEvidence;
  *
  * @param slice        the slice's number (0, 1, ...)
  * @param sampleBytes  bytes of the chunk measured in both modes
+ * @param sample       where that chunk lies: {@code path@fileOffset}
  * @param evidence     the policy's evidence record (mode, depth, visits, occupancy, both active times)
  * @param chosen       the mode the slice runs in
  */
-public record SliceEvidence(int slice, long sampleBytes, WorklistEvidence evidence, RingScanOptions.Mode chosen) {
+public record SliceEvidence(int slice, long sampleBytes, String sample, WorklistEvidence evidence,
+        RingScanOptions.Mode chosen) {
 
-    /** One JSON object: the slice, the sample size, the mode run and the evidence record. */
+    /**
+     * Whether the slice ran in the mode whose measured active time was the smaller of the two (a tie counts for
+     * either): the policy's choice agrees with measurement.
+     */
+    public boolean ranFasterMode() {
+        long blocking = evidence.blockingActiveTimeNs();
+        long nonBlocking = evidence.nonblockingActiveTimeNs();
+        return chosen == RingScanOptions.Mode.NON_BLOCKING ? nonBlocking <= blocking : blocking <= nonBlocking;
+    }
+
+    /** One JSON object: the slice, the sample size and place, the mode run and the evidence record. */
     public String toJson() {
-        return "{\"slice\":" + slice + ",\"sample_bytes\":" + sampleBytes + ",\"mode_run\":\""
+        return "{\"slice\":" + slice + ",\"sample_bytes\":" + sampleBytes + ",\"sample\":\""
+                + sample.replace("\\", "\\\\").replace("\"", "\\\"") + "\",\"mode_run\":\""
                 + chosen.name().toLowerCase(java.util.Locale.ROOT) + "\",\"evidence\":" + evidence.toJson() + "}";
     }
 }

@@ -128,6 +128,57 @@ public final class GpuStream implements AutoCloseable {
         return run(files, List.of());
     }
 
+    /**
+     * Reads {@code files} into this stream's pool and hands every ingest event to {@code sink} instead of
+     * publishing a chunk slot per chunk: for a consumer that runs its own slots over the chunks in place (the
+     * {@code RingScanner} of {@code vyre scan}: DFA_STEP lanes over each chunk), takes each chunk's buffer with its
+     * {@link IngestEvent.Chunk} and releases it once its slots are done. {@code unreadable} (paths that could not be
+     * listed, from {@link IngestSources#expand}) are delivered first. The rest is as for {@link #stream}: io_uring
+     * (or FileChannel) into the pool in the megakernel's data region, {@link ReaderOptions#readers()} reader threads,
+     * a file's chunks and its end in order; <b>backpressure</b>: the reader waits for a free buffer, so at most the
+     * pool's buffers are held by the consumer; <b>errors</b>: a missing, unreadable or vanished file ends with a
+     * {@link IngestEvent.FileFailed} and the other files go on. Returns when every file has ended.
+     *
+     * @throws GpuStreamException when the stream is running or closed, or was stopped (or its megakernel closed)
+     *                            before every file was read; chunks read after the stop are released, not delivered
+     */
+    public void feed(List<IngestFile> files, List<IngestEvent.FileFailed> unreadable, dev.vyre.uring.ChunkSink sink) {
+        if (!running.tryLock()) {
+            throw new GpuStreamException("this stream is already running", "run one stream() or feed() at a time"
+                    + " per GpuStream");
+        }
+        try {
+            stopRequested = false;
+            if (closed) {
+                throw new GpuStreamException("this stream is closed", "build a new GpuStream");
+            }
+            unreadable.forEach(sink::accept);
+            try {
+                reader.read(files, event -> {
+                    if (stopRequested) {
+                        if (event instanceof IngestEvent.Chunk c) {
+                            c.release();
+                        }
+                        throw new StreamRun.StopRead();
+                    }
+                    sink.accept(event);
+                });
+            } catch (StreamRun.StopRead stop) {
+                throw new GpuStreamException("the stream was stopped" + (revoked ? " by its megakernel's close" : "")
+                        + " before every file was read", "do not stop or close a stream (or its megakernel) while"
+                        + " it feeds a consumer");
+            }
+        } finally {
+            try {
+                if (closeAfterRun) {
+                    release();
+                }
+            } finally {
+                running.unlock();
+            }
+        }
+    }
+
     private StreamReport run(List<IngestFile> files, List<IngestEvent.FileFailed> unreadable) {
         if (!running.tryLock()) {
             throw new GpuStreamException("this stream is already running", "run one stream() at a time per"

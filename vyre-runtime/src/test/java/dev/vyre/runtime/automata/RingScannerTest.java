@@ -60,7 +60,7 @@ class RingScannerTest {
         }
     }
 
-    private static byte[] text(SplittableRandom rnd, int n) {
+    static byte[] text(SplittableRandom rnd, int n) {
         String alphabet = "abcxyABC019\n";
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {

@@ -112,4 +112,46 @@ class CudaDfaStepGpuTest {
             }
         }
     }
+
+    /** {@code vyre scan}'s path on the GPU: files through a GpuStream into the data region, DFA_STEP lanes in place. */
+    @Test
+    void scanPathsThroughGpuStreamEqualOneShotScans(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        SplittableRandom rnd = new SplittableRandom(11);
+        CompiledAutomaton a = DfaStepHarness.randomAutomaton(rnd);
+        List<java.nio.file.Path> files = new ArrayList<>();
+        for (int f = 0; f < 6; f++) {
+            java.nio.file.Path p = dir.resolve("f" + f);
+            java.nio.file.Files.write(p, DfaStepHarness.randomInput(rnd, rnd.nextInt(200_000)));
+            files.add(p);
+        }
+        int chunk = 16_384;
+        Map<Integer, List<Match>> got = new java.util.HashMap<>();
+        try (Megakernel k = Megakernel.bootstrap(CudaBackend.open(), MegakernelConfig.defaults().withSlots(256)
+                .withAutomata(RingScanner.ringAutomata(a))
+                .withDataBytes(dev.vyre.runtime.stream.GpuStream.dataBytes(8, chunk)));
+             RingScanner scanner = RingScanner.open(k, a, RingScanOptions.defaults().withLanes(4)
+                     .withMinLaneBytes(1024).withSliceBytes(64 << 10));
+             dev.vyre.runtime.stream.GpuStream stream = dev.vyre.runtime.stream.GpuStream.builder(k)
+                     .opcode(dev.vyre.protocol.Opcodes.DFA_STEP).chunkSize(chunk).buffers(8).build()) {
+            var report = scanner.scanPaths(stream, List.of(dir, dir.resolve("missing")),
+                    new dev.vyre.runtime.automata.ScanListener() {
+                        @Override
+                        public void onFile(dev.vyre.uring.IngestFile file, List<Match> matches) {
+                            got.put(file.id(), matches);
+                        }
+
+                        @Override
+                        public void onFailure(dev.vyre.uring.IngestFile file, dev.vyre.uring.IngestFileException e) {
+                        }
+                    });
+            assertEquals(1, report.failedFiles());
+            System.out.printf("gpu scanPaths via GpuStream: %d bytes, %d slots, %d slices%n", report.bytes(),
+                    report.slots(), report.slices().size());
+        }
+        for (int f = 0; f < files.size(); f++) {
+            assertEquals(new Scanner(a).scan(java.nio.file.Files.readAllBytes(files.get(f))), got.get(f),
+                    files.get(f).toString());
+        }
+    }
 }
