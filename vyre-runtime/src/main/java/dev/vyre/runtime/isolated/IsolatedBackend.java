@@ -186,48 +186,56 @@ public final class IsolatedBackend implements Backend {
     // ---- supervision ----------------------------------------------------------------------------------------
 
     private enum Trial {
-        FINISHED, DIED, HUNG, DRAINED, STOPPED
+        FINISHED, DIED, HUNG, DRAINED, UNCLAIMED, STOPPED
     }
 
     /** Watches the child until it drains after SHUTDOWN, or the backend gives up or closes. */
     private void supervise() {
         try {
-            int lastDone = control.doneCount();
-            long since = System.nanoTime();
-            long period = options.watchdog().toNanos();
-            while (!stopping) {
-                ChildProcess c = child;
-                if (!c.isAlive()) {
-                    if (header.get(IsolationHeader.STATE) == IsolationHeader.DRAINED) {
-                        return;
-                    }
-                    if (!recover(WorkerRecovery.Cause.DIED, describeDeath(c))) {
-                        return;
-                    }
-                    lastDone = control.doneCount();
-                    since = System.nanoTime();
-                    continue;
-                }
-                int done = control.doneCount();
-                long now = System.nanoTime();
-                if (period <= 0 || done != lastDone || !new RingRepair(ring, header, workers).outstanding()) {
-                    lastDone = done;
-                    since = now;
-                } else if (now - since >= period) {
-                    c.kill();
-                    if (!recover(WorkerRecovery.Cause.STALLED, "DONE_COUNT stayed at " + Integer.toUnsignedString(
-                            done) + " for " + options.watchdog() + " with slots in flight (child " + c.generation()
-                            + " killed)")) {
-                        return;
-                    }
-                    lastDone = control.doneCount();
-                    since = System.nanoTime();
-                    continue;
-                }
-                LockSupport.parkNanos(POLL_NANOS);
-            }
+            watch();
+        } catch (RuntimeException | Error e) {
+            failure = "the supervisor failed: " + e;
+            throw e;
         } finally {
             over.countDown();
+        }
+    }
+
+    /** The watch loop: child exits and the DONE_COUNT watchdog. */
+    private void watch() {
+        int lastDone = control.doneCount();
+        long since = System.nanoTime();
+        long period = options.watchdog().toNanos();
+        while (!stopping) {
+            ChildProcess c = child;
+            if (!c.isAlive()) {
+                if (header.get(IsolationHeader.STATE) == IsolationHeader.DRAINED) {
+                    return;
+                }
+                if (!recover(WorkerRecovery.Cause.DIED, describeDeath(c))) {
+                    return;
+                }
+                lastDone = control.doneCount();
+                since = System.nanoTime();
+                continue;
+            }
+            int done = control.doneCount();
+            long now = System.nanoTime();
+            if (period <= 0 || done != lastDone || !new RingRepair(ring, header, workers).outstanding()) {
+                lastDone = done;
+                since = now;
+            } else if (now - since >= period) {
+                c.kill();
+                if (!recover(WorkerRecovery.Cause.STALLED, "DONE_COUNT stayed at " + Integer.toUnsignedString(
+                        done) + " for " + options.watchdog() + " with slots in flight (child " + c.generation()
+                        + " killed)")) {
+                    return;
+                }
+                lastDone = control.doneCount();
+                since = System.nanoTime();
+                continue;
+            }
+            LockSupport.parkNanos(POLL_NANOS);
         }
     }
 
@@ -261,7 +269,7 @@ public final class IsolatedBackend implements Backend {
                 queue.pollFirst();
                 continue;
             }
-            boolean guilty = t != Trial.DRAINED && ring.statusWord(s) == SlotState.CLAIMED.wire();
+            boolean guilty = (t == Trial.DIED || t == Trial.HUNG) && ring.statusWord(s) == SlotState.CLAIMED.wire();
             WorkerRecovery.Cause trialCause = t == Trial.HUNG ? WorkerRecovery.Cause.STALLED
                     : WorkerRecovery.Cause.DIED;
             String trialError = t == Trial.HUNG ? "it hung again when run alone (no result within "
@@ -297,10 +305,15 @@ public final class IsolatedBackend implements Backend {
         return true;
     }
 
-    /** Waits for the published suspect {@code slot} to finish, or the child to die, hang or drain. */
+    /**
+     * Waits for the published suspect {@code slot} to finish, or the child to die, drain, or hang: the slot held
+     * CLAIMED for a whole watchdog period (timed from the claim, so a slow child start is not a hang), or not claimed
+     * within the start timeout (the child is stuck elsewhere; the slot is not to blame).
+     */
     private Trial trial(int slot) {
         long period = options.watchdog().toNanos();
         long start = System.nanoTime();
+        long claimedAt = 0;
         while (!stopping) {
             int st = ring.statusWord(slot);
             if (st == SlotState.DONE.wire() || st == SlotState.FAULT.wire()) {
@@ -314,9 +327,17 @@ public final class IsolatedBackend implements Backend {
                 }
                 return header.get(IsolationHeader.STATE) == IsolationHeader.DRAINED ? Trial.DRAINED : Trial.DIED;
             }
-            if (period > 0 && System.nanoTime() - start >= period) {
+            long now = System.nanoTime();
+            if (claimedAt == 0 && st == SlotState.CLAIMED.wire()) {
+                claimedAt = now;
+            }
+            if (period > 0 && claimedAt != 0 && now - claimedAt >= period) {
                 c.kill();
                 return Trial.HUNG;
+            }
+            if (claimedAt == 0 && now - start >= options.startTimeout().toNanos()) {
+                c.kill();
+                return Trial.UNCLAIMED;
             }
             LockSupport.parkNanos(POLL_NANOS);
         }
@@ -350,6 +371,12 @@ public final class IsolatedBackend implements Backend {
     /** Why the backend gave up (a child that would not start), or null. */
     public String failure() {
         return failure;
+    }
+
+    /** The process id of the current child (informative; it changes with every restart). */
+    public long childPid() {
+        ChildProcess c = child;
+        return c == null ? -1 : c.pid();
     }
 
     /** Children started so far, the first one included. */
