@@ -315,20 +315,18 @@ public final class IsolatedBackend implements Backend {
         long start = System.nanoTime();
         long claimedAt = 0;
         while (!stopping) {
-            int st = ring.statusWord(slot);
-            if (st == SlotState.DONE.wire() || st == SlotState.FAULT.wire()) {
+            if (finished(slot)) {
                 return Trial.FINISHED;
             }
             ChildProcess c = child;
             if (!c.isAlive()) {
-                st = ring.statusWord(slot);
-                if (st == SlotState.DONE.wire() || st == SlotState.FAULT.wire()) {
+                if (finished(slot)) {
                     return Trial.FINISHED;
                 }
                 return header.get(IsolationHeader.STATE) == IsolationHeader.DRAINED ? Trial.DRAINED : Trial.DIED;
             }
             long now = System.nanoTime();
-            if (claimedAt == 0 && st == SlotState.CLAIMED.wire()) {
+            if (claimedAt == 0 && ring.statusWord(slot) == SlotState.CLAIMED.wire()) {
                 claimedAt = now;
             }
             if (period > 0 && claimedAt != 0 && now - claimedAt >= period) {
@@ -342,6 +340,19 @@ public final class IsolatedBackend implements Backend {
             LockSupport.parkNanos(POLL_NANOS);
         }
         return Trial.STOPPED;
+    }
+
+    /**
+     * Whether the trial slot finished: DONE or FAULT, or its worker's cursor moved past it (the worker stores its
+     * next cursor before it commits, and the host may recycle a finished slot, and even publish it again, before
+     * this looks) and it is no longer CLAIMED.
+     */
+    private boolean finished(int slot) {
+        int st = ring.statusWord(slot);
+        if (st == SlotState.DONE.wire() || st == SlotState.FAULT.wire()) {
+            return true;
+        }
+        return header.cursor(slot % workers) != slot && st != SlotState.CLAIMED.wire();
     }
 
     // ---- Backend --------------------------------------------------------------------------------------------

@@ -30,10 +30,14 @@ public final class IsolatedChild {
     public static void main(String[] args) {
         ChildSpec spec = ChildSpec.read(Path.of(args[0]));
         Arena arena = Arena.ofShared();
-        MemorySegment[] seg = new MemorySegment[ChildSpec.Buffer.values().length];
+        // each buffer's whole pages are mapped (and, on CUDA, registered); the buffer is the slice the parent sized
+        MemorySegment[] pages = new MemorySegment[ChildSpec.Buffer.values().length];
+        MemorySegment[] seg = new MemorySegment[pages.length];
         for (ChildSpec.Buffer b : ChildSpec.Buffer.values()) {
-            seg[b.ordinal()] = spec.size(b) == 0 ? MemorySegment.NULL
-                    : SharedFile.map(spec.ringFile(), spec.offset(b), spec.size(b), arena);
+            long size = spec.size(b);
+            pages[b.ordinal()] = size == 0 ? MemorySegment.NULL
+                    : SharedFile.map(spec.ringFile(), spec.offset(b), SharedFile.roundUp(size), arena);
+            seg[b.ordinal()] = size == 0 ? MemorySegment.NULL : pages[b.ordinal()].asSlice(0, size);
         }
         RingView ring = RingView.wrap(seg[ChildSpec.Buffer.RING.ordinal()]);
         RingBuffers buffers = new RingBuffers(ControlView.wrap(seg[ChildSpec.Buffer.CONTROL.ordinal()]), ring,
@@ -49,7 +53,7 @@ public final class IsolatedChild {
         Backend inner;
         try {
             inner = spec.inner() == IsolatedOptions.Inner.CPU ? new CpuBackend(hook(spec, ring), header.cursors())
-                    : cuda(spec, seg, header);
+                    : cuda(spec, pages, header);
             inner.start(buffers, config);
         } catch (RuntimeException | Error e) {
             System.err.println("vyre isolated child: the backend did not start: " + e);
@@ -93,9 +97,9 @@ public final class IsolatedChild {
     }
 
     /** The CUDA megakernel on the shared regions (registered with the driver), its workers at the cursors. */
-    private static Backend cuda(ChildSpec spec, MemorySegment[] seg, IsolationHeader header) {
+    private static Backend cuda(ChildSpec spec, MemorySegment[] pages, IsolationHeader header) {
         CudaBackend b = CudaBackend.open(CudaBackend.Settings.defaults().withDevice(spec.cudaOrdinal()));
-        for (MemorySegment s : seg) {
+        for (MemorySegment s : pages) {
             if (s.byteSize() > 0) {
                 b.adoptShared(s);
             }

@@ -57,6 +57,15 @@ class IsolatedBackendTest {
     }
 
     @Test
+    void severalSlotsInFlightAreRunAloneAndOnlyTheCulpritFaults() {
+        Kernels.assumeInterpreter();
+        IsolatedBackend backend = new IsolatedBackend(IsolatedOptions.cpu()
+                .withChildHook(PoisonHooks.HaltAmongSlowSlots.class).withWatchdog(Duration.ZERO));
+        List<WorkerRecovery> r = runWithPoison(backend, WorkerRecovery.Cause.DIED);
+        assertEquals(1, r.size(), r.toString());
+    }
+
+    @Test
     void aHungChildIsKilledByTheDoneCountWatchdogAndTheCulpritIsReported() {
         Kernels.assumeInterpreter();
         IsolatedBackend backend = new IsolatedBackend(IsolatedOptions.cpu().withChildHook(PoisonHooks.Hang.class)

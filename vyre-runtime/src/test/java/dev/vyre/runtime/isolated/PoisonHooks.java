@@ -27,6 +27,23 @@ final class PoisonHooks {
         }
     }
 
+    /**
+     * Like {@link Halt}, but every other slot first waits 2 ms, so that when the child halts the other workers are
+     * most likely holding slots too: several suspects to run alone.
+     */
+    public static final class HaltAmongSlowSlots implements ChildHook {
+        public HaltAmongSlowSlots() {
+        }
+
+        @Override
+        public void beforeExecute(RingView ring, int slot) {
+            if (ring.word(slot, SlotLayout.OPCODE) == POISON) {
+                Runtime.getRuntime().halt(HALT_STATUS);
+            }
+            LockSupport.parkNanos(2_000_000);
+        }
+    }
+
     /** Blocks the worker for good before it runs a POISON slot: DONE_COUNT stops once the others are done. */
     public static final class Hang implements ChildHook {
         public Hang() {
