@@ -821,7 +821,7 @@ public final class MegakernelPtx {
             if (options.faultOpcode() != 0 && handlers().opcode(i) == options.faultOpcode()) {
                 out.comment("TEST-ONLY fault injection: an unchecked store to an unmapped device address");
                 out.ins("mov.u64 " + X0 + ", " + INJECTED_FAULT_ADDRESS);
-                out.ins("st.global.u32 [" + X0 + "], " + WORKER);
+                out.ins("st.relaxed.sys.global.u32 [" + X0 + "], " + WORKER);
             }
             for (int w = 0; w < SCRATCH_WORDS_PER_WORKER; w += 4) {
                 out.ins("st.global.v4.u32 [" + SCRATCH + "+" + w * Wire.WORD_BYTES + "], {" + argQuad(w) + "}");

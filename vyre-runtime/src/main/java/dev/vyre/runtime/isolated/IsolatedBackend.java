@@ -281,8 +281,8 @@ public final class IsolatedBackend implements Backend {
                 int tenant = ring.word(s, SlotLayout.TENANT);
                 ring.fault(s, FaultCode.WORKER_LOST, trialCause.detail());
                 control.incrementDoneCount();
-                recoveries.add(new WorkerRecovery(s % workers, trialCause, s, opcode, tenant, error + "; slot " + s
-                        + " was in flight, and " + trialError));
+                recoveries.add(new WorkerRecovery(s % workers, trialCause, s, opcode, tenant, error + "; in flight: "
+                        + suspects + "; slot " + s + " was in flight, and " + trialError));
             }
             RingRepair again = new RingRepair(ring, header, workers);
             queue.addAll(again.claimed());

@@ -63,6 +63,9 @@ class IsolatedBackendTest {
                 .withChildHook(PoisonHooks.HaltAmongSlowSlots.class).withWatchdog(Duration.ZERO));
         List<WorkerRecovery> r = runWithPoison(backend, WorkerRecovery.Cause.DIED);
         assertEquals(1, r.size(), r.toString());
+        String error = r.getFirst().error();
+        String inFlight = error.substring(error.indexOf("in flight: [") + 12, error.indexOf(']'));
+        assertTrue(inFlight.contains(","), "the other workers held slots too, each run alone and innocent: " + error);
     }
 
     @Test
