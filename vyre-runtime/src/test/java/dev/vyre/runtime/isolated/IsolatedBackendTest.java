@@ -64,7 +64,8 @@ class IsolatedBackendTest {
         List<WorkerRecovery> r = runWithPoison(backend, WorkerRecovery.Cause.DIED);
         assertEquals(1, r.size(), r.toString());
         String error = r.getFirst().error();
-        String inFlight = error.substring(error.indexOf("in flight: [") + 12, error.indexOf(']'));
+        int from = error.indexOf("in flight: [") + 12;
+        String inFlight = error.substring(from, error.indexOf(']', from));
         assertTrue(inFlight.contains(","), "the other workers held slots too, each run alone and innocent: " + error);
     }
 
