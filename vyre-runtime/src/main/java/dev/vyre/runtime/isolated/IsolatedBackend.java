@@ -1,5 +1,6 @@
 package dev.vyre.runtime.isolated;
 
+import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.ControlView;
 import dev.vyre.protocol.FaultCode;
 import dev.vyre.protocol.RingView;
@@ -62,6 +63,8 @@ public final class IsolatedBackend implements Backend {
     private volatile boolean stopping;
     private volatile String failure;
     private volatile int generation;
+    /** Whether a recovery published held or suspect slots into the current child (cleared at each launch). */
+    private volatile boolean republished;
     private int restarts;
     private Thread supervisor;
     private boolean closed;
@@ -150,6 +153,7 @@ public final class IsolatedBackend implements Backend {
     /** Launches a child on {@code s} and waits until it runs; null (with {@link #failure} set) when it did not. */
     private ChildProcess launch(ChildSpec s) {
         header.set(IsolationHeader.STATE, IsolationHeader.STARTING);
+        republished = false;
         ChildProcess c = ChildProcess.launch(s, options, file.path(), generation++);
         if (c.awaitRunning(header, options.startTimeout().toNanos())) {
             child = c;
@@ -210,7 +214,15 @@ public final class IsolatedBackend implements Backend {
             ChildProcess c = child;
             if (!c.isAlive()) {
                 if (header.get(IsolationHeader.STATE) == IsolationHeader.DRAINED) {
-                    return;
+                    RingRepair r = new RingRepair(ring, header, workers);
+                    if (!republished || !r.outstanding()) {
+                        return;
+                    }
+                    // it drained while a recovery still held slots, which it republished since: drain those too
+                    if (!restart(r.cursors())) {
+                        return;
+                    }
+                    continue;
                 }
                 if (!recover(WorkerRecovery.Cause.DIED, describeDeath(c))) {
                     return;
@@ -249,60 +261,89 @@ public final class IsolatedBackend implements Backend {
      * culprit, publishes the held slots and leaves a fresh child running. False when no child could be started.
      */
     private boolean recover(WorkerRecovery.Cause cause, String error) {
-        RingRepair repair = new RingRepair(ring, header, workers);
-        List<Integer> suspects = repair.claimed();
-        int[] cursors = repair.cursors();
-        repair.holdAll();
-        Deque<Integer> queue = new ArrayDeque<>(suspects);
-        boolean culpritFound = false;
-        if (!restart(cursors)) {
+        boolean shutdown = takeShutdown();
+        try {
+            RingRepair repair = new RingRepair(ring, header, workers);
+            List<Integer> suspects = repair.claimed();
+            int[] cursors = repair.cursors();
+            repair.holdAll();
+            Deque<Integer> queue = new ArrayDeque<>(suspects);
+            boolean culpritFound = false;
+            if (!restart(cursors)) {
+                return false;
+            }
+            while (!queue.isEmpty()) {
+                shutdown |= takeShutdown();
+                int s = queue.peekFirst();
+                repair.publish(s);
+                republished = true;
+                Trial t = trial(s);
+                if (t == Trial.STOPPED) {
+                    return false;
+                }
+                if (t == Trial.FINISHED) {
+                    queue.pollFirst();
+                    continue;
+                }
+                boolean guilty = (t == Trial.DIED || t == Trial.HUNG)
+                        && ring.statusWord(s) == SlotState.CLAIMED.wire();
+                if (guilty) {
+                    queue.pollFirst();
+                    culpritFound = true;
+                    blame(s, t, error, suspects);
+                }
+                RingRepair again = new RingRepair(ring, header, workers);
+                queue.addAll(again.claimed());
+                int[] next = again.cursors();
+                if (guilty) {
+                    next[s % workers] = again.next(s);
+                }
+                again.holdClaimed();
+                shutdown |= takeShutdown();
+                if (!restart(next)) {
+                    return false;
+                }
+            }
+            if (!culpritFound) {
+                recoveries.add(new WorkerRecovery(-1, cause, -1, 0, 0, error + (suspects.isEmpty()
+                        ? "; no slot was in flight" : "; every slot in flight " + suspects + " completed when run"
+                        + " again alone")));
+            }
+            if (repair.releaseHeld() > 0) {
+                republished = true;
+            }
+            return true;
+        } finally {
+            if (shutdown) {
+                control.requestShutdown();
+            }
+        }
+    }
+
+    /**
+     * Clears a requested SHUTDOWN while a recovery runs, so that a trial child (whose published slots are held back)
+     * does not exit before the suspects ran; true when it was set. The recovery sets it again when it ends: the
+     * host only refuses new slots and waits meanwhile.
+     */
+    private boolean takeShutdown() {
+        if (!control.shutdownRequested()) {
             return false;
         }
-        while (!queue.isEmpty()) {
-            int s = queue.peekFirst();
-            repair.publish(s);
-            Trial t = trial(s);
-            if (t == Trial.STOPPED) {
-                return false;
-            }
-            if (t == Trial.FINISHED) {
-                queue.pollFirst();
-                continue;
-            }
-            boolean guilty = (t == Trial.DIED || t == Trial.HUNG) && ring.statusWord(s) == SlotState.CLAIMED.wire();
-            WorkerRecovery.Cause trialCause = t == Trial.HUNG ? WorkerRecovery.Cause.STALLED
-                    : WorkerRecovery.Cause.DIED;
-            String trialError = t == Trial.HUNG ? "it hung again when run alone (no result within "
-                    + options.watchdog() + ")" : "it killed the child again when run alone: " + describeDeath(child);
-            if (guilty) {
-                queue.pollFirst();
-                culpritFound = true;
-                int opcode = ring.word(s, SlotLayout.OPCODE);
-                int tenant = ring.word(s, SlotLayout.TENANT);
-                ring.fault(s, FaultCode.WORKER_LOST, trialCause.detail());
-                control.incrementDoneCount();
-                recoveries.add(new WorkerRecovery(s % workers, trialCause, s, opcode, tenant, error + "; in flight: "
-                        + suspects + "; slot " + s + " was in flight, and " + trialError));
-            }
-            RingRepair again = new RingRepair(ring, header, workers);
-            queue.addAll(again.claimed());
-            int[] next = again.cursors();
-            if (guilty) {
-                next[s % workers] = again.next(s);
-            }
-            again.holdAll();
-            if (!restart(next)) {
-                return false;
-            }
-            again.releaseHeld();
-        }
-        if (!culpritFound) {
-            recoveries.add(new WorkerRecovery(-1, cause, -1, 0, 0, error + (suspects.isEmpty()
-                    ? "; no slot was in flight" : "; every slot in flight " + suspects + " completed when run again"
-                    + " alone")));
-        }
-        repair.releaseHeld();
+        control.store(ControlLayout.SHUTDOWN, 0);
         return true;
+    }
+
+    /** Faults the culprit {@code slot} WORKER_LOST (the child is gone) and reports it. */
+    private void blame(int slot, Trial t, String error, List<Integer> suspects) {
+        WorkerRecovery.Cause how = t == Trial.HUNG ? WorkerRecovery.Cause.STALLED : WorkerRecovery.Cause.DIED;
+        String trialError = t == Trial.HUNG ? "it hung again when run alone (no result within "
+                + options.watchdog() + ")" : "it killed the child again when run alone: " + describeDeath(child);
+        int opcode = ring.word(slot, SlotLayout.OPCODE);
+        int tenant = ring.word(slot, SlotLayout.TENANT);
+        ring.fault(slot, FaultCode.WORKER_LOST, how.detail());
+        control.incrementDoneCount();
+        recoveries.add(new WorkerRecovery(slot % workers, how, slot, opcode, tenant, error + "; in flight: "
+                + suspects + "; slot " + slot + " was in flight, and " + trialError));
     }
 
     /**

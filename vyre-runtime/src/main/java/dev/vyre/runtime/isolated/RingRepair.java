@@ -77,6 +77,13 @@ final class RingRepair {
         }
     }
 
+    /** Moves every CLAIMED slot to EMPTY (new suspects, to be run alone); PUBLISHED slots stay published. */
+    void holdClaimed() {
+        for (int s = 0; s < ring.slotCount(); s++) {
+            ring.transition(s, SlotState.CLAIMED, SlotState.EMPTY);
+        }
+    }
+
     /** Moves {@code slot} (held, or a suspect) from EMPTY back to PUBLISHED. */
     void publish(int slot) {
         ring.transition(slot, SlotState.EMPTY, SlotState.PUBLISHED);

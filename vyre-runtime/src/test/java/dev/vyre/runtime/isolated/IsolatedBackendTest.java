@@ -145,6 +145,32 @@ class IsolatedBackendTest {
     }
 
     @Test
+    void closeDuringARecoveryStillFindsTheCulpritAndDrainsEverySlot() {
+        Kernels.assumeInterpreter();
+        IsolatedBackend backend = new IsolatedBackend(IsolatedOptions.cpu().withChildHook(PoisonHooks.Hang.class)
+                .withWatchdog(Duration.ofMillis(1000)));
+        Megakernel k = Megakernel.bootstrap(backend, config());
+        List<Ticket> tickets = new ArrayList<>();
+        int poisonAt = 40;
+        for (int i = 0; i < 300; i++) {
+            int opcode = i == poisonAt ? PoisonHooks.POISON : StreamHandlers.COUNTING;
+            tickets.add(k.publish(opcode, TENANT, Priority.NORMAL, i, 1, OBS + i, OBS + ITEMS));
+        }
+        k.close(); // SHUTDOWN while the poison hangs: the recovery runs under it and the drain completes
+        for (int i = 0; i < 300; i++) {
+            SlotOutcome o = tickets.get(i).await(Kernels.WAIT);
+            if (i == poisonAt) {
+                assertEquals(FaultCode.WORKER_LOST, o.fault(), o.toString());
+                assertEquals(WorkerRecovery.Cause.STALLED.detail(), o.faultDetail());
+            } else {
+                assertEquals(i * 31 + 1, o.args()[0], "slot " + i + ": " + o);
+            }
+        }
+        assertTrue(k.recoveries().stream().anyMatch(w -> w.slot() == tickets.get(poisonAt).slot()
+                && w.opcode() == PoisonHooks.POISON), k.recoveries().toString());
+    }
+
+    @Test
     void aChildKilledWhileIdleIsReplacedAndWorkGoesOn() throws Exception {
         Kernels.assumeInterpreter();
         IsolatedBackend backend = new IsolatedBackend(IsolatedOptions.cpu());
