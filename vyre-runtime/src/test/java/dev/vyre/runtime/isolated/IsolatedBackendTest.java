@@ -103,37 +103,9 @@ class IsolatedBackendTest {
         try (Megakernel k = Megakernel.bootstrap(backend, config())) {
             assertEquals("cpu-isolated", k.backendName());
             assertEquals(WORKERS, k.workers());
-            List<Ticket> tickets = new ArrayList<>();
-            for (int i = 0; i < ITEMS; i++) {
-                int opcode = i == poisonAt ? PoisonHooks.POISON : StreamHandlers.COUNTING;
-                tickets.add(k.publish(opcode, TENANT, Priority.NORMAL, i, 1, OBS + i, OBS + ITEMS));
-            }
-            int twice = 0;
-            for (int i = 0; i < ITEMS; i++) {
-                SlotOutcome o = tickets.get(i).await(Kernels.WAIT);
-                int runs = k.control().load(OBS + i);
-                if (i == poisonAt) {
-                    assertEquals(FaultCode.WORKER_LOST, o.fault(), o.toString());
-                    assertEquals(cause.detail(), o.faultDetail());
-                    assertEquals(0, runs, "the poison slot's handler never ran (the hook stops it first)");
-                    continue;
-                }
-                assertTrue(o.isDone(), "slot " + i + ": " + o);
-                assertEquals(i * 31 + 1, o.args()[0], "slot " + i + " result");
-                assertTrue(runs == 1 || runs == 2, "slot " + i + " ran " + runs + " times");
-                twice += runs - 1;
-            }
+            List<Ticket> tickets = PoisonRun.publish(k, ITEMS, poisonAt, TENANT);
+            PoisonRun.check(k, tickets, poisonAt, cause, TENANT, Kernels.WAIT);
             List<WorkerRecovery> r = k.recoveries();
-            assertTrue(twice <= (WORKERS - 1) * r.size(), twice + " slots ran twice; only the other workers'"
-                    + " in-flight slots may (they had not reported DONE): " + r);
-            List<WorkerRecovery> named = r.stream().filter(w -> w.slot() >= 0).toList();
-            assertEquals(1, named.size(), "exactly the culprit is named: " + r);
-            WorkerRecovery w = named.getFirst();
-            assertEquals(cause, w.cause());
-            assertEquals(tickets.get(poisonAt).slot(), w.slot(), w.toString());
-            assertEquals(w.slot() % WORKERS, w.worker());
-            assertEquals(PoisonHooks.POISON, w.opcode());
-            assertEquals(TENANT, w.tenant());
             assertEquals(2 + r.size(), backend.children(), "the first child, the trial child the culprit killed, a"
                     + " fresh one, and one per false alarm: " + r);
             assertEquals(ITEMS, k.doneCount(), "DONE_COUNT counts every slot once, the faulted one included");
@@ -150,12 +122,8 @@ class IsolatedBackendTest {
         IsolatedBackend backend = new IsolatedBackend(IsolatedOptions.cpu().withChildHook(PoisonHooks.Hang.class)
                 .withWatchdog(Duration.ofMillis(1000)));
         Megakernel k = Megakernel.bootstrap(backend, config());
-        List<Ticket> tickets = new ArrayList<>();
         int poisonAt = 40;
-        for (int i = 0; i < 300; i++) {
-            int opcode = i == poisonAt ? PoisonHooks.POISON : StreamHandlers.COUNTING;
-            tickets.add(k.publish(opcode, TENANT, Priority.NORMAL, i, 1, OBS + i, OBS + ITEMS));
-        }
+        List<Ticket> tickets = PoisonRun.publish(k, 300, poisonAt, TENANT);
         k.close(); // SHUTDOWN while the poison hangs: the recovery runs under it and the drain completes
         for (int i = 0; i < 300; i++) {
             SlotOutcome o = tickets.get(i).await(Kernels.WAIT);
