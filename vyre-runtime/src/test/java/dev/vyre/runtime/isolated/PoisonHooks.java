@@ -2,6 +2,7 @@ package dev.vyre.runtime.isolated;
 
 import dev.vyre.protocol.RingView;
 import dev.vyre.protocol.SlotLayout;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /** Child hooks for the isolated backend's tests: a slot of {@link #POISON} halts the child JVM, or hangs it. */
@@ -28,19 +29,32 @@ final class PoisonHooks {
     }
 
     /**
-     * Like {@link Halt}, but every other slot first waits 2 ms, so that when the child halts the other workers are
-     * most likely holding slots too: several suspects to run alone.
+     * Like {@link Halt}, with other workers holding slots when the child halts: every other slot first waits 2 ms,
+     * and once a POISON slot was claimed the others hold theirs until the end; the POISON worker halts once two of
+     * them hold one (or after 1 s: when it runs alone, in a trial child). Several suspects, one culprit.
      */
     public static final class HaltAmongSlowSlots implements ChildHook {
+        private static final AtomicInteger HOLDING = new AtomicInteger();
+        private static volatile boolean poisoned;
+
         public HaltAmongSlowSlots() {
         }
 
         @Override
         public void beforeExecute(RingView ring, int slot) {
             if (ring.word(slot, SlotLayout.OPCODE) == POISON) {
+                poisoned = true;
+                long deadline = System.nanoTime() + 1_000_000_000L;
+                while (HOLDING.get() < 2 && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(100_000);
+                }
                 Runtime.getRuntime().halt(HALT_STATUS);
             }
-            LockSupport.parkNanos(2_000_000);
+            HOLDING.incrementAndGet();
+            do {
+                LockSupport.parkNanos(2_000_000);
+            } while (poisoned);
+            HOLDING.decrementAndGet();
         }
     }
 
