@@ -16,8 +16,8 @@ import java.time.Duration;
 /**
  * The child process of an {@link IsolatedBackend}: maps the shared ring file, starts the backend inside (CPU workers
  * or the CUDA megakernel) on it, with each worker starting at its cursor, reports RUNNING in the isolation header
- * and serves until its workers exit. Exit status 0 after a drain that followed SHUTDOWN (header DRAINED); anything
- * else, or a process killed by a signal, is a crash to the parent. Run as
+ * and serves until its workers exit (or its parent process is gone). Exit status 0 after a drain that followed
+ * SHUTDOWN (header DRAINED); anything else, or a process killed by a signal, is a crash to the parent. Run as
  * {@code java -cp <class path> dev.vyre.runtime.isolated.IsolatedChild <spec file>}.
  */
 public final class IsolatedChild {
@@ -63,9 +63,14 @@ public final class IsolatedChild {
         }
         header.set(IsolationHeader.WORKERS, inner.workers());
         header.set(IsolationHeader.STATE, IsolationHeader.RUNNING);
+        ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
         try {
             while (!inner.awaitExit(Duration.ofMillis(50))) {
-                Thread.onSpinWait();
+                if (parent != null && !parent.isAlive()) {
+                    // orphaned (the parent JVM died): do not keep the workers, or the GPU, busy for nobody
+                    System.err.println("vyre isolated child: the parent process " + parent.pid() + " is gone");
+                    Runtime.getRuntime().halt(FAILED);
+                }
             }
         } catch (RuntimeException e) {
             System.err.println("vyre isolated child: the backend failed: " + e);
