@@ -43,6 +43,8 @@ enum CuFn {
     MEM_HOST_ALLOC(names("cuMemHostAlloc"), PTR, LONG, INT),
     MEM_FREE_HOST(names("cuMemFreeHost"), PTR),
     MEM_HOST_GET_DEVICE_POINTER(names("cuMemHostGetDevicePointer_v2"), PTR, PTR, INT),
+    MEM_HOST_REGISTER(names("cuMemHostRegister_v2", "cuMemHostRegister"), PTR, LONG, INT),
+    MEM_HOST_UNREGISTER(names("cuMemHostUnregister"), PTR),
     MODULE_LOAD_DATA_EX(names("cuModuleLoadDataEx"), PTR, PTR, INT, PTR, PTR),
     MODULE_GET_FUNCTION(names("cuModuleGetFunction"), PTR, PTR, PTR),
     MODULE_GET_GLOBAL(names("cuModuleGetGlobal_v2"), PTR, PTR, PTR, PTR),

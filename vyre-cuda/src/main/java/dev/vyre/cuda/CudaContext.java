@@ -132,6 +132,24 @@ public final class CudaContext implements AutoCloseable {
     }
 
     /**
+     * Page-locks {@code memory} (host memory this caller owns, e.g. a shared file mapping) and maps it into the
+     * device's address space in place ({@code cuMemHostRegister_v2} with {@code PORTABLE | DEVICEMAP}); kernels
+     * reach it through the returned buffer's {@link PinnedBuffer#devicePtr()}. Closing the buffer (or this context)
+     * unregisters it; the memory stays the caller's. Page-aligned memory whose size is a multiple of a page is what
+     * every driver accepts.
+     *
+     * @throws CudaException when the driver refuses (memory already registered, or not pinnable)
+     */
+    public PinnedBuffer registerHost(MemorySegment memory) {
+        if (memory == null || memory.byteSize() < 1 || memory.isReadOnly() || !memory.isNative()) {
+            throw new CudaUsageException("cannot register " + memory + " with the driver", "pass native, writable"
+                    + " host memory of at least 1 byte, e.g. a page-aligned file mapping");
+        }
+        enter();
+        return adopt(PinnedBuffer.register(this, memory));
+    }
+
+    /**
      * JIT-compiles and loads a PTX module ({@code cuModuleLoadDataEx} with info and error log buffers).
      *
      * @throws CudaException with the JIT error log when the PTX does not compile for this device

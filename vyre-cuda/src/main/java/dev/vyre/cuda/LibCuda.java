@@ -282,6 +282,22 @@ final class LibCuda {
         }
     }
 
+    int cuMemHostRegister(MemorySegment hostPtr, long bytes, int flags) {
+        try {
+            return (int) handle(CuFn.MEM_HOST_REGISTER).invokeExact(hostPtr, bytes, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    int cuMemHostUnregister(MemorySegment hostPtr) {
+        try {
+            return (int) handle(CuFn.MEM_HOST_UNREGISTER).invokeExact(hostPtr);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     int cuMemHostGetDevicePointer(MemorySegment devicePtr, MemorySegment hostPtr, int flags) {
         try {
             return (int) handle(CuFn.MEM_HOST_GET_DEVICE_POINTER).invokeExact(devicePtr, hostPtr, flags);

@@ -33,6 +33,27 @@ class FakeContextTest {
     }
 
     @Test
+    void registeredHostMemoryIsMappedInPlaceAndUnregisteredOnCloseButNotFreed() {
+        CudaContext ctx = open();
+        try (Arena owner = Arena.ofConfined()) {
+            MemorySegment memory = owner.allocate(8192, 4096);
+            PinnedBuffer r = ctx.registerHost(memory);
+            assertEquals(memory.address(), r.host().address(), "registered in place");
+            assertEquals(8192, r.byteSize());
+            assertEquals(PinnedBuffer.HOSTREGISTER_PORTABLE | PinnedBuffer.HOSTREGISTER_DEVICEMAP,
+                    fake.registered.get(memory.address()));
+            assertEquals(memory.address() + FakeCuda.PINNED_DEVICE_OFFSET, r.devicePtr().address());
+            assertThrows(CudaException.class, () -> ctx.registerHost(memory), "a second registration is refused");
+            assertThrows(CudaUsageException.class, () -> ctx.registerHost(MemorySegment.ofArray(new int[4])));
+            ctx.close();
+            assertTrue(r.isClosed());
+            assertTrue(fake.registered.isEmpty(), "unregistered with the context");
+            memory.set(ValueLayout.JAVA_INT, 0, 7);
+            assertEquals(7, memory.get(ValueLayout.JAVA_INT, 0), "the owner's memory is still usable");
+        }
+    }
+
+    @Test
     void closingTheContextFreesEverythingItOwnsAndReleasesThePrimaryContext() {
         CudaContext ctx = open();
         assertEquals(1, fake.retained);

@@ -124,7 +124,7 @@ final class FakeCuda implements AutoCloseable {
 
     /** Number of driver objects still alive (allocations, pinned memory, streams, events, graphs, modules). */
     int liveObjects() {
-        return deviceMemory.size() + pinned.size() + streams.size() + events.size() + graphs.size() + execs.size()
+        return deviceMemory.size() + pinned.size() + registered.size() + streams.size() + events.size() + graphs.size() + execs.size()
                 + modules.size() + links.size();
     }
 
@@ -381,8 +381,25 @@ final class FakeCuda implements AutoCloseable {
         return 0;
     }
 
+    /** Host ranges registered with cuMemHostRegister, by address: the flags given. */
+    final Map<Long, Integer> registered = new ConcurrentHashMap<>();
+
+    int cuMemHostRegister_v2(MemorySegment p, long bytes, int flags) {
+        if (noContext()) {
+            return CuResult.INVALID_CONTEXT;
+        }
+        if (bytes < 1 || registered.putIfAbsent(p.address(), flags) != null) {
+            return CuResult.INVALID_VALUE;
+        }
+        return 0;
+    }
+
+    int cuMemHostUnregister(MemorySegment p) {
+        return registered.remove(p.address()) == null ? CuResult.INVALID_VALUE : 0;
+    }
+
     int cuMemHostGetDevicePointer_v2(MemorySegment dptr, MemorySegment p, int flags) {
-        if (flags != 0 || !pinned.containsKey(p.address())) {
+        if (flags != 0 || !pinned.containsKey(p.address()) && !registered.containsKey(p.address())) {
             return CuResult.INVALID_VALUE;
         }
         out(dptr, 8).set(ValueLayout.JAVA_LONG, 0, p.address() + PINNED_DEVICE_OFFSET);

@@ -1,6 +1,8 @@
 package dev.vyre.runtime;
 
 import dev.vyre.runtime.cpu.CpuBackend;
+import dev.vyre.runtime.isolated.IsolatedBackend;
+import dev.vyre.runtime.isolated.IsolatedOptions;
 import java.util.ServiceLoader;
 
 /** Creates backends by {@link BackendKind}. */
@@ -11,7 +13,8 @@ public final class Backends {
     /**
      * A fresh backend of {@code kind}: {@link BackendKind#AUTO} and {@link BackendKind#CPU} give a
      * {@link CpuBackend}; {@link BackendKind#CUDA} asks the {@link BackendProvider}s on the class path and throws
-     * {@link BackendUnavailableException} when none offers CUDA.
+     * {@link BackendUnavailableException} when none offers CUDA; the isolated kinds give an {@link IsolatedBackend}
+     * with the default {@link IsolatedOptions} (its child process finds out whether CUDA works).
      */
     public static Backend create(BackendKind kind) {
         if (kind == null) {
@@ -20,6 +23,8 @@ public final class Backends {
         return switch (kind) {
             case AUTO, CPU -> new CpuBackend();
             case CUDA -> provider(kind).create();
+            case CPU_ISOLATED -> new IsolatedBackend(IsolatedOptions.cpu());
+            case CUDA_ISOLATED -> new IsolatedBackend(IsolatedOptions.cuda());
         };
     }
 

@@ -3,6 +3,7 @@ package dev.vyre.runtime.cpu;
 import dev.vyre.protocol.FaultCode;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotState;
+import dev.vyre.protocol.Wire;
 import dev.vyre.runtime.Backend;
 import dev.vyre.runtime.BootstrapException;
 import dev.vyre.runtime.HandlerTable;
@@ -58,6 +59,7 @@ public final class CpuBackend implements Backend {
     private final List<CpuWorker> workerList = new ArrayList<>();
     private final List<WorkerRecovery> recoveries = new CopyOnWriteArrayList<>();
     private final SlotHook hook;
+    private final MemorySegment cursors;
     private RingBuffers buffers;
     private MegakernelConfig config;
     private HandlerTable handlers;
@@ -73,7 +75,19 @@ public final class CpuBackend implements Backend {
 
     /** A CPU backend whose workers call {@code hook} before each slot (null: none). */
     public CpuBackend(SlotHook hook) {
+        this(hook, null);
+    }
+
+    /**
+     * A CPU backend whose workers call {@code hook} before each slot (null: none) and keep their cursors in
+     * {@code cursors} (null: none): one u32 per worker, read at {@link #start} as the slot the worker starts at and
+     * stored (release) with the next slot to visit before each result is committed. The isolated backend's child
+     * process uses it to resume a ring that another process left half-run (docs/TENANTS.md). Needs a look-ahead
+     * window of 1.
+     */
+    public CpuBackend(SlotHook hook, MemorySegment cursors) {
         this.hook = hook;
+        this.cursors = cursors;
     }
 
     @Override
@@ -114,8 +128,10 @@ public final class CpuBackend implements Backend {
             }
         });
         this.recover = config.scheduler().recoverWorkers();
+        checkCursors(w, slots, config.scheduler().lookahead());
         for (int i = 0; i < w; i++) {
-            CpuWorker worker = newWorker(i, w, i, 0);
+            CpuWorker worker = newWorker(i, w, cursors == null ? i : cursors.get(Wire.WORD, (long) i * Wire.WORD_BYTES),
+                    0);
             workerList.add(worker);
             threads.add(thread(worker, 0));
         }
@@ -127,11 +143,31 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    /** Refuses cursor words that are too few, or a start cursor that is not a slot of its worker. */
+    private void checkCursors(int w, int slots, int lookahead) {
+        if (cursors == null) {
+            return;
+        }
+        if (lookahead != 1 || cursors.byteSize() < (long) w * Wire.WORD_BYTES) {
+            throw new BootstrapException("cpu backend: cursor words need a look-ahead of 1 (it is " + lookahead
+                    + ") and one word per worker (" + w + " workers, " + cursors.byteSize() + " bytes)",
+                    "use SchedulerConfig.withLookahead(1) and pass at least workers * 4 bytes of cursor words");
+        }
+        for (int i = 0; i < w; i++) {
+            int c = cursors.get(Wire.WORD, (long) i * Wire.WORD_BYTES);
+            if (c < 0 || c >= slots || c % w != i) {
+                throw new BootstrapException("cpu backend: start cursor " + c + " of worker " + i + " is not one of"
+                        + " its slots (" + i + ", " + i + " + " + w + ", ... below " + slots + ")",
+                        "write each worker's own slot into its cursor word before start");
+            }
+        }
+    }
+
     private CpuWorker newWorker(int index, int stride, int cursor, long ran) {
         SlotExecutor executor = new SlotExecutor(buffers, handlers, config.handlerStepBudget(), regions);
         SchedulerConfig s = config.scheduler();
         return new CpuWorker(index, stride, buffers.ring(), buffers.control(), executor, lostClaims, s.lookahead(),
-                s.bypassLimits(), hook, cursor, ran);
+                s.bypassLimits(), hook, cursor, ran, cursors);
     }
 
     private static Thread thread(CpuWorker worker, int generation) {

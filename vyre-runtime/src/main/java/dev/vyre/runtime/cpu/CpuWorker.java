@@ -5,8 +5,10 @@ import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.RingView;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotState;
+import dev.vyre.protocol.Wire;
 import dev.vyre.runtime.Backoff;
 import dev.vyre.runtime.exec.SlotExecutor;
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,6 +33,7 @@ final class CpuWorker implements Runnable {
     static final long ABANDONED = -3;
     private static final int PUBLISHED = SlotState.PUBLISHED.wire();
     private static final int LEAST_URGENT = Priority.IDLE.wire();
+    private static final java.lang.invoke.VarHandle CURSOR_WORDS = Wire.WORD.varHandle();
 
     private final int index;
     private final int stride;
@@ -43,6 +46,8 @@ final class CpuWorker implements Runnable {
     private final CpuBackend.SlotHook hook;
     private final int startCursor;
     private final long startRan;
+    /** Per-worker cursor words (docs/TENANTS.md, isolated backend), or null: see {@link #recordCursor}. */
+    private final MemorySegment cursors;
 
     /** The slot being run (claimed, not yet committed), or IDLE, COMPLETING, ABANDONED. */
     final AtomicLong phase = new AtomicLong(IDLE);
@@ -58,7 +63,8 @@ final class CpuWorker implements Runnable {
     private int bypassed;
 
     CpuWorker(int index, int stride, RingView ring, ControlView control, SlotExecutor executor, AtomicLong lostClaims,
-              int lookahead, int[] bypassLimits, CpuBackend.SlotHook hook, int startCursor, long startRan) {
+              int lookahead, int[] bypassLimits, CpuBackend.SlotHook hook, int startCursor, long startRan,
+              MemorySegment cursors) {
         this.index = index;
         this.stride = stride;
         this.ring = ring;
@@ -70,6 +76,7 @@ final class CpuWorker implements Runnable {
         this.hook = hook;
         this.startCursor = startCursor;
         this.startRan = startRan;
+        this.cursors = cursors;
         this.cursorState = startCursor;
         this.ranState = startRan;
     }
@@ -129,10 +136,22 @@ final class CpuWorker implements Runnable {
             control.addPriorityFairness(Priority.fromWire(priorityClass(slot)), 1);
         }
         Runnable loaded = hook == null ? null : () -> hook.beforeExecute(index, slot);
-        if (!executor.execute(slot, loaded, () -> phase.compareAndSet(slot, COMPLETING))) {
+        if (!executor.execute(slot, loaded, () -> phase.compareAndSet(slot, COMPLETING) && recordCursor(slot))) {
             return false;
         }
         completed = completed + 1;
+        return true;
+    }
+
+    /**
+     * With cursor words (window 1 only): stores the slot this worker will visit after {@code slot} with release,
+     * before the slot's result is committed, so that a process that dies at any point leaves either the claimed slot
+     * (still CLAIMED) or the next one as the place to restart this worker (docs/TENANTS.md, isolated backend).
+     */
+    private boolean recordCursor(int slot) {
+        if (cursors != null) {
+            CURSOR_WORDS.setRelease(cursors, (long) index * Wire.WORD_BYTES, next(slot));
+        }
         return true;
     }
 

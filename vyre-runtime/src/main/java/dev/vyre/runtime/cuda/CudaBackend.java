@@ -106,6 +106,11 @@ public final class CudaBackend implements Backend {
             return new Settings(ordinal, s, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache);
         }
 
+        /** These settings on CUDA device {@code device}. */
+        public Settings withDevice(int device) {
+            return new Settings(device, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache);
+        }
+
         public Settings withBackoff(int minNanos, int maxNanos) {
             return new Settings(ordinal, shape, minNanos, maxNanos, maxDefaultWorkers, cache);
         }
@@ -128,6 +133,10 @@ public final class CudaBackend implements Backend {
     private ControlView control;
     private String ptx;
     private int workers;
+    /** Per-worker cursor words in shared memory (the isolated backend's child), or null. */
+    private MemorySegment cursors;
+    /** Test-only fault injection opcode, or 0. */
+    private int faultOpcode;
     private volatile boolean exited;
     private boolean closed;
 
@@ -233,6 +242,36 @@ public final class CudaBackend implements Backend {
     }
 
     /**
+     * Registers {@code memory}, host memory that another party owns (the isolated backend's shared file mapping),
+     * with the driver in place ({@code cuMemHostRegister_v2}, PORTABLE | DEVICEMAP) and accepts it from then on as
+     * this backend's shared memory: buffers in it may be passed to {@link #start}. Unregistered by {@link #close()};
+     * the memory stays its owner's. Best page-aligned, a whole number of pages.
+     */
+    public synchronized void adoptShared(MemorySegment memory) {
+        requireOpen("register shared memory");
+        shared.add(context.registerHost(memory));
+    }
+
+    /**
+     * Before {@link #start}: the workers start at, and keep, the cursor words in {@code words} (one u32 per worker,
+     * in this backend's shared memory; see {@link MegakernelPtx.Param#CURSORS}). For the isolated backend's child,
+     * which resumes a ring another process left half-run (docs/TENANTS.md).
+     */
+    public synchronized void useCursors(MemorySegment words) {
+        requireOpen("use cursor words");
+        this.cursors = words;
+    }
+
+    /**
+     * Test-only, before {@link #start}: slots of user opcode {@code opcode} (a handler in the configuration) make the
+     * kernel store to an illegal address, which kills the context (and this process's use of the GPU); 0 for none.
+     * For the isolated backend's GPU recovery test.
+     */
+    public synchronized void injectFaultForTests(int opcode) {
+        this.faultOpcode = opcode;
+    }
+
+    /**
      * Generates the megakernel for {@code buffers} and {@code config} (its user handlers fused into the dispatch,
      * each run on a per-worker scratch copy of the arguments in device memory with the configured step budget),
      * loads it and launches it once; returns without waiting for it. The buffers must come from
@@ -267,8 +306,14 @@ public final class CudaBackend implements Backend {
         DfaStepUnit dfa = buffers.dfaStep();
         DevicePtr dfaTables = dfa == null ? DevicePtr.NULL : devicePointer(dfa.tables(), "DFA_STEP tables",
                 VECTOR_ALIGNMENT);
+        DevicePtr cursorPtr = cursors == null ? DevicePtr.NULL : devicePointer(cursors, "cursor words", Integer.BYTES);
+        if (cursors != null && cursors.byteSize() < (long) w * Integer.BYTES) {
+            throw new CudaBackendException("cuda backend: " + cursors.byteSize() + " bytes of cursor words for " + w
+                    + " workers", "pass one u32 cursor word per worker");
+        }
         MegakernelPtx.Options options = new MegakernelPtx.Options(target, shape,
-                settings.backoffMinNanos(), settings.backoffMaxNanos(), handlers, dfa != null);
+                settings.backoffMinNanos(), settings.backoffMaxNanos(), handlers, dfa != null, cursors != null,
+                faultOpcode);
         CachedCompiler.Loaded<CudaModule> loaded = loadModule(options);
         CudaModule module = loaded.module();
         String text = loaded.ptx();
@@ -281,7 +326,8 @@ public final class CudaBackend implements Backend {
         kernel.launch(Dim3.of(shape.blocks(w)), Dim3.of(WorkerShape.BLOCK_THREADS), 0, s,
                 launchArguments(new Launch(controlPtr, buffers.control().wordCount(), ringPtr, slots, debugPtr,
                         buffers.debug().capacity(), w, scratch, (int) config.handlerStepBudget(), dataPtr,
-                        (int) data.byteSize(), dfaBlob, dfa == null ? 0 : dfa.automata().size(), dfaTables)));
+                        (int) data.byteSize(), dfaBlob, dfa == null ? 0 : dfa.automata().size(), dfaTables,
+                        cursorPtr)));
         this.stream = s;
         this.control = buffers.control();
         this.ptx = text;
@@ -349,7 +395,7 @@ public final class CudaBackend implements Backend {
     /** The values of the kernel parameters ({@link MegakernelPtx.Param}). */
     private record Launch(DevicePtr control, int controlWords, DevicePtr ring, int slots, DevicePtr debug,
                           int debugCapacity, int workers, DevicePtr scratch, int stepBudget, DevicePtr data,
-                          int dataBytes, DevicePtr dfaBlob, int dfaCount, DevicePtr dfaTables) {
+                          int dataBytes, DevicePtr dfaBlob, int dfaCount, DevicePtr dfaTables, DevicePtr cursors) {
     }
 
     /** The kernel arguments in {@link MegakernelPtx.Param} order. */
@@ -371,6 +417,7 @@ public final class CudaBackend implements Backend {
                 case DFA_BLOB -> l.dfaBlob();
                 case DFA_COUNT -> l.dfaCount();
                 case DFA_TABLES -> l.dfaTables();
+                case CURSORS -> l.cursors();
             };
         }
         return args;

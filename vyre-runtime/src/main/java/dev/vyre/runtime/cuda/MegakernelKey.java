@@ -54,6 +54,13 @@ public final class MegakernelKey {
                 .number("backoffMin", options.backoffMinNanos())
                 .number("backoffMax", options.backoffMaxNanos())
                 .number("dfaStep", options.dfaStep() ? 1 : 0);
+        // named only when set, so that the keys of ordinary kernels stay what they were
+        if (options.cursors()) {
+            b.number("cursors", 1);
+        }
+        if (options.faultOpcode() != 0) {
+            b.number("injectedFault", Integer.toUnsignedLong(options.faultOpcode()));
+        }
         HandlerTable handlers = options.handlers();
         b.number("handlers", handlers.size());
         for (int i = 0; i < handlers.size(); i++) {

@@ -36,6 +36,8 @@ public final class MegakernelPtx {
     public static final String ENTRY = "vyre_megakernel";
     /** Register cap per thread ({@code .maxnreg}); {@link WorkerShape} sizes blocks so that all workers stay resident. */
     public static final int MAX_REGISTERS = 128;
+    /** Where {@link Options#faultOpcode()} stores: in the unmapped first page of the device address space. */
+    public static final long INJECTED_FAULT_ADDRESS = 0x10;
     /** Words of handler argument scratch per worker: one slot's ARG0..ARG11. */
     public static final int SCRATCH_WORDS_PER_WORKER = SlotLayout.ARGS_PER_SLOT;
     /** Bytes of handler argument scratch per worker. */
@@ -73,7 +75,13 @@ public final class MegakernelPtx {
         /** Automata in the blob (0 without DFA_STEP). */
         DFA_COUNT(".u32", "p_dfa_count"),
         /** Device address of DFA_STEP's descriptor tables in shared memory (null without DFA_STEP). */
-        DFA_TABLES(".u64", "p_dfa_tables");
+        DFA_TABLES(".u64", "p_dfa_tables"),
+        /**
+         * Device address of the per-worker cursor words, one u32 per worker in shared memory (null, and unused,
+         * without {@link Options#cursors()}): worker w starts at slot {@code cursors[w]} and stores there, with
+         * release and before it commits a slot, the next slot it will visit (the isolated backend's restart point).
+         */
+        CURSORS(".u64", "p_cursors");
 
         private final String type;
         private final String ptxName;
@@ -105,9 +113,13 @@ public final class MegakernelPtx {
      * @param handlers        the user handlers to fuse (they need sm_80 or newer: the PTX emitter's oldest target)
      * @param dfaStep         whether the kernel executes DFA_STEP ({@link DfaStepPtx}; the megakernel has automata):
      *                        without it DFA_STEP faults UNKNOWN_OPCODE
+     * @param cursors         whether workers start at and keep their cursor words ({@link Param#CURSORS}): the
+     *                        isolated backend's child (docs/TENANTS.md); without it worker w starts at slot w
+     * @param faultOpcode     test-only fault injection: a user opcode whose dispatch first stores to device address
+     *                        {@link #INJECTED_FAULT_ADDRESS} (an illegal address that poisons the context), or 0
      */
     public record Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
-                          HandlerTable handlers, boolean dfaStep) {
+                          HandlerTable handlers, boolean dfaStep, boolean cursors, int faultOpcode) {
         /** Longest sleep {@code nanosleep} accepts. */
         public static final int NANOSLEEP_MAX = 1_000_000;
 
@@ -118,11 +130,22 @@ public final class MegakernelPtx {
                         + "none)");
             }
             checkBackoff(backoffMinNanos, backoffMaxNanos);
+            if (faultOpcode != 0 && handlers.indexOf(faultOpcode) < 0) {
+                throw new CudaBackendException("megakernel PTX options: the injected fault's opcode "
+                        + Opcodes.name(faultOpcode) + " is not a registered user handler", "inject the fault into"
+                        + " the opcode of a handler in the configuration");
+            }
             if (handlers.anyCooperative() && shape.lanesPerWorker() != HandlerTable.COOPERATIVE_LANES) {
                 throw new CudaBackendException("megakernel PTX options: cooperative (" + HandlerTable.COOPERATIVE_LANES
                         + "-lane) user handlers need a whole warp per worker, but the worker shape is " + shape,
                         "use WorkerShape.WARP (WorkerShape.forHandlers picks it) with cooperative handlers");
             }
+        }
+
+        /** Without cursor words or fault injection. */
+        public Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
+                       HandlerTable handlers, boolean dfaStep) {
+            this(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, false, 0);
         }
 
         /** No user handlers. */
@@ -138,12 +161,25 @@ public final class MegakernelPtx {
 
         /** These options with {@code table}'s user handlers fused into the dispatch. */
         public Options withHandlers(HandlerTable table) {
-            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, table, dfaStep);
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, table, dfaStep, cursors, faultOpcode);
         }
 
         /** These options with (or without) the DFA_STEP built-in. */
         public Options withDfaStep(boolean on) {
-            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, on);
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, on, cursors, faultOpcode);
+        }
+
+        /** These options with (or without) per-worker cursor words ({@link Param#CURSORS}). */
+        public Options withCursors(boolean on) {
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, on, faultOpcode);
+        }
+
+        /**
+         * Test-only: these options with slots of user opcode {@code opcode} (a registered handler's) storing to an
+         * illegal device address before their handler runs; 0 for none.
+         */
+        public Options withInjectedFault(int opcode) {
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, cursors, opcode);
         }
 
         /** Refuses an idle backoff that is not a range within 1..{@link #NANOSLEEP_MAX} ns. */
@@ -168,6 +204,8 @@ public final class MegakernelPtx {
     private static final String WORKER = "%worker";
     /** This worker's handler argument scratch. */
     private static final String SCRATCH = "%scratch";
+    /** This worker's cursor word (with {@link Options#cursors()}). */
+    private static final String CURS = "%curs";
     private static final String BUDGET = "%budget";
     private static final String DATA = "%data";
     private static final String DATA_BYTES = "%data_bytes";
@@ -344,6 +382,9 @@ public final class MegakernelPtx {
 
     private void declareRegisters() {
         out.ins(".reg .u64 " + String.join(", ", CTL, CTL_WORDS64, RING, DBG, SP, ADDR, ADDR2, X0, X1));
+        if (options.cursors()) {
+            out.ins(".reg .u64 " + CURS);
+        }
         out.ins(".reg .u32 " + String.join(", ", CTL_WORDS, SLOTS, DBG_CAP, WORKERS, WORKER, SLOT, SLEEP, IDLE, STATUS,
                 BIT, MASK, FCODE, FDETAIL, T0, T1, T2));
         if (handlers().size() > 0) {
@@ -384,6 +425,9 @@ public final class MegakernelPtx {
         if (dfaStep != null) {
             dfaStep.loadParams();
         }
+        if (options.cursors()) {
+            out.ins("ld.param.u64 " + CURS + ", [" + Param.CURSORS.ptxName() + "]");
+        }
     }
 
     private void workerIdentity() {
@@ -406,7 +450,14 @@ public final class MegakernelPtx {
         for (int t = 0; t < Permissions.TENANTS; t++) {
             out.ins("ld.relaxed.sys.global.u32 " + maskRegister(t) + ", " + controlWord(ControlLayout.TENANT_BASE + t));
         }
-        out.ins("mov.u32 " + SLOT + ", " + WORKER);
+        if (options.cursors()) {
+            out.comment("start at this worker's cursor word (the slot a restarted worker resumes at)");
+            out.ins("mul.wide.u32 " + X0 + ", " + WORKER + ", " + Wire.WORD_BYTES);
+            out.ins("add.u64 " + CURS + ", " + CURS + ", " + X0);
+            out.ins("ld.relaxed.sys.global.u32 " + SLOT + ", [" + CURS + "]");
+        } else {
+            out.ins("mov.u32 " + SLOT + ", " + WORKER);
+        }
         if (handlers().size() > 0) {
             out.comment("this worker's handler argument scratch: " + SCRATCH_WORDS_PER_WORKER + " words at worker * "
                     + SCRATCH_BYTES_PER_WORKER + " bytes");
@@ -767,6 +818,11 @@ public final class MegakernelPtx {
         for (int i = 0; i < handlers().size(); i++) {
             out.section("user handler " + Opcodes.name(handlers().opcode(i)) + ": runs on a copy of ARG0..ARG11");
             out.label(handlerLabel(i));
+            if (options.faultOpcode() != 0 && handlers().opcode(i) == options.faultOpcode()) {
+                out.comment("TEST-ONLY fault injection: an unchecked store to an unmapped device address");
+                out.ins("mov.u64 " + X0 + ", " + INJECTED_FAULT_ADDRESS);
+                out.ins("st.relaxed.sys.global.u32 [" + X0 + "], " + WORKER);
+            }
             for (int w = 0; w < SCRATCH_WORDS_PER_WORKER; w += 4) {
                 out.ins("st.global.v4.u32 [" + SCRATCH + "+" + w * Wire.WORD_BYTES + "], {" + argQuad(w) + "}");
             }
@@ -897,12 +953,14 @@ public final class MegakernelPtx {
                 + " that sees DONE_COUNT = N sees N final STATUS words; then this worker's next slot, backoff reset");
         out.comment("a NOP wrote nothing that a release would have to order: relaxed stores, no fence");
         out.label(DONE_NOP);
+        recordCursor();
         out.ins("st.relaxed.sys.global.u32 " + slotWord(SlotLayout.STATUS) + ", " + SlotState.DONE.wire());
         out.ins("red.relaxed.sys.global.add.u32 " + controlWord(ControlLayout.DONE_COUNT) + ", 1");
         out.ins("bra " + NEXT);
         out.label(DONE);
         out.ins("mov.u32 " + STATUS + ", " + SlotState.DONE.wire());
         out.label(FINISH);
+        recordCursor();
         out.ins("st.release.sys.global.u32 " + slotWord(SlotLayout.STATUS) + ", " + STATUS);
         out.ins("red.release.sys.global.add.u32 " + controlWord(ControlLayout.DONE_COUNT) + ", 1");
         out.label(NEXT);
@@ -911,6 +969,21 @@ public final class MegakernelPtx {
         out.when(P, "sub.u32 " + SLOT + ", " + SLOT + ", " + SLOTS);
         out.ins("mov.u32 " + SLEEP + ", " + options.backoffMinNanos());
         out.ins("bra " + POLL);
+    }
+
+    /**
+     * With cursor words: stores the slot this worker visits next into its cursor word with release, before the
+     * slot's STATUS, so that a process that dies at any point leaves the slot CLAIMED (never committed) or the next
+     * slot as the restart point.
+     */
+    private void recordCursor() {
+        if (!options.cursors()) {
+            return;
+        }
+        out.ins("add.u32 " + T0 + ", " + SLOT + ", " + WORKERS);
+        out.ins("setp.ge.u32 " + P + ", " + T0 + ", " + SLOTS);
+        out.when(P, "sub.u32 " + T0 + ", " + T0 + ", " + SLOTS);
+        out.ins("st.release.sys.global.u32 [" + CURS + "], " + T0);
     }
 
     /** Sets the fault registers to {@code code} and {@code detail} (a register or an immediate) and faults. */

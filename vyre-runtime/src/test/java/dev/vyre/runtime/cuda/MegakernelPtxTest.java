@@ -78,6 +78,14 @@ class MegakernelPtxTest {
         list.add(defaults().withHandlers(cooperativeTable()));
         list.add(new MegakernelPtx.Options(new SmTarget(8, 0), WorkerShape.WARP, 1, 64).withHandlers(
                 HandlerTable.of(Map.of(0x200, ChunkHandlers.warpWordSum(), 0x201, ChunkHandlers.wordSum()))));
+        // the isolated backend's child: cursor words, with and without handlers, and the test-only injected fault
+        for (WorkerShape shape : WorkerShape.values()) {
+            list.add(new MegakernelPtx.Options(SmTarget.SM_90, shape, 1, 64).withCursors(true));
+        }
+        list.add(defaults().withHandlers(cooperativeTable()).withCursors(true));
+        list.add(new MegakernelPtx.Options(new SmTarget(8, 0), WorkerShape.THREAD, 1, 64).withHandlers(
+                HandlerTable.of(Map.of(StreamHandlers.COUNTING, StreamHandlers.counting()))).withCursors(true)
+                .withInjectedFault(StreamHandlers.COUNTING));
         return list.stream();
     }
 

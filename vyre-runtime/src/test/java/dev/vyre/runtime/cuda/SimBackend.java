@@ -36,9 +36,17 @@ final class SimBackend implements Backend {
     private int workers;
     private boolean closed;
 
+    /** Cursor words ({@link MegakernelPtx.Param#CURSORS}) in shared memory, or null. */
+    private MemorySegment cursors;
+
     SimBackend(WorkerShape shape, int defaultWorkers) {
         this.shape = shape;
         this.defaultWorkers = defaultWorkers;
+    }
+
+    /** Before start: the kernel starts each worker at, and keeps, its word of {@code words} (shared memory). */
+    synchronized void useCursors(MemorySegment words) {
+        this.cursors = words;
     }
 
     @Override
@@ -66,7 +74,7 @@ final class SimBackend implements Backend {
         WorkerShape shape = WorkerShape.forHandlers(this.shape, handlers);
         String ptx = MegakernelPtx.generate(new MegakernelPtx.Options(SmTarget.SM_90, shape,
                 CudaBackend.DEFAULT_BACKOFF_MIN_NANOS, CudaBackend.DEFAULT_BACKOFF_MAX_NANOS).withHandlers(handlers)
-                .withDfaStep(dfa != null));
+                .withDfaStep(dfa != null).withCursors(cursors != null));
         sim = new PtxSim(ptx);
         shared.forEach(sim::map);
         // the automata blob, "device memory" like the DeviceBuffer CudaBackend uploads
@@ -99,6 +107,7 @@ final class SimBackend implements Backend {
                 case DFA_BLOB -> blob.address();
                 case DFA_COUNT -> dfa == null ? 0 : dfa.automata().size();
                 case DFA_TABLES -> dfa == null ? 0 : dfa.tables().address();
+                case CURSORS -> cursors == null ? 0 : cursors.address();
             };
         }
         int blocks = shape.blocks(w);
