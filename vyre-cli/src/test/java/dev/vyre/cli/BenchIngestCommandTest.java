@@ -98,14 +98,15 @@ class BenchIngestCommandTest {
         StreamBench.Row wrong = row("wordsum", "cpu", 5_000, 1_000, true, 8);
         List<String> differ = BenchIngestCommand.disagreements(List.of(fast, wrong));
         assertEquals(1, differ.size());
-        assertTrue(differ.getFirst().startsWith("wordsum: cuda digest 7, cpu digest 8"), differ.getFirst());
+        assertTrue(differ.getFirst().startsWith("wordsum (4 KiB chunks): cuda digest 7, cpu digest 8"),
+                differ.getFirst());
         assertEquals(List.of(), BenchIngestCommand.disagreements(List.of(fast,
                 row("wordsum", "cpu", 0, -1, false, 0))), "a row that did not verify is not compared");
     }
 
     private static StreamBench.Row row(String handler, String backend, long bytes, long nanos, boolean verified,
             long digest) {
-        return new StreamBench.Row(handler, backend, "IO_URING", bytes, 1, nanos, verified, "", 1, digest);
+        return new StreamBench.Row(handler, backend, "IO_URING", bytes, 1, nanos, verified, "", 1, digest, 4096);
     }
 
     @Test
