@@ -178,7 +178,6 @@ final class BenchIngestCommand implements Callable<Integer> {
                 evidence.put("referenceRates", rates.stream().map(BenchIngestCommand::rateEvidence).toList());
             }
             HostCopyBench.Rate h2d = rates.isEmpty() ? null : rates.getFirst();
-            List<StreamBench.Row> rows = new ArrayList<>();
             List<StreamBench.Row> kernelRows = List.of();
             if (kernelOnly && backendList.contains(BackendKind.CUDA)) {
                 kernelRows = kernelOnly(out, progress, handlerList, chunks, files, h2d,

@@ -71,8 +71,9 @@ public final class ResidentBench {
 
     /**
      * Runs {@code config}: one untimed pass (verified), then {@code repeat} timed ones (each verified too). A failure
-     * to bootstrap becomes a row with a note. The row's reader is {@value #READER}, its digest the sum of the
-     * checked chunk results.
+     * to bootstrap becomes a row with a note. The row's reader is {@value #READER}, its digest that of the verified
+     * pass's results (as {@link StreamBench.Row#digest()}, with the slot's byte offset in the pass for the file
+     * offset): equal for handlers that compute the same sums.
      */
     public static StreamBench.Row run(Config config) {
         String backend = config.backend().name().toLowerCase(Locale.ROOT);
@@ -93,31 +94,28 @@ public final class ResidentBench {
             int[] expected = handler == null ? null : chunkSums(region, config.chunkSize(),
                     (int) (config.regionBytes() / config.chunkSize()));
             int batch = Math.max(1, Math.min(MAX_BATCH, config.slots() / 4));
-            String problem = pass(kernel, opcode, config.chunkSize(), chunks, batch, expected).problem;
+            Pass verified = pass(kernel, opcode, config.chunkSize(), chunks, batch, expected);
+            String problem = verified.problem;
             long best = Long.MAX_VALUE;
             for (int i = 0; i < config.repeat(); i++) {
                 long t0 = System.nanoTime();
                 Pass p = pass(kernel, opcode, config.chunkSize(), chunks, batch, expected);
                 best = Math.min(best, System.nanoTime() - t0);
                 if (problem.isEmpty()) {
-                    problem = p.problem;
-                }
-            }
-            long digest = 0;
-            if (expected != null) {
-                for (long c = 0; c < chunks; c++) {
-                    digest += expected[(int) (c % expected.length)];
+                    problem = !p.problem.isEmpty() ? p.problem : p.digest != verified.digest
+                            ? "timed pass " + (i + 1) + " gave other results than the verified pass" : "";
                 }
             }
             return new StreamBench.Row(label, backend, READER, chunks * config.chunkSize(), chunks, best,
-                    problem.isEmpty(), problem, 0, digest, config.chunkSize());
+                    problem.isEmpty(), problem, 0, verified.digest, config.chunkSize());
         } catch (VyreException e) {
             return new StreamBench.Row(label, backend, READER, 0, 0, -1, false, e.getMessage(), 0, 0,
                     config.chunkSize());
         }
     }
 
-    private record Pass(String problem) {
+    /** What a pass found wrong (empty: nothing) and the digest of its slots' results, as StreamBench's. */
+    private record Pass(String problem, long digest) {
     }
 
     /** Publishes {@code chunks} slots (chunk c names region chunk {@code c mod count}), waits for all, checks. */
@@ -136,9 +134,12 @@ public final class ResidentBench {
             }
         }
         String problem = "";
+        long digest = 0;
         for (int i = 0; i < tickets.size(); i++) {
             SlotOutcome o = tickets.get(i).await(Duration.ofMinutes(5));
             int chunk = (int) (i % count);
+            digest += StreamBench.mix(0, (long) i * chunkSize, o.arg(ChunkHandlers.RESULT_CHECKSUM),
+                    o.arg(ChunkHandlers.RESULT_BYTES));
             if (problem.isEmpty() && (!o.isDone() || expected != null
                     && o.arg(ChunkHandlers.RESULT_CHECKSUM) != expected[chunk])) {
                 problem = "slot " + i + " (region chunk " + chunk + "): " + (o.isDone() ? "handler result "
@@ -146,7 +147,7 @@ public final class ResidentBench {
                         + Integer.toHexString(expected[chunk]) : o.toString());
             }
         }
-        return new Pass(problem);
+        return new Pass(problem, digest);
     }
 
     /** The word sum of each of the region's first {@code count} chunks (little-endian u32 words, wrapping). */
