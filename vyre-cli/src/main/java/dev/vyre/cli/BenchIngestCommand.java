@@ -34,17 +34,20 @@ import picocli.CommandLine.Spec;
  * {@code vyre bench ingest}: file ingest in GB/s. Reader rows ({@link IngestBench}: io_uring, io_uring with O_DIRECT,
  * FileChannel, mmap, each ending with the bytes in a pool buffer, single and with {@code --readers} threads), the
  * CUDA reference rates when CUDA is asked for ({@link HostCopyBench}: the pinned host-to-device copy rate and a
- * kernel reading mapped host memory), and end-to-end rows ({@link StreamBench}: files through a GpuStream into
- * megakernel slots whose handler checksums each chunk in place, checked against Java, each with its ratio to the
- * copy rate of the same run). Rows of one handler on several backends must agree chunk by chunk (their digests).
+ * kernel reading mapped host memory), with CUDA the kernel-only rows ({@link ResidentBench}: each handler over a
+ * resident mapped region, no files or readers), and end-to-end rows ({@link StreamBench}: files through a GpuStream
+ * into megakernel slots whose handler checksums each chunk in place, checked against Java, each with its ratio to
+ * the copy rate of the same run), one per backend, handler, chunk size and reader count ({@code --buffer} and
+ * {@code --readers} take lists). Rows of one handler and chunk size must agree chunk by chunk (their digests).
  * Generates the files in a temporary directory unless {@code --dir} names some; long steps report progress on
- * stderr. Exits 2 when an end-to-end row could not run or did not verify, or backends disagree (after printing and
- * writing everything).
+ * stderr. Exits 2 when an end-to-end or kernel-only row could not run or did not verify, or backends disagree (after
+ * printing and writing everything).
  */
 @Command(name = "ingest", description = {"File ingest in GB/s: the readers alone, then files -> GpuStream ->",
         "megakernel slots whose handler checksums each chunk in place (verified against Java).",
         "On the CPU backend handlers run in the reference interpreter; 'nop' measures the",
-        "pipeline alone and also runs on CUDA."})
+        "pipeline alone and also runs on CUDA. With cuda, 'kernel only' rows run each handler",
+        "over resident mapped memory without readers."})
 final class BenchIngestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -27,8 +27,9 @@ import java.util.function.Consumer;
 /**
  * The end-to-end ingest benchmark: files -> {@link GpuStream} -> megakernel slots whose handler checksums each
  * chunk in place, in GB/s of file bytes; the checksums are then checked against Java's over the same files. The
- * handler is {@link Handler#WORD_SUM} (four bytes per step), {@link Handler#FNV} (one byte per step, overlap
- * included) or {@link Handler#NOP} (the built-in NOP: the pipeline without a handler, which also runs on a backend
+ * handler is {@link Handler#WORD_SUM} (four bytes per step), one of the cooperative warp sums of the same words
+ * ({@link Handler#WARP_SUM}, {@link Handler#WARP_VEC4}, {@link Handler#WARP_VEC8}, {@link Handler#WARP_VEC16}),
+ * {@link Handler#FNV} (one byte per step, overlap included) or {@link Handler#NOP} (the built-in NOP: the pipeline without a handler, which also runs on a backend
  * without user handlers). On the CPU backend the handlers run in the reference interpreter, which bounds the rate.
  */
 public final class StreamBench {
