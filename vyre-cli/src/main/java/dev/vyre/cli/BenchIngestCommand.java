@@ -68,9 +68,10 @@ final class BenchIngestCommand implements Callable<Integer> {
                     + " (the reader rows use the first) (default: ${DEFAULT-VALUE}).")
     List<String> buffer;
 
-    @Option(names = "--buffers", paramLabel = "N", defaultValue = "256",
-            description = "Pool buffers (default: ${DEFAULT-VALUE}).")
-    int buffers;
+    @Option(names = "--buffers", paramLabel = "LIST", split = ",", defaultValue = "256",
+            description = "Pool buffers; a list sweeps the end-to-end rows (the reader rows use the first) (default:"
+                    + " ${DEFAULT-VALUE}).")
+    List<Integer> buffers;
 
     @Option(names = "--depth", paramLabel = "N", defaultValue = "32",
             description = "io_uring reads in flight (default: ${DEFAULT-VALUE}).")
@@ -167,7 +168,7 @@ final class BenchIngestCommand implements Callable<Integer> {
             evidence.put("readerThreads", readerThreads);
             if (!noReaders) {
                 progress.accept("reader rows (every file read once first, so the page cache is warm)...");
-                IngestBench.Report report = IngestBench.run(new IngestBench.Config(files, 0, 0, chunk, buffers,
+                IngestBench.Report report = IngestBench.run(new IngestBench.Config(files, 0, 0, chunk, buffers.getFirst(),
                         depth, repeat, null, readerThreads));
                 out.print(report.table());
                 out.flush();
@@ -189,23 +190,22 @@ final class BenchIngestCommand implements Callable<Integer> {
             }
             List<StreamBench.Row> rows = new ArrayList<>();
             out.printf(Locale.ROOT, "end to end: files -> GpuStream (%s reader threads) -> megakernel, chunks of %s"
-                    + " KiB, %d buffers, overlap %d, best of %d after a verified pass%n", list(readerCounts),
-                    list(chunks.stream().map(c -> c / 1024).toList()), buffers, overlap, repeat);
-            out.printf(Locale.ROOT, "%-9s %-8s %-13s %5s %7s %10s %8s %10s %8s %7s  %s%n", "handler", "backend",
-                    "reader", "KiB", "readers", "MiB", "chunks", "ms", "GB/s", "vs H2D", "verified / note");
+                    + " KiB, %s buffers, overlap %d, best of %d after a verified pass%n", list(readerCounts),
+                    list(chunks.stream().map(c -> c / 1024).toList()), list(buffers), overlap, repeat);
+            out.printf(Locale.ROOT, "%-9s %-8s %-13s %5s %7s %7s %10s %8s %10s %8s %7s  %s%n", "handler",
+                    "backend", "reader", "KiB", "readers", "buffers", "MiB", "chunks", "ms", "GB/s", "vs H2D",
+                    "verified / note");
             for (BackendKind b : backendList) {
                 for (StreamBench.Handler h : handlerList) {
-                    for (int c : chunks) {
-                        for (int n : readerCounts) {
-                            progress.accept("end to end: " + h.label() + " on " + b.name().toLowerCase(Locale.ROOT)
-                                    + ", " + c / 1024 + " KiB chunks, " + n + " readers...");
-                            ReaderOptions readerOptions = ReaderOptions.defaults().withQueueDepth(depth)
-                                    .withReaders(n);
-                            StreamBench.Row row = StreamBench.run(new StreamBench.Config(files, b, h, c, buffers,
-                                    overlap, slots, workers, readerOptions, repeat), progress);
-                            rows.add(row);
-                            printRow(out, row, h2d);
-                        }
+                    for (Setting set : settings(chunks, readerCounts, buffers)) {
+                        progress.accept("end to end: " + h.label() + " on " + b.name().toLowerCase(Locale.ROOT)
+                                + ", " + set + "...");
+                        ReaderOptions readerOptions = ReaderOptions.defaults().withQueueDepth(depth)
+                                .withReaders(set.readers());
+                        StreamBench.Row row = StreamBench.run(new StreamBench.Config(files, b, h, set.chunk(),
+                                set.buffers(), overlap, slots, workers, readerOptions, repeat), progress);
+                        rows.add(row);
+                        printRow(out, row, h2d);
                     }
                 }
             }
@@ -213,9 +213,10 @@ final class BenchIngestCommand implements Callable<Integer> {
             disagreements.forEach(d -> out.println("checksums DIFFER: " + d));
             List<Map<String, Object>> targets = targets(rows, h2d);
             for (Map<String, Object> t : targets) {
-                out.printf(Locale.ROOT, "target: %s on %s (%s KiB chunks, %s readers) at least %.0f%% of the pinned"
-                        + " H2D copy rate: %.2f, %s%n", t.get("handler"), t.get("backend"),
-                        (Integer) t.get("chunkBytes") / 1024, t.get("readerThreads"), TARGET_RATIO * 100,
+                out.printf(Locale.ROOT, "target: %s on %s (%s KiB chunks, %s readers, %s buffers) at least %.0f%% of"
+                        + " the pinned H2D copy rate: %.2f, %s%n", t.get("handler"), t.get("backend"),
+                        (Integer) t.get("chunkBytes") / 1024, t.get("readerThreads"), t.get("buffers"),
+                        TARGET_RATIO * 100,
                         (Double) t.get("ratio"),
                         Boolean.TRUE.equals(t.get("met")) ? "met" : "MISSED");
             }
@@ -251,10 +252,32 @@ final class BenchIngestCommand implements Callable<Integer> {
         }
     }
 
+    /** One point of the end-to-end sweep: chunk size, reader threads asked for, pool buffers. */
+    record Setting(int chunk, int readers, int buffers) {
+        @Override
+        public String toString() {
+            return chunk / 1024 + " KiB chunks, " + readers + " readers, " + buffers + " buffers";
+        }
+    }
+
+    /** Every combination of the lists, chunk size outermost, buffers innermost. */
+    static List<Setting> settings(List<Integer> chunks, List<Integer> readerCounts, List<Integer> bufferCounts) {
+        List<Setting> out = new ArrayList<>();
+        for (int c : chunks) {
+            for (int n : readerCounts) {
+                for (int b : bufferCounts) {
+                    out.add(new Setting(c, n, b));
+                }
+            }
+        }
+        return out;
+    }
+
     private static void printRow(PrintWriter out, StreamBench.Row row, HostCopyBench.Rate h2d) {
         Double ratio = ratio(row, h2d);
-        out.printf(Locale.ROOT, "%-9s %-8s %-13s %5d %7d %10.1f %8d %10s %8s %7s  %s%n", row.handler(),
-                row.backend(), row.reader(), row.chunkBytes() / 1024, row.readers(), row.bytes() / 1048576.0,
+        out.printf(Locale.ROOT, "%-9s %-8s %-13s %5d %7d %7d %10.1f %8d %10s %8s %7s  %s%n", row.handler(),
+                row.backend(), row.reader(), row.chunkBytes() / 1024, row.readers(), row.buffers(),
+                row.bytes() / 1048576.0,
                 row.chunks(), row.nanos() > 0 ? String.format(Locale.ROOT, "%.1f", row.nanos() / 1e6) : "-",
                 row.nanos() > 0 ? String.format(Locale.ROOT, "%.3f", row.gbPerSecond()) : "-",
                 ratio != null ? String.format(Locale.ROOT, "%.2f", ratio) : "-", row.verified() ? "yes" : row.note());
@@ -357,6 +380,7 @@ final class BenchIngestCommand implements Callable<Integer> {
             t.put("backend", r.backend());
             t.put("chunkBytes", r.chunkBytes());
             t.put("readerThreads", r.readers());
+            t.put("buffers", r.buffers());
             t.put("target", "end-to-end GB/s at least " + TARGET_RATIO + " x the pinned H2D copy rate of this run,"
                     + " checksums verified");
             t.put("goal", TARGET_RATIO);
@@ -372,7 +396,7 @@ final class BenchIngestCommand implements Callable<Integer> {
             throw new CliException("bench ingest: --dir " + dir + " is not a directory", "name a directory of files");
         }
         positive("--files", files);
-        positive("--buffers", buffers);
+        buffers.forEach(n -> positive("--buffers", n));
         positive("--depth", depth);
         positive("--repeat", repeat);
         positive("--slots", slots);
@@ -533,6 +557,7 @@ final class BenchIngestCommand implements Callable<Integer> {
         m.put("note", r.note());
         m.put("readerThreads", r.readers());
         m.put("chunkBytes", r.chunkBytes());
+        m.put("buffers", r.buffers());
         m.put("checksumDigest", Long.toHexString(r.digest()));
         m.put("h2dGbPerSecond", h2d != null && h2d.nanos() > 0 ? h2d.gbPerSecond() : null);
         m.put("ratioToH2d", ratio(r, h2d));

@@ -72,14 +72,16 @@ class BenchIngestCommandTest {
     void chunkSizesAndReaderCountsSweepTheEndToEndRows() throws IOException {
         Path json = dir.resolve("sweep.json");
         CliRun r = CliRun.of("bench", "ingest", "--files", "3", "--size", "50k", "--buffer", "8k,16k", "--buffers",
-                "8", "--depth", "4", "--repeat", "1", "--readers", "1,2", "--handlers", "warpvec8,wordsum",
+                "8,4", "--depth", "4", "--repeat", "1", "--readers", "1,2", "--handlers", "warpvec8,wordsum",
                 "--no-readers", "--json", json.toString());
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().contains("(1,2 reader threads)") && r.out().contains("chunks of 8,16 KiB"), r::toString);
+        assertTrue(r.out().contains("(1,2 reader threads)") && r.out().contains("chunks of 8,16 KiB")
+                && r.out().contains("8,4 buffers"), r::toString);
         String evidence = Files.readString(json);
-        assertEquals(8, evidence.split("\"verified\":true", -1).length - 1, evidence);
-        assertEquals(4, evidence.split("\"chunkBytes\":8192", -1).length - 1, evidence);
-        assertEquals(4, evidence.split("\"chunkBytes\":16384", -1).length - 1, evidence);
+        assertEquals(16, evidence.split("\"verified\":true", -1).length - 1, evidence);
+        assertEquals(8, evidence.split("\"chunkBytes\":8192", -1).length - 1, evidence);
+        assertEquals(8, evidence.split("\"chunkBytes\":16384", -1).length - 1, evidence);
+        assertEquals(8, evidence.split("\"buffers\":4", -1).length - 1, evidence);
         assertTrue(evidence.contains("\"checksumsAgreeAcrossBackends\":true") && !evidence.contains("kernelOnly"),
                 evidence);
     }
@@ -123,13 +125,14 @@ class BenchIngestCommandTest {
 
     private static StreamBench.Row row(String handler, String backend, long bytes, long nanos, boolean verified,
             long digest) {
-        return new StreamBench.Row(handler, backend, "IO_URING", bytes, 1, nanos, verified, "", 1, digest, 4096);
+        return new StreamBench.Row(handler, backend, "IO_URING", bytes, 1, nanos, verified, "", 1, digest, 4096,
+                2);
     }
 
     @Test
     void badOptionsExitTwoWithAFix() {
         for (String[] args : new String[][] {{"--handlers", "crc"}, {"--backends", "tpu"}, {"--buffer", "lots"},
-                {"--buffers", "0"}, {"--dir", "/no/such/dir"}, {"--overlap", "-1"}, {"--readers", "0"},
+                {"--buffers", "0"}, {"--buffers", "8,0"}, {"--dir", "/no/such/dir"}, {"--overlap", "-1"}, {"--readers", "0"},
                 {"--readers", "65"}, {"--readers", "2,0"}, {"--kernel-region", "1k"}, {"--h2d-transfer", "100"},
                 {"--h2d-streams", "0"}, {"--device", "-1"}}) {
             String[] all = new String[args.length + 3];

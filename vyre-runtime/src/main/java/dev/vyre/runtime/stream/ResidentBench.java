@@ -107,10 +107,10 @@ public final class ResidentBench {
                 }
             }
             return new StreamBench.Row(label, backend, READER, chunks * config.chunkSize(), chunks, best,
-                    problem.isEmpty(), problem, 0, verified.digest, config.chunkSize());
+                    problem.isEmpty(), problem, 0, verified.digest, config.chunkSize(), 0);
         } catch (VyreException e) {
             return new StreamBench.Row(label, backend, READER, 0, 0, -1, false, e.getMessage(), 0, 0,
-                    config.chunkSize());
+                    config.chunkSize(), 0);
         }
     }
 

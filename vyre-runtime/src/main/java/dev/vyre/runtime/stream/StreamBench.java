@@ -135,9 +135,10 @@ public final class StreamBench {
      *                 equal digests over the same files mean equal checksums chunk by chunk (two backends compare
      *                 theirs); 0 when not measured
      * @param chunkBytes the chunk (and buffer) size
+     * @param buffers    the stream's pool buffers (0 where no stream ran: the kernel-only rows)
      */
     public record Row(String handler, String backend, String reader, long bytes, long chunks, long nanos,
-                      boolean verified, String note, int readers, long digest, int chunkBytes) {
+                      boolean verified, String note, int readers, long digest, int chunkBytes, int buffers) {
         /** File bytes per nanosecond: GB/s (10^9 bytes); 0 when not measured. */
         public double gbPerSecond() {
             return nanos > 0 ? bytes / (double) nanos : 0;
@@ -187,10 +188,11 @@ public final class StreamBench {
                 }
             }
             return new Row(config.handler().label(), backend, stream.readerKind().name(), first.bytes(),
-                    first.chunks(), best, problem.isEmpty(), problem, readers, digest, config.chunkSize());
+                    first.chunks(), best, problem.isEmpty(), problem, readers, digest, config.chunkSize(),
+                    config.buffers());
         } catch (VyreException e) {
             return new Row(config.handler().label(), backend, "-", 0, 0, -1, false, e.getMessage(), 0, 0,
-                    config.chunkSize());
+                    config.chunkSize(), config.buffers());
         }
     }
 
