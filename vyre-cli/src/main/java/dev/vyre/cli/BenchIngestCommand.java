@@ -2,6 +2,7 @@ package dev.vyre.cli;
 
 import dev.vyre.runtime.BackendKind;
 import dev.vyre.runtime.stream.HostCopyBench;
+import dev.vyre.runtime.stream.ResidentBench;
 import dev.vyre.runtime.stream.StreamBench;
 import dev.vyre.uring.ReaderOptions;
 import dev.vyre.uring.bench.IngestBench;
@@ -33,17 +34,20 @@ import picocli.CommandLine.Spec;
  * {@code vyre bench ingest}: file ingest in GB/s. Reader rows ({@link IngestBench}: io_uring, io_uring with O_DIRECT,
  * FileChannel, mmap, each ending with the bytes in a pool buffer, single and with {@code --readers} threads), the
  * CUDA reference rates when CUDA is asked for ({@link HostCopyBench}: the pinned host-to-device copy rate and a
- * kernel reading mapped host memory), and end-to-end rows ({@link StreamBench}: files through a GpuStream into
- * megakernel slots whose handler checksums each chunk in place, checked against Java, each with its ratio to the
- * copy rate of the same run). Rows of one handler on several backends must agree chunk by chunk (their digests).
+ * kernel reading mapped host memory), with CUDA the kernel-only rows ({@link ResidentBench}: each handler over a
+ * resident mapped region, no files or readers), and end-to-end rows ({@link StreamBench}: files through a GpuStream
+ * into megakernel slots whose handler checksums each chunk in place, checked against Java, each with its ratio to
+ * the copy rate of the same run), one per backend, handler, chunk size and reader count ({@code --buffer} and
+ * {@code --readers} take lists). Rows of one handler and chunk size must agree chunk by chunk (their digests).
  * Generates the files in a temporary directory unless {@code --dir} names some; long steps report progress on
- * stderr. Exits 2 when an end-to-end row could not run or did not verify, or backends disagree (after printing and
- * writing everything).
+ * stderr. Exits 2 when an end-to-end or kernel-only row could not run or did not verify, or backends disagree (after
+ * printing and writing everything).
  */
 @Command(name = "ingest", description = {"File ingest in GB/s: the readers alone, then files -> GpuStream ->",
         "megakernel slots whose handler checksums each chunk in place (verified against Java).",
         "On the CPU backend handlers run in the reference interpreter; 'nop' measures the",
-        "pipeline alone and also runs on CUDA."})
+        "pipeline alone and also runs on CUDA. With cuda, 'kernel only' rows run each handler",
+        "over resident mapped memory without readers."})
 final class BenchIngestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -59,13 +63,15 @@ final class BenchIngestCommand implements Callable<Integer> {
             description = "Bytes per generated file, with k, m or g (default: ${DEFAULT-VALUE}).")
     String size;
 
-    @Option(names = "--buffer", paramLabel = "BYTES", defaultValue = "256k",
-            description = "Chunk and buffer size, with k, m or g (default: ${DEFAULT-VALUE}).")
-    String buffer;
+    @Option(names = "--buffer", paramLabel = "LIST", split = ",", defaultValue = "256k",
+            description = "Chunk and buffer size, with k, m or g; a list sweeps the end-to-end and kernel-only rows"
+                    + " (the reader rows use the first) (default: ${DEFAULT-VALUE}).")
+    List<String> buffer;
 
-    @Option(names = "--buffers", paramLabel = "N", defaultValue = "256",
-            description = "Pool buffers (default: ${DEFAULT-VALUE}).")
-    int buffers;
+    @Option(names = "--buffers", paramLabel = "LIST", split = ",", defaultValue = "256",
+            description = "Pool buffers; a list sweeps the end-to-end rows (the reader rows use the first) (default:"
+                    + " ${DEFAULT-VALUE}).")
+    List<Integer> buffers;
 
     @Option(names = "--depth", paramLabel = "N", defaultValue = "32",
             description = "io_uring reads in flight (default: ${DEFAULT-VALUE}).")
@@ -80,8 +86,9 @@ final class BenchIngestCommand implements Callable<Integer> {
     int overlap;
 
     @Option(names = "--handlers", paramLabel = "LIST", split = ",", defaultValue = "wordsum,nop",
-            description = "End-to-end handlers: wordsum, warpsum (the cooperative 32-lane word sum), fnv, nop"
-                    + " (default: ${DEFAULT-VALUE}).")
+            description = "End-to-end handlers: wordsum, warpsum (the cooperative 32-lane word sum, 4-byte loads),"
+                    + " warpvec4, warpvec8, warpvec16 (the same sum with 4, 8 or 16 16-byte loads per lane and round),"
+                    + " fnv, nop (default: ${DEFAULT-VALUE}).")
     List<String> handlers;
 
     @Option(names = "--backends", paramLabel = "LIST", split = ",", defaultValue = "cpu",
@@ -96,9 +103,19 @@ final class BenchIngestCommand implements Callable<Integer> {
             description = "Megakernel ring slots (default: ${DEFAULT-VALUE}).")
     int slots;
 
-    @Option(names = "--readers", paramLabel = "N", description = "Reader threads of the parallel reader rows and of"
-            + " the end-to-end stream (default: half the processors, at most 8).")
-    Integer readers;
+    @Option(names = "--readers", paramLabel = "LIST", split = ",", description = "Reader threads of the parallel"
+            + " reader rows and of the end-to-end stream; a list sweeps the end-to-end rows (the reader rows use the"
+            + " first) (default: half the processors, at most 8).")
+    List<Integer> readers;
+
+    @Option(names = "--kernel-only", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "With cuda: also run each handler over a resident data region without files or readers"
+                    + " (the 'kernel only' rows; --no-kernel-only skips them).")
+    boolean kernelOnly;
+
+    @Option(names = "--kernel-region", paramLabel = "BYTES", defaultValue = "256m",
+            description = "Kernel-only rows: the resident region the slots cycle through (default: ${DEFAULT-VALUE}).")
+    String kernelRegion;
 
     @Option(names = "--h2d-transfer", paramLabel = "BYTES", defaultValue = "256m",
             description = "CUDA reference rates: bytes per pinned host-to-device copy (default: ${DEFAULT-VALUE}).")
@@ -127,8 +144,10 @@ final class BenchIngestCommand implements Callable<Integer> {
         check();
         List<StreamBench.Handler> handlerList = handlers.stream().map(StreamBench.Handler::of).toList();
         List<BackendKind> backendList = backends.stream().map(BenchIngestCommand::backend).toList();
-        int chunk = (int) bytes(buffer, "--buffer");
-        int readerThreads = readers != null ? readers : ReaderOptions.defaultReaders();
+        List<Integer> chunks = buffer.stream().map(b -> (int) bytes(b, "--buffer")).toList();
+        int chunk = chunks.getFirst();
+        List<Integer> readerCounts = readers != null ? readers : List.of(ReaderOptions.defaultReaders());
+        int readerThreads = readerCounts.getFirst();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Consumer<String> progress = line -> {
@@ -149,7 +168,7 @@ final class BenchIngestCommand implements Callable<Integer> {
             evidence.put("readerThreads", readerThreads);
             if (!noReaders) {
                 progress.accept("reader rows (every file read once first, so the page cache is warm)...");
-                IngestBench.Report report = IngestBench.run(new IngestBench.Config(files, 0, 0, chunk, buffers,
+                IngestBench.Report report = IngestBench.run(new IngestBench.Config(files, 0, 0, chunk, buffers.getFirst(),
                         depth, repeat, null, readerThreads));
                 out.print(report.table());
                 out.flush();
@@ -163,35 +182,42 @@ final class BenchIngestCommand implements Callable<Integer> {
                 evidence.put("referenceRates", rates.stream().map(BenchIngestCommand::rateEvidence).toList());
             }
             HostCopyBench.Rate h2d = rates.isEmpty() ? null : rates.getFirst();
+            List<StreamBench.Row> kernelRows = List.of();
+            if (kernelOnly && backendList.contains(BackendKind.CUDA)) {
+                kernelRows = kernelOnly(out, progress, handlerList, chunks, files, h2d,
+                        rates.size() > 1 ? rates.get(1) : null);
+                evidence.put("kernelOnly", kernelRows.stream().map(r -> rowEvidence(r, h2d)).toList());
+            }
             List<StreamBench.Row> rows = new ArrayList<>();
-            out.printf(Locale.ROOT, "end to end: files -> GpuStream (%d reader threads) -> megakernel, chunks of %d"
-                    + " KiB, %d buffers, overlap %d, best of %d after a verified pass%n", readerThreads, chunk / 1024,
-                    buffers, overlap, repeat);
-            out.printf(Locale.ROOT, "%-8s %-8s %-13s %10s %8s %10s %8s %7s  %s%n", "handler", "backend", "reader",
-                    "MiB", "chunks", "ms", "GB/s", "vs H2D", "verified / note");
-            ReaderOptions readerOptions = ReaderOptions.defaults().withQueueDepth(depth).withReaders(readerThreads);
+            out.printf(Locale.ROOT, "end to end: files -> GpuStream (%s reader threads) -> megakernel, chunks of %s"
+                    + " KiB, %s buffers, overlap %d, best of %d after a verified pass%n", list(readerCounts),
+                    list(chunks.stream().map(c -> c / 1024).toList()), list(buffers), overlap, repeat);
+            out.printf(Locale.ROOT, "%-9s %-8s %-13s %5s %7s %7s %10s %8s %10s %8s %7s  %s%n", "handler",
+                    "backend", "reader", "KiB", "readers", "buffers", "MiB", "chunks", "ms", "GB/s", "vs H2D",
+                    "verified / note");
             for (BackendKind b : backendList) {
                 for (StreamBench.Handler h : handlerList) {
-                    progress.accept("end to end: " + h.label() + " on " + b.name().toLowerCase(Locale.ROOT) + "...");
-                    StreamBench.Row row = StreamBench.run(new StreamBench.Config(files, b, h, chunk, buffers, overlap,
-                            slots, workers, readerOptions, repeat), progress);
-                    rows.add(row);
-                    Double ratio = ratio(row, h2d);
-                    out.printf(Locale.ROOT, "%-8s %-8s %-13s %10.1f %8d %10s %8s %7s  %s%n", row.handler(),
-                            row.backend(), row.reader(), row.bytes() / 1048576.0, row.chunks(),
-                            row.nanos() > 0 ? String.format(Locale.ROOT, "%.1f", row.nanos() / 1e6) : "-",
-                            row.nanos() > 0 ? String.format(Locale.ROOT, "%.3f", row.gbPerSecond()) : "-",
-                            ratio != null ? String.format(Locale.ROOT, "%.2f", ratio) : "-",
-                            row.verified() ? "yes" : row.note());
-                    out.flush();
+                    for (Setting set : settings(chunks, readerCounts, buffers)) {
+                        progress.accept("end to end: " + h.label() + " on " + b.name().toLowerCase(Locale.ROOT)
+                                + ", " + set + "...");
+                        ReaderOptions readerOptions = ReaderOptions.defaults().withQueueDepth(depth)
+                                .withReaders(set.readers());
+                        StreamBench.Row row = StreamBench.run(new StreamBench.Config(files, b, h, set.chunk(),
+                                set.buffers(), overlap, slots, workers, readerOptions, repeat), progress);
+                        rows.add(row);
+                        printRow(out, row, h2d);
+                    }
                 }
             }
             List<String> disagreements = disagreements(rows);
             disagreements.forEach(d -> out.println("checksums DIFFER: " + d));
             List<Map<String, Object>> targets = targets(rows, h2d);
             for (Map<String, Object> t : targets) {
-                out.printf(Locale.ROOT, "target: %s on %s at least %.0f%% of the pinned H2D copy rate: %.2f, %s%n",
-                        t.get("handler"), t.get("backend"), TARGET_RATIO * 100, (Double) t.get("ratio"),
+                out.printf(Locale.ROOT, "target: %s on %s (%s KiB chunks, %s readers, %s buffers) at least %.0f%% of"
+                        + " the pinned H2D copy rate: %.2f, %s%n", t.get("handler"), t.get("backend"),
+                        (Integer) t.get("chunkBytes") / 1024, t.get("readerThreads"), t.get("buffers"),
+                        TARGET_RATIO * 100,
+                        (Double) t.get("ratio"),
                         Boolean.TRUE.equals(t.get("met")) ? "met" : "MISSED");
             }
             evidence.put("endToEnd", rows.stream().map(r -> rowEvidence(r, h2d)).toList());
@@ -202,11 +228,13 @@ final class BenchIngestCommand implements Callable<Integer> {
                 write(json, evidence);
                 out.println("evidence: " + json);
             }
-            long failed = rows.stream().filter(r -> !r.verified()).count();
+            List<StreamBench.Row> all = new ArrayList<>(kernelRows);
+            all.addAll(rows);
+            long failed = all.stream().filter(r -> !r.verified()).count();
             if (failed > 0) {
-                throw new CliException("bench ingest: " + failed + " of " + rows.size() + " end-to-end rows did not"
-                        + " run or verify; the first: " + rows.stream().filter(r -> !r.verified()).findFirst()
-                        .orElseThrow().note(), "see the rows above" + (json != null ? " and " + json : ""));
+                throw new CliException("bench ingest: " + failed + " of " + all.size() + " end-to-end and kernel-only"
+                        + " rows did not run or verify; the first: " + all.stream().filter(r -> !r.verified())
+                        .findFirst().orElseThrow().note(), "see the rows above" + (json != null ? " and " + json : ""));
             }
             if (!disagreements.isEmpty()) {
                 throw new CliException("bench ingest: backends computed different chunk checksums: "
@@ -222,6 +250,87 @@ final class BenchIngestCommand implements Callable<Integer> {
                 deleteTree(generated);
             }
         }
+    }
+
+    /** One point of the end-to-end sweep: chunk size, reader threads asked for, pool buffers. */
+    record Setting(int chunk, int readers, int buffers) {
+        @Override
+        public String toString() {
+            return chunk / 1024 + " KiB chunks, " + readers + " readers, " + buffers + " buffers";
+        }
+    }
+
+    /** Every combination of the lists, chunk size outermost, buffers innermost. */
+    static List<Setting> settings(List<Integer> chunks, List<Integer> readerCounts, List<Integer> bufferCounts) {
+        List<Setting> out = new ArrayList<>();
+        for (int c : chunks) {
+            for (int n : readerCounts) {
+                for (int b : bufferCounts) {
+                    out.add(new Setting(c, n, b));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void printRow(PrintWriter out, StreamBench.Row row, HostCopyBench.Rate h2d) {
+        Double ratio = ratio(row, h2d);
+        out.printf(Locale.ROOT, "%-9s %-8s %-13s %5d %7d %7d %10.1f %8d %10s %8s %7s  %s%n", row.handler(),
+                row.backend(), row.reader(), row.chunkBytes() / 1024, row.readers(), row.buffers(),
+                row.bytes() / 1048576.0,
+                row.chunks(), row.nanos() > 0 ? String.format(Locale.ROOT, "%.1f", row.nanos() / 1e6) : "-",
+                row.nanos() > 0 ? String.format(Locale.ROOT, "%.3f", row.gbPerSecond()) : "-",
+                ratio != null ? String.format(Locale.ROOT, "%.2f", ratio) : "-", row.verified() ? "yes" : row.note());
+        out.flush();
+    }
+
+    /**
+     * The kernel-only rows: each handler (but fnv and wordsum) over a resident region on CUDA, per chunk size, as many
+     * bytes per pass as the files hold; printed with their ratio to the copy rate and to the mapped-read kernel.
+     */
+    private List<StreamBench.Row> kernelOnly(PrintWriter out, Consumer<String> progress,
+                                             List<StreamBench.Handler> handlerList, List<Integer> chunks, Path files,
+                                             HostCopyBench.Rate h2d, HostCopyBench.Rate mappedRead)
+            throws IOException {
+        long passBytes;
+        try (var walk = Files.walk(files)) {
+            passBytes = walk.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+        long region = bytes(kernelRegion, "--kernel-region");
+        out.printf(Locale.ROOT, "kernel only: the handler over a resident region of %d MiB of pinned, mapped host"
+                + " memory (no files, no readers), %.1f MiB per pass, best of %d after a verified pass%n",
+                region >> 20, passBytes / 1048576.0, repeat);
+        out.printf(Locale.ROOT, "%-9s %-8s %5s %10s %8s %8s %7s %9s  %s%n", "handler", "backend", "KiB", "MiB",
+                "ms", "GB/s", "vs H2D", "vs mapped", "verified / note");
+        List<StreamBench.Row> rows = new ArrayList<>();
+        for (StreamBench.Handler h : handlerList) {
+            if (h == StreamBench.Handler.FNV || h == StreamBench.Handler.WORD_SUM) {
+                continue; // fnv sums no words; the one-lane wordsum reads about 0.06 GB/s on CUDA (minutes a pass)
+            }
+            for (int c : chunks) {
+                progress.accept("kernel only: " + h.label() + ", " + c / 1024 + " KiB chunks...");
+                long wholeRegion = Math.max(c, region / c * c);
+                StreamBench.Row r = ResidentBench.run(new ResidentBench.Config(BackendKind.CUDA, h, c, wholeRegion,
+                        Math.max(c, passBytes), slots, workers, repeat));
+                rows.add(r);
+                Double vsH2d = ratio(r, h2d);
+                Double vsMapped = mappedRead == null || mappedRead.nanos() <= 0 || r.nanos() <= 0 ? null
+                        : r.gbPerSecond() / mappedRead.gbPerSecond();
+                out.printf(Locale.ROOT, "%-9s %-8s %5d %10.1f %8s %8s %7s %9s  %s%n", r.handler(), r.backend(),
+                        c / 1024, r.bytes() / 1048576.0,
+                        r.nanos() > 0 ? String.format(Locale.ROOT, "%.1f", r.nanos() / 1e6) : "-",
+                        r.nanos() > 0 ? String.format(Locale.ROOT, "%.3f", r.gbPerSecond()) : "-",
+                        vsH2d != null ? String.format(Locale.ROOT, "%.2f", vsH2d) : "-",
+                        vsMapped != null ? String.format(Locale.ROOT, "%.2f", vsMapped) : "-",
+                        r.verified() ? "yes" : r.note());
+                out.flush();
+            }
+        }
+        return rows;
+    }
+
+    private static String list(List<?> values) {
+        return String.join(",", values.stream().map(String::valueOf).toList());
     }
 
     private static void printRates(PrintWriter out, List<HostCopyBench.Rate> rates) {
@@ -245,8 +354,9 @@ final class BenchIngestCommand implements Callable<Integer> {
      */
     static List<String> disagreements(List<StreamBench.Row> rows) {
         Map<String, List<StreamBench.Row>> byHandler = new LinkedHashMap<>();
-        rows.stream().filter(StreamBench.Row::verified)
-                .forEach(r -> byHandler.computeIfAbsent(r.handler(), k -> new ArrayList<>()).add(r));
+        rows.stream().filter(StreamBench.Row::verified).forEach(r -> byHandler.computeIfAbsent(r.handler()
+                + (r.chunkBytes() > 0 ? " (" + r.chunkBytes() / 1024 + " KiB chunks)" : ""), k -> new ArrayList<>())
+                .add(r));
         List<String> lines = new ArrayList<>();
         byHandler.forEach((handler, same) -> {
             if (same.stream().mapToLong(StreamBench.Row::digest).distinct().count() > 1) {
@@ -268,6 +378,9 @@ final class BenchIngestCommand implements Callable<Integer> {
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("handler", r.handler());
             t.put("backend", r.backend());
+            t.put("chunkBytes", r.chunkBytes());
+            t.put("readerThreads", r.readers());
+            t.put("buffers", r.buffers());
             t.put("target", "end-to-end GB/s at least " + TARGET_RATIO + " x the pinned H2D copy rate of this run,"
                     + " checksums verified");
             t.put("goal", TARGET_RATIO);
@@ -283,14 +396,21 @@ final class BenchIngestCommand implements Callable<Integer> {
             throw new CliException("bench ingest: --dir " + dir + " is not a directory", "name a directory of files");
         }
         positive("--files", files);
-        positive("--buffers", buffers);
+        buffers.forEach(n -> positive("--buffers", n));
         positive("--depth", depth);
         positive("--repeat", repeat);
         positive("--slots", slots);
         positive("--h2d-streams", h2dStreams);
-        if (readers != null && (readers < 1 || readers > ReaderOptions.MAX_READERS)) {
-            throw new CliException("bench ingest: --readers " + readers + " is outside 1.." + ReaderOptions.MAX_READERS,
-                    "pass e.g. --readers " + ReaderOptions.defaultReaders());
+        for (int n : readers != null ? readers : List.<Integer>of()) {
+            if (n < 1 || n > ReaderOptions.MAX_READERS) {
+                throw new CliException("bench ingest: --readers " + n + " is outside 1.." + ReaderOptions.MAX_READERS,
+                        "pass e.g. --readers " + ReaderOptions.defaultReaders());
+            }
+        }
+        long region = bytes(kernelRegion, "--kernel-region");
+        if (region < 4096) {
+            throw new CliException("bench ingest: --kernel-region " + kernelRegion + " is under 4 KiB",
+                    "pass e.g. --kernel-region 256m");
         }
         long transfer = bytes(h2dTransfer, "--h2d-transfer");
         if (transfer < 4096 || transfer % 16 != 0) {
@@ -436,6 +556,8 @@ final class BenchIngestCommand implements Callable<Integer> {
         m.put("verified", r.verified());
         m.put("note", r.note());
         m.put("readerThreads", r.readers());
+        m.put("chunkBytes", r.chunkBytes());
+        m.put("buffers", r.buffers());
         m.put("checksumDigest", Long.toHexString(r.digest()));
         m.put("h2dGbPerSecond", h2d != null && h2d.nanos() > 0 ? h2d.gbPerSecond() : null);
         m.put("ratioToH2d", ratio(r, h2d));

@@ -69,6 +69,24 @@ class BenchIngestCommandTest {
     }
 
     @Test
+    void chunkSizesAndReaderCountsSweepTheEndToEndRows() throws IOException {
+        Path json = dir.resolve("sweep.json");
+        CliRun r = CliRun.of("bench", "ingest", "--files", "3", "--size", "50k", "--buffer", "8k,16k", "--buffers",
+                "8,4", "--depth", "4", "--repeat", "1", "--readers", "1,2", "--handlers", "warpvec8,wordsum",
+                "--no-readers", "--json", json.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("(1,2 reader threads)") && r.out().contains("chunks of 8,16 KiB")
+                && r.out().contains("8,4 buffers"), r::toString);
+        String evidence = Files.readString(json);
+        assertEquals(16, evidence.split("\"verified\":true", -1).length - 1, evidence);
+        assertEquals(8, evidence.split("\"chunkBytes\":8192", -1).length - 1, evidence);
+        assertEquals(8, evidence.split("\"chunkBytes\":16384", -1).length - 1, evidence);
+        assertEquals(8, evidence.split("\"buffers\":4", -1).length - 1, evidence);
+        assertTrue(evidence.contains("\"checksumsAgreeAcrossBackends\":true") && !evidence.contains("kernelOnly"),
+                evidence);
+    }
+
+    @Test
     void withoutAGpuTheCudaRowsSayWhyAndTheRunExitsTwo() throws IOException {
         Assumptions.assumeFalse(CudaProbe.run().available(), "a CUDA device is present: the rows would run");
         Path json = dir.resolve("cuda.json");
@@ -79,6 +97,7 @@ class BenchIngestCommandTest {
         assertTrue(r.out().contains("pinned H2D copy rate") && r.out().contains("could not run"), r::toString);
         String evidence = Files.readString(json);
         assertTrue(evidence.contains("\"referenceRates\":[") && evidence.contains("\"targets\":[]"), evidence);
+        assertTrue(r.out().contains("kernel only") && evidence.contains("\"kernelOnly\":[{"), evidence);
     }
 
     @Test
@@ -98,21 +117,24 @@ class BenchIngestCommandTest {
         StreamBench.Row wrong = row("wordsum", "cpu", 5_000, 1_000, true, 8);
         List<String> differ = BenchIngestCommand.disagreements(List.of(fast, wrong));
         assertEquals(1, differ.size());
-        assertTrue(differ.getFirst().startsWith("wordsum: cuda digest 7, cpu digest 8"), differ.getFirst());
+        assertTrue(differ.getFirst().startsWith("wordsum (4 KiB chunks): cuda digest 7, cpu digest 8"),
+                differ.getFirst());
         assertEquals(List.of(), BenchIngestCommand.disagreements(List.of(fast,
                 row("wordsum", "cpu", 0, -1, false, 0))), "a row that did not verify is not compared");
     }
 
     private static StreamBench.Row row(String handler, String backend, long bytes, long nanos, boolean verified,
             long digest) {
-        return new StreamBench.Row(handler, backend, "IO_URING", bytes, 1, nanos, verified, "", 1, digest);
+        return new StreamBench.Row(handler, backend, "IO_URING", bytes, 1, nanos, verified, "", 1, digest, 4096,
+                2);
     }
 
     @Test
     void badOptionsExitTwoWithAFix() {
         for (String[] args : new String[][] {{"--handlers", "crc"}, {"--backends", "tpu"}, {"--buffer", "lots"},
-                {"--buffers", "0"}, {"--dir", "/no/such/dir"}, {"--overlap", "-1"}, {"--readers", "0"},
-                {"--readers", "65"}, {"--h2d-transfer", "100"}, {"--h2d-streams", "0"}, {"--device", "-1"}}) {
+                {"--buffers", "0"}, {"--buffers", "8,0"}, {"--dir", "/no/such/dir"}, {"--overlap", "-1"}, {"--readers", "0"},
+                {"--readers", "65"}, {"--readers", "2,0"}, {"--kernel-region", "1k"}, {"--h2d-transfer", "100"},
+                {"--h2d-streams", "0"}, {"--device", "-1"}}) {
             String[] all = new String[args.length + 3];
             all[0] = "bench";
             all[1] = "ingest";

@@ -115,6 +115,20 @@ final class BufferRef {
         return "ld." + space + (element == ScalarType.BYTES ? ".u8" : ".u32");
     }
 
+    /**
+     * Whether four consecutive elements may be read with one 16-byte vector load ({@link VectorLoads}): a global or
+     * mapped buffer (64-bit addresses) of 4-byte elements that load as numbers (U32, I32, F32; not Bool, whose load
+     * is a compare, nor Bytes).
+     */
+    boolean vectorLoadable() {
+        return wideAddress && element.byteSize() == Integer.BYTES && element != ScalarType.BOOL;
+    }
+
+    /** {@code ld.<space>.v4.u32}: four consecutive 4-byte elements from a 16-byte aligned address. */
+    String vectorLoadOp() {
+        return "ld." + space + ".v4.u32";
+    }
+
     /** {@code st.<space>.u32} or {@code .u8} for Bytes (keeps the low 8 bits). */
     String storeOp() {
         return "st." + space + (element == ScalarType.BYTES ? ".u8" : ".u32");

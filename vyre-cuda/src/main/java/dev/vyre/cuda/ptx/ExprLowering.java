@@ -170,6 +170,52 @@ final class ExprLowering {
         return new Value(p, BOOL);
     }
 
+    /**
+     * {@code b[index + k]} for k = 0..3 ({@link VectorLoads}), each 0 of the type when out of bounds (counted): one
+     * {@code ld.v4} when {@code index .. index + 3} lie in bounds without wrapping and the address is 16-byte aligned,
+     * else a branch to the four scalar loads (U32 index arithmetic wraps, as in the interpreter). The step meter is
+     * flushed before the branch; both paths add no steps.
+     */
+    Value[] loadVector(BufferRef b, Value index) {
+        int width = VectorLoads.WIDTH;
+        String[] regs = new String[width];
+        Value[] words = new Value[width];
+        for (int k = 0; k < width; k++) {
+            regs[k] = c.b32();
+            words[k] = new Value(regs[k], b.valueType());
+        }
+        String last = c.b32();
+        String noWrap = c.pred();
+        String low = c.b64();
+        String aligned = c.pred();
+        String vector = c.pred();
+        String done = c.label("vector_loaded");
+        c.op("add.u32 " + last + ", " + index.reg() + ", " + (width - 1));
+        String firstIn = b.inBounds(c, index);
+        String lastIn = b.inBounds(c, new Value(last, index.type()));
+        String address = b.address(c, index);
+        c.op("setp.ge.u32 " + noWrap + ", " + last + ", " + index.reg());
+        c.op("and.b64 " + low + ", " + address + ", " + (width * Integer.BYTES - 1));
+        c.op("setp.eq.u64 " + aligned + ", " + low + ", 0");
+        c.op("and.pred " + vector + ", " + firstIn + ", " + lastIn);
+        c.op("and.pred " + vector + ", " + vector + ", " + noWrap);
+        c.op("and.pred " + vector + ", " + vector + ", " + aligned);
+        c.guarded(vector, b.vectorLoadOp() + " {" + String.join(", ", regs) + "}, [" + address + "]");
+        meter.flush();
+        c.guarded(vector, "bra " + done);
+        for (int k = 0; k < width; k++) {
+            Value at = index;
+            if (k > 0) {
+                at = new Value(c.b32(), index.type());
+                c.op("add.u32 " + at.reg() + ", " + index.reg() + ", " + k);
+            }
+            Value w = load(b, at);
+            c.op("mov.b32 " + regs[k] + ", " + w.reg());
+        }
+        c.place(done);
+        return words;
+    }
+
     /** {@code b[index] = value}, dropped (and counted) when out of bounds; Bool stores 0 or 1. */
     void store(BufferRef b, Value index, Value value) {
         beforeEffect(b);

@@ -1,12 +1,14 @@
 package dev.vyre.cuda.ptx;
 
 import static dev.vyre.ir.ScalarType.I32;
+import static dev.vyre.ir.ScalarType.U32;
 
 import dev.vyre.ir.Node;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -56,13 +58,33 @@ final class NodeLowering {
         throw new IllegalStateException("variable '" + name + "' reached lowering undeclared");
     }
 
-    /** Lowers a node list in a scope of its own. */
+    /** Lowers a node list in a scope of its own; four Lets that one vector load can serve go together. */
     void body(List<Node> nodes) {
         scopes.push(new HashMap<>());
-        for (Node n : nodes) {
-            node(n);
+        for (int i = 0; i < nodes.size(); i++) {
+            VectorLoads.Match m = VectorLoads.at(nodes, i, buffers, this::visibleU32);
+            if (m != null) {
+                vectorLets(m);
+                i += VectorLoads.WIDTH - 1;
+            } else {
+                node(nodes.get(i));
+            }
         }
         scopes.pop();
+    }
+
+    private boolean visibleU32(String name) {
+        return scopes.stream().map(scope -> scope.get(name)).filter(Objects::nonNull).findFirst()
+                .map(v -> v.type() == U32).orElse(false);
+    }
+
+    /** The four Lets of {@code m}: their steps, then one vector load (or four scalar ones) into their registers. */
+    private void vectorLets(VectorLoads.Match m) {
+        meter.charge(m.steps());
+        Value[] words = exprs.loadVector(buffers.get(m.buffer()), lookup(m.index()));
+        for (int k = 0; k < VectorLoads.WIDTH; k++) {
+            scopes.peek().put(m.names().get(k), words[k]);
+        }
     }
 
     private void node(Node n) {

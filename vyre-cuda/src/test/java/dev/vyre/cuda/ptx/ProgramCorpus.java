@@ -75,6 +75,9 @@ final class ProgramCorpus {
         c.unaryOperators();
         c.casts();
         c.selectFmaLiterals();
+        for (ScalarType t : List.of(U32, I32, F32)) {
+            c.vectorLoads(t);
+        }
         for (ScalarType t : List.of(U32, I32, F32, BOOL, BYTES)) {
             c.memory(t);
             c.workgroupMemory(t);
@@ -275,6 +278,29 @@ final class ProgramCorpus {
                         store("dst", bin(BinaryOp.SUB, cast(I32, i()), i32(3)), load("src", i())),
                         store("dst2", add(i(), u32(7)), load("src", i())),
                         store("len", i(), add(new Expr.BufLen("src"), new Expr.BufLen("dst")))));
+    }
+
+    /**
+     * Four consecutive loads {@code src[p + k]} that the emitter serves with one vector load where aligned and in
+     * bounds (docs/PTX-EMITTER.md, "Vector loads"): p from the data, small (aligned or not, at and past the end)
+     * and raw (anywhere, wrapping around 2^32), each word stored to its own buffer.
+     */
+    private void vectorLoads(ScalarType t) {
+        List<Node> body = withI(let("p", bin(BinaryOp.BIT_AND, cast(U32, load("idx", i())), u32(0x1FF))),
+                let("q", cast(U32, load("idx", add(i(), u32(1))))));
+        List<BufferDecl> buffers = new ArrayList<>(List.of(in("src", 0, t), in("idx", 1, I32)));
+        for (String p : List.of("p", "q")) {
+            for (int k = 0; k < 4; k++) {
+                body.add(let(p + k, load("src", k == 0 ? var(p) : add(var(p), u32(k)))));
+            }
+        }
+        for (String p : List.of("p", "q")) {
+            for (int k = 0; k < 4; k++) {
+                buffers.add(out("o" + p + k, buffers.size(), t));
+                body.add(store("o" + p + k, i(), var(p + k)));
+            }
+        }
+        add1d("vec_" + tname(t), buffers, body);
     }
 
     /**
@@ -538,6 +564,21 @@ final class ProgramCorpus {
                 store("args", u32(3), add(load("data", bin(BinaryOp.BIT_AND, load("args", u32(2)), u32(31))),
                         new Expr.BufLen("data"))))),
                 Dispatch.of(1), 32));
+        // vector loads of the data region (docs/PTX-EMITTER.md): p from the arguments, anywhere, and p masked to
+        // a small range, aligned or not; the words stored in order, one of them also to the region
+        List<Node> quads = new ArrayList<>(List.of(let("p", arg0),
+                let("q", bin(BinaryOp.BIT_AND, arg1, u32(0x3F)))));
+        for (String p : List.of("p", "q")) {
+            for (int k = 0; k < 4; k++) {
+                quads.add(let(p + k, load("data", k == 0 ? var(p) : add(var(p), u32(k)))));
+            }
+        }
+        for (int k = 0; k < 4; k++) {
+            quads.add(store("args", u32(2 + k), var("p" + k)));
+            quads.add(store("args", u32(6 + k), var("q" + k)));
+        }
+        quads.add(store("data", bin(BinaryOp.BIT_AND, load("args", u32(10)), u32(0x3F)), var("p3")));
+        out.add(new Case("h_data_vector", handlerWithData(U32, quads), Dispatch.of(1), 32));
         return out;
     }
 }

@@ -241,6 +241,68 @@ class PtxEmitterLoweringTest {
         assertTrue(words.matches("(?s).*@%p\\d+ atom\\.relaxed\\.sys\\.global\\.add\\.u32 .*"), words);
     }
 
+    private static int count(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    /** {@code Let name_k = buffer[p + k]} for the given offsets, in that order. */
+    private static List<Node> lets(String name, String buffer, String p, int... offsets) {
+        List<Node> out = new ArrayList<>();
+        for (int i = 0; i < offsets.length; i++) {
+            Expr index = offsets[i] == 0 ? var(p) : Expr.add(var(p), u32(offsets[i]));
+            out.add(let(name + i, load(buffer, index)));
+        }
+        return out;
+    }
+
+    private static String vectorKernel(ScalarType srcType, Expr p, List<Node> loads) {
+        List<Node> body = new ArrayList<>();
+        body.add(let("p", p));
+        body.addAll(loads);
+        body.add(store("out", gid(0), u32(1)));
+        return PtxEmitter.emitKernel(Program.of(WG, List.of(in("src", 0, srcType), in("src2", 1, srcType),
+                workgroup("wg", 2, U32, 64), out("out", 3, U32)), body), "k", PtxTarget.SM_90).ptx();
+    }
+
+    @Test
+    void fourConsecutiveWordLoadsBecomeOneVectorLoad() {
+        String kernel = PtxEmitter.emitKernel(ProgramCorpus.kernels().stream().filter(c -> c.name().equals(
+                "vec_u32")).findFirst().orElseThrow().program(), "k", PtxTarget.SM_90).ptx();
+        assertEquals(2, count(kernel, "@%p\\d+ ld\\.global\\.v4\\.u32 \\{%r\\d+, %r\\d+, %r\\d+, %r\\d+}, "
+                + "\\[%rd\\d+];"), kernel);
+        assertEquals(2, count(kernel, "and\\.b64 %rd\\d+, %rd\\d+, 15;"), "the alignment test\n" + kernel);
+        assertEquals(2, count(kernel, "@%p\\d+ bra \\$L\\d+_vector_loaded;"), "the branch past the fallback\n"
+                + kernel);
+        String handler = PtxEmitter.emitHandler(corpusHandler("h_data_vector"), "h", PtxTarget.SM_90);
+        assertEquals(2, count(handler, "@%p\\d+ ld\\.relaxed\\.sys\\.global\\.v4\\.u32 "), handler);
+        String v4 = "ld\\.global\\.v4";
+        Expr p = Expr.bin(BinaryOp.BIT_AND, gid(0), u32(0xFF));
+        assertEquals(1, count(vectorKernel(U32, p, lets("w", "src", "p", 0, 1, 2, 3)), v4));
+        assertEquals(1, count(vectorKernel(F32, p, lets("w", "src", "p", 0, 1, 2, 3)), v4));
+        assertEquals(0, count(vectorKernel(U32, p, lets("w", "src", "p", 0, 1, 2)), v4), "three loads");
+        assertEquals(0, count(vectorKernel(U32, p, lets("w", "src", "p", 0, 2, 1, 3)), v4), "out of order");
+        assertEquals(0, count(vectorKernel(U32, p, lets("w", "src", "p", 1, 2, 3, 4)), v4), "p is not the first");
+        assertEquals(0, count(vectorKernel(ScalarType.BOOL, p, lets("w", "src", "p", 0, 1, 2, 3)), v4), "Bool");
+        assertEquals(0, count(vectorKernel(BYTES, p, lets("w", "src", "p", 0, 1, 2, 3)), v4), "Bytes");
+        assertEquals(0, count(vectorKernel(U32, p, lets("w", "wg", "p", 0, 1, 2, 3)), "\\.v4\\."), "shared");
+        assertEquals(0, count(vectorKernel(I32, new Expr.Cast(I32, p), List.of(let("w0", load("src", var("p"))),
+                let("w1", load("src", Expr.add(var("p"), Expr.i32(1)))), let("w2", load("src", Expr.add(var("p"),
+                Expr.i32(2)))), let("w3", load("src", Expr.add(var("p"), Expr.i32(3)))))), v4), "an I32 index");
+        List<Node> mixed = lets("w", "src", "p", 0, 1, 2, 3);
+        mixed.set(2, let("w2", load("src2", Expr.add(var("p"), u32(2)))));
+        assertEquals(0, count(vectorKernel(U32, p, mixed), v4), "two buffers");
+        List<Node> between = lets("w", "src", "p", 0, 1, 2, 3);
+        between.add(2, let("x", u32(5)));
+        assertEquals(0, count(vectorKernel(U32, p, between), v4), "a node between");
+        List<Node> eight = lets("w", "src", "p", 0, 1, 2, 3, 0, 1, 2, 3);
+        assertEquals(2, count(vectorKernel(U32, p, eight), v4), "two matches in a row");
+    }
+
     private static Program corpusHandler(String name) {
         return ProgramCorpus.handlers().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow()
                 .program();

@@ -27,8 +27,9 @@ import java.util.function.Consumer;
 /**
  * The end-to-end ingest benchmark: files -> {@link GpuStream} -> megakernel slots whose handler checksums each
  * chunk in place, in GB/s of file bytes; the checksums are then checked against Java's over the same files. The
- * handler is {@link Handler#WORD_SUM} (four bytes per step), {@link Handler#FNV} (one byte per step, overlap
- * included) or {@link Handler#NOP} (the built-in NOP: the pipeline without a handler, which also runs on a backend
+ * handler is {@link Handler#WORD_SUM} (four bytes per step), one of the cooperative warp sums of the same words
+ * ({@link Handler#WARP_SUM}, {@link Handler#WARP_VEC4}, {@link Handler#WARP_VEC8}, {@link Handler#WARP_VEC16}),
+ * {@link Handler#FNV} (one byte per step, overlap included) or {@link Handler#NOP} (the built-in NOP: the pipeline without a handler, which also runs on a backend
  * without user handlers). On the CPU backend the handlers run in the reference interpreter, which bounds the rate.
  */
 public final class StreamBench {
@@ -40,17 +41,48 @@ public final class StreamBench {
     /** What each chunk slot does. */
     public enum Handler {
         /** The built-in NOP: the slot names the chunk, nothing reads it. */
-        NOP,
+        NOP(0),
         /** {@link ChunkHandlers#wordSum()}. */
-        WORD_SUM,
-        /** {@link ChunkHandlers#warpWordSum()}: the same sum by a cooperative (32-lane) handler. */
-        WARP_SUM,
+        WORD_SUM(0),
+        /** {@link ChunkHandlers#warpWordSum()}: the same sum by a cooperative (32-lane) handler, 4-byte loads. */
+        WARP_SUM(0),
+        /** {@link ChunkHandlers#warpVectorSum(int)} with 4 vector (16-byte) loads per lane and round. */
+        WARP_VEC4(4),
+        /** {@link ChunkHandlers#warpVectorSum(int)} with {@value ChunkHandlers#WARP_VEC_GROUPS} vector loads. */
+        WARP_VEC8(ChunkHandlers.WARP_VEC_GROUPS),
+        /** {@link ChunkHandlers#warpVectorSum(int)} with 16 vector loads per lane and round. */
+        WARP_VEC16(ChunkHandlers.MAX_WARP_VEC_GROUPS),
         /** {@link ChunkHandlers#fnv1a()}. */
-        FNV;
+        FNV(0);
 
-        /** The name on the command line and in reports: {@code nop}, {@code wordsum}, {@code warpsum}, {@code fnv}. */
+        private final int vectorGroups;
+
+        Handler(int vectorGroups) {
+            this.vectorGroups = vectorGroups;
+        }
+
+        /**
+         * The name on the command line and in reports: {@code nop}, {@code wordsum}, {@code warpsum},
+         * {@code warpvec4}, {@code warpvec8}, {@code warpvec16}, {@code fnv}.
+         */
         public String label() {
             return name().replace("_", "").toLowerCase(Locale.ROOT);
+        }
+
+        /** The handler program, or null for {@link #NOP} (the built-in opcode). */
+        public Program program() {
+            return switch (this) {
+                case NOP -> null;
+                case WORD_SUM -> ChunkHandlers.wordSum();
+                case WARP_SUM -> ChunkHandlers.warpWordSum();
+                case WARP_VEC4, WARP_VEC8, WARP_VEC16 -> ChunkHandlers.warpVectorSum(vectorGroups);
+                case FNV -> ChunkHandlers.fnv1a();
+            };
+        }
+
+        /** Whether the result is the word sum of {@link ChunkHandlers#wordSum()} (every handler but NOP and FNV). */
+        boolean sumsWords() {
+            return this != NOP && this != FNV;
         }
 
         /** The handler named {@code label} (as {@link #label()}). */
@@ -60,7 +92,8 @@ public final class StreamBench {
                     return h;
                 }
             }
-            throw new GpuStreamException("no ingest handler '" + label + "'", "use nop, wordsum, warpsum or fnv");
+            throw new GpuStreamException("no ingest handler '" + label + "'",
+                    "use nop, wordsum, warpsum, warpvec4, warpvec8, warpvec16 or fnv");
         }
     }
 
@@ -101,9 +134,11 @@ public final class StreamBench {
      * @param digest   an order-independent digest of every chunk's (file id, file offset, result words 0 and 1):
      *                 equal digests over the same files mean equal checksums chunk by chunk (two backends compare
      *                 theirs); 0 when not measured
+     * @param chunkBytes the chunk (and buffer) size
+     * @param buffers    the stream's pool buffers (0 where no stream ran: the kernel-only rows)
      */
     public record Row(String handler, String backend, String reader, long bytes, long chunks, long nanos,
-                      boolean verified, String note, int readers, long digest) {
+                      boolean verified, String note, int readers, long digest, int chunkBytes, int buffers) {
         /** File bytes per nanosecond: GB/s (10^9 bytes); 0 when not measured. */
         public double gbPerSecond() {
             return nanos > 0 ? bytes / (double) nanos : 0;
@@ -123,12 +158,7 @@ public final class StreamBench {
         MegakernelConfig mk = MegakernelConfig.defaults().withSlots(config.slots()).withWorkers(config.workers())
                 .withHandlerStepBudget(0xFFFF_FFFFL).withDrainTimeout(Duration.ofMinutes(5))
                 .withDataBytes(GpuStream.dataBytes(config.buffers(), config.chunkSize()));
-        Program handler = switch (config.handler()) {
-            case NOP -> null;
-            case WORD_SUM -> ChunkHandlers.wordSum();
-            case WARP_SUM -> ChunkHandlers.warpWordSum();
-            case FNV -> ChunkHandlers.fnv1a();
-        };
+        Program handler = config.handler().program();
         if (handler != null) {
             mk = mk.withHandler(HANDLER_OPCODE, handler);
         }
@@ -158,9 +188,11 @@ public final class StreamBench {
                 }
             }
             return new Row(config.handler().label(), backend, stream.readerKind().name(), first.bytes(),
-                    first.chunks(), best, problem.isEmpty(), problem, readers, digest);
+                    first.chunks(), best, problem.isEmpty(), problem, readers, digest, config.chunkSize(),
+                    config.buffers());
         } catch (VyreException e) {
-            return new Row(config.handler().label(), backend, "-", 0, 0, -1, false, e.getMessage(), 0, 0);
+            return new Row(config.handler().label(), backend, "-", 0, 0, -1, false, e.getMessage(), 0, 0,
+                    config.chunkSize(), config.buffers());
         }
     }
 

@@ -28,13 +28,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Cooperative (32-lane) handlers on the GPU against the CPU backend: random streams of {@link CoopPrograms} (every
  * wave operator, Barriers, early returns, lanes cut off by their budgets, divergences) mixed with single-invocation
- * handlers and built-ins, identical snapshots; the warp word sum ({@link ChunkHandlers#warpWordSum}) over a
- * multi-MiB data region equal to the CPU backend's, to the single-lane word sum and to Java's; and the two sums'
- * throughput over 1 MiB chunks (printed as {@code cuda-coop-bench} lines).
+ * handlers and built-ins, identical snapshots; the warp sums ({@link ChunkHandlers#warpWordSum} and the vector-load
+ * {@link ChunkHandlers#warpVectorSum}) over a multi-MiB data region equal to the CPU backend's, to the single-lane
+ * word sum and to Java's; and the sums' throughput over 1 MiB chunks (printed as {@code cuda-coop-bench} lines).
  */
 @Tag("gpu")
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -44,6 +45,7 @@ class CudaCoopHandlersGpuTest {
     private static final int SLOTS = 16_384;
     private static final int SINGLE = 0x300;
     private static final int WARP = 0x301;
+    private static final int VECTOR = 0x302;
 
     @ParameterizedTest
     @CsvSource({"71, 0, 1000000", "72, 1, 300", "73, 16, 1024", "74, 64, 1025", "75, 0, 1", "76, 128, 40000"})
@@ -106,15 +108,21 @@ class CudaCoopHandlersGpuTest {
         return w;
     }
 
-    @Test
-    void theWarpWordSumOverAMultiMibRegionMatchesTheCpuAndJava() {
+    /**
+     * The warp sums (0: 4-byte loads, {@link ChunkHandlers#warpWordSum}; n: {@link ChunkHandlers#warpVectorSum} with
+     * n 16-byte loads per lane and round) over whole MiB chunks (aligned: vector loads), word-aligned ones (the
+     * scalar fallback for the first and last vectors) and chunks across the region's end.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 4, 8, 16})
+    void theWarpSumsOverAMultiMibRegionMatchTheCpuAndJava(int groups) {
         CudaTests.assumeGpu();
         int region = 8 << 20;
         byte[] contents = new byte[region];
         new SplittableRandom(81).nextBytes(contents);
         MegakernelConfig config = MegakernelConfig.defaults().withSlots(64).withDataBytes(region)
                 .withHandlerStepBudget(0xFFFF_FFFFL).withHandler(SINGLE, ChunkHandlers.wordSum())
-                .withHandler(WARP, ChunkHandlers.warpWordSum());
+                .withHandler(WARP, groups == 0 ? ChunkHandlers.warpWordSum() : ChunkHandlers.warpVectorSum(groups));
         SplittableRandom rnd = new SplittableRandom(82);
         List<int[]> work = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -138,7 +146,7 @@ class CudaCoopHandlersGpuTest {
         }
     }
 
-    /** Throughput of the two word sums over 64 chunks of 1 MiB in the pinned, device-mapped data region. */
+    /** Throughput of the word sums over 64 chunks of 1 MiB in the pinned, device-mapped data region. */
     @Test
     void warpAndSingleWordSumThroughput() {
         CudaTests.assumeGpu();
@@ -148,8 +156,9 @@ class CudaCoopHandlersGpuTest {
         new SplittableRandom(91).nextBytes(contents);
         MegakernelConfig config = MegakernelConfig.defaults().withSlots(256).withDataBytes(contents.length)
                 .withHandlerStepBudget(0xFFFF_FFFFL).withHandler(SINGLE, ChunkHandlers.wordSum())
-                .withHandler(WARP, ChunkHandlers.warpWordSum());
-        for (int opcode : new int[] {WARP, SINGLE, WARP}) {
+                .withHandler(WARP, ChunkHandlers.warpWordSum())
+                .withHandler(VECTOR, ChunkHandlers.warpVectorSum(ChunkHandlers.WARP_VEC_GROUPS));
+        for (int opcode : new int[] {WARP, VECTOR, SINGLE, WARP, VECTOR}) {
             List<int[]> work = new ArrayList<>();
             for (int i = 0; i < chunks; i++) {
                 work.add(chunk(opcode, i * chunkBytes, chunkBytes));
@@ -160,7 +169,8 @@ class CudaCoopHandlersGpuTest {
                         t.outcomes().get(i).arg(ChunkHandlers.RESULT_CHECKSUM), "chunk " + i);
             }
             System.out.printf("cuda-coop-bench %s: %d chunks of 1 MiB in %.2f ms = %.2f GB/s (publish to last"
-                    + " ticket, default workers)%n", opcode == WARP ? "warp word sum (32 lanes)" : "word sum (1 lane)",
+                    + " ticket, default workers)%n", opcode == WARP ? "warp word sum (32 lanes)" : opcode == VECTOR
+                            ? "warp vector sum (32 lanes, 16-byte loads)" : "word sum (1 lane)",
                     chunks, t.nanos() / 1e6, (double) contents.length / t.nanos());
         }
     }

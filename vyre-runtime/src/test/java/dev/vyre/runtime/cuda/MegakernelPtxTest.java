@@ -86,6 +86,11 @@ class MegakernelPtxTest {
         list.add(new MegakernelPtx.Options(new SmTarget(8, 0), WorkerShape.THREAD, 1, 64).withHandlers(
                 HandlerTable.of(Map.of(StreamHandlers.COUNTING, StreamHandlers.counting()))).withCursors(true)
                 .withInjectedFault(StreamHandlers.COUNTING));
+        // the vector-load warp sums (ld.v4 of mapped memory), as the ingest bench fuses them, up to the most groups
+        for (int groups : new int[] {4, ChunkHandlers.WARP_VEC_GROUPS, ChunkHandlers.MAX_WARP_VEC_GROUPS}) {
+            list.add(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP, 1, 64).withHandlers(
+                    HandlerTable.of(Map.of(0x200, ChunkHandlers.warpVectorSum(groups)))));
+        }
         return list.stream();
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vyre.ir.Program;
 import dev.vyre.protocol.FaultCode;
 import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.SlotLayout;
@@ -24,16 +25,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Cooperative (32-lane) handlers in the generated megakernel, run by {@link PtxSim} with 32 simulated lanes per
  * worker ({@link SimWarp}), against the CPU backend (the reference's independent lanes): identical outcomes,
  * arguments, control words and observables for streams of collective, early-returning, budget-cut and divergent
- * handlers mixed with single-invocation ones; and the warp word sum equal to the single-lane one on the same chunks.
+ * handlers mixed with single-invocation ones; and the warp sums (scalar and vector loads) equal to the single-lane
+ * word sum on the same chunks.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class SimCoopHandlersTest {
@@ -97,26 +99,35 @@ class SimCoopHandlersTest {
         }
     }
 
-    @Test
-    void theWarpWordSumEqualsTheWordSum() {
+    /**
+     * The warp sums (0: {@link ChunkHandlers#warpWordSum}; n: {@link ChunkHandlers#warpVectorSum} with n vector loads
+     * per round) against the single-lane word sum on chunks of every length class, at 16-byte aligned offsets (the
+     * vector loads) and at offsets that are only word aligned (the emitter's scalar fallback), inside and across the
+     * region's end.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 4, 8})
+    void theWarpSumsEqualTheWordSum(int groups) {
         int single = 0x300;
         int warp = 0x301;
         int region = 64 * 1024;
-        SplittableRandom rnd = new SplittableRandom(61);
+        SplittableRandom rnd = new SplittableRandom(61 + groups);
         byte[] contents = new byte[region];
         rnd.nextBytes(contents);
+        Program warpSum = groups == 0 ? ChunkHandlers.warpWordSum() : ChunkHandlers.warpVectorSum(groups);
+        int roundWords = groups == 0 ? ChunkHandlers.WARP_SUM_ROUND_WORDS : ChunkHandlers.warpVectorRoundWords(groups);
         MegakernelConfig config = MegakernelConfig.defaults().withSlots(16).withWorkers(2).withDataBytes(region)
-                .withHandler(single, ChunkHandlers.wordSum()).withHandler(warp, ChunkHandlers.warpWordSum());
+                .withHandler(single, ChunkHandlers.wordSum()).withHandler(warp, warpSum);
         List<int[]> work = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
             int[] w = new int[1 + SlotLayout.ARGS_PER_SLOT];
             int length = switch (i % 4) {
                 case 0 -> rnd.nextInt(40);
-                case 1 -> ChunkHandlers.WARP_SUM_ROUND_WORDS * 4 * (1 + rnd.nextInt(3)) + rnd.nextInt(4);
+                case 1 -> roundWords * 4 * (1 + rnd.nextInt(3)) + rnd.nextInt(4);
                 default -> rnd.nextInt(region / 4);
             };
             int offset = (i % 5 == 4 ? region - rnd.nextInt(2048) : rnd.nextInt(region - length + 1)) & ~3;
-            w[1 + ChunkSlot.DATA_OFFSET] = offset;
+            w[1 + ChunkSlot.DATA_OFFSET] = i % 3 == 0 ? offset : offset & ~15;
             w[1 + ChunkSlot.LENGTH] = length;
             w[0] = single;
             work.add(w);

@@ -91,6 +91,9 @@ class StreamBenchTest {
         assertEquals(StreamBench.Handler.WORD_SUM, StreamBench.Handler.of(" WordSum "));
         assertEquals(StreamBench.Handler.NOP, StreamBench.Handler.of("nop"));
         assertEquals(StreamBench.Handler.WARP_SUM, StreamBench.Handler.of("warpsum"));
+        assertEquals(StreamBench.Handler.WARP_VEC8, StreamBench.Handler.of("warpvec8"));
+        assertEquals(List.of("nop", "wordsum", "warpsum", "warpvec4", "warpvec8", "warpvec16", "fnv"),
+                java.util.Arrays.stream(StreamBench.Handler.values()).map(StreamBench.Handler::label).toList());
         assertThrows(GpuStreamException.class, () -> StreamBench.Handler.of("crc"));
     }
 }
