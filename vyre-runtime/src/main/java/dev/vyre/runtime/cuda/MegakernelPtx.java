@@ -107,7 +107,7 @@ public final class MegakernelPtx {
      *                        without it DFA_STEP faults UNKNOWN_OPCODE
      */
     public record Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
-                          HandlerTable handlers, boolean dfaStep) {
+                          HandlerTable handlers, boolean dfaStep, boolean vm) {
         /** Longest sleep {@code nanosleep} accepts. */
         public static final int NANOSLEEP_MAX = 1_000_000;
 
@@ -123,6 +123,17 @@ public final class MegakernelPtx {
                         + "-lane) user handlers need a whole warp per worker, but the worker shape is " + shape,
                         "use WorkerShape.WARP (WorkerShape.forHandlers picks it) with cooperative handlers");
             }
+            if (vm && shape.lanesPerWorker() != HandlerTable.COOPERATIVE_LANES) {
+                throw new CudaBackendException("megakernel PTX options: the VIR0 bytecode interpreter (VM_EXEC) runs a"
+                        + " workgroup on a whole warp, but the worker shape is " + shape,
+                        "use WorkerShape.WARP (WorkerShape.forConfig picks it) with the interpreter");
+            }
+        }
+
+        /** Without the bytecode interpreter. */
+        public Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
+                       HandlerTable handlers, boolean dfaStep) {
+            this(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, false);
         }
 
         /** No user handlers. */
@@ -138,12 +149,17 @@ public final class MegakernelPtx {
 
         /** These options with {@code table}'s user handlers fused into the dispatch. */
         public Options withHandlers(HandlerTable table) {
-            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, table, dfaStep);
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, table, dfaStep, vm);
         }
 
         /** These options with (or without) the DFA_STEP built-in. */
         public Options withDfaStep(boolean on) {
-            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, on);
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, on, vm);
+        }
+
+        /** These options with (or without) the VIR0 bytecode interpreter (VM_EXEC, {@link VmPtx}). */
+        public Options withVm(boolean on) {
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, on);
         }
 
         /** Refuses an idle backoff that is not a range within 1..{@link #NANOSLEEP_MAX} ns. */
@@ -246,12 +262,16 @@ public final class MegakernelPtx {
     private final PtxBuilder out = new PtxBuilder();
     /** The DFA_STEP section, or null without it. */
     private final DfaStepPtx dfaStep;
+    /** The bytecode interpreter section (VM_EXEC), or null without it. */
+    private final VmPtx vm;
 
     private MegakernelPtx(Options options) {
         this.options = options;
         String[] args = IntStream.range(0, SlotLayout.ARGS_PER_SLOT).mapToObj(MegakernelPtx::arg)
                 .toArray(String[]::new);
         this.dfaStep = options.dfaStep() ? new DfaStepPtx(out, args, SP, FCODE, FDETAIL, FAULT, DONE) : null;
+        this.vm = options.vm() ? new VmPtx(out, new VmPtx.Frame(args, word(SlotLayout.TENANT), SP, FCODE, FDETAIL,
+                FAULT, DONE, LANES_WAIT)) : null;
     }
 
     /** The whole PTX module for {@code options}. */
@@ -272,8 +292,12 @@ public final class MegakernelPtx {
         return out.build();
     }
 
+    /**
+     * Whether every lane of a worker's warp stays: with cooperative handlers or the bytecode interpreter, lane 0
+     * is the worker and lanes 1..31 wait for its commands ({@link #LANES_WAIT}).
+     */
     private boolean cooperative() {
-        return handlers().anyCooperative();
+        return handlers().anyCooperative() || vm != null;
     }
 
     private HandlerTable handlers() {
@@ -333,6 +357,7 @@ public final class MegakernelPtx {
         if (dfaStep != null) {
             dfaStep.emit();
         }
+        vmExec();
         completion();
         cooperativeLanes();
         out.label(EXIT);
@@ -362,6 +387,9 @@ public final class MegakernelPtx {
         if (dfaStep != null) {
             dfaStep.declare();
         }
+        if (vm != null) {
+            vm.declare();
+        }
     }
 
     private void loadParams() {
@@ -383,6 +411,9 @@ public final class MegakernelPtx {
         }
         if (dfaStep != null) {
             dfaStep.loadParams();
+        }
+        if (vm != null) {
+            vm.loadParams();
         }
     }
 
@@ -544,6 +575,10 @@ public final class MegakernelPtx {
         if (dfaStep != null) {
             out.ins("setp.eq.u32 " + P + ", " + op + ", " + Opcodes.DFA_STEP);
             out.when(P, "bra " + DfaStepPtx.LABEL);
+        }
+        if (vm != null) {
+            out.ins("setp.eq.u32 " + P + ", " + op + ", " + u32(Opcodes.VM_EXEC));
+            out.when(P, "bra " + opLabel(Opcodes.VM_EXEC));
         }
         out.comment("LOAD_MISS (and DFA_STEP without automata) have permission bits but no executor here");
         out.ins("bra " + UNKNOWN);
@@ -861,6 +896,10 @@ public final class MegakernelPtx {
                 out.when(P, "bra " + LANES_WAIT + "_" + i);
             }
         }
+        if (vm != null) {
+            out.ins("setp.eq.u32 " + P + ", " + LANE_CMD + ", " + vmCommand());
+            out.when(P, "bra " + VmPtx.LABEL);
+        }
         out.ins("bra " + LANES_WAIT);
         for (int i = 0; i < handlers().size(); i++) {
             if (handlers().cooperative(i)) {
@@ -869,6 +908,23 @@ public final class MegakernelPtx {
                 out.ins("bra " + LANES_WAIT);
             }
         }
+    }
+
+    /** The lane command that sends lanes 1..31 into the interpreter: after every handler's {@code i + 1}. */
+    private int vmCommand() {
+        return handlers().size() + 1;
+    }
+
+    /** VM_EXEC on lane 0: wake lanes 1..31 into the interpreter, then run it with them. */
+    private void vmExec() {
+        if (vm == null) {
+            return;
+        }
+        out.section("VM_EXEC: lane 0 sends lanes 1..31 into the interpreter and runs it with them");
+        out.label(opLabel(Opcodes.VM_EXEC));
+        wakeLanes(Integer.toString(vmCommand()));
+        out.ins("bra " + VmPtx.LABEL);
+        vm.emit();
     }
 
     private static String handlerLabel(int index) {
