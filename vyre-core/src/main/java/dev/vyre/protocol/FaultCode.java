@@ -30,7 +30,12 @@ public enum FaultCode {
      * The worker running the slot died or stalled and was rebuilt; the slot's result is discarded (detail:
      * 1 = the worker died, 2 = the watchdog found it stalled). See docs/TENANTS.md, Recovery.
      */
-    WORKER_LOST(9);
+    WORKER_LOST(9),
+    /**
+     * The slot named a registered object that another tenant owns: a VM_EXEC program or buffer set (detail: the
+     * argument index that named it). See docs/VM-BYTECODE.md.
+     */
+    NOT_OWNER(10);
 
     private static final FaultCode[] VALUES = values();
 

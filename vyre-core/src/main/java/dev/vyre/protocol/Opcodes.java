@@ -13,6 +13,8 @@ public final class Opcodes {
     public static final int LOAD_MISS = 0xFFFD;
     public static final int PRINTF = 0xFFFE;
     public static final int PACKED_SLOT = 0x8000_0001;
+    /** Runs a registered VYVM bytecode program over a registered buffer set (docs/VM-BYTECODE.md). */
+    public static final int VM_EXEC = 0x8000_0002;
     public static final int SHUTDOWN = 0xFFFF_FFFF;
 
     /** Any opcode with this bit set is a system opcode. */
@@ -37,10 +39,10 @@ public final class Opcodes {
                 || Integer.compareUnsigned(op, LAST_LOW_BUILTIN) <= 0;
     }
 
-    /** Whether {@code op} is a built-in: {@code <= 7}, PACKED_SLOT, PRINTF or SHUTDOWN. */
+    /** Whether {@code op} is a built-in: {@code <= 7}, PACKED_SLOT, VM_EXEC, PRINTF or SHUTDOWN. */
     public static boolean isBuiltin(int op) {
         return Integer.compareUnsigned(op, LAST_LOW_BUILTIN) <= 0
-                || op == PACKED_SLOT || op == PRINTF || op == SHUTDOWN;
+                || op == PACKED_SLOT || op == VM_EXEC || op == PRINTF || op == SHUTDOWN;
     }
 
     /** The opcode's name, or {@code USER(0x...)} / {@code SYSTEM(0x...)} for unnamed values. */
@@ -57,6 +59,7 @@ public final class Opcodes {
             case LOAD_MISS -> "LOAD_MISS";
             case PRINTF -> "PRINTF";
             case PACKED_SLOT -> "PACKED_SLOT";
+            case VM_EXEC -> "VM_EXEC";
             case SHUTDOWN -> "SHUTDOWN";
             default -> (isSystem(op) ? "SYSTEM(" : "USER(") + Wire.hex(op) + ")";
         };
