@@ -52,6 +52,7 @@ public final class Permissions {
             case Opcodes.LOAD_MISS -> LOAD_MISS_BIT;
             case Opcodes.PRINTF -> PRINTF_BIT;
             case Opcodes.PACKED_SLOT -> PACKED_SLOT_BIT;
+            case Opcodes.VM_EXEC -> Opcodes.DFA_STEP; // shared with DFA_STEP (docs/VM-BYTECODE.md)
             case Opcodes.SHUTDOWN -> SHUTDOWN_BIT;
             default -> -1;
         };

@@ -281,7 +281,8 @@ public final class CudaBackend implements Backend {
         kernel.launch(Dim3.of(shape.blocks(w)), Dim3.of(WorkerShape.BLOCK_THREADS), 0, s,
                 launchArguments(new Launch(controlPtr, buffers.control().wordCount(), ringPtr, slots, debugPtr,
                         buffers.debug().capacity(), w, scratch, (int) config.handlerStepBudget(), dataPtr,
-                        (int) data.byteSize(), dfaBlob, dfa == null ? 0 : dfa.automata().size(), dfaTables)));
+                        (int) data.byteSize(), dfaBlob, dfa == null ? 0 : dfa.automata().size(), dfaTables,
+                        DevicePtr.NULL, DevicePtr.NULL)));
         this.stream = s;
         this.control = buffers.control();
         this.ptx = text;
@@ -349,7 +350,8 @@ public final class CudaBackend implements Backend {
     /** The values of the kernel parameters ({@link MegakernelPtx.Param}). */
     private record Launch(DevicePtr control, int controlWords, DevicePtr ring, int slots, DevicePtr debug,
                           int debugCapacity, int workers, DevicePtr scratch, int stepBudget, DevicePtr data,
-                          int dataBytes, DevicePtr dfaBlob, int dfaCount, DevicePtr dfaTables) {
+                          int dataBytes, DevicePtr dfaBlob, int dfaCount, DevicePtr dfaTables, DevicePtr vmTables,
+                          DevicePtr vmScratch) {
     }
 
     /** The kernel arguments in {@link MegakernelPtx.Param} order. */
@@ -371,6 +373,8 @@ public final class CudaBackend implements Backend {
                 case DFA_BLOB -> l.dfaBlob();
                 case DFA_COUNT -> l.dfaCount();
                 case DFA_TABLES -> l.dfaTables();
+                case VM_TABLES -> l.vmTables();
+                case VM_SCRATCH -> l.vmScratch();
             };
         }
         return args;

@@ -73,7 +73,17 @@ public final class MegakernelPtx {
         /** Automata in the blob (0 without DFA_STEP). */
         DFA_COUNT(".u32", "p_dfa_count"),
         /** Device address of DFA_STEP's descriptor tables in shared memory (null without DFA_STEP). */
-        DFA_TABLES(".u64", "p_dfa_tables");
+        DFA_TABLES(".u64", "p_dfa_tables"),
+        /**
+         * Device address of the VM tables ({@code dev.vyre.vm.VmTableLayout}) in shared memory (null, and unused,
+         * without the interpreter).
+         */
+        VM_TABLES(".u64", "p_vm_tables"),
+        /**
+         * Device address of the interpreter's scratch: {@link VmScratchLayout#WARP_BYTES} per worker in device
+         * memory, 128-byte aligned (null, and unused, without the interpreter).
+         */
+        VM_SCRATCH(".u64", "p_vm_scratch");
 
         private final String type;
         private final String ptxName;
@@ -256,7 +266,7 @@ public final class MegakernelPtx {
             .filter(SlotExecutor::packable).toArray();
     /** System opcodes above the low built-ins that have a permission bit, in dispatch order. */
     private static final int[] HIGH_SYSTEM_OPCODES = {Opcodes.LOAD_MISS, Opcodes.PRINTF, Opcodes.PACKED_SLOT,
-            Opcodes.SHUTDOWN};
+            Opcodes.VM_EXEC, Opcodes.SHUTDOWN};
 
     private final Options options;
     private final PtxBuilder out = new PtxBuilder();
@@ -270,8 +280,8 @@ public final class MegakernelPtx {
         String[] args = IntStream.range(0, SlotLayout.ARGS_PER_SLOT).mapToObj(MegakernelPtx::arg)
                 .toArray(String[]::new);
         this.dfaStep = options.dfaStep() ? new DfaStepPtx(out, args, SP, FCODE, FDETAIL, FAULT, DONE) : null;
-        this.vm = options.vm() ? new VmPtx(out, new VmPtx.Frame(args, word(SlotLayout.TENANT), SP, FCODE, FDETAIL,
-                FAULT, DONE, LANES_WAIT)) : null;
+        this.vm = options.vm() ? new VmPtx(out, new VmPtx.Frame(args, word(SlotLayout.TENANT), WORKER, SP, FCODE,
+                FDETAIL, FAULT, DONE, LANES_WAIT)) : null;
     }
 
     /** The whole PTX module for {@code options}. */

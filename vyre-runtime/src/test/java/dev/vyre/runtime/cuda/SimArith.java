@@ -63,7 +63,7 @@ final class SimArith {
     private static long multiply(String[] op, long[] v) {
         String type = op[op.length - 1];
         return switch (op[1]) {
-            case "hi" -> type.equals("s32") ? u32((int) (((long) (int) v[0] * (int) v[1]) >> 32))
+            case "hi" -> type.equals("u64") ? Math.unsignedMultiplyHigh(v[0], v[1]) : type.equals("s32") ? u32((int) (((long) (int) v[0] * (int) v[1]) >> 32))
                     : (v[0] & 0xFFFF_FFFFL) * (v[1] & 0xFFFF_FFFFL) >>> 32;
             case "wide" -> (long) (int) v[0] * (int) v[1];
             case "lo" -> u32((int) v[0] * (int) v[1]);

@@ -99,6 +99,8 @@ final class SimBackend implements Backend {
                 case DFA_BLOB -> blob.address();
                 case DFA_COUNT -> dfa == null ? 0 : dfa.automata().size();
                 case DFA_TABLES -> dfa == null ? 0 : dfa.tables().address();
+                case VM_TABLES -> 0;
+                case VM_SCRATCH -> 0;
             };
         }
         int blocks = shape.blocks(w);
