@@ -10,9 +10,10 @@ import java.nio.ByteOrder;
 /**
  * One buffer as a run sees it: a little-endian segment of exactly {@link #length} elements. Loads and stores
  * are plain accesses; atomics are hardware atomics on the segment (a per-buffer lock where the segment is not
- * 4-byte aligned), so invocations on several threads may share it.
+ * 4-byte aligned), so invocations on several threads may share it. Public for the bytecode VM
+ * ({@code dev.vyre.vm.VmInterpreter}), which binds buffers the same way.
  */
-final class BoundBuffer {
+public final class BoundBuffer {
     /** Little-endian 32-bit element, at any alignment. */
     static final ValueLayout.OfInt WORD = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Little-endian 32-bit element for atomics: coordinates (segment, byte offset). */
@@ -20,8 +21,8 @@ final class BoundBuffer {
             ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
     private static final int WORD_BYTES = 4;
 
-    final ScalarType element;
-    final long length;
+    public final ScalarType element;
+    public final long length;
     /** True for a Workgroup buffer: per-workgroup scratch, zeroed at workgroup start. */
     final boolean workgroupScratch;
     private final MemorySegment memory;
@@ -29,7 +30,7 @@ final class BoundBuffer {
     private final Object atomicLock = new Object();
 
     /** {@code memory} must be exactly {@code length} elements of {@code element}. */
-    BoundBuffer(ScalarType element, long length, MemorySegment memory, boolean workgroupScratch) {
+    public BoundBuffer(ScalarType element, long length, MemorySegment memory, boolean workgroupScratch) {
         this.element = element;
         this.length = length;
         this.workgroupScratch = workgroupScratch;
@@ -38,12 +39,12 @@ final class BoundBuffer {
     }
 
     /** Sets every byte to 0 (workgroup scratch at workgroup start). */
-    void clear() {
+    public void clear() {
         memory.fill((byte) 0);
     }
 
     /** The element at a valid index, as a runtime value (Bool normalised to 0/1, Bytes zero-extended). */
-    int get(long index) {
+    public int get(long index) {
         return switch (element) {
             case BYTES -> Byte.toUnsignedInt(memory.get(ValueLayout.JAVA_BYTE, index));
             case BOOL -> memory.get(WORD, index * WORD_BYTES) != 0 ? 1 : 0;
@@ -52,7 +53,7 @@ final class BoundBuffer {
     }
 
     /** Stores a runtime value at a valid index (Bytes keep the low 8 bits). */
-    void set(long index, int value) {
+    public void set(long index, int value) {
         if (element == ScalarType.BYTES) {
             memory.set(ValueLayout.JAVA_BYTE, index, (byte) value);
         } else {
@@ -61,7 +62,7 @@ final class BoundBuffer {
     }
 
     /** Atomic read-modify-write of a valid index of a U32 or I32 buffer; returns the previous value. */
-    int atomic(AtomicOp op, long index, int expected, int value) {
+    public int atomic(AtomicOp op, long index, int expected, int value) {
         long offset = index * WORD_BYTES;
         if (!atomicAligned) {
             synchronized (atomicLock) {
