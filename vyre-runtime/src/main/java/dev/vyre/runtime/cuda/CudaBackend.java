@@ -130,6 +130,8 @@ public final class CudaBackend implements Backend {
     private int workers;
     private volatile boolean exited;
     private boolean closed;
+    /** The VM tables of the bytecode interpreter ({@link #enableVm}), or null: the kernel has no VM_EXEC. */
+    private MemorySegment vmTables;
 
     private CudaBackend(Settings settings, CudaProbe.Device device, CudaContext context, int driverVersion) {
         this.settings = settings;
@@ -256,7 +258,7 @@ public final class CudaBackend implements Backend {
             throw new CudaBackendException("cuda backend: start needs buffers and a config", "pass both");
         }
         HandlerTable handlers = HandlerTable.of(config.userHandlers());
-        WorkerShape shape = WorkerShape.forHandlers(settings.shape(), handlers);
+        WorkerShape shape = vmTables != null ? WorkerShape.WARP : WorkerShape.forHandlers(settings.shape(), handlers);
         int slots = buffers.ring().slotCount();
         int w = resolveWorkers(config.workers(), slots, shape);
         DevicePtr controlPtr = devicePointer(buffers.control().segment(), "control", Integer.BYTES);
@@ -268,7 +270,9 @@ public final class CudaBackend implements Backend {
         DevicePtr dfaTables = dfa == null ? DevicePtr.NULL : devicePointer(dfa.tables(), "DFA_STEP tables",
                 VECTOR_ALIGNMENT);
         MegakernelPtx.Options options = new MegakernelPtx.Options(target, shape,
-                settings.backoffMinNanos(), settings.backoffMaxNanos(), handlers, dfa != null);
+                settings.backoffMinNanos(), settings.backoffMaxNanos(), handlers, dfa != null, vmTables != null);
+        DevicePtr vmTablesPtr = vmTables == null ? DevicePtr.NULL : devicePointer(vmTables, "VM tables",
+                VECTOR_ALIGNMENT);
         CachedCompiler.Loaded<CudaModule> loaded = loadModule(options);
         CudaModule module = loaded.module();
         String text = loaded.ptx();
@@ -277,12 +281,14 @@ public final class CudaBackend implements Backend {
         DevicePtr scratch = handlers.size() == 0 ? DevicePtr.NULL
                 : context.allocate((long) w * MegakernelPtx.SCRATCH_BYTES_PER_WORKER).ptr();
         DevicePtr dfaBlob = dfa == null ? DevicePtr.NULL : upload(DfaDeviceLayout.blob(dfa.automata()));
+        // the interpreter's per-warp scratch (image cache, descriptors, Workgroup memory, register file)
+        DevicePtr vmScratch = vmTables == null ? DevicePtr.NULL : zeroed((long) w * VmScratchLayout.WARP_BYTES);
         CudaStream s = context.createStream();
         kernel.launch(Dim3.of(shape.blocks(w)), Dim3.of(WorkerShape.BLOCK_THREADS), 0, s,
                 launchArguments(new Launch(controlPtr, buffers.control().wordCount(), ringPtr, slots, debugPtr,
                         buffers.debug().capacity(), w, scratch, (int) config.handlerStepBudget(), dataPtr,
                         (int) data.byteSize(), dfaBlob, dfa == null ? 0 : dfa.automata().size(), dfaTables,
-                        DevicePtr.NULL, DevicePtr.NULL)));
+                        vmTablesPtr, vmScratch)));
         this.stream = s;
         this.control = buffers.control();
         this.ptx = text;
@@ -319,6 +325,39 @@ public final class CudaBackend implements Backend {
                         return context.loadCubin(cubin);
                     }
                 });
+    }
+
+    /** New zeroed device memory (the interpreter's image-cache keys must start empty), freed with the context. */
+    private DevicePtr zeroed(long bytes) {
+        DeviceBuffer buffer = context.allocate(bytes);
+        buffer.memsetD32(0, 0, bytes / Integer.BYTES);
+        return buffer.ptr();
+    }
+
+    /**
+     * Makes the kernel {@link #start} launches run VM_EXEC (the VIR0 bytecode interpreter, {@link VmPtx}) with the
+     * program and buffer-set tables in {@code tables} ({@code dev.vyre.vm.VmTableLayout#TABLE_BYTES} from
+     * {@link #allocateShared}); the workers then run as warps. Call it before {@link #start}.
+     *
+     * @throws CudaBackendException after start, for memory this backend did not allocate, or on a GPU older than
+     *                              sm_80 (the interpreter's warp reductions need it)
+     */
+    public synchronized void enableVm(MemorySegment tables) {
+        requireOpen("enable the VM");
+        if (stream != null) {
+            throw new CudaBackendException("cuda backend: enableVm after start", "call enableVm before start");
+        }
+        if (tables == null || tables.byteSize() < dev.vyre.vm.VmTableLayout.TABLE_BYTES) {
+            throw new CudaBackendException("cuda backend: VM tables of " + (tables == null ? "null" : tables.byteSize()
+                    + " bytes") + " are smaller than VmTableLayout.TABLE_BYTES", "allocate the tables with "
+                    + "allocateShared(VmTableLayout.TABLE_BYTES, 16)");
+        }
+        if (target.major() < 8) {
+            throw new CudaBackendException("cuda backend: the VIR0 interpreter needs sm_80 or newer, the device is "
+                    + target.smName(), "run VM_EXEC on BackendKind.CPU on this GPU");
+        }
+        devicePointer(tables, "VM tables", VECTOR_ALIGNMENT);
+        this.vmTables = tables;
     }
 
     /**

@@ -53,7 +53,8 @@ public final class MegakernelKey {
                 .text("shape", options.shape().name())
                 .number("backoffMin", options.backoffMinNanos())
                 .number("backoffMax", options.backoffMaxNanos())
-                .number("dfaStep", options.dfaStep() ? 1 : 0);
+                .number("dfaStep", options.dfaStep() ? 1 : 0)
+                .number("vm", options.vm() ? 1 : 0);
         HandlerTable handlers = options.handlers();
         b.number("handlers", handlers.size());
         for (int i = 0; i < handlers.size(); i++) {

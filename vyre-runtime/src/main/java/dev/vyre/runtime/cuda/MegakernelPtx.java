@@ -136,7 +136,12 @@ public final class MegakernelPtx {
             if (vm && shape.lanesPerWorker() != HandlerTable.COOPERATIVE_LANES) {
                 throw new CudaBackendException("megakernel PTX options: the VIR0 bytecode interpreter (VM_EXEC) runs a"
                         + " workgroup on a whole warp, but the worker shape is " + shape,
-                        "use WorkerShape.WARP (WorkerShape.forConfig picks it) with the interpreter");
+                        "use WorkerShape.WARP with the interpreter");
+            }
+            if (vm && target.major() < 8) {
+                throw new CudaBackendException("megakernel PTX options: the VIR0 bytecode interpreter needs sm_80 or "
+                        + "newer (warp reductions), the target is " + target.smName(), "run VM_EXEC on the cpu "
+                        + "backend, or use a GPU of compute capability 8.0 or newer");
             }
         }
 

@@ -243,6 +243,9 @@ final class VmPtx {
         out.ins("setp.eq.u32 " + PRED + ", " + T0 + ", " + arg(VmExecAbi.PROGRAM));
         out.ins("setp.eq.u32 " + PRED2 + ", " + T1 + ", " + PSTATE);
         out.ins("and.pred " + PRED + ", " + PRED + ", " + PRED2);
+        out.comment("one decision for the warp, taken before lane 0 rewrites the key (the ballot waits for all)");
+        out.ins("vote.sync.ballot.b32 " + T5 + ", " + PRED + ", " + FULL);
+        out.ins("setp.eq.u32 " + PRED + ", " + T5 + ", " + FULL);
         out.when(PRED, "bra " + cached);
         out.ins("min.u32 " + T4 + ", " + T2 + ", " + VmScratchLayout.CACHE_WORDS);
         out.ins("mov.u32 " + T3 + ", " + LANE);

@@ -35,6 +35,8 @@ final class SimBackend implements Backend {
     private RingBuffers buffers;
     private int workers;
     private boolean closed;
+    /** The VM tables ({@link #enableVm}), or null. */
+    private MemorySegment vmTables;
 
     SimBackend(WorkerShape shape, int defaultWorkers) {
         this.shape = shape;
@@ -57,16 +59,21 @@ final class SimBackend implements Backend {
         return s;
     }
 
+    /** As {@link CudaBackend#enableVm}: the kernel runs VM_EXEC over {@code tables} (from allocateShared). */
+    synchronized void enableVm(MemorySegment tables) {
+        this.vmTables = tables;
+    }
+
     @Override
     public synchronized void start(RingBuffers b, MegakernelConfig config) {
         int slots = b.ring().slotCount();
         int w = config.workers() == 0 ? CudaBackend.defaultWorkers(slots, defaultWorkers) : config.workers();
         HandlerTable handlers = HandlerTable.of(config.userHandlers());
         DfaStepUnit dfa = b.dfaStep();
-        WorkerShape shape = WorkerShape.forHandlers(this.shape, handlers);
+        WorkerShape shape = vmTables != null ? WorkerShape.WARP : WorkerShape.forHandlers(this.shape, handlers);
         String ptx = MegakernelPtx.generate(new MegakernelPtx.Options(SmTarget.SM_90, shape,
                 CudaBackend.DEFAULT_BACKOFF_MIN_NANOS, CudaBackend.DEFAULT_BACKOFF_MAX_NANOS).withHandlers(handlers)
-                .withDfaStep(dfa != null));
+                .withDfaStep(dfa != null).withVm(vmTables != null));
         sim = new PtxSim(ptx);
         shared.forEach(sim::map);
         // the automata blob, "device memory" like the DeviceBuffer CudaBackend uploads
@@ -81,6 +88,12 @@ final class SimBackend implements Backend {
         MemorySegment scratch = arena.allocate((long) w * MegakernelPtx.SCRATCH_BYTES_PER_WORKER,
                 CudaBackend.VECTOR_ALIGNMENT);
         sim.map(scratch);
+        // the interpreter's scratch, "device memory" like the DeviceBuffer CudaBackend allocates
+        MemorySegment vmScratch = MemorySegment.NULL;
+        if (vmTables != null) {
+            vmScratch = arena.allocate((long) w * VmScratchLayout.WARP_BYTES, 128);
+            sim.map(vmScratch);
+        }
         MemorySegment data = b.data();
         long[] params = new long[MegakernelPtx.Param.values().length];
         for (MegakernelPtx.Param p : MegakernelPtx.Param.values()) {
@@ -99,8 +112,8 @@ final class SimBackend implements Backend {
                 case DFA_BLOB -> blob.address();
                 case DFA_COUNT -> dfa == null ? 0 : dfa.automata().size();
                 case DFA_TABLES -> dfa == null ? 0 : dfa.tables().address();
-                case VM_TABLES -> 0;
-                case VM_SCRATCH -> 0;
+                case VM_TABLES -> vmTables == null ? 0 : vmTables.address();
+                case VM_SCRATCH -> vmScratch.address();
             };
         }
         int blocks = shape.blocks(w);
