@@ -480,7 +480,9 @@ final class PtxSim {
                 set(a[0], (long) LONG.getAndAdd(segment(a[1], 8), offset(a[1], 8), value(a[2])));
                 return;
             }
-            if (!op[op.length - 1].endsWith("32") || op[op.length - 1].equals("s32")) {
+            boolean signed = op[op.length - 1].equals("s32");
+            if (!op[op.length - 1].endsWith("32") || signed && !op[op.length - 2].equals("min")
+                    && !op[op.length - 2].equals("max")) {
                 throw unsupported(insn);
             }
             MemorySegment s = segment(a[1], 4);
@@ -497,7 +499,8 @@ final class PtxSim {
                     boolean min = op[op.length - 2].equals("min");
                     int old = (int) WORD.getVolatile(s, off);
                     while (true) {
-                        int next = (Integer.compareUnsigned(v, old) < 0) == min ? v : old;
+                        int c = signed ? Integer.compare(v, old) : Integer.compareUnsigned(v, old);
+                        int next = (c < 0) == min ? v : old;
                         int seen = (int) WORD.compareAndExchange(s, off, old, next);
                         if (seen == old) {
                             yield old;
