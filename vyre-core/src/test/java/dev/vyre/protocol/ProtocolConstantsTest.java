@@ -126,14 +126,15 @@ class ProtocolConstantsTest {
         return op >= 0x80000000L || (op >= 0xFFF0L && op <= 0xFFFFL) || op <= 7;
     }
 
+    /** The spec's built-ins, plus VM_EXEC (0x80000002, issue #7, docs/VM-BYTECODE.md). */
     private static boolean specBuiltin(long op) {
-        return op <= 7 || op == 0x80000001L || op == 0xFFFEL || op == 0xFFFFFFFFL;
+        return op <= 7 || op == 0x80000001L || op == 0x80000002L || op == 0xFFFEL || op == 0xFFFFFFFFL;
     }
 
     @Test
     void systemAndBuiltinRangesAreExactlyTheSpecs() {
         long[] edges = {0, 1, 7, 8, 9, 0xFFEF, 0xFFF0, 0xFFF1, 0xFFFD, 0xFFFE, 0xFFFF, 0x10000, 0x7FFFFFFFL,
-            0x80000000L, 0x80000001L, 0x80000002L, 0xFFFFFFFEL, 0xFFFFFFFFL};
+            0x80000000L, 0x80000001L, 0x80000002L, 0x80000003L, 0xFFFFFFFEL, 0xFFFFFFFFL};
         for (long op : edges) {
             assertEquals(specSystem(op), Opcodes.isSystem((int) op), "isSystem " + Long.toHexString(op));
             assertEquals(specBuiltin(op), Opcodes.isBuiltin((int) op), "isBuiltin " + Long.toHexString(op));

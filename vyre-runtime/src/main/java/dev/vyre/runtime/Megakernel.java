@@ -10,6 +10,8 @@ import dev.vyre.protocol.RingView;
 import dev.vyre.protocol.Slot;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.runtime.automata.DfaStepUnit;
+import dev.vyre.runtime.vm.VmRegistryException;
+import dev.vyre.runtime.vm.VmUnit;
 import dev.vyre.runtime.automata.ScanException;
 import dev.vyre.runtime.replay.ReplayRecorder;
 import java.lang.foreign.MemorySegment;
@@ -641,6 +643,19 @@ public final class Megakernel implements AutoCloseable {
         if (unit == null) {
             throw new ScanException("this megakernel was bootstrapped without automata, so it has no DFA_STEP unit",
                     "bootstrap with MegakernelConfig.withAutomata(RingScanner.ringAutomata(compiled))");
+        }
+        return unit;
+    }
+
+    /**
+     * The VM_EXEC registry (docs/VM-BYTECODE.md): where tenants register VIR0 programs and the buffer sets they run
+     * on, so that VM_EXEC slots run them without a relaunch.
+     */
+    public VmUnit vm() {
+        VmUnit unit = openBuffers().vm();
+        if (unit == null) {
+            throw new VmRegistryException("this megakernel's buffers were made without a VM_EXEC registry",
+                    "bootstrap through Megakernel.bootstrap, which allocates one");
         }
         return unit;
     }

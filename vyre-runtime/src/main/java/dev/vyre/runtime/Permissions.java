@@ -9,7 +9,7 @@ import dev.vyre.protocol.Opcodes;
  *
  * <pre>
  * bits 0..7    built-in opcodes 0..7 (bit n = opcode n: NOP, STORE_U32, ATOMIC_ADD, LOAD_U32, COMPARE_SWAP,
- *              MEMCPY, DFA_STEP, BATCH_FENCE)
+ *              MEMCPY, DFA_STEP, BATCH_FENCE); bit 6 also permits VM_EXEC (docs/VM-BYTECODE.md)
  * bit 8        LOAD_MISS
  * bit 9        PRINTF
  * bit 10       PACKED_SLOT (each sub-op also needs its own bit)
@@ -25,6 +25,8 @@ public final class Permissions {
     public static final int LOAD_MISS_BIT = 8;
     /** Bit of PRINTF. */
     public static final int PRINTF_BIT = 9;
+    /** Bit of VM_EXEC: DFA_STEP's (both run host-registered code over host-registered buffers). */
+    public static final int VM_EXEC_BIT = Opcodes.DFA_STEP;
     /** Bit of PACKED_SLOT. */
     public static final int PACKED_SLOT_BIT = 10;
     /** Bit of SHUTDOWN. */
@@ -52,7 +54,7 @@ public final class Permissions {
             case Opcodes.LOAD_MISS -> LOAD_MISS_BIT;
             case Opcodes.PRINTF -> PRINTF_BIT;
             case Opcodes.PACKED_SLOT -> PACKED_SLOT_BIT;
-            case Opcodes.VM_EXEC -> Opcodes.DFA_STEP; // shared with DFA_STEP (docs/VM-BYTECODE.md)
+            case Opcodes.VM_EXEC -> VM_EXEC_BIT;
             case Opcodes.SHUTDOWN -> SHUTDOWN_BIT;
             default -> -1;
         };

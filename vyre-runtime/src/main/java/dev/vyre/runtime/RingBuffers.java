@@ -8,6 +8,7 @@ import dev.vyre.protocol.RingView;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.Wire;
 import dev.vyre.runtime.automata.DfaStepUnit;
+import dev.vyre.runtime.vm.VmUnit;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -24,9 +25,11 @@ import java.lang.foreign.MemorySegment;
  *                when the configuration asks for none
  * @param dfaStep the DFA_STEP unit of {@link MegakernelConfig#automata()} (its descriptor tables allocated through
  *                the backend), or null when the configuration registers no automata
+ * @param vm      the VM_EXEC registry (docs/VM-BYTECODE.md; its tables allocated through the backend), or null (then
+ *                VM_EXEC faults UNKNOWN_OPCODE)
  */
 public record RingBuffers(ControlView control, RingView ring, DebugLogView debug, MemorySegment ioQueue,
-                          MemorySegment data, DfaStepUnit dfaStep) {
+                          MemorySegment data, DfaStepUnit dfaStep, VmUnit vm) {
 
     /** Bytes reserved for the io queue. */
     public static final long IO_QUEUE_BYTES = 4096;
@@ -34,6 +37,12 @@ public record RingBuffers(ControlView control, RingView ring, DebugLogView debug
     public static final long DATA_ALIGNMENT = 4096;
     /** The largest data region: every byte must be reachable with a u32 index from a handler. */
     public static final long MAX_DATA_BYTES = 0x1_0000_0000L - DATA_ALIGNMENT;
+
+    /** The buffers without a VM_EXEC registry. */
+    public RingBuffers(ControlView control, RingView ring, DebugLogView debug, MemorySegment ioQueue,
+                       MemorySegment data, DfaStepUnit dfaStep) {
+        this(control, ring, debug, ioQueue, data, dfaStep, null);
+    }
 
     /** The four protocol buffers without a data region. */
     public RingBuffers(ControlView control, RingView ring, DebugLogView debug, MemorySegment ioQueue) {
@@ -53,8 +62,9 @@ public record RingBuffers(ControlView control, RingView ring, DebugLogView debug
     public static RingBuffers allocate(Backend backend, MegakernelConfig config) {
         RingBuffers b = allocate(backend, config.slotCount(), config.observables(), config.debugRecords(),
                 config.dataBytes());
-        return config.automata().isEmpty() ? b : new RingBuffers(b.control(), b.ring(), b.debug(), b.ioQueue(),
-                b.data(), DfaStepUnit.allocate(backend, config.automata()));
+        return new RingBuffers(b.control(), b.ring(), b.debug(), b.ioQueue(), b.data(),
+                config.automata().isEmpty() ? null : DfaStepUnit.allocate(backend, config.automata()),
+                VmUnit.allocate(backend));
     }
 
     /**

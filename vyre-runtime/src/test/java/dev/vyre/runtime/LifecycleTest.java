@@ -126,7 +126,7 @@ class LifecycleTest {
     @Test
     void publishRefusesBadWorkBeforeTouchingTheRing() {
         try (Megakernel k = Kernels.cpu(Kernels.small())) {
-            for (int op : new int[] {0xFFF0, 0xFFFC, 0x8000_0000, 0x8000_0002, 0xFFFF_FFFE}) {
+            for (int op : new int[] {0xFFF0, 0xFFFC, 0x8000_0000, 0x8000_0003, 0xFFFF_FFFE}) {
                 PublishRefusedException e = assertThrows(PublishRefusedException.class,
                         () -> k.publish(op, 0, Priority.NORMAL));
                 assertTrue(e.getMessage().contains("system range") && e.getMessage().contains("Fix: "));

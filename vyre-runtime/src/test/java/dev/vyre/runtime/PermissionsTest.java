@@ -19,7 +19,7 @@ class PermissionsTest {
         assertEquals(9, Permissions.systemBit(0xFFFE));
         assertEquals(10, Permissions.systemBit(0x8000_0001));
         assertEquals(11, Permissions.systemBit(0xFFFF_FFFF));
-        for (int op : new int[] {8, 0xFFF0, 0xFFFC, 0x8000_0000, 0x8000_0002, 0xFFFF_FFFE, 0x100, -8}) {
+        for (int op : new int[] {8, 0xFFF0, 0xFFFC, 0x8000_0000, 0x8000_0003, 0xFFFF_FFFE, 0x100, -8}) {
             assertEquals(-1, Permissions.systemBit(op), Opcodes.name(op));
         }
         assertEquals(12, Permissions.FIRST_USER_BIT);

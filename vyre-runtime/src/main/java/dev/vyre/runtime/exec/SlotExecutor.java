@@ -19,6 +19,7 @@ import dev.vyre.runtime.Permissions;
 import dev.vyre.runtime.RingBuffers;
 import dev.vyre.runtime.TenantSpec;
 import dev.vyre.runtime.automata.DfaStepUnit;
+import dev.vyre.runtime.vm.VmUnit;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -59,6 +60,8 @@ public final class SlotExecutor {
     private final int[] tenantMasks;
     /** The DFA_STEP unit of the megakernel's automata, or null (DFA_STEP then faults UNKNOWN_OPCODE). */
     private final DfaStepUnit dfaStep;
+    /** The VM_EXEC registry, or null (VM_EXEC then faults UNKNOWN_OPCODE). */
+    private final VmUnit vm;
     private final MemorySegment scratch = MemorySegment.ofArray(new int[SlotLayout.ARGS_PER_SLOT]);
     private final Map<String, MemorySegment> bindings;
     /** The bindings of handlers that declare the data buffer: also the data region. */
@@ -99,6 +102,7 @@ public final class SlotExecutor {
         this.dataBindings = Map.of(HandlerTable.ARGS, scratch, HandlerTable.CONTROL, control.segment(),
                 HandlerTable.DATA, buffers.data());
         this.dfaStep = buffers.dfaStep();
+        this.vm = buffers.vm();
         this.tenantMasks = new int[Permissions.TENANTS];
         for (int t = 0; t < Permissions.TENANTS; t++) {
             tenantMasks[t] = control.tenantMask(t);
@@ -184,6 +188,7 @@ public final class SlotExecutor {
                 yield null;
             }
             case Opcodes.DFA_STEP -> dfaStep();
+            case Opcodes.VM_EXEC -> vmExec(tenant);
             case Opcodes.LOAD_MISS -> fault(FaultCode.UNKNOWN_OPCODE, 0);
             default -> bit >= Permissions.FIRST_USER_BIT ? handler(tenant, bit - Permissions.FIRST_USER_BIT)
                     : simple(opcode, argWords[0], argWords[1], argWords[2]);
@@ -294,6 +299,22 @@ public final class SlotExecutor {
         int bad = unit.execute(argWords);
         if (bad != DfaStepUnit.OK) {
             return fault(FaultCode.BAD_ARGUMENT, bad);
+        }
+        writeBack = true;
+        return null;
+    }
+
+    /**
+     * VM_EXEC (docs/VM-BYTECODE.md): runs a registered program over a registered buffer set on the megakernel's
+     * {@link VmUnit}, or faults UNKNOWN_OPCODE when it has none.
+     */
+    private FaultCode vmExec(int tenant) {
+        if (vm == null) {
+            return fault(FaultCode.UNKNOWN_OPCODE, 0);
+        }
+        VmUnit.Outcome o = vm.execute(tenant, argWords);
+        if (o.fault() != null) {
+            return fault(o.fault(), o.detail());
         }
         writeBack = true;
         return null;

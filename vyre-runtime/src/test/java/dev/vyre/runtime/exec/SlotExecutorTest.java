@@ -66,7 +66,7 @@ class SlotExecutorTest {
     @Test
     void systemRangeValuesWithoutMeaningAreUnknownEvenWithoutPermission() {
         // tenant 0 has mask 0 here: an unknown opcode is reported as unknown, before the mask is looked at
-        for (int op : new int[] {8, 0xFFF0, 0xFFFC, 0x8000_0000, 0x8000_0002, 0xFFFF_FFFE, 0x1234}) {
+        for (int op : new int[] {8, 0xFFF0, 0xFFFC, 0x8000_0000, 0x8000_0003, 0xFFFF_FFFE, 0x1234}) {
             Slot s = execute(op, 0, 1, 2, 3);
             assertEquals(FaultCode.UNKNOWN_OPCODE, s.faultCode(), Opcodes.name(op));
             assertEquals(3, s.arg(2), "ARG2.. keep what was published");
