@@ -130,7 +130,9 @@ public final class CudaBackend implements Backend {
     private int workers;
     private volatile boolean exited;
     private boolean closed;
-    /** The VM tables of the bytecode interpreter ({@link #enableVm}), or null: the kernel has no VM_EXEC. */
+    /** Whether the kernel runs VM_EXEC ({@link #enableVm}). */
+    private boolean vmEnabled;
+    /** Tables given to {@link #enableVm(MemorySegment)}, or null: the megakernel's own VM registry's. */
     private MemorySegment vmTables;
 
     private CudaBackend(Settings settings, CudaProbe.Device device, CudaContext context, int driverVersion) {
@@ -258,7 +260,8 @@ public final class CudaBackend implements Backend {
             throw new CudaBackendException("cuda backend: start needs buffers and a config", "pass both");
         }
         HandlerTable handlers = HandlerTable.of(config.userHandlers());
-        WorkerShape shape = vmTables != null ? WorkerShape.WARP : WorkerShape.forHandlers(settings.shape(), handlers);
+        MemorySegment tables = vmEnabled ? vmTables(buffers) : null;
+        WorkerShape shape = tables != null ? WorkerShape.WARP : WorkerShape.forHandlers(settings.shape(), handlers);
         int slots = buffers.ring().slotCount();
         int w = resolveWorkers(config.workers(), slots, shape);
         DevicePtr controlPtr = devicePointer(buffers.control().segment(), "control", Integer.BYTES);
@@ -270,8 +273,8 @@ public final class CudaBackend implements Backend {
         DevicePtr dfaTables = dfa == null ? DevicePtr.NULL : devicePointer(dfa.tables(), "DFA_STEP tables",
                 VECTOR_ALIGNMENT);
         MegakernelPtx.Options options = new MegakernelPtx.Options(target, shape,
-                settings.backoffMinNanos(), settings.backoffMaxNanos(), handlers, dfa != null, vmTables != null);
-        DevicePtr vmTablesPtr = vmTables == null ? DevicePtr.NULL : devicePointer(vmTables, "VM tables",
+                settings.backoffMinNanos(), settings.backoffMaxNanos(), handlers, dfa != null, tables != null);
+        DevicePtr vmTablesPtr = tables == null ? DevicePtr.NULL : devicePointer(tables, "VM tables",
                 VECTOR_ALIGNMENT);
         CachedCompiler.Loaded<CudaModule> loaded = loadModule(options);
         CudaModule module = loaded.module();
@@ -282,7 +285,7 @@ public final class CudaBackend implements Backend {
                 : context.allocate((long) w * MegakernelPtx.SCRATCH_BYTES_PER_WORKER).ptr();
         DevicePtr dfaBlob = dfa == null ? DevicePtr.NULL : upload(DfaDeviceLayout.blob(dfa.automata()));
         // the interpreter's per-warp scratch (image cache, descriptors, Workgroup memory, register file)
-        DevicePtr vmScratch = vmTables == null ? DevicePtr.NULL : zeroed((long) w * VmScratchLayout.WARP_BYTES);
+        DevicePtr vmScratch = tables == null ? DevicePtr.NULL : zeroed((long) w * VmScratchLayout.WARP_BYTES);
         CudaStream s = context.createStream();
         kernel.launch(Dim3.of(shape.blocks(w)), Dim3.of(WorkerShape.BLOCK_THREADS), 0, s,
                 launchArguments(new Launch(controlPtr, buffers.control().wordCount(), ringPtr, slots, debugPtr,
@@ -335,29 +338,49 @@ public final class CudaBackend implements Backend {
     }
 
     /**
-     * Makes the kernel {@link #start} launches run VM_EXEC (the VIR0 bytecode interpreter, {@link VmPtx}) with the
-     * program and buffer-set tables in {@code tables} ({@code dev.vyre.vm.VmTableLayout#TABLE_BYTES} from
-     * {@link #allocateShared}); the workers then run as warps. Call it before {@link #start}.
+     * Makes the kernel {@link #start} launches run VM_EXEC (the VIR0 bytecode interpreter, {@link VmPtx}) over the
+     * megakernel's VM registry ({@code Megakernel.vm()}: its tables); the workers then run as warps. Call it before
+     * {@link #start}. Without it VM_EXEC faults UNKNOWN_OPCODE on CUDA.
      *
-     * @throws CudaBackendException after start, for memory this backend did not allocate, or on a GPU older than
-     *                              sm_80 (the interpreter's warp reductions need it)
+     * @throws CudaBackendException after start, or on a GPU older than sm_80 (the interpreter's warp reductions)
      */
-    public synchronized void enableVm(MemorySegment tables) {
+    public synchronized void enableVm() {
         requireOpen("enable the VM");
         if (stream != null) {
             throw new CudaBackendException("cuda backend: enableVm after start", "call enableVm before start");
-        }
-        if (tables == null || tables.byteSize() < dev.vyre.vm.VmTableLayout.TABLE_BYTES) {
-            throw new CudaBackendException("cuda backend: VM tables of " + (tables == null ? "null" : tables.byteSize()
-                    + " bytes") + " are smaller than VmTableLayout.TABLE_BYTES", "allocate the tables with "
-                    + "allocateShared(VmTableLayout.TABLE_BYTES, 16)");
         }
         if (target.major() < 8) {
             throw new CudaBackendException("cuda backend: the VIR0 interpreter needs sm_80 or newer, the device is "
                     + target.smName(), "run VM_EXEC on BackendKind.CPU on this GPU");
         }
+        this.vmEnabled = true;
+    }
+
+    /**
+     * As {@link #enableVm()}, over {@code tables} ({@code VmTableLayout.TABLE_BYTES} from {@link #allocateShared},
+     * filled by the caller, e.g. with {@link VmTables}) instead of the registry's.
+     */
+    public synchronized void enableVm(MemorySegment tables) {
+        if (tables == null || tables.byteSize() < dev.vyre.vm.VmTableLayout.TABLE_BYTES) {
+            throw new CudaBackendException("cuda backend: VM tables of " + (tables == null ? "null" : tables.byteSize()
+                    + " bytes") + " are smaller than VmTableLayout.TABLE_BYTES", "allocate the tables with "
+                    + "allocateShared(VmTableLayout.TABLE_BYTES, 16)");
+        }
+        enableVm();
         devicePointer(tables, "VM tables", VECTOR_ALIGNMENT);
         this.vmTables = tables;
+    }
+
+    /** The tables the interpreter reads: those given to enableVm, else the registry's. */
+    private MemorySegment vmTables(RingBuffers buffers) {
+        if (vmTables != null) {
+            return vmTables;
+        }
+        if (buffers.vm() == null) {
+            throw new CudaBackendException("cuda backend: enableVm, but the megakernel's buffers have no VM "
+                    + "registry", "bootstrap through Megakernel.bootstrap, which allocates one");
+        }
+        return buffers.vm().tables();
     }
 
     /**

@@ -78,6 +78,9 @@ class MegakernelPtxTest {
         list.add(defaults().withHandlers(cooperativeTable()));
         list.add(new MegakernelPtx.Options(new SmTarget(8, 0), WorkerShape.WARP, 1, 64).withHandlers(
                 HandlerTable.of(Map.of(0x200, ChunkHandlers.warpWordSum(), 0x201, ChunkHandlers.wordSum()))));
+        list.add(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP, 1, 64).withVm(true));
+        list.add(new MegakernelPtx.Options(new SmTarget(8, 0), WorkerShape.WARP, 1, 64).withVm(true)
+                .withHandlers(cooperativeTable()).withDfaStep(true));
         return list.stream();
     }
 

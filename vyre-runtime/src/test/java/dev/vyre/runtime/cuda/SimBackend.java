@@ -35,8 +35,10 @@ final class SimBackend implements Backend {
     private RingBuffers buffers;
     private int workers;
     private boolean closed;
-    /** The VM tables ({@link #enableVm}), or null. */
+    /** The VM tables ({@link #enableVm}), or null; {@link #REGISTRY} for the megakernel's VM registry's. */
     private MemorySegment vmTables;
+    /** Marks "the registry's tables" in {@link #vmTables}. */
+    private static final MemorySegment REGISTRY = MemorySegment.ofArray(new byte[0]);
 
     SimBackend(WorkerShape shape, int defaultWorkers) {
         this.shape = shape;
@@ -64,8 +66,16 @@ final class SimBackend implements Backend {
         this.vmTables = tables;
     }
 
+    /** As {@link CudaBackend#enableVm()}: the kernel runs VM_EXEC over the megakernel's VM registry. */
+    synchronized void enableVm() {
+        this.vmTables = REGISTRY;
+    }
+
     @Override
     public synchronized void start(RingBuffers b, MegakernelConfig config) {
+        if (vmTables == REGISTRY) {
+            vmTables = b.vm().tables();
+        }
         int slots = b.ring().slotCount();
         int w = config.workers() == 0 ? CudaBackend.defaultWorkers(slots, defaultWorkers) : config.workers();
         HandlerTable handlers = HandlerTable.of(config.userHandlers());

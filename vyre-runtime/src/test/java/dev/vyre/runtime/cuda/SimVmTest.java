@@ -159,6 +159,24 @@ class SimVmTest {
     }
 
     @Test
+    void programsRegisteredInTheMegakernelsVmRegistryRunOnTheDevice() {
+        SimBackend own = new SimBackend(WorkerShape.WARP, 1);
+        own.enableVm();
+        try (Megakernel k = Megakernel.bootstrap(own, MegakernelConfig.defaults().withSlots(4).withWorkers(1))) {
+            int id = k.vm().register(0, triple());
+            MemorySegment out = k.allocateShared(80 * 4, 16);
+            int set = k.vm().registerBufferSet(0, id, List.of(out));
+            SlotOutcome done = k.publish(Opcodes.VM_EXEC, 0, Priority.NORMAL,
+                    VmExecAbi.args(id, set, 2, 1, 1, 0, 2, 10_000)).await(VmRig.WAIT);
+            assertNull(own.failure(), () -> "the simulated kernel failed: " + own.failure());
+            assertTrue(done.isDone(), done.toString());
+            for (int i = 0; i < 80; i++) {
+                assertEquals(i * 3 + 1, out.getAtIndex(ValueLayout.JAVA_INT, i));
+            }
+        }
+    }
+
+    @Test
     void tenantsRunOnlyTheirOwnProgramsAndBufferSets() {
         VmImage work = VmLowering.lower(triple());
         MemorySegment out = rig.buffer(40 * 4);
