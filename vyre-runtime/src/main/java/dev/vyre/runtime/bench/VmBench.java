@@ -89,22 +89,18 @@ public final class VmBench {
                 new Node.If(Expr.lt(i, new Expr.BufLen("out")), body, List.of())));
     }
 
-    /** Runs the benchmark; {@code progress} gets one line per measurement; returns the JSON evidence. */
+    /**
+     * Runs the benchmark; {@code progress} gets one line per measurement; returns the JSON evidence. The
+     * interpreted rows run first, on the running megakernel; the compiled rows after it shut down (a module load,
+     * cuMemAlloc and cuMemFree may synchronise the device, which a resident kernel never lets finish), over the
+     * same never-seen programs, whose outputs must equal the interpreted ones.
+     */
     public static Map<String, Object> run(Config c, Consumer<String> progress) {
         int largeN = c.largeGroups() * WORKGROUP;
         int smallN = c.smallGroups() * WORKGROUP;
-        CudaBackend backend = CudaBackend.open(CudaBackend.Settings.defaults().withShape(WorkerShape.WARP)
-                .withCache(dev.vyre.runtime.cache.CacheSettings.disabled()));
-        VmTables tables = new VmTables(backend.allocateShared(VmTableLayout.TABLE_BYTES, 16));
-        backend.enableVm(tables.segment());
         Map<String, Object> evidence = new LinkedHashMap<>();
-        try (Megakernel kernel = Megakernel.bootstrap(backend, MegakernelConfig.defaults().withSlots(1024));
-             CudaContext context = CudaContext.open(c.device());
+        try (CudaContext context = CudaContext.open(c.device());
              Arena arena = Arena.ofConfined()) {
-            int major = backend.device().ccMajor();
-            int minor = backend.device().ccMinor();
-            evidence.put("device", backend.device().name());
-            evidence.put("workers", kernel.workers());
             DeviceBuffer in = context.allocate((long) largeN * 4);
             DeviceBuffer out = context.allocate((long) largeN * 4);
             MemorySegment input = arena.allocate((long) largeN * 4, 4);
@@ -112,138 +108,158 @@ public final class VmBench {
                 input.setAtIndex(ValueLayout.JAVA_INT, i, i * 0x9E37_79B9);
             }
             in.copyFrom(input, 0);
-            MemorySegment images = kernel.allocateShared(1 << 20, 16);
-            long imageCursor = 0;
-            MemorySegment vmOut = arena.allocate((long) smallN * 4, 4);
-            List<Long> interpreted = new ArrayList<>();
-            List<Long> fused = new ArrayList<>();
+            int[] constants = new int[c.fresh()];
+            long salt = System.nanoTime() & 0xFFFF;
+            for (int r = 0; r < constants.length; r++) {
+                constants[r] = (int) (1_000_003 + 2 * (salt * 64 + r));
+            }
+            List<byte[]> programs = new ArrayList<>();
+            for (int k : constants) {
+                programs.add(Vir0Encoder.encode(program(k, c.loop())));
+            }
+            List<MemorySegment> vmOutputs = new ArrayList<>();
             List<Map<String, Object>> fresh = new ArrayList<>();
-            for (int r = 0; r < c.fresh(); r++) {
-                int k = 1_000_003 + 2 * r + (int) (System.nanoTime() & 0xFFFE) * 2;
-                byte[] bytes = Vir0Encoder.encode(program(k, c.loop()));
-                // interpreted: VIR0 bytes -> first result
+            int[] cc = interpretedPhase(c, in, out, programs, arena, smallN, largeN, vmOutputs, fresh, evidence,
+                    progress);
+            compiledPhase(c, context, in, out, programs, arena, input, smallN, largeN, cc, vmOutputs, fresh,
+                    evidence, progress);
+            evidence.put("freshPrograms", fresh);
+            in.close();
+            out.close();
+        }
+        return evidence;
+    }
+
+    /** First results and steady state on the running megakernel; returns the device's compute capability. */
+    private static int[] interpretedPhase(Config c, DeviceBuffer in, DeviceBuffer out, List<byte[]> programs,
+                                          Arena arena, int smallN, int largeN, List<MemorySegment> vmOutputs,
+                                          List<Map<String, Object>> fresh, Map<String, Object> evidence,
+                                          Consumer<String> progress) {
+        CudaBackend backend = CudaBackend.open(CudaBackend.Settings.defaults().withShape(WorkerShape.WARP)
+                .withCache(dev.vyre.runtime.cache.CacheSettings.disabled()));
+        VmTables tables = new VmTables(backend.allocateShared(VmTableLayout.TABLE_BYTES, 16));
+        backend.enableVm(tables.segment());
+        try (Megakernel kernel = Megakernel.bootstrap(backend, MegakernelConfig.defaults().withSlots(1024))) {
+            evidence.put("device", backend.device().name());
+            evidence.put("workers", kernel.workers());
+            MemorySegment images = kernel.allocateShared(1 << 20, 16);
+            long cursor = 0;
+            List<Long> times = new ArrayList<>();
+            for (byte[] bytes : programs) {
+                MemorySegment result = arena.allocate((long) smallN * 4, 4);
                 long t0 = System.nanoTime();
                 Program p = Vir0Decoder.decode(bytes);
                 VmImage image = VmLowering.lower(p);
                 VmVerifier.verify(image.words());
-                MemorySegment slice = images.asSlice(imageCursor, (long) image.wordCount() * 4);
-                imageCursor = (imageCursor + (long) image.wordCount() * 4 + 15) & ~15L;
+                MemorySegment slice = images.asSlice(cursor, (long) image.wordCount() * 4);
+                cursor = (cursor + (long) image.wordCount() * 4 + 15) & ~15L;
                 VmTables.copyImage(image, slice);
                 int id = tables.program(0, backend.deviceAddress(slice), image.wordCount());
                 int set = tables.bufferSet(0, image, new long[] {in.ptr().address(), out.ptr().address()},
                         new long[] {smallN, smallN});
                 SlotOutcome o = kernel.publish(Opcodes.VM_EXEC, 0, Priority.NORMAL, VmExecAbi.args(id, set,
                         c.smallGroups(), 1, 1, 0, c.smallGroups(), BUDGET)).await(WAIT);
-                out.copyTo(vmOut.asSlice(0, (long) smallN * 4), 0);
+                out.copyTo(result, 0);
                 long t1 = System.nanoTime();
                 requireDone(o, "interpreted first run");
-                // compiled and launched
-                Map<String, MemorySegment> buffers = new LinkedHashMap<>();
-                buffers.put("in", arena.allocate((long) smallN * 4, 4).copyFrom(input.asSlice(0, (long) smallN * 4)));
-                buffers.put("out", arena.allocate((long) smallN * 4, 4));
-                long t2 = System.nanoTime();
-                Program q = Vir0Decoder.decode(bytes);
-                long emitJit;
-                try (FusedKernel f = FusedKernel.compile(context, q, major, minor)) {
-                    emitJit = f.emitNanos() + f.loadNanos();
-                    f.run(Dispatch.of(c.smallGroups()), buffers);
-                    long t3 = System.nanoTime();
-                    interpreted.add(t1 - t0);
-                    fused.add(t3 - t2);
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("k", k);
-                    row.put("interpretedMicros", (t1 - t0) / 1e3);
-                    row.put("fusedMicros", (t3 - t2) / 1e3);
-                    row.put("fusedEmitMicros", f.emitNanos() / 1e3);
-                    row.put("fusedJitMicros", f.loadNanos() / 1e3);
-                    fresh.add(row);
-                    progress.accept(String.format("never-seen program %d: interpreted %.1f us, compiled+launched %.1f"
-                            + " us (emit %.1f us, JIT %.1f us)", r, (t1 - t0) / 1e3, (t3 - t2) / 1e3,
-                            f.emitNanos() / 1e3, f.loadNanos() / 1e3));
-                }
-                sameWords(vmOut, buffers.get("out"), smallN, "first results");
+                vmOutputs.add(result);
+                times.add(t1 - t0);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("interpretedMicros", (t1 - t0) / 1e3);
+                fresh.add(row);
+                progress.accept(String.format("never-seen program %d interpreted: %.1f us to the first result",
+                        fresh.size() - 1, (t1 - t0) / 1e3));
             }
-            evidence.put("freshPrograms", fresh);
-            evidence.put("firstResultInterpretedMedianMicros", median(interpreted) / 1e3);
-            evidence.put("firstResultFusedMedianMicros", median(fused) / 1e3);
-            steady(c, kernel, tables, backend, context, images, in, out, largeN, smallN, major, minor, evidence,
-                    progress);
+            evidence.put("firstResultInterpretedMedianMicros", median(times) / 1e3);
+            // steady state: the same program (cached image), small runs all in flight, a large grid split by worker
+            VmImage image = VmLowering.lower(program(7, c.loop()));
+            MemorySegment slice = images.asSlice(cursor, (long) image.wordCount() * 4);
+            VmTables.copyImage(image, slice);
+            int id = tables.program(0, backend.deviceAddress(slice), image.wordCount());
+            long[] addresses = {in.ptr().address(), out.ptr().address()};
+            int smallSet = tables.bufferSet(0, image, addresses, new long[] {smallN, smallN});
+            int largeSet = tables.bufferSet(0, image, addresses, new long[] {largeN, largeN});
+            List<Slot> small = new ArrayList<>();
+            for (int r = 0; r < c.smallRuns(); r++) {
+                small.add(vmSlot(id, smallSet, c.smallGroups(), 0, c.smallGroups()));
+            }
+            awaitAll(kernel.publishBatch(small));
+            long t0 = System.nanoTime();
+            awaitAll(kernel.publishBatch(small));
+            double runs = c.smallRuns() / ((System.nanoTime() - t0) / 1e9);
+            int per = (c.largeGroups() + kernel.workers() - 1) / kernel.workers();
+            List<Slot> large = new ArrayList<>();
+            for (int first = 0; first < c.largeGroups(); first += per) {
+                large.add(vmSlot(id, largeSet, c.largeGroups(), first, Math.min(per, c.largeGroups() - first)));
+            }
+            awaitAll(kernel.publishBatch(large));
+            long t1 = System.nanoTime();
+            awaitAll(kernel.publishBatch(large));
+            double invocations = largeN / ((System.nanoTime() - t1) / 1e9);
+            evidence.put("steadySmallInterpretedRunsPerSecond", runs);
+            evidence.put("steadyLargeInterpretedInvocationsPerSecond", invocations);
+            progress.accept(String.format("steady interpreted: %.0f runs/s of %d invocations; %.3g invocations/s "
+                    + "over %d", runs, smallN, invocations, largeN));
+            return new int[] {backend.device().ccMajor(), backend.device().ccMinor()};
         } finally {
             backend.close();
         }
-        return evidence;
     }
 
-    private static void steady(Config c, Megakernel kernel, VmTables tables, CudaBackend backend,
-                               CudaContext context, MemorySegment images, DeviceBuffer in, DeviceBuffer out,
-                               int largeN, int smallN, int major, int minor, Map<String, Object> evidence,
-                               Consumer<String> progress) {
-        Program p = program(7, c.loop());
-        VmImage image = VmLowering.lower(p);
-        MemorySegment slice = images.asSlice(images.byteSize() - (long) image.wordCount() * 4 - 16,
-                (long) image.wordCount() * 4);
-        VmTables.copyImage(image, slice);
-        int id = tables.program(0, backend.deviceAddress(slice), image.wordCount());
-        int smallSet = tables.bufferSet(0, image, new long[] {in.ptr().address(), out.ptr().address()},
-                new long[] {smallN, smallN});
-        int largeSet = tables.bufferSet(0, image, new long[] {in.ptr().address(), out.ptr().address()},
-                new long[] {largeN, largeN});
-        // interpreted, small: smallRuns VM_EXEC slots, all in flight at once
-        List<Slot> small = new ArrayList<>();
-        for (int r = 0; r < c.smallRuns(); r++) {
-            small.add(vmSlot(id, smallSet, c.smallGroups(), 0, c.smallGroups()));
-        }
-        awaitAll(kernel.publishBatch(small));
-        long t0 = System.nanoTime();
-        awaitAll(kernel.publishBatch(small));
-        double vmSmall = c.smallRuns() / ((System.nanoTime() - t0) / 1e9);
-        // interpreted, large: the grid split over one slot per worker
-        int parts = kernel.workers();
-        List<Slot> large = new ArrayList<>();
-        int per = (c.largeGroups() + parts - 1) / parts;
-        for (int first = 0; first < c.largeGroups(); first += per) {
-            large.add(vmSlot(id, largeSet, c.largeGroups(), first, Math.min(per, c.largeGroups() - first)));
-        }
-        awaitAll(kernel.publishBatch(large));
-        long t1 = System.nanoTime();
-        awaitAll(kernel.publishBatch(large));
-        double vmLarge = largeN / ((System.nanoTime() - t1) / 1e9);
-        // compiled: the same program launched, buffers resident on the device
-        double fusedSmall;
-        double fusedLarge;
-        try (FusedKernel f = FusedKernel.compile(context, p, major, minor)) {
-            FusedKernel.Resident small1 = f.resident(Map.of("in", in, "out", out), Map.of("in", (long) smallN,
-                    "out", (long) smallN));
-            small1.launch(Dispatch.of(c.smallGroups()));
-            small1.synchronize();
-            long t2 = System.nanoTime();
-            for (int r = 0; r < c.smallRuns(); r++) {
-                small1.launch(Dispatch.of(c.smallGroups()));
+    /** The same programs compiled and launched, with no megakernel running. */
+    private static void compiledPhase(Config c, CudaContext context, DeviceBuffer in, DeviceBuffer out,
+                                      List<byte[]> programs, Arena arena, MemorySegment input, int smallN,
+                                      int largeN, int[] cc, List<MemorySegment> vmOutputs,
+                                      List<Map<String, Object>> fresh, Map<String, Object> evidence,
+                                      Consumer<String> progress) {
+        List<Long> times = new ArrayList<>();
+        for (int r = 0; r < programs.size(); r++) {
+            Map<String, MemorySegment> buffers = new LinkedHashMap<>();
+            buffers.put("in", arena.allocate((long) smallN * 4, 4).copyFrom(input.asSlice(0, (long) smallN * 4)));
+            buffers.put("out", arena.allocate((long) smallN * 4, 4));
+            long t0 = System.nanoTime();
+            Program q = Vir0Decoder.decode(programs.get(r));
+            try (FusedKernel f = FusedKernel.compile(context, q, cc[0], cc[1])) {
+                f.run(Dispatch.of(c.smallGroups()), buffers);
+                long t1 = System.nanoTime();
+                times.add(t1 - t0);
+                Map<String, Object> row = fresh.get(r);
+                row.put("fusedMicros", (t1 - t0) / 1e3);
+                row.put("fusedEmitMicros", f.emitNanos() / 1e3);
+                row.put("fusedJitMicros", f.loadNanos() / 1e3);
+                progress.accept(String.format("never-seen program %d compiled and launched: %.1f us (emit %.1f us,"
+                        + " JIT %.1f us)", r, (t1 - t0) / 1e3, f.emitNanos() / 1e3, f.loadNanos() / 1e3));
             }
-            small1.synchronize();
-            fusedSmall = c.smallRuns() / ((System.nanoTime() - t2) / 1e9);
-            FusedKernel.Resident large1 = f.resident(Map.of("in", in, "out", out), Map.of("in", (long) largeN,
-                    "out", (long) largeN));
-            large1.launch(Dispatch.of(c.largeGroups()));
-            large1.synchronize();
-            long t3 = System.nanoTime();
-            large1.launch(Dispatch.of(c.largeGroups()));
-            large1.synchronize();
-            fusedLarge = largeN / ((System.nanoTime() - t3) / 1e9);
-            small1.close();
-            large1.close();
+            sameWords(vmOutputs.get(r), buffers.get("out"), smallN, "first results of program " + r);
         }
-        evidence.put("steadySmallInterpretedRunsPerSecond", vmSmall);
-        evidence.put("steadySmallFusedLaunchesPerSecond", fusedSmall);
-        evidence.put("steadyLargeInterpretedInvocationsPerSecond", vmLarge);
-        evidence.put("steadyLargeFusedInvocationsPerSecond", fusedLarge);
+        evidence.put("firstResultFusedMedianMicros", median(times) / 1e3);
+        try (FusedKernel f = FusedKernel.compile(context, program(7, c.loop()), cc[0], cc[1]);
+             FusedKernel.Resident small = f.resident(Map.of("in", in, "out", out), Map.of("in", (long) smallN,
+                     "out", (long) smallN));
+             FusedKernel.Resident large = f.resident(Map.of("in", in, "out", out), Map.of("in", (long) largeN,
+                     "out", (long) largeN))) {
+            small.launch(Dispatch.of(c.smallGroups()));
+            small.synchronize();
+            long t0 = System.nanoTime();
+            for (int r = 0; r < c.smallRuns(); r++) {
+                small.launch(Dispatch.of(c.smallGroups()));
+            }
+            small.synchronize();
+            double runs = c.smallRuns() / ((System.nanoTime() - t0) / 1e9);
+            large.launch(Dispatch.of(c.largeGroups()));
+            large.synchronize();
+            long t1 = System.nanoTime();
+            large.launch(Dispatch.of(c.largeGroups()));
+            large.synchronize();
+            double invocations = largeN / ((System.nanoTime() - t1) / 1e9);
+            evidence.put("steadySmallFusedLaunchesPerSecond", runs);
+            evidence.put("steadyLargeFusedInvocationsPerSecond", invocations);
+            progress.accept(String.format("steady compiled: %.0f launches/s of %d invocations; %.3g invocations/s "
+                    + "over %d", runs, smallN, invocations, largeN));
+        }
         evidence.put("smallInvocations", smallN);
         evidence.put("largeInvocations", largeN);
         evidence.put("loopIterations", c.loop());
-        progress.accept(String.format("steady small (%d invocations): interpreted %.0f runs/s, fused %.0f "
-                + "launches/s", smallN, vmSmall, fusedSmall));
-        progress.accept(String.format("steady large (%d invocations): interpreted %.3g invocations/s, fused %.3g "
-                + "invocations/s", largeN, vmLarge, fusedLarge));
     }
 
     private static Slot vmSlot(int program, int set, int groups, int first, int count) {

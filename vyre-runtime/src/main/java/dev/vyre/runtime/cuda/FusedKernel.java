@@ -24,9 +24,10 @@ import java.util.Map;
 /**
  * The compiled-and-launched path of a VIR0 program ("cuda-fused"): {@link PtxEmitter#emitKernel} lowers it to a
  * kernel of its own, the driver JIT-compiles it ({@code cuModuleLoadData}), and each {@link #run} uploads the
- * buffers, launches one thread per invocation on a stream of its own and copies them back. It runs beside a
- * resident megakernel: its stream and copies never wait for the megakernel's non-blocking stream, and it never
- * synchronises the context. The interpreted path is VM_EXEC on the megakernel ({@link VmPtx}).
+ * buffers, launches one thread per invocation on a stream of its own and copies them back. Do not use it while a
+ * megakernel runs in the same process: loading and unloading a module, {@code cuMemAlloc} and {@code cuMemFree}
+ * may synchronise the device, which a resident kernel never lets finish (that is the point of VM_EXEC, the
+ * interpreted path, {@link VmPtx}).
  */
 public final class FusedKernel implements AutoCloseable {
     private static final ValueLayout.OfInt WORD = ValueLayout.JAVA_INT;

@@ -40,7 +40,7 @@ import java.util.function.Consumer;
 final class VmParity {
     static final long REFERENCE_BUDGET = 50_000_000L;
     static final int DEVICE_BUDGET = 50_000_000;
-    private static final ValueLayout.OfInt WORD = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfInt WORD = ValueLayout.JAVA_INT_UNALIGNED;
 
     /** Opcodes of every program that ran, for the coverage assertion. */
     final Set<VmOp> covered = EnumSet.noneOf(VmOp.class);
@@ -104,7 +104,10 @@ final class VmParity {
                 same(name + " Java VM vs reference", d, reference.get(d.name()), java.get(i), image);
             }
             if (fused != null) {
-                fused.accept(new FusedCheck(name, program, grid, inputs, reference));
+                Map<String, MemorySegment> kept = new LinkedHashMap<>();
+                reference.forEach((buffer, seg) -> kept.put(buffer, MemorySegment.ofArray(seg.toArray(
+                        ValueLayout.JAVA_BYTE))));
+                fused.accept(new FusedCheck(name, program, grid, inputs, kept));
             }
             for (int pc = 0; pc < image.instructionCount(); pc++) {
                 covered.add(image.op(pc));
@@ -113,7 +116,7 @@ final class VmParity {
         }
     }
 
-    /** What a fused-kernel check gets: the program, its inputs and the reference's final buffers. */
+    /** What a fused-kernel check gets: the program, its inputs and the reference's final buffers (heap copies). */
     record FusedCheck(String name, Program program, Dispatch grid, Inputs inputs,
                       Map<String, MemorySegment> expected) {
     }
