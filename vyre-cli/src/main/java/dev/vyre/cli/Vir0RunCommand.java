@@ -1,5 +1,6 @@
 package dev.vyre.cli;
 
+import dev.vyre.cuda.CudaProbe;
 import dev.vyre.ir.BufferDecl;
 import dev.vyre.ir.Program;
 import dev.vyre.ir.check.ValidationException;
@@ -44,8 +45,13 @@ final class Vir0RunCommand implements Callable<Integer> {
     List<BufferArg> buffers = new ArrayList<>();
 
     @Option(names = "--backend", defaultValue = "cpu", paramLabel = "NAME",
-            description = "Where to run: cpu (the reference interpreter; default).")
+            description = {"Where to run: cpu (the reference interpreter; default), cpu-interpreted (VYVM bytecode",
+                    "on a running CPU megakernel through VM_EXEC slots), cuda-interpreted, cuda-fused."})
     String backend;
+
+    @Option(names = "--step-budget", defaultValue = "100000000", paramLabel = "N",
+            description = "cpu-interpreted: steps per VM_EXEC slot, 1..4294967295 (default: ${DEFAULT-VALUE}).")
+    long stepBudget;
 
     @Option(names = "--max-elements", defaultValue = "32", paramLabel = "N",
             description = "Elements printed per output buffer (default: ${DEFAULT-VALUE}).")
@@ -53,7 +59,7 @@ final class Vir0RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        requireAvailableBackend(backend);
+        String target = requireAvailableBackend(backend);
         if (maxElements < 0) {
             throw new CliException("--max-elements " + maxElements + " is negative", "give 0 or more");
         }
@@ -68,15 +74,22 @@ final class Vir0RunCommand implements Callable<Integer> {
             Map<String, MemorySegment> bound = BufferBinder.bind(program, buffers, arena);
             Dispatch g = grid != null ? grid : GridSpec.defaultFor(program, bound);
             long start = System.nanoTime();
-            RunResult result = new ReferenceInterpreter().run(program, g, bound);
+            String summary;
+            if (target.equals(CPU_INTERPRETED)) {
+                VmRun.Totals t = VmRun.run(program, g, bound, stepBudget);
+                summary = "bytecode steps " + t.steps() + " over " + t.slots() + " VM_EXEC slots, out-of-bounds loads "
+                        + t.outOfBoundsLoads() + ", out-of-bounds stores " + t.outOfBoundsStores();
+            } else {
+                summary = summary(new ReferenceInterpreter().run(program, g, bound));
+            }
             double ms = (System.nanoTime() - start) / 1e6;
             Program.WorkgroupSize wg = program.workgroupSize();
             long invocations = Integer.toUnsignedLong(g.x()) * Integer.toUnsignedLong(g.y())
                     * Integer.toUnsignedLong(g.z()) * wg.invocations();
-            out.println(file + ": ran on cpu in " + String.format(Locale.ROOT, "%.1f", ms) + " ms, grid "
+            out.println(file + ": ran on " + target + " in " + String.format(Locale.ROOT, "%.1f", ms) + " ms, grid "
                     + GridSpec.format(g) + " x workgroup [" + wg.x() + "," + wg.y() + "," + wg.z() + "] = "
                     + invocations + " invocations");
-            out.println(summary(result));
+            out.println(summary);
             boolean anyOutput = false;
             for (BufferDecl decl : program.buffers()) {
                 if (decl.output() && bound.containsKey(decl.name())) {
@@ -105,16 +118,32 @@ final class Vir0RunCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    /** Accepts {@code cpu}; says that other backends are not available to this command yet. */
-    static void requireAvailableBackend(String name) {
-        switch (name.toLowerCase(Locale.ROOT)) {
-            case SystemReport.BACKEND_CPU -> {
+    static final String CPU_INTERPRETED = "cpu-interpreted";
+    static final String CUDA_INTERPRETED = "cuda-interpreted";
+    static final String CUDA_FUSED = "cuda-fused";
+
+    /**
+     * The backend {@code name} names, when this command can run it: cpu or cpu-interpreted. The CUDA backends fail
+     * with a typed message: no GPU where no driver is found, else not wired into this command yet.
+     */
+    static String requireAvailableBackend(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return switch (n) {
+            case SystemReport.BACKEND_CPU, CPU_INTERPRETED -> n;
+            case CUDA_INTERPRETED, CUDA_FUSED, SystemReport.BACKEND_CUDA -> {
+                CudaProbe probe = CudaProbe.run();
+                if (!probe.available()) {
+                    throw new CliException("backend '" + name + "' needs a GPU, and no CUDA driver or device is"
+                            + " available here: " + probe.reason(), "use --backend cpu (the reference interpreter)"
+                            + " or --backend cpu-interpreted (the bytecode VM on the CPU megakernel)");
+                }
+                throw new CliException("backend '" + name + "' is not wired into vyre vir0 run yet (the device"
+                        + " interpreter of VM_EXEC and the fused PTX launch come with their own work)",
+                        "use --backend cpu or --backend cpu-interpreted");
             }
-            case SystemReport.BACKEND_CUDA -> throw new CliException(
-                    "backend 'cuda' is not available to vyre vir0 run yet",
-                    "use --backend cpu (the reference interpreter, the oracle every backend must match)");
-            default -> throw new CliException("unknown backend '" + name + "'", "use --backend cpu");
-        }
+            default -> throw new CliException("unknown backend '" + name + "'",
+                    "use --backend cpu, cpu-interpreted, cuda-interpreted or cuda-fused");
+        };
     }
 
     /** picocli adapter for {@link GridSpec#parse}. */

@@ -88,6 +88,38 @@ class Vir0EndToEndTest {
     }
 
     @Test
+    void cpuInterpretedRunsTheBytecodeThroughVmExecSlotsAndMatchesTheReference() {
+        Path file = example(8, 2f);
+        float[] y = new float[8];
+        for (int i = 0; i < 8; i++) {
+            y[i] = Math.fma(2f, i + 1, 10f);
+        }
+        CliRun run = CliRun.of("vir0", "run", file.toString(), "--backend", "cpu-interpreted", "--grid", "3",
+                "--buffer", "x=f32:1,2,3,4,5,6,7,8", "--buffer", "y=f32:10,10,10,10,10,10,10,10");
+        assertOk(run);
+        assertTrue(run.out().contains("ran on cpu-interpreted in"), run::toString);
+        assertTrue(run.out().contains("over 3 VM_EXEC slots, out-of-bounds loads 0, out-of-bounds stores 0"),
+                run::toString);
+        assertTrue(run.out().contains(yLine(y) + "\n"), run::toString);
+    }
+
+    @Test
+    void theVmExplainsWhatItRefusesAndRunawayPrograms() throws IOException {
+        BufferDecl out = BufferDecl.of("out", 0, BufferAccess.READ_WRITE, ScalarType.F32, 4, true);
+        Path cos = dir.resolve("cos.vir0");
+        Files.write(cos, Vir0Encoder.encode(Program.of(Program.WorkgroupSize.of(1), List.of(out), List.of(
+                new Node.Store("out", Expr.u32(0), new Expr.UnOp(dev.vyre.ir.UnaryOp.COS, Expr.f32(1)))))));
+        assertOk(CliRun.of("vir0", "run", cos.toString()));
+        assertExplainedFailure(CliRun.of("vir0", "run", cos.toString(), "--backend", "cpu-interpreted"),
+                "the VM cannot run this program");
+        Path loop = dir.resolve("loop.vir0");
+        Files.write(loop, Vir0Encoder.encode(Program.of(Program.WorkgroupSize.of(1), List.of(out), List.of(
+                new Node.Loop(List.of(new Node.Store("out", Expr.u32(0), Expr.f32(1))))))));
+        assertExplainedFailure(CliRun.of("vir0", "run", loop.toString(), "--backend", "cpu-interpreted",
+                "--step-budget", "10000"), "a VM_EXEC slot ran out of its budget of 10000 steps");
+    }
+
+    @Test
     void buffersNotGivenAreZeroFilled() {
         Path file = example(4, 3f);
         CliRun run = CliRun.of("vir0", "run", file.toString(), "--buffer", "x=f32:1,2,3,4");
