@@ -6,8 +6,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code vyre bench}: benchmarks that write JSON evidence. */
-@Command(name = "bench", description = "Measure vyre's dispatch, ingest and scan paths and write JSON evidence.",
-        subcommands = {BenchDispatchCommand.class, BenchIngestCommand.class, BenchScanCommand.class})
+@Command(name = "bench", description = "Measure vyre's dispatch, ingest, scan and VM paths and write JSON evidence.",
+        subcommands = {BenchDispatchCommand.class, BenchIngestCommand.class, BenchScanCommand.class,
+            BenchVmCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -1,6 +1,9 @@
 package dev.vyre.cli;
 
+import dev.vyre.cuda.CudaContext;
 import dev.vyre.cuda.CudaProbe;
+import dev.vyre.cuda.ptx.PtxEmitException;
+import dev.vyre.runtime.cuda.FusedKernel;
 import dev.vyre.ir.BufferDecl;
 import dev.vyre.ir.Program;
 import dev.vyre.ir.check.ValidationException;
@@ -50,7 +53,8 @@ final class Vir0RunCommand implements Callable<Integer> {
     String backend;
 
     @Option(names = "--step-budget", defaultValue = "100000000", paramLabel = "N",
-            description = "cpu-interpreted: steps per VM_EXEC slot, 1..4294967295 (default: ${DEFAULT-VALUE}).")
+            description = "cpu-interpreted, cuda-interpreted: steps per VM_EXEC slot, 1..4294967295 (default: "
+                    + "${DEFAULT-VALUE}).")
     long stepBudget;
 
     @Option(names = "--max-elements", defaultValue = "32", paramLabel = "N",
@@ -75,10 +79,13 @@ final class Vir0RunCommand implements Callable<Integer> {
             Dispatch g = grid != null ? grid : GridSpec.defaultFor(program, bound);
             long start = System.nanoTime();
             String summary;
-            if (target.equals(CPU_INTERPRETED)) {
-                VmRun.Totals t = VmRun.run(program, g, bound, stepBudget);
+            if (target.equals(CPU_INTERPRETED) || target.equals(CUDA_INTERPRETED)) {
+                VmRun.Totals t = target.equals(CPU_INTERPRETED) ? VmRun.run(program, g, bound, stepBudget)
+                        : VmRun.run(VmRun.cudaBackend(), program, g, bound, stepBudget);
                 summary = "bytecode steps " + t.steps() + " over " + t.slots() + " VM_EXEC slots, out-of-bounds loads "
                         + t.outOfBoundsLoads() + ", out-of-bounds stores " + t.outOfBoundsStores();
+            } else if (target.equals(CUDA_FUSED)) {
+                summary = fused(program, g, bound);
             } else {
                 summary = summary(new ReferenceInterpreter().run(program, g, bound));
             }
@@ -104,6 +111,20 @@ final class Vir0RunCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** cuda-fused: the program emitted as its own kernel, JIT-compiled, launched on device 0 and copied back. */
+    static String fused(Program program, Dispatch g, Map<String, MemorySegment> bound) {
+        CudaProbe.Device device = CudaProbe.run().devices().getFirst();
+        try (CudaContext context = CudaContext.open(0);
+             FusedKernel k = FusedKernel.compile(context, program, device.ccMajor(), device.ccMinor())) {
+            FusedKernel.Counts c = k.run(g, bound);
+            return String.format(Locale.ROOT, "emit %.1f ms, JIT %.1f ms, out-of-bounds loads %d, out-of-bounds "
+                    + "stores %d", k.emitNanos() / 1e6, k.loadNanos() / 1e6, c.outOfBoundsLoads(),
+                    c.outOfBoundsStores());
+        } catch (PtxEmitException e) {
+            throw new CliException("cuda-fused cannot run this program: " + e.problem(), e.fix(), e);
+        }
+    }
+
     /** Steps, out-of-bounds counts and any indirect dispatch requests of a run. */
     static String summary(RunResult result) {
         StringBuilder sb = new StringBuilder("steps ").append(result.steps())
@@ -123,8 +144,9 @@ final class Vir0RunCommand implements Callable<Integer> {
     static final String CUDA_FUSED = "cuda-fused";
 
     /**
-     * The backend {@code name} names, when this command can run it: cpu or cpu-interpreted. The CUDA backends fail
-     * with a typed message: no GPU where no driver is found, else not wired into this command yet.
+     * The backend {@code name} names, when this command can run it: cpu, cpu-interpreted, and, where a CUDA driver
+     * and device are found, cuda-interpreted (VM_EXEC on the device megakernel) and cuda-fused (the program's own
+     * kernel). Without a GPU the CUDA backends fail with a typed message; plain {@code cuda} is not wired.
      */
     static String requireAvailableBackend(String name) {
         String n = name.toLowerCase(Locale.ROOT);
@@ -136,6 +158,9 @@ final class Vir0RunCommand implements Callable<Integer> {
                     throw new CliException("backend '" + name + "' needs a GPU, and no CUDA driver or device is"
                             + " available here: " + probe.reason(), "use --backend cpu (the reference interpreter)"
                             + " or --backend cpu-interpreted (the bytecode VM on the CPU megakernel)");
+                }
+                if (!n.equals(SystemReport.BACKEND_CUDA)) {
+                    yield n;
                 }
                 throw new CliException("backend '" + name + "' is not wired into vyre vir0 run yet (the device"
                         + " interpreter of VM_EXEC and the fused PTX launch come with their own work)",

@@ -9,6 +9,9 @@ import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.Priority;
 import dev.vyre.runtime.Megakernel;
 import dev.vyre.runtime.MegakernelConfig;
+import dev.vyre.runtime.Backend;
+import dev.vyre.runtime.cuda.CudaBackend;
+import dev.vyre.runtime.cuda.WorkerShape;
 import dev.vyre.runtime.SlotOutcome;
 import dev.vyre.runtime.Ticket;
 import dev.vyre.runtime.cpu.CpuBackend;
@@ -40,11 +43,20 @@ final class VmRun {
 
     /** Runs {@code program} over {@code grid} on {@code bound} (updated in place with the results). */
     static Totals run(Program program, Dispatch grid, Map<String, MemorySegment> bound, long budget) {
+        return run(new CpuBackend(), program, grid, bound, budget);
+    }
+
+    /**
+     * As {@link #run(Program, Dispatch, Map, long)} on {@code backend}: a CPU backend, or a CUDA backend with the
+     * device interpreter enabled ({@link #cudaBackend}).
+     */
+    static Totals run(Backend backend, Program program, Dispatch grid, Map<String, MemorySegment> bound,
+                      long budget) {
         if (budget < 1 || budget > 0xFFFF_FFFFL) {
             throw new CliException("--step-budget " + budget + " does not fit a VM_EXEC slot",
                     "give 1 to 4294967295 steps per slot");
         }
-        try (Megakernel k = Megakernel.bootstrap(new CpuBackend(),
+        try (Megakernel k = Megakernel.bootstrap(backend,
                 MegakernelConfig.defaults().withSlots(64).withWorkers(WORKERS))) {
             VmUnit vm = k.vm();
             int programId;
@@ -93,6 +105,18 @@ final class VmRun {
             }
             return new Totals(steps, loads, stores, tickets.size());
         }
+    }
+
+    /** A CUDA backend whose megakernel runs VM_EXEC on the device (warps as workers). */
+    static Backend cudaBackend() {
+        CudaBackend cuda = CudaBackend.open(CudaBackend.Settings.defaults().withShape(WorkerShape.WARP));
+        try {
+            cuda.enableVm();
+        } catch (RuntimeException e) {
+            cuda.close();
+            throw e;
+        }
+        return cuda;
     }
 
     private static CliException fault(SlotOutcome o, long budget) {

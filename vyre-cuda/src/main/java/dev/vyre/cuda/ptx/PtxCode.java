@@ -13,30 +13,48 @@ final class PtxCode {
     private int b64;
     private int f64;
     private int labels;
+    /** Prefix of this code's label names: distinct codes placed in one function need distinct prefixes. */
+    private final String labelPrefix;
+    /** Prefix of the register pools' names ({@code %} alone for a function of its own). */
+    private final String registerPrefix;
+
+    PtxCode() {
+        this("$L", "%");
+    }
+
+    /**
+     * Code whose labels start with {@code labelPrefix} and whose register pools are named {@code registerPrefix}
+     * followed by {@code r}, {@code p}, {@code rd} and {@code fd}: distinct prefixes let several codes share one
+     * function.
+     */
+    PtxCode(String labelPrefix, String registerPrefix) {
+        this.labelPrefix = labelPrefix;
+        this.registerPrefix = registerPrefix;
+    }
 
     /** A fresh .b32 register. */
     String b32() {
-        return "%r" + b32++;
+        return registerPrefix + "r" + b32++;
     }
 
     /** A fresh .pred register. */
     String pred() {
-        return "%p" + pred++;
+        return registerPrefix + "p" + pred++;
     }
 
     /** A fresh .b64 register. */
     String b64() {
-        return "%rd" + b64++;
+        return registerPrefix + "rd" + b64++;
     }
 
     /** A fresh .f64 register. */
     String f64() {
-        return "%fd" + f64++;
+        return registerPrefix + "fd" + f64++;
     }
 
     /** A fresh label name; {@code hint} (letters only) makes the text readable. */
     String label(String hint) {
-        return "$L" + labels++ + "_" + hint;
+        return labelPrefix + labels++ + "_" + hint;
     }
 
     /** Appends one instruction (without its semicolon). */
@@ -62,10 +80,10 @@ final class PtxCode {
     /** The register declarations for every pool used so far. */
     String declarations() {
         StringBuilder d = new StringBuilder();
-        declare(d, ".pred", "%p", pred);
-        declare(d, ".b32", "%r", b32);
-        declare(d, ".b64", "%rd", b64);
-        declare(d, ".f64", "%fd", f64);
+        declare(d, ".pred", registerPrefix + "p", pred);
+        declare(d, ".b32", registerPrefix + "r", b32);
+        declare(d, ".b64", registerPrefix + "rd", b64);
+        declare(d, ".f64", registerPrefix + "fd", f64);
         return d.toString();
     }
 

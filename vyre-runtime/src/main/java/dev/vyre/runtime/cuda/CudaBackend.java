@@ -139,6 +139,10 @@ public final class CudaBackend implements Backend {
     private int faultOpcode;
     private volatile boolean exited;
     private boolean closed;
+    /** Whether the kernel runs VM_EXEC ({@link #enableVm}). */
+    private boolean vmEnabled;
+    /** Tables given to {@link #enableVm(MemorySegment)}, or null: the megakernel's own VM registry's. */
+    private MemorySegment vmTables;
 
     private CudaBackend(Settings settings, CudaProbe.Device device, CudaContext context, int driverVersion) {
         this.settings = settings;
@@ -295,7 +299,8 @@ public final class CudaBackend implements Backend {
             throw new CudaBackendException("cuda backend: start needs buffers and a config", "pass both");
         }
         HandlerTable handlers = HandlerTable.of(config.userHandlers());
-        WorkerShape shape = WorkerShape.forHandlers(settings.shape(), handlers);
+        MemorySegment tables = vmEnabled ? vmTables(buffers) : null;
+        WorkerShape shape = tables != null ? WorkerShape.WARP : WorkerShape.forHandlers(settings.shape(), handlers);
         int slots = buffers.ring().slotCount();
         int w = resolveWorkers(config.workers(), slots, shape);
         DevicePtr controlPtr = devicePointer(buffers.control().segment(), "control", Integer.BYTES);
@@ -312,8 +317,10 @@ public final class CudaBackend implements Backend {
                     + " workers", "pass one u32 cursor word per worker");
         }
         MegakernelPtx.Options options = new MegakernelPtx.Options(target, shape,
-                settings.backoffMinNanos(), settings.backoffMaxNanos(), handlers, dfa != null, cursors != null,
-                faultOpcode);
+                settings.backoffMinNanos(), settings.backoffMaxNanos(), handlers, dfa != null, tables != null,
+                cursors != null, faultOpcode);
+        DevicePtr vmTablesPtr = tables == null ? DevicePtr.NULL : devicePointer(tables, "VM tables",
+                VECTOR_ALIGNMENT);
         CachedCompiler.Loaded<CudaModule> loaded = loadModule(options);
         CudaModule module = loaded.module();
         String text = loaded.ptx();
@@ -322,12 +329,14 @@ public final class CudaBackend implements Backend {
         DevicePtr scratch = handlers.size() == 0 ? DevicePtr.NULL
                 : context.allocate((long) w * MegakernelPtx.SCRATCH_BYTES_PER_WORKER).ptr();
         DevicePtr dfaBlob = dfa == null ? DevicePtr.NULL : upload(DfaDeviceLayout.blob(dfa.automata()));
+        // the interpreter's per-warp scratch (image cache, descriptors, Workgroup memory, register file)
+        DevicePtr vmScratch = tables == null ? DevicePtr.NULL : zeroed((long) w * VmScratchLayout.WARP_BYTES);
         CudaStream s = context.createStream();
         kernel.launch(Dim3.of(shape.blocks(w)), Dim3.of(WorkerShape.BLOCK_THREADS), 0, s,
                 launchArguments(new Launch(controlPtr, buffers.control().wordCount(), ringPtr, slots, debugPtr,
                         buffers.debug().capacity(), w, scratch, (int) config.handlerStepBudget(), dataPtr,
                         (int) data.byteSize(), dfaBlob, dfa == null ? 0 : dfa.automata().size(), dfaTables,
-                        cursorPtr)));
+                        cursorPtr, vmTablesPtr, vmScratch)));
         this.stream = s;
         this.control = buffers.control();
         this.ptx = text;
@@ -366,6 +375,59 @@ public final class CudaBackend implements Backend {
                 });
     }
 
+    /** New zeroed device memory (the interpreter's image-cache keys must start empty), freed with the context. */
+    private DevicePtr zeroed(long bytes) {
+        DeviceBuffer buffer = context.allocate(bytes);
+        buffer.memsetD32(0, 0, bytes / Integer.BYTES);
+        return buffer.ptr();
+    }
+
+    /**
+     * Makes the kernel {@link #start} launches run VM_EXEC (the VIR0 bytecode interpreter, {@link VmPtx}) over the
+     * megakernel's VM registry ({@code Megakernel.vm()}: its tables); the workers then run as warps. Call it before
+     * {@link #start}. Without it VM_EXEC faults UNKNOWN_OPCODE on CUDA.
+     *
+     * @throws CudaBackendException after start, or on a GPU older than sm_80 (the interpreter's warp reductions)
+     */
+    public synchronized void enableVm() {
+        requireOpen("enable the VM");
+        if (stream != null) {
+            throw new CudaBackendException("cuda backend: enableVm after start", "call enableVm before start");
+        }
+        if (target.major() < 8) {
+            throw new CudaBackendException("cuda backend: the VIR0 interpreter needs sm_80 or newer, the device is "
+                    + target.smName(), "run VM_EXEC on BackendKind.CPU on this GPU");
+        }
+        this.vmEnabled = true;
+    }
+
+    /**
+     * As {@link #enableVm()}, over {@code tables} ({@code VmTableLayout.TABLE_BYTES} from {@link #allocateShared},
+     * filled by the caller, e.g. with {@link VmTables}) instead of the registry's.
+     */
+    public synchronized void enableVm(MemorySegment tables) {
+        if (tables == null || tables.byteSize() < dev.vyre.vm.VmTableLayout.TABLE_BYTES) {
+            throw new CudaBackendException("cuda backend: VM tables of " + (tables == null ? "null" : tables.byteSize()
+                    + " bytes") + " are smaller than VmTableLayout.TABLE_BYTES", "allocate the tables with "
+                    + "allocateShared(VmTableLayout.TABLE_BYTES, 16)");
+        }
+        enableVm();
+        devicePointer(tables, "VM tables", VECTOR_ALIGNMENT);
+        this.vmTables = tables;
+    }
+
+    /** The tables the interpreter reads: those given to enableVm, else the registry's. */
+    private MemorySegment vmTables(RingBuffers buffers) {
+        if (vmTables != null) {
+            return vmTables;
+        }
+        if (buffers.vm() == null) {
+            throw new CudaBackendException("cuda backend: enableVm, but the megakernel's buffers have no VM "
+                    + "registry", "bootstrap through Megakernel.bootstrap, which allocates one");
+        }
+        return buffers.vm().tables();
+    }
+
     /**
      * Copies {@code words} (the automata blob) to new device memory, freed with the context at {@link #close()};
      * cuMemAlloc aligns it far beyond the 16 bytes the images need.
@@ -395,7 +457,8 @@ public final class CudaBackend implements Backend {
     /** The values of the kernel parameters ({@link MegakernelPtx.Param}). */
     private record Launch(DevicePtr control, int controlWords, DevicePtr ring, int slots, DevicePtr debug,
                           int debugCapacity, int workers, DevicePtr scratch, int stepBudget, DevicePtr data,
-                          int dataBytes, DevicePtr dfaBlob, int dfaCount, DevicePtr dfaTables, DevicePtr cursors) {
+                          int dataBytes, DevicePtr dfaBlob, int dfaCount, DevicePtr dfaTables, DevicePtr cursors,
+                          DevicePtr vmTables, DevicePtr vmScratch) {
     }
 
     /** The kernel arguments in {@link MegakernelPtx.Param} order. */
@@ -418,6 +481,8 @@ public final class CudaBackend implements Backend {
                 case DFA_COUNT -> l.dfaCount();
                 case DFA_TABLES -> l.dfaTables();
                 case CURSORS -> l.cursors();
+                case VM_TABLES -> l.vmTables();
+                case VM_SCRATCH -> l.vmScratch();
             };
         }
         return args;

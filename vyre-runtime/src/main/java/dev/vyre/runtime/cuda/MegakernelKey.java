@@ -53,7 +53,8 @@ public final class MegakernelKey {
                 .text("shape", options.shape().name())
                 .number("backoffMin", options.backoffMinNanos())
                 .number("backoffMax", options.backoffMaxNanos())
-                .number("dfaStep", options.dfaStep() ? 1 : 0);
+                .number("dfaStep", options.dfaStep() ? 1 : 0)
+                .number("vm", options.vm() ? 1 : 0);
         // named only when set, so that the keys of ordinary kernels stay what they were
         if (options.cursors()) {
             b.number("cursors", 1);

@@ -81,7 +81,17 @@ public final class MegakernelPtx {
          * without {@link Options#cursors()}): worker w starts at slot {@code cursors[w]} and stores there, with
          * release and before it commits a slot, the next slot it will visit (the isolated backend's restart point).
          */
-        CURSORS(".u64", "p_cursors");
+        CURSORS(".u64", "p_cursors"),
+        /**
+         * Device address of the VM tables ({@code dev.vyre.vm.VmTableLayout}) in shared memory (null, and unused,
+         * without the interpreter).
+         */
+        VM_TABLES(".u64", "p_vm_tables"),
+        /**
+         * Device address of the interpreter's scratch: {@link VmScratchLayout#WARP_BYTES} per worker in device
+         * memory, 128-byte aligned (null, and unused, without the interpreter).
+         */
+        VM_SCRATCH(".u64", "p_vm_scratch");
 
         private final String type;
         private final String ptxName;
@@ -113,13 +123,15 @@ public final class MegakernelPtx {
      * @param handlers        the user handlers to fuse (they need sm_80 or newer: the PTX emitter's oldest target)
      * @param dfaStep         whether the kernel executes DFA_STEP ({@link DfaStepPtx}; the megakernel has automata):
      *                        without it DFA_STEP faults UNKNOWN_OPCODE
+     * @param vm              whether the kernel executes VM_EXEC ({@link VmPtx}, the VIR0 bytecode interpreter; WARP
+     *                        workers, sm_80 or newer): without it VM_EXEC faults UNKNOWN_OPCODE
      * @param cursors         whether workers start at and keep their cursor words ({@link Param#CURSORS}): the
      *                        isolated backend's child (docs/TENANTS.md); without it worker w starts at slot w
      * @param faultOpcode     test-only fault injection: a user opcode whose dispatch first stores to device address
      *                        {@link #INJECTED_FAULT_ADDRESS} (an illegal address that poisons the context), or 0
      */
     public record Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
-                          HandlerTable handlers, boolean dfaStep, boolean cursors, int faultOpcode) {
+                          HandlerTable handlers, boolean dfaStep, boolean vm, boolean cursors, int faultOpcode) {
         /** Longest sleep {@code nanosleep} accepts. */
         public static final int NANOSLEEP_MAX = 1_000_000;
 
@@ -140,12 +152,22 @@ public final class MegakernelPtx {
                         + "-lane) user handlers need a whole warp per worker, but the worker shape is " + shape,
                         "use WorkerShape.WARP (WorkerShape.forHandlers picks it) with cooperative handlers");
             }
+            if (vm && shape.lanesPerWorker() != HandlerTable.COOPERATIVE_LANES) {
+                throw new CudaBackendException("megakernel PTX options: the VIR0 bytecode interpreter (VM_EXEC) runs a"
+                        + " workgroup on a whole warp, but the worker shape is " + shape,
+                        "use WorkerShape.WARP with the interpreter");
+            }
+            if (vm && target.major() < 8) {
+                throw new CudaBackendException("megakernel PTX options: the VIR0 bytecode interpreter needs sm_80 or "
+                        + "newer (warp reductions), the target is " + target.smName(), "run VM_EXEC on the cpu "
+                        + "backend, or use a GPU of compute capability 8.0 or newer");
+            }
         }
 
-        /** Without cursor words or fault injection. */
+        /** Without the bytecode interpreter, cursor words or fault injection. */
         public Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
                        HandlerTable handlers, boolean dfaStep) {
-            this(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, false, 0);
+            this(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, false, false, 0);
         }
 
         /** No user handlers. */
@@ -161,17 +183,24 @@ public final class MegakernelPtx {
 
         /** These options with {@code table}'s user handlers fused into the dispatch. */
         public Options withHandlers(HandlerTable table) {
-            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, table, dfaStep, cursors, faultOpcode);
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, table, dfaStep, vm, cursors,
+                    faultOpcode);
         }
 
         /** These options with (or without) the DFA_STEP built-in. */
         public Options withDfaStep(boolean on) {
-            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, on, cursors, faultOpcode);
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, on, vm, cursors, faultOpcode);
+        }
+
+        /** These options with (or without) the VIR0 bytecode interpreter (VM_EXEC, {@link VmPtx}). */
+        public Options withVm(boolean on) {
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, on, cursors,
+                    faultOpcode);
         }
 
         /** These options with (or without) per-worker cursor words ({@link Param#CURSORS}). */
         public Options withCursors(boolean on) {
-            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, on, faultOpcode);
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, vm, on, faultOpcode);
         }
 
         /**
@@ -179,7 +208,7 @@ public final class MegakernelPtx {
          * illegal device address before their handler runs; 0 for none.
          */
         public Options withInjectedFault(int opcode) {
-            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, cursors, opcode);
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, vm, cursors, opcode);
         }
 
         /** Refuses an idle backoff that is not a range within 1..{@link #NANOSLEEP_MAX} ns. */
@@ -278,18 +307,22 @@ public final class MegakernelPtx {
             .filter(SlotExecutor::packable).toArray();
     /** System opcodes above the low built-ins that have a permission bit, in dispatch order. */
     private static final int[] HIGH_SYSTEM_OPCODES = {Opcodes.LOAD_MISS, Opcodes.PRINTF, Opcodes.PACKED_SLOT,
-            Opcodes.SHUTDOWN};
+            Opcodes.VM_EXEC, Opcodes.SHUTDOWN};
 
     private final Options options;
     private final PtxBuilder out = new PtxBuilder();
     /** The DFA_STEP section, or null without it. */
     private final DfaStepPtx dfaStep;
+    /** The bytecode interpreter section (VM_EXEC), or null without it. */
+    private final VmPtx vm;
 
     private MegakernelPtx(Options options) {
         this.options = options;
         String[] args = IntStream.range(0, SlotLayout.ARGS_PER_SLOT).mapToObj(MegakernelPtx::arg)
                 .toArray(String[]::new);
         this.dfaStep = options.dfaStep() ? new DfaStepPtx(out, args, SP, FCODE, FDETAIL, FAULT, DONE) : null;
+        this.vm = options.vm() ? new VmPtx(out, new VmPtx.Frame(args, word(SlotLayout.TENANT), WORKER, SP, FCODE,
+                FDETAIL, FAULT, DONE, LANES_WAIT)) : null;
     }
 
     /** The whole PTX module for {@code options}. */
@@ -310,8 +343,12 @@ public final class MegakernelPtx {
         return out.build();
     }
 
+    /**
+     * Whether every lane of a worker's warp stays: with cooperative handlers or the bytecode interpreter, lane 0
+     * is the worker and lanes 1..31 wait for its commands ({@link #LANES_WAIT}).
+     */
     private boolean cooperative() {
-        return handlers().anyCooperative();
+        return handlers().anyCooperative() || vm != null;
     }
 
     private HandlerTable handlers() {
@@ -371,6 +408,7 @@ public final class MegakernelPtx {
         if (dfaStep != null) {
             dfaStep.emit();
         }
+        vmExec();
         completion();
         cooperativeLanes();
         out.label(EXIT);
@@ -403,6 +441,9 @@ public final class MegakernelPtx {
         if (dfaStep != null) {
             dfaStep.declare();
         }
+        if (vm != null) {
+            vm.declare();
+        }
     }
 
     private void loadParams() {
@@ -427,6 +468,9 @@ public final class MegakernelPtx {
         }
         if (options.cursors()) {
             out.ins("ld.param.u64 " + CURS + ", [" + Param.CURSORS.ptxName() + "]");
+        }
+        if (vm != null) {
+            vm.loadParams();
         }
     }
 
@@ -595,6 +639,10 @@ public final class MegakernelPtx {
         if (dfaStep != null) {
             out.ins("setp.eq.u32 " + P + ", " + op + ", " + Opcodes.DFA_STEP);
             out.when(P, "bra " + DfaStepPtx.LABEL);
+        }
+        if (vm != null) {
+            out.ins("setp.eq.u32 " + P + ", " + op + ", " + u32(Opcodes.VM_EXEC));
+            out.when(P, "bra " + opLabel(Opcodes.VM_EXEC));
         }
         out.comment("LOAD_MISS (and DFA_STEP without automata) have permission bits but no executor here");
         out.ins("bra " + UNKNOWN);
@@ -917,6 +965,10 @@ public final class MegakernelPtx {
                 out.when(P, "bra " + LANES_WAIT + "_" + i);
             }
         }
+        if (vm != null) {
+            out.ins("setp.eq.u32 " + P + ", " + LANE_CMD + ", " + vmCommand());
+            out.when(P, "bra " + VmPtx.LABEL);
+        }
         out.ins("bra " + LANES_WAIT);
         for (int i = 0; i < handlers().size(); i++) {
             if (handlers().cooperative(i)) {
@@ -925,6 +977,23 @@ public final class MegakernelPtx {
                 out.ins("bra " + LANES_WAIT);
             }
         }
+    }
+
+    /** The lane command that sends lanes 1..31 into the interpreter: after every handler's {@code i + 1}. */
+    private int vmCommand() {
+        return handlers().size() + 1;
+    }
+
+    /** VM_EXEC on lane 0: wake lanes 1..31 into the interpreter, then run it with them. */
+    private void vmExec() {
+        if (vm == null) {
+            return;
+        }
+        out.section("VM_EXEC: lane 0 sends lanes 1..31 into the interpreter and runs it with them");
+        out.label(opLabel(Opcodes.VM_EXEC));
+        wakeLanes(Integer.toString(vmCommand()));
+        out.ins("bra " + VmPtx.LABEL);
+        vm.emit();
     }
 
     private static String handlerLabel(int index) {

@@ -91,6 +91,9 @@ class MegakernelPtxTest {
             list.add(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP, 1, 64).withHandlers(
                     HandlerTable.of(Map.of(0x200, ChunkHandlers.warpVectorSum(groups)))));
         }
+        list.add(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP, 1, 64).withVm(true));
+        list.add(new MegakernelPtx.Options(new SmTarget(8, 0), WorkerShape.WARP, 1, 64).withVm(true)
+                .withHandlers(cooperativeTable()).withDfaStep(true));
         return list.stream();
     }
 

@@ -24,9 +24,10 @@ import java.util.regex.Pattern;
  * <p>Fused user handlers are {@code .func}s called by the entry ({@code call (%ret), f, (args)}; {@code ld.param}
  * and {@code st.param} inside a function read its arguments and set its return value); registers and labels are
  * scoped per function, as in PTX. Of the handler lowering it understands the unsigned 32-bit integer and Bool
- * subset (byte and word loads and stores, U32 arithmetic but {@code mul.hi}, bitwise operators, shifts, unsigned
- * comparisons, Select, atomics on U32 words, the step meter's 64-bit arithmetic); anything else (floats, signed
- * operators) is an error, as is every instruction the simulator does not know.
+ * subset (byte and word loads and stores, U32 arithmetic, bitwise operators, shifts, unsigned comparisons, Select,
+ * atomics on U32 words, the step meter's 64-bit arithmetic); {@link SimArith} adds the signed, F32 and F64
+ * instructions of the operator sequences ({@link dev.vyre.cuda.ptx.OpBlocks}). {@code brx.idx} jumps through a
+ * {@code .branchtargets} list. Every instruction the simulator does not know is an error.
  */
 final class PtxSim {
     private static final VarHandle WORD = ValueLayout.JAVA_INT.varHandle();
@@ -45,6 +46,8 @@ final class PtxSim {
 
     private final List<Insn> code = new ArrayList<>();
     private final Map<String, Integer> labels = new HashMap<>();
+    /** {@code .branchtargets} lists of {@code brx.idx}, by scoped name: their scoped label names. */
+    private final Map<String, List<String>> branchTargets = new HashMap<>();
     private final Map<String, Integer> registers = new HashMap<>();
     private final List<String> params = new ArrayList<>();
     private final Map<String, Function> functions = new HashMap<>();
@@ -129,6 +132,14 @@ final class PtxSim {
                 }
             } else if (line.startsWith(".reg")) {
                 declare(line);
+            } else if (line.contains(".branchtargets")) {
+                int colon = line.indexOf(':');
+                List<String> targets = new ArrayList<>();
+                for (String t : line.substring(line.indexOf(".branchtargets") + ".branchtargets".length(),
+                        line.length() - 1).split(",")) {
+                    targets.add(scope + t.strip());
+                }
+                branchTargets.put(scope + line.substring(0, colon).strip(), List.copyOf(targets));
             } else if (line.endsWith(":")) {
                 labels.put(scope + line.substring(0, line.length() - 1), code.size());
             } else if (line.endsWith(";")) {
@@ -199,6 +210,8 @@ final class PtxSim {
         }
         if (opcode.equals("bra")) {
             args.set(0, new Name(scope + ((Name) args.getFirst()).name())); // labels are scoped per function
+        } else if (opcode.startsWith("brx")) {
+            args.set(1, new Name(scope + ((Name) args.get(1)).name()));
         }
         return new Insn(text, opcode.split("\\."), args.toArray(new Operand[0]), guard, negated);
     }
@@ -242,6 +255,9 @@ final class PtxSim {
         }
         if (a.startsWith("%")) {
             return new Reg(reg(a));
+        }
+        if (a.startsWith("0f") || a.startsWith("0d")) {
+            return new Imm(Long.parseUnsignedLong(a.substring(2), 16)); // an f32 or f64 immediate's bits
         }
         if (a.startsWith("0x")) {
             return new Imm(Long.parseLong(a.substring(2), 16));
@@ -318,6 +334,14 @@ final class PtxSim {
             String[] op = insn.op();
             Operand[] a = insn.args();
             String type = op[op.length - 1];
+            if (SimArith.handles(op)) {
+                long[] sources = new long[a.length - 1];
+                for (int i = 0; i < sources.length; i++) {
+                    sources[i] = value(a[i + 1]);
+                }
+                set(a[0], SimArith.eval(op, sources));
+                return;
+            }
             switch (op[0]) {
                 case "ld" -> load(op, a);
                 case "st" -> store(op, a);
@@ -386,6 +410,15 @@ final class PtxSim {
                     set(a[0], compare(insn, op[1], type, value(a[1]), value(a[2])) ? 1 : 0);
                 }
                 case "bra" -> pc = target(a[0]);
+                case "brx" -> {
+                    List<String> table = branchTargets.get(((Name) a[1]).name());
+                    long index = value(a[0]);
+                    if (table == null || index >= table.size()) {
+                        throw new IllegalStateException("brx.idx index " + index + " outside its table: "
+                                + insn.text());
+                    }
+                    pc = target(new Name(table.get((int) index)));
+                }
                 case "call" -> call(insn, a);
                 case "ret" -> {
                     Frame f = frames.poll();
@@ -447,7 +480,9 @@ final class PtxSim {
                 set(a[0], (long) LONG.getAndAdd(segment(a[1], 8), offset(a[1], 8), value(a[2])));
                 return;
             }
-            if (!op[op.length - 1].endsWith("32") || op[op.length - 1].equals("s32")) {
+            boolean signed = op[op.length - 1].equals("s32");
+            if (!op[op.length - 1].endsWith("32") || signed && !op[op.length - 2].equals("min")
+                    && !op[op.length - 2].equals("max")) {
                 throw unsupported(insn);
             }
             MemorySegment s = segment(a[1], 4);
@@ -464,7 +499,8 @@ final class PtxSim {
                     boolean min = op[op.length - 2].equals("min");
                     int old = (int) WORD.getVolatile(s, off);
                     while (true) {
-                        int next = (Integer.compareUnsigned(v, old) < 0) == min ? v : old;
+                        int c = signed ? Integer.compare(v, old) : Integer.compareUnsigned(v, old);
+                        int next = (c < 0) == min ? v : old;
                         int seen = (int) WORD.compareAndExchange(s, off, old, next);
                         if (seen == old) {
                             yield old;

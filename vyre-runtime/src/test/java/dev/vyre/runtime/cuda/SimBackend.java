@@ -35,6 +35,10 @@ final class SimBackend implements Backend {
     private RingBuffers buffers;
     private int workers;
     private boolean closed;
+    /** The VM tables ({@link #enableVm}), or null; {@link #REGISTRY} for the megakernel's VM registry's. */
+    private MemorySegment vmTables;
+    /** Marks "the registry's tables" in {@link #vmTables}. */
+    private static final MemorySegment REGISTRY = MemorySegment.ofArray(new byte[0]);
 
     /** Cursor words ({@link MegakernelPtx.Param#CURSORS}) in shared memory, or null. */
     private MemorySegment cursors;
@@ -65,16 +69,29 @@ final class SimBackend implements Backend {
         return s;
     }
 
+    /** As {@link CudaBackend#enableVm}: the kernel runs VM_EXEC over {@code tables} (from allocateShared). */
+    synchronized void enableVm(MemorySegment tables) {
+        this.vmTables = tables;
+    }
+
+    /** As {@link CudaBackend#enableVm()}: the kernel runs VM_EXEC over the megakernel's VM registry. */
+    synchronized void enableVm() {
+        this.vmTables = REGISTRY;
+    }
+
     @Override
     public synchronized void start(RingBuffers b, MegakernelConfig config) {
+        if (vmTables == REGISTRY) {
+            vmTables = b.vm().tables();
+        }
         int slots = b.ring().slotCount();
         int w = config.workers() == 0 ? CudaBackend.defaultWorkers(slots, defaultWorkers) : config.workers();
         HandlerTable handlers = HandlerTable.of(config.userHandlers());
         DfaStepUnit dfa = b.dfaStep();
-        WorkerShape shape = WorkerShape.forHandlers(this.shape, handlers);
+        WorkerShape shape = vmTables != null ? WorkerShape.WARP : WorkerShape.forHandlers(this.shape, handlers);
         String ptx = MegakernelPtx.generate(new MegakernelPtx.Options(SmTarget.SM_90, shape,
                 CudaBackend.DEFAULT_BACKOFF_MIN_NANOS, CudaBackend.DEFAULT_BACKOFF_MAX_NANOS).withHandlers(handlers)
-                .withDfaStep(dfa != null).withCursors(cursors != null));
+                .withDfaStep(dfa != null).withCursors(cursors != null).withVm(vmTables != null));
         sim = new PtxSim(ptx);
         shared.forEach(sim::map);
         // the automata blob, "device memory" like the DeviceBuffer CudaBackend uploads
@@ -89,6 +106,12 @@ final class SimBackend implements Backend {
         MemorySegment scratch = arena.allocate((long) w * MegakernelPtx.SCRATCH_BYTES_PER_WORKER,
                 CudaBackend.VECTOR_ALIGNMENT);
         sim.map(scratch);
+        // the interpreter's scratch, "device memory" like the DeviceBuffer CudaBackend allocates
+        MemorySegment vmScratch = MemorySegment.NULL;
+        if (vmTables != null) {
+            vmScratch = arena.allocate((long) w * VmScratchLayout.WARP_BYTES, 128);
+            sim.map(vmScratch);
+        }
         MemorySegment data = b.data();
         long[] params = new long[MegakernelPtx.Param.values().length];
         for (MegakernelPtx.Param p : MegakernelPtx.Param.values()) {
@@ -108,6 +131,8 @@ final class SimBackend implements Backend {
                 case DFA_COUNT -> dfa == null ? 0 : dfa.automata().size();
                 case DFA_TABLES -> dfa == null ? 0 : dfa.tables().address();
                 case CURSORS -> cursors == null ? 0 : cursors.address();
+                case VM_TABLES -> vmTables == null ? 0 : vmTables.address();
+                case VM_SCRATCH -> vmScratch.address();
             };
         }
         int blocks = shape.blocks(w);
