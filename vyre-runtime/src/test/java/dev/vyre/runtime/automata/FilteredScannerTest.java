@@ -8,21 +8,15 @@ import dev.vyre.automata.CompiledAutomaton;
 import dev.vyre.automata.Match;
 import dev.vyre.automata.RegexCompiler;
 import dev.vyre.automata.literal.WindowBitmap;
-import dev.vyre.automata.regex.PatternFlag;
-import dev.vyre.automata.regex.PatternSpec;
 import dev.vyre.automata.scan.Engine;
 import dev.vyre.automata.scan.Scanner;
 import dev.vyre.testing.Props;
 import dev.vyre.uring.IngestFile;
 import dev.vyre.uring.IngestFileException;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -36,21 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * a long factor (other engines) in one set; a dangling link is reported as a failure in its place.
  */
 class FilteredScannerTest {
-    private static final String[] KEYWORDS = {"kernel: usb ", "Failed password for ", "needle_haystack", "DISK FULL"};
-    static final List<PatternSpec> PATTERNS = List.of(
-            new PatternSpec(0, "^[a-z]+ kernel: usb [0-9]+-[0-9]+: new", Set.of(PatternFlag.MULTILINE)),
-            new PatternSpec(1, "sshd\\[[0-9]+\\]: Failed password for .* from [0-9.]+", Set.of()),
-            new PatternSpec(2, "needle_haystack[0-9]{2,5}", Set.of()),
-            new PatternSpec(3, "disk full on /[a-z]+$", EnumSet.of(PatternFlag.CASELESS, PatternFlag.MULTILINE)),
-            new PatternSpec(4, "[0-9]{3}x", Set.of()),
-            new PatternSpec(5, "ab+c$", Set.of(PatternFlag.MULTILINE)),
-            new PatternSpec(2, "Failed password for root", Set.of()),
-            new PatternSpec(6, "\\x00\\x01", Set.of()));
-
     @Test
     void filteredScansEqualTheScannerPerFile(@TempDir Path dir) throws Exception {
-        CompiledAutomaton a = RegexCompiler.compile(PATTERNS, CompileOptions.defaults().withPrefilter(false)
-                .withLinePrefilter(true));
+        CompiledAutomaton a = compiled();
         assertEquals(1, a.engines(Engine.Kind.LINE).size(), "the keyword patterns run in a line engine");
         assertTrue(a.engines().size() > 1, "the short patterns run in other engines");
         Scanner scanner = new Scanner(a);
@@ -58,7 +40,8 @@ class FilteredScannerTest {
         AtomicLong split = new AtomicLong();
         Props.forAll("filtered scan = scanner", 40, (i, rnd) -> {
             try {
-                runCase(dir, i, rnd, a, scanner, matched, split);
+                runCase(dir, i, rnd, a, scanner, matched, split, (bitmap, capacity) -> new CpuBatchFilter(bitmap,
+                        rnd.nextInt(1, 4), capacity));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -67,15 +50,26 @@ class FilteredScannerTest {
         assertTrue(split.get() > 10, "only " + split.get() + " files were larger than a batch");
     }
 
-    private static void runCase(Path dir, int i, SplittableRandom rnd, CompiledAutomaton a, Scanner scanner,
-            AtomicLong matched, AtomicLong split) throws java.io.IOException {
+    /** The test patterns compiled with the line prefilter, as the filtered scan runs them. */
+    static CompiledAutomaton compiled() {
+        return RegexCompiler.compile(FilteredCorpus.PATTERNS, CompileOptions.defaults().withPrefilter(false)
+                .withLinePrefilter(true));
+    }
+
+    /**
+     * One random tree scanned by a {@link FilteredScanner} over the filter {@code filters} makes for a table and a
+     * batch capacity, compared file by file with {@code scanner}.
+     */
+    static void runCase(Path dir, int i, SplittableRandom rnd, CompiledAutomaton a, Scanner scanner,
+            AtomicLong matched, AtomicLong split, java.util.function.BiFunction<WindowBitmap, Integer, BatchFilter>
+            filters) throws java.io.IOException {
         {
             Path root = Files.createDirectories(dir.resolve("case" + i));
             int files = rnd.nextInt(1, 12);
             List<byte[]> contents = new ArrayList<>();
             int capacity = rnd.nextInt(4096, 40_000);
             for (int f = 0; f < files; f++) {
-                byte[] b = content(rnd, rnd.nextInt(6) == 0 ? 0 : rnd.nextInt(1, 3 * capacity));
+                byte[] b = FilteredCorpus.content(rnd, rnd.nextInt(6) == 0 ? 0 : rnd.nextInt(1, 3 * capacity));
                 contents.add(b);
                 Files.write(root.resolve(String.format("f%03d", f)), b);
                 if (b.length > capacity) {
@@ -89,9 +83,9 @@ class FilteredScannerTest {
             int bits = rnd.nextBoolean() ? WindowBitmap.MIN_HASH_BITS + rnd.nextInt(3)
                     : WindowBitmap.DEFAULT_HASH_BITS;
             List<String> got = new ArrayList<>();
-            try (CpuBatchFilter filter = new CpuBatchFilter(WindowBitmap.of(
-                    a.engines(Engine.Kind.LINE).stream().map(e -> ((dev.vyre.automata.scan.LineEngine) e).matcher())
-                            .findFirst().orElseThrow(), bits), rnd.nextInt(1, 4), capacity)) {
+            WindowBitmap bitmap = WindowBitmap.of(((dev.vyre.automata.scan.LineEngine) a.engines(Engine.Kind.LINE)
+                    .getFirst()).matcher(), bits);
+            try (BatchFilter filter = filters.apply(bitmap, capacity)) {
                 FilteredScanner fs = new FilteredScanner(a, filter, rnd.nextInt(1, 4));
                 try {
                     FilteredScanner.Report r = fs.scanPaths(List.of(root), new ScanListener() {
@@ -122,24 +116,5 @@ class FilteredScannerTest {
             }
             assertEquals(expected, got, "capacity " + capacity + ", hash bits " + bits);
         }
-    }
-
-    /** Random log-like bytes: keywords, digits, brackets, newlines, some binary. */
-    static byte[] content(SplittableRandom rnd, int length) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        String alphabet = "abcx0123456789 []:./\n-_";
-        while (out.size() < length) {
-            switch (rnd.nextInt(10)) {
-                case 0 -> out.writeBytes(KEYWORDS[rnd.nextInt(KEYWORDS.length)].getBytes(StandardCharsets.ISO_8859_1));
-                case 1 -> out.writeBytes(("host kernel: usb " + rnd.nextInt(9) + "-" + rnd.nextInt(9) + ": new\n")
-                        .getBytes(StandardCharsets.ISO_8859_1));
-                case 2 -> out.writeBytes(("sshd[" + rnd.nextInt(99_999) + "]: Failed password for root from 10.0.0."
-                        + rnd.nextInt(255)).getBytes(StandardCharsets.ISO_8859_1));
-                case 3 -> out.write(rnd.nextInt(256));
-                default -> out.write(alphabet.charAt(rnd.nextInt(alphabet.length())));
-            }
-        }
-        byte[] b = out.toByteArray();
-        return java.util.Arrays.copyOf(b, length);
     }
 }
