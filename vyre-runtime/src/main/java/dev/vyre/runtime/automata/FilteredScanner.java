@@ -33,7 +33,7 @@ import java.util.concurrent.ForkJoinPool;
  * window at the same stride phase; only windows wholly inside a piece are passed on, the windows across piece
  * boundaries are read by the stream from its history.
  */
-public final class FilteredScanner {
+public final class FilteredScanner implements AutoCloseable {
     private final WindowedScan scan;
     private final BatchFilter filter;
     private final ForkJoinPool pool;
@@ -268,6 +268,7 @@ public final class FilteredScanner {
     }
 
     /** Shuts the host pool down (the filter is the caller's). */
+    @Override
     public void close() {
         pool.shutdown();
     }
