@@ -21,13 +21,23 @@ public final class WindowedScan {
 
     /** @param automaton a set with at most one {@link LineEngine} (what {@code RegexCompiler} builds) */
     public WindowedScan(CompiledAutomaton automaton, ScanOptions options) {
+        this(automaton, options, List.of());
+    }
+
+    /**
+     * @param automaton a set with at most one {@link LineEngine}
+     * @param elsewhere engines of the set whose matches the caller supplies itself (through the {@code extra}
+     *     arguments of {@link Stream#feed(MemorySegment, long[], int, java.util.function.Consumer, MatchSink)} and
+     *     {@link Stream#finish(java.util.function.Consumer, MatchSink)}): they are not run here
+     */
+    public WindowedScan(CompiledAutomaton automaton, ScanOptions options, List<Engine> elsewhere) {
         List<Engine> lines = automaton.engines(Engine.Kind.LINE);
         if (lines.size() > 1) {
             throw new AutomataException("windowed scan: " + lines.size() + " line engines",
                     "compile the set with RegexCompiler, which builds at most one line engine");
         }
         this.line = lines.isEmpty() ? null : (LineEngine) lines.getFirst();
-        this.others = automaton.engines().stream().filter(e -> e != line).toList();
+        this.others = automaton.engines().stream().filter(e -> e != line && !elsewhere.contains(e)).toList();
         this.options = options;
     }
 
@@ -60,6 +70,15 @@ public final class WindowedScan {
          * windows inside it (null: the line engine reads every window itself, as {@link ScanStream} does).
          */
         public void feed(MemorySegment chunk, long[] windows, int count, MatchSink sink) {
+            feed(chunk, windows, count, null, sink);
+        }
+
+        /**
+         * As {@link #feed(MemorySegment, long[], int, MatchSink)}; {@code extra} (when not null) adds the matches of
+         * the engines run elsewhere at offsets of this chunk, merged with the others.
+         */
+        public void feed(MemorySegment chunk, long[] windows, int count,
+                java.util.function.Consumer<MatchSink> extra, MatchSink sink) {
             if (finished || chunk.byteSize() > ScanStream.MAX_PIECE) {
                 throw new AutomataException("windowed feed of " + chunk.byteSize() + " bytes at offset " + position
                         + (finished ? " after finish" : ""), "feed chunks of at most " + ScanStream.MAX_PIECE
@@ -71,12 +90,20 @@ public final class WindowedScan {
             for (EngineStream s : streams) {
                 s.feed(chunk, position, buffer);
             }
+            if (extra != null) {
+                extra.accept(buffer);
+            }
             buffer.emitSortedUnique(position, sink);
             position += chunk.byteSize();
         }
 
         /** Ends the stream, reporting the matches at its end. */
         public void finish(MatchSink sink) {
+            finish(null, sink);
+        }
+
+        /** As {@link #finish(MatchSink)}; {@code extra} adds the end-of-input matches of the engines run elsewhere. */
+        public void finish(java.util.function.Consumer<MatchSink> extra, MatchSink sink) {
             if (finished) {
                 throw new AutomataException("windowed finish called twice at offset " + position,
                         "call finish once per stream");
@@ -87,6 +114,9 @@ public final class WindowedScan {
             }
             for (EngineStream s : streams) {
                 s.finish(position, buffer);
+            }
+            if (extra != null) {
+                extra.accept(buffer);
             }
             buffer.emitSortedUnique(position, sink);
         }

@@ -8,6 +8,7 @@ import dev.vyre.automata.scan.Engine;
 import dev.vyre.cuda.CudaDriver;
 import dev.vyre.cuda.CudaProbe;
 import dev.vyre.runtime.automata.BatchFilter;
+import dev.vyre.runtime.automata.DfaStage;
 import dev.vyre.runtime.automata.FilteredScanner;
 import dev.vyre.runtime.automata.ScanListener;
 import dev.vyre.runtime.cuda.ResidentDfaScan;
@@ -60,7 +61,8 @@ public final class FilteredPeer implements ScanPeer {
     public Prepared prepare(List<PatternSpec> patterns) {
         CompiledAutomaton automaton = FilteredScan.compile(patterns);
         BatchFilter filter = setup.openFilter(automaton);
-        FilteredScanner scanner = setup.scanner(automaton, filter);
+        DfaStage stage = setup.openStage(automaton, filter);
+        FilteredScanner scanner = setup.scanner(automaton, filter, stage);
         return new Prepared() {
             private Map<Integer, Long> counts = Map.of();
             private List<Path> lastFiles = List.of();
@@ -69,12 +71,15 @@ public final class FilteredPeer implements ScanPeer {
             private long bestFilterNanos;
             private long bestFilterBytes;
             private long bestCopyNanos;
+            private double bestStageRate;
 
             @Override
             public long scan(List<Path> files) {
                 long n0 = filter.filterNanos();
                 long b0 = filter.filteredBytes();
                 long c0 = filter.copyNanos();
+                long s0 = stage == null ? 0 : stage.nanos();
+                long sb0 = stage == null ? 0 : stage.bytes();
                 Map<Integer, Long> byId = new HashMap<>();
                 long[] count = new long[1];
                 RuntimeException[] failed = new RuntimeException[1];
@@ -111,6 +116,9 @@ public final class FilteredPeer implements ScanPeer {
                     bestFilterBytes = bytes;
                     bestCopyNanos = filter.copyNanos() - c0;
                 }
+                if (stage != null && stage.nanos() > s0) {
+                    bestStageRate = Math.max(bestStageRate, (stage.bytes() - sb0) / (double) (stage.nanos() - s0));
+                }
                 counts = Map.copyOf(byId);
                 lastFiles = List.copyOf(files);
                 return count[0];
@@ -142,6 +150,10 @@ public final class FilteredPeer implements ScanPeer {
                     m.put("prefilterGbPerSecond", bestFilterRate);
                     m.put("copyGbPerSecond", bestCopyNanos == 0 ? 0.0 : bestFilterBytes / (double) bestCopyNanos);
                 }
+                m.put("dfaStage", stage == null ? "host" : "device");
+                if (stage != null) {
+                    m.put("dfaStageGbPerSecond", bestStageRate);
+                }
                 if (setup.filter().equals("cuda") && !lastFiles.isEmpty()) {
                     m.put("dfaKernels", dfaKernels(automaton, lastFiles));
                 }
@@ -152,6 +164,9 @@ public final class FilteredPeer implements ScanPeer {
             public void close() {
                 try {
                     scanner.close();
+                    if (stage != null) {
+                        stage.close();
+                    }
                 } finally {
                     filter.close();
                 }

@@ -14,7 +14,11 @@ import dev.vyre.runtime.automata.ScanException;
 import dev.vyre.runtime.automata.ScanListener;
 import dev.vyre.runtime.automata.ScanReport;
 import dev.vyre.runtime.BackendKind;
+import dev.vyre.runtime.cuda.DeviceDfaStage;
 import dev.vyre.runtime.cuda.DeviceWindowFilter;
+import dev.vyre.runtime.automata.DfaStage;
+import dev.vyre.automata.scan.DfaEngine;
+import dev.vyre.automata.scan.Engine;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -67,9 +71,20 @@ public record FilteredScan(String filter, int threads, long batchBytes, int slot
                 : new CpuBatchFilter(bitmap, slots, batchBytes);
     }
 
-    /** A scanner over {@code filter} (the caller closes both). */
-    public FilteredScanner scanner(CompiledAutomaton automaton, BatchFilter batchFilter) {
-        return new FilteredScanner(automaton, batchFilter, hostThreads());
+    /**
+     * The DFA stage for {@code automaton}'s DFA engines (the patterns without a long factor): on CUDA the resident DFA
+     * kernel over each batch ({@link DeviceDfaStage}), so the host steps only segments that hold a match; null on the
+     * CPU (the host engines step every byte, faster than the stage's CPU model would).
+     */
+    public DfaStage openStage(CompiledAutomaton automaton, BatchFilter batchFilter) {
+        List<DfaEngine> dfas = automaton.engines(Engine.Kind.DFA).stream().map(e -> (DfaEngine) e).toList();
+        return batchFilter instanceof DeviceWindowFilter device && !dfas.isEmpty()
+                ? new DeviceDfaStage(device, dfas) : null;
+    }
+
+    /** A scanner over {@code batchFilter} and {@code stage} (may be null; the caller closes all three). */
+    public FilteredScanner scanner(CompiledAutomaton automaton, BatchFilter batchFilter, DfaStage stage) {
+        return new FilteredScanner(automaton, batchFilter, stage, hostThreads());
     }
 
     /**
@@ -77,10 +92,17 @@ public record FilteredScan(String filter, int threads, long batchBytes, int slot
      * {@code listener} in file order. The report is a {@link ScanReport} with no ring slots (nothing runs on the ring).
      */
     public ScanReport run(CompiledAutomaton automaton, List<Path> roots, ScanListener listener) {
-        try (BatchFilter f = openFilter(automaton); FilteredScanner s = scanner(automaton, f)) {
-            FilteredScanner.Report r = s.scanPaths(roots, listener);
-            return new ScanReport(r.files(), r.failedFiles(), r.bytes(), r.matches(), 0, 0, 0, 0, 0, List.of(),
-                    r.elapsedNanos());
+        try (BatchFilter f = openFilter(automaton)) {
+            DfaStage stage = openStage(automaton, f);
+            try (FilteredScanner s = scanner(automaton, f, stage)) {
+                FilteredScanner.Report r = s.scanPaths(roots, listener);
+                return new ScanReport(r.files(), r.failedFiles(), r.bytes(), r.matches(), 0, 0, 0, 0, 0, List.of(),
+                        r.elapsedNanos());
+            } finally {
+                if (stage != null) {
+                    stage.close();
+                }
+            }
         }
     }
 

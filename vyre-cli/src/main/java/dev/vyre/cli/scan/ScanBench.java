@@ -194,6 +194,10 @@ public final class ScanBench {
                     " resident (copies %.3f GB/s)", (Double) m.get("copyGbPerSecond")) : "", m.get("candidates"),
                     m.get("batches"), (Double) m.get("readSeconds"), (Double) m.get("confirmSeconds")));
         }
+        if (m.get("dfaStageGbPerSecond") instanceof Double stageRate) {
+            out.add(String.format(Locale.ROOT, "%s: DFA stage on the device (resident DFA kernel over each batch, "
+                    + "passes included) %.3f GB/s per DFA", r.peer(), stageRate));
+        }
         if (m.get("dfaKernels") instanceof List<?> kernels) {
             for (Object k : kernels) {
                 Map<?, ?> d = (Map<?, ?>) k;

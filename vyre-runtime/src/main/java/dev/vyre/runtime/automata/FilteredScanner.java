@@ -36,6 +36,7 @@ import java.util.concurrent.ForkJoinPool;
 public final class FilteredScanner implements AutoCloseable {
     private final WindowedScan scan;
     private final BatchFilter filter;
+    private final DfaStage stage;
     private final ForkJoinPool pool;
     private final int stride;
 
@@ -53,6 +54,8 @@ public final class FilteredScanner implements AutoCloseable {
         final IngestFile file;
         final long size;
         WindowedScan.Stream stream;
+        /** Per DFA of the stage: the true state at the next piece's start ({@link DfaStage#FRESH} at first). */
+        int[] dfaState;
         List<Match> matches = new ArrayList<>();
         IngestFileException error;
 
@@ -72,7 +75,17 @@ public final class FilteredScanner implements AutoCloseable {
      * @param threads   host threads that read files and confirm candidates
      */
     public FilteredScanner(CompiledAutomaton automaton, BatchFilter filter, int threads) {
-        this.scan = new WindowedScan(automaton, ScanOptions.defaults());
+        this(automaton, filter, null, threads);
+    }
+
+    /**
+     * As {@link #FilteredScanner(CompiledAutomaton, BatchFilter, int)}, with the DFAs of {@code stage} (engines of
+     * {@code automaton}) run by the stage over each batch: the host steps only their segments that count a match.
+     */
+    public FilteredScanner(CompiledAutomaton automaton, BatchFilter filter, DfaStage stage, int threads) {
+        this.stage = stage;
+        this.scan = new WindowedScan(automaton, ScanOptions.defaults(),
+                stage == null ? List.of() : List.copyOf(stage.engines()));
         this.filter = filter;
         this.pool = new ForkJoinPool(Math.max(1, threads));
         this.stride = scan.lineEngine() == null ? 1 : scan.lineEngine().matcher().stride();
@@ -155,8 +168,9 @@ public final class FilteredScanner implements AutoCloseable {
             }
             Batch b = inFlight.poll();
             BatchFilter.Candidates c = scan.lineEngine() == null ? null : filter.await(b.slot());
+            List<DfaStage.Segments> segments = stage == null ? null : runStage(b, states);
             long c0 = System.nanoTime();
-            confirm(b, c, states);
+            confirm(b, c, segments, states);
             times[1] += System.nanoTime() - c0;
             counters[2]++;
             counters[3] += c == null ? 0 : c.count();
@@ -225,10 +239,31 @@ public final class FilteredScanner implements AutoCloseable {
         }
     }
 
-    /** Confirms every piece of the batch with its candidates, files in parallel. */
-    private void confirm(Batch b, BatchFilter.Candidates c, List<FileState> states) {
+    /** Runs the DFA stage over the batch, each piece starting from its file's carried states. */
+    private List<DfaStage.Segments> runStage(Batch b, List<FileState> states) {
+        int n = b.pieces().size();
+        long[] starts = new long[n];
+        long[] ends = new long[n];
+        int[][] given = new int[stage.engines().size()][n];
+        for (int i = 0; i < n; i++) {
+            Piece p = b.pieces().get(i);
+            starts[i] = p.at();
+            ends[i] = p.at() + p.length();
+            FileState fs = states.get(p.file());
+            for (int e = 0; e < given.length; e++) {
+                given[e][i] = fs.dfaState == null ? DfaStage.FRESH : fs.dfaState[e];
+            }
+        }
+        return stage.run(b.slot(), starts, ends, given);
+    }
+
+    /** Confirms every piece of the batch with its candidates and DFA segments, files in parallel. */
+    private void confirm(Batch b, BatchFilter.Candidates c, List<DfaStage.Segments> segments,
+            List<FileState> states) {
         MemorySegment staging = filter.staging(b.slot());
-        pool.submit(() -> b.pieces().parallelStream().forEach(p -> {
+        int[][] bounds = segments == null ? null : pieceSegments(b, segments);
+        pool.submit(() -> java.util.stream.IntStream.range(0, b.pieces().size()).parallel().forEach(i -> {
+            Piece p = b.pieces().get(i);
             FileState fs = states.get(p.file());
             if (fs.error != null) {
                 return;
@@ -238,16 +273,67 @@ public final class FilteredScanner implements AutoCloseable {
             }
             List<Match> out = fs.matches;
             MemorySegment chunk = staging.asSlice(p.at(), p.length());
-            if (c == null) {
-                fs.stream.feed(chunk, null, 0, (id, end) -> out.add(new Match(id, end)));
-            } else {
-                long[] windows = windowsOf(c, p);
-                fs.stream.feed(chunk, windows, windows.length, (id, end) -> out.add(new Match(id, end)));
-            }
+            java.util.function.Consumer<dev.vyre.automata.MatchSink> extra = segments == null ? null
+                    : sink -> stageMatches(p, i, bounds, segments, fs, staging, sink);
+            long[] windows = c == null ? null : windowsOf(c, p);
+            fs.stream.feed(chunk, windows, windows == null ? 0 : windows.length, extra,
+                    (id, end) -> out.add(new Match(id, end)));
             if (p.last()) {
-                fs.stream.finish((id, end) -> out.add(new Match(id, end)));
+                fs.stream.finish(segments == null ? null : sink -> {
+                    for (int e = 0; e < segments.size(); e++) {
+                        stage.engines().get(e).dfa().reportEnd(fs.dfaState[e], p.offset() + p.length(), sink);
+                    }
+                }, (id, end) -> out.add(new Match(id, end)));
             }
         })).join();
+    }
+
+    /** Per piece, the index range [from, to) of its segments (the same for every DFA: one plan per batch). */
+    private static int[][] pieceSegments(Batch b, List<DfaStage.Segments> segments) {
+        int[][] bounds = new int[b.pieces().size()][2];
+        for (int[] r : bounds) {
+            r[0] = -1;
+        }
+        if (segments.isEmpty()) {
+            return bounds;
+        }
+        int[] piece = segments.getFirst().piece();
+        for (int s = 0; s < piece.length; s++) {
+            if (bounds[piece[s]][0] < 0) {
+                bounds[piece[s]][0] = s;
+            }
+            bounds[piece[s]][1] = s + 1;
+        }
+        return bounds;
+    }
+
+    /**
+     * The stage DFAs' matches in piece {@code i}: its segments that count some are stepped again from their exact
+     * start state (reports before each byte; the end of the file is reported by finish); the state after the piece
+     * is carried to the file's next piece.
+     */
+    private void stageMatches(Piece p, int i, int[][] bounds, List<DfaStage.Segments> segments, FileState fs,
+            MemorySegment staging, dev.vyre.automata.MatchSink sink) {
+        if (fs.dfaState == null) {
+            fs.dfaState = new int[segments.size()];
+            for (int e = 0; e < segments.size(); e++) {
+                fs.dfaState[e] = stage.engines().get(e).dfa().startState(dev.vyre.automata.dfa.Dfa.CONTEXT_START);
+            }
+        }
+        if (bounds[i][0] < 0) {
+            return; // an empty piece
+        }
+        long shift = p.offset() - p.at();
+        for (int e = 0; e < segments.size(); e++) {
+            DfaStage.Segments s = segments.get(e);
+            dev.vyre.automata.dfa.Dfa dfa = stage.engines().get(e).dfa();
+            for (int k = bounds[i][0]; k < bounds[i][1]; k++) {
+                if (s.count()[k] > 0) {
+                    dfa.run(staging, shift, s.start()[k] + shift, s.end()[k] + shift, s.used()[k], sink);
+                }
+            }
+            fs.dfaState[e] = s.last()[bounds[i][1] - 1];
+        }
     }
 
     /** The candidates wholly inside piece {@code p}, as absolute file offsets, ascending. */

@@ -8,6 +8,7 @@ import dev.vyre.cuda.CudaFunction;
 import dev.vyre.cuda.CudaProbe;
 import dev.vyre.cuda.CudaStream;
 import dev.vyre.cuda.DeviceBuffer;
+import dev.vyre.cuda.DevicePtr;
 import dev.vyre.cuda.Dim3;
 import dev.vyre.cuda.PinnedBuffer;
 import dev.vyre.runtime.BackendUnavailableException;
@@ -194,6 +195,21 @@ public final class DeviceWindowFilter implements BatchFilter {
             s.cursor.copyTo(host, 0);
             return host.get(ValueLayout.JAVA_INT, 0);
         }
+    }
+
+    /** The context the filter's buffers live in (the DFA stage loads its kernel there). */
+    CudaContext context() {
+        return context;
+    }
+
+    /** Slot {@code slot}'s batch in device memory (valid once its submit's copy ran). */
+    DevicePtr data(int slot) {
+        return slots[slot].data.ptr();
+    }
+
+    /** Slot {@code slot}'s stream (work on the slot's batch is ordered on it). */
+    CudaStream stream(int slot) {
+        return slots[slot].stream;
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.vyre.automata.CompiledAutomaton;
 import dev.vyre.automata.literal.WindowBitmap;
 import dev.vyre.automata.scan.Scanner;
 import dev.vyre.cuda.CudaProbe;
+import dev.vyre.runtime.cuda.DeviceDfaStage;
 import dev.vyre.runtime.cuda.DeviceWindowFilter;
 import dev.vyre.testing.Props;
 import java.lang.foreign.MemorySegment;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The CUDA prefilter ({@link DeviceWindowFilter}, kernel {@code WindowFilterPtx}) on a GPU: its candidates equal the
  * CPU model's ({@link CpuBatchFilter}) on random batches, including a list overflow and its re-run; the filtered scan
- * over it reports per file exactly what a {@link Scanner} reports; and it prints the kernel's resident-data rate.
+ * over it (with and without the resident DFA kernel as the DFA stage, {@link DeviceDfaStage}) reports per file
+ * exactly what a {@link Scanner} reports; and it prints the prefilter kernel's resident-data rate.
  */
 @Tag("gpu")
 class CudaFilteredScanGpuTest {
@@ -70,7 +72,9 @@ class CudaFilteredScanGpuTest {
         Props.forAll("filtered scan on the GPU = scanner", 20, (i, rnd) -> {
             try {
                 FilteredScannerTest.runCase(dir, i, rnd, a, scanner, matched, split,
-                        (bitmap, capacity) -> DeviceWindowFilter.open(bitmap, rnd.nextInt(1, 4), capacity));
+                        (bitmap, capacity) -> DeviceWindowFilter.open(bitmap, rnd.nextInt(1, 4), capacity),
+                        filter -> i % 2 == 0 ? null : new DeviceDfaStage((DeviceWindowFilter) filter,
+                                FilteredScannerTest.dfaEngines(a)));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

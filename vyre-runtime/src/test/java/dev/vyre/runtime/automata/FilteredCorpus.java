@@ -21,7 +21,10 @@ public final class FilteredCorpus {
             new PatternSpec(4, "[0-9]{3}x", Set.of()),
             new PatternSpec(5, "ab+c$", Set.of(PatternFlag.MULTILINE)),
             new PatternSpec(2, "Failed password for root", Set.of()),
-            new PatternSpec(6, "\\x00\\x01", Set.of()));
+            new PatternSpec(6, "\\x00\\x01", Set.of()),
+            new PatternSpec(7, "c[0-9 ]*x", Set.of()),
+            new PatternSpec(8, "b[^\\n]{20,60}\\]", Set.of()),
+            new PatternSpec(9, "\\{[^}]*\\}", Set.of()));
 
     private FilteredCorpus() {
     }
@@ -38,7 +41,9 @@ public final class FilteredCorpus {
                 case 2 -> out.writeBytes(("sshd[" + rnd.nextInt(99_999) + "]: Failed password for root from 10.0.0."
                         + rnd.nextInt(255)).getBytes(StandardCharsets.ISO_8859_1));
                 case 3 -> out.write(rnd.nextInt(256));
-                default -> out.write(alphabet.charAt(rnd.nextInt(alphabet.length())));
+                // Rare braces: matches of pattern 9 span hundreds of bytes, across batch pieces and segments.
+                default -> out.write(rnd.nextInt(200) == 0 ? '{' : rnd.nextInt(200) == 0 ? '}'
+                        : alphabet.charAt(rnd.nextInt(alphabet.length())));
             }
         }
         return java.util.Arrays.copyOf(out.toByteArray(), length);

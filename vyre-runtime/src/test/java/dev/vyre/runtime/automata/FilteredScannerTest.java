@@ -27,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link Scanner} over the whole file reports, for random trees of files (empty ones, files larger than a batch,
  * pieces split across batches), random batch sizes, staging slots, host threads and table sizes (5 hash bits: nearly
  * every window passes; 22: few do), with line-engine patterns (long factors, anchors, caseless) and patterns without
- * a long factor (other engines) in one set; a dangling link is reported as a failure in its place.
+ * a long factor (other engines) in one set, those run by the host or by the CPU model of the DFA stage
+ * ({@link CpuDfaStage}: the host steps only the segments that count a match); a dangling link is reported as a
+ * failure in its place.
  */
 class FilteredScannerTest {
     @Test
@@ -41,13 +43,22 @@ class FilteredScannerTest {
         Props.forAll("filtered scan = scanner", 40, (i, rnd) -> {
             try {
                 runCase(dir, i, rnd, a, scanner, matched, split, (bitmap, capacity) -> new CpuBatchFilter(bitmap,
-                        rnd.nextInt(1, 4), capacity));
+                        rnd.nextInt(1, 4), capacity), filter -> rnd.nextBoolean() ? null
+                        : new CpuDfaStage(dfaEngines(a), filter, rnd.nextInt(64, 6000)));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         });
         assertTrue(matched.get() > 200, "only " + matched.get() + " matches over all cases");
         assertTrue(split.get() > 10, "only " + split.get() + " files were larger than a batch");
+    }
+
+    /** The DFA engines of {@code a} (what a DFA stage runs). */
+    static List<dev.vyre.automata.scan.DfaEngine> dfaEngines(CompiledAutomaton a) {
+        List<dev.vyre.automata.scan.DfaEngine> out = a.engines(Engine.Kind.DFA).stream()
+                .map(e -> (dev.vyre.automata.scan.DfaEngine) e).toList();
+        assertTrue(!out.isEmpty(), "the short patterns compile to DFA engines");
+        return out;
     }
 
     /** The test patterns compiled with the line prefilter, as the filtered scan runs them. */
@@ -62,7 +73,7 @@ class FilteredScannerTest {
      */
     static void runCase(Path dir, int i, SplittableRandom rnd, CompiledAutomaton a, Scanner scanner,
             AtomicLong matched, AtomicLong split, java.util.function.BiFunction<WindowBitmap, Integer, BatchFilter>
-            filters) throws java.io.IOException {
+            filters, java.util.function.Function<BatchFilter, DfaStage> stages) throws java.io.IOException {
         {
             Path root = Files.createDirectories(dir.resolve("case" + i));
             int files = rnd.nextInt(1, 12);
@@ -86,7 +97,8 @@ class FilteredScannerTest {
             WindowBitmap bitmap = WindowBitmap.of(((dev.vyre.automata.scan.LineEngine) a.engines(Engine.Kind.LINE)
                     .getFirst()).matcher(), bits);
             try (BatchFilter filter = filters.apply(bitmap, capacity)) {
-                FilteredScanner fs = new FilteredScanner(a, filter, rnd.nextInt(1, 4));
+                DfaStage stage = stages.apply(filter);
+                FilteredScanner fs = new FilteredScanner(a, filter, stage, rnd.nextInt(1, 4));
                 try {
                     FilteredScanner.Report r = fs.scanPaths(List.of(root), new ScanListener() {
                         @Override
@@ -103,6 +115,9 @@ class FilteredScannerTest {
                     assertEquals(dangling ? 1 : 0, r.failedFiles());
                 } finally {
                     fs.close();
+                    if (stage != null) {
+                        stage.close();
+                    }
                 }
             }
             List<String> expected = new ArrayList<>();
