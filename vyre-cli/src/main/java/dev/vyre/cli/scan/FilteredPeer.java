@@ -1,23 +1,17 @@
 package dev.vyre.cli.scan;
 
 import dev.vyre.automata.CompiledAutomaton;
-import dev.vyre.automata.Match;
 import dev.vyre.automata.regex.PatternSpec;
 import dev.vyre.automata.scan.DfaEngine;
 import dev.vyre.automata.scan.Engine;
-import dev.vyre.cuda.CudaDriver;
-import dev.vyre.cuda.CudaProbe;
 import dev.vyre.runtime.automata.BatchFilter;
 import dev.vyre.runtime.automata.DfaStage;
 import dev.vyre.runtime.automata.FilteredScanner;
-import dev.vyre.runtime.automata.ScanListener;
 import dev.vyre.runtime.cuda.ResidentDfaScan;
 import dev.vyre.uring.IngestFile;
-import dev.vyre.uring.IngestFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,12 +38,7 @@ public final class FilteredPeer implements ScanPeer {
 
     @Override
     public Optional<String> unavailable() {
-        if (!setup.filter().equals("cuda")) {
-            return Optional.empty();
-        }
-        CudaProbe probe = CudaDriver.probe();
-        return probe.available() && !probe.devices().isEmpty() ? Optional.empty()
-                : Optional.of("no CUDA device: " + probe.reason());
+        return setup.filter().equals("cuda") ? CountingListener.cudaUnavailable() : Optional.empty();
     }
 
     @Override
@@ -80,30 +69,13 @@ public final class FilteredPeer implements ScanPeer {
                 long c0 = filter.copyNanos();
                 long s0 = stage == null ? 0 : stage.nanos();
                 long sb0 = stage == null ? 0 : stage.bytes();
-                Map<Integer, Long> byId = new HashMap<>();
-                long[] count = new long[1];
-                RuntimeException[] failed = new RuntimeException[1];
                 List<IngestFile> ingest = new ArrayList<>();
                 for (Path f : files) {
                     ingest.add(new IngestFile(ingest.size(), f));
                 }
-                FilteredScanner.Report r = scanner.scan(ingest, List.of(), new ScanListener() {
-                    @Override
-                    public void onFile(IngestFile file, List<Match> matches) {
-                        count[0] += matches.size();
-                        for (Match m : matches) {
-                            byId.merge(m.patternId(), 1L, Long::sum);
-                        }
-                    }
-
-                    @Override
-                    public void onFailure(IngestFile file, IngestFileException error) {
-                        failed[0] = error;
-                    }
-                });
-                if (failed[0] != null) {
-                    throw failed[0];
-                }
+                CountingListener listener = new CountingListener();
+                FilteredScanner.Report r = scanner.scan(ingest, List.of(), listener);
+                long total = listener.count();
                 long nanos = filter.filterNanos() - n0;
                 long bytes = filter.filteredBytes() - b0;
                 double rate = nanos == 0 ? 0 : bytes / (double) nanos;
@@ -119,9 +91,9 @@ public final class FilteredPeer implements ScanPeer {
                 if (stage != null && stage.nanos() > s0) {
                     bestStageRate = Math.max(bestStageRate, (stage.bytes() - sb0) / (double) (stage.nanos() - s0));
                 }
-                counts = Map.copyOf(byId);
+                counts = listener.byId();
                 lastFiles = List.copyOf(files);
-                return count[0];
+                return total;
             }
 
             @Override

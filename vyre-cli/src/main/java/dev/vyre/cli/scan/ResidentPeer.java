@@ -5,7 +5,6 @@ import dev.vyre.automata.regex.Analysis;
 import dev.vyre.automata.regex.PatternSpec;
 import dev.vyre.automata.scan.DfaEngine;
 import dev.vyre.cuda.CudaDriver;
-import dev.vyre.cuda.CudaProbe;
 import dev.vyre.runtime.automata.ScanException;
 import dev.vyre.runtime.cuda.DfaResidentPtx;
 import dev.vyre.runtime.cuda.ResidentDfaScan;
@@ -36,9 +35,7 @@ public final class ResidentPeer implements ScanPeer {
 
     @Override
     public Optional<String> unavailable() {
-        CudaProbe probe = CudaDriver.probe();
-        return probe.available() && !probe.devices().isEmpty() ? Optional.empty()
-                : Optional.of("no CUDA device: " + probe.reason());
+        return CountingListener.cudaUnavailable();
     }
 
     @Override
