@@ -262,7 +262,12 @@ public final class FilteredScanner implements AutoCloseable {
             List<FileState> states) {
         MemorySegment staging = filter.staging(b.slot());
         int[][] bounds = segments == null ? null : pieceSegments(b, segments);
-        pool.submit(() -> java.util.stream.IntStream.range(0, b.pieces().size()).parallel().forEach(i -> {
+        // Largest pieces first, one task each: a big file's confirmation starts at once instead of waiting behind
+        // a static split of the list (files are independent; results are handed on in file order later).
+        Integer[] order = java.util.stream.IntStream.range(0, b.pieces().size()).boxed()
+                .sorted((x, y) -> Long.compare(b.pieces().get(y).length(), b.pieces().get(x).length()))
+                .toArray(Integer[]::new);
+        pool.submit(() -> java.util.Arrays.stream(order).parallel().forEach(i -> {
             Piece p = b.pieces().get(i);
             FileState fs = states.get(p.file());
             if (fs.error != null) {
