@@ -35,6 +35,8 @@ import java.util.Locale;
  * @param hashBits   the device table's size (2^hashBits bits)
  */
 public record FilteredScan(String filter, int threads, long batchBytes, int slots, int hashBits) {
+    /** System property that keeps the DFAs of the non-factor patterns on the host also on CUDA (for comparison). */
+    public static final String HOST_DFA_PROPERTY = "vyre.filter.hostDfa";
     /** Default batch: 256 MiB. */
     public static final long DEFAULT_BATCH = 256L << 20;
 
@@ -74,9 +76,13 @@ public record FilteredScan(String filter, int threads, long batchBytes, int slot
     /**
      * The DFA stage for {@code automaton}'s DFA engines (the patterns without a long factor): on CUDA the resident DFA
      * kernel over each batch ({@link DeviceDfaStage}), so the host steps only segments that hold a match; null on the
-     * CPU (the host engines step every byte, faster than the stage's CPU model would).
+     * CPU (the host engines step every byte, faster than the stage's CPU model would) and when the system property
+     * {@value #HOST_DFA_PROPERTY} is true.
      */
     public DfaStage openStage(CompiledAutomaton automaton, BatchFilter batchFilter) {
+        if (Boolean.getBoolean(HOST_DFA_PROPERTY)) {
+            return null;
+        }
         List<DfaEngine> dfas = automaton.engines(Engine.Kind.DFA).stream().map(e -> (DfaEngine) e).toList();
         return batchFilter instanceof DeviceWindowFilter device && !dfas.isEmpty()
                 ? new DeviceDfaStage(device, dfas) : null;
