@@ -3,6 +3,7 @@ package dev.vyre.cli;
 import dev.vyre.automata.CompiledAutomaton;
 import dev.vyre.automata.Match;
 import dev.vyre.automata.regex.PatternSpec;
+import dev.vyre.cli.scan.FilteredScan;
 import dev.vyre.cli.scan.VyreScan;
 import dev.vyre.runtime.automata.RingScanOptions;
 import dev.vyre.runtime.automata.ScanListener;
@@ -95,6 +96,12 @@ final class ScanCommand implements Callable<Integer> {
             description = "Write the scan report and the worklist evidence of every slice as JSON.")
     Path evidence;
 
+    @Option(names = "--path", paramLabel = "ring|filter", defaultValue = "ring",
+            description = "Scan path (default: ${DEFAULT-VALUE}: DFA_STEP slots on the megakernel; filter: the"
+                    + " line engine's prefilter on the backend (the CUDA kernel, or its CPU model), host threads"
+                    + " confirm; docs/SCAN.md \"Filtered scan\").")
+    String path;
+
     @Option(names = "--progress", paramLabel = "auto|always|never", defaultValue = "auto",
             description = "Progress bar on stderr (default: ${DEFAULT-VALUE}: when stderr is a terminal).")
     String progress;
@@ -115,13 +122,16 @@ final class ScanCommand implements Callable<Integer> {
         int w = VyreScan.effectiveWorkers(workers);
         RingScanOptions options = RingScanOptions.defaults().withMode(mode(mode)).withLanes(lanes > 0 ? lanes : w);
         VyreScan scan = new VyreScan(backend, workers, options, chunk, buffers);
-        CompiledAutomaton automaton = scan.compileFor(patterns);
+        boolean filtered = filtered(path);
+        CompiledAutomaton automaton = filtered ? FilteredScan.compile(patterns) : scan.compileFor(patterns);
         List<Path> rootPaths = roots.stream().map(Path::of).toList();
         ProgressBar bar = showProgress() ? new ProgressBar(err, totalBytes(rootPaths)) : null;
         Printer printer = new Printer(out, err, bar);
         ScanReport report;
         try {
-            report = scan.run(automaton, rootPaths, printer, note -> err.println("vyre scan: note: " + note));
+            report = filtered ? FilteredScan.forBackend(scan.resolveBackend(note -> { }), workers).run(automaton,
+                    rootPaths, printer) : scan.run(automaton, rootPaths, printer,
+                    note -> err.println("vyre scan: note: " + note));
         } finally {
             if (bar != null) {
                 bar.finish();
@@ -135,6 +145,14 @@ final class ScanCommand implements Callable<Integer> {
             return VyreMain.EXIT_FAILURE;
         }
         return report.matches() > 0 ? 0 : EXIT_NO_MATCH;
+    }
+
+    static boolean filtered(String p) {
+        return switch (p.toLowerCase(Locale.ROOT)) {
+            case "ring" -> false;
+            case "filter" -> true;
+            default -> throw new CliException("--path " + p + " is not ring or filter", "pass --path ring or filter");
+        };
     }
 
     static RingScanOptions.Mode mode(String m) {

@@ -112,6 +112,37 @@ class ScanCommandTest {
     }
 
     @Test
+    void filteredPathPrintsWhatTheRingPrints(@TempDir Path dir) throws Exception {
+        Path root = tree(dir, new SplittableRandom(13));
+        SplittableRandom rnd = new SplittableRandom(14);
+        StringBuilder log = new StringBuilder();
+        for (int i = 0; i < 400; i++) {
+            log.append(rnd.nextInt(3) == 0 ? "kernel: needle_haystack" + rnd.nextInt(1000) : "ab" + "b".repeat(i % 4)
+                    + "c x0y").append(rnd.nextInt(5) == 0 ? "" : "\n");
+        }
+        Files.writeString(root.resolve("sub/log.txt"), log);
+        Files.createSymbolicLink(root.resolve("dangling"), root.resolve("nowhere"));
+        for (List<String> extra : List.of(List.<String>of(), List.of("-c"), List.of("--json"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("scan", "--backend", "cpu", "-e",
+                    "kernel: needle_haystack[0-9]+", "-e", "x[^x\n]*y", "-e", "ab+c$", "-e", "[0-9]{2}"));
+            args.addAll(extra);
+            args.add(root.toString());
+            List<String> ring = new java.util.ArrayList<>(args);
+            ring.addAll(1, List.of("--path", "ring"));
+            List<String> filter = new java.util.ArrayList<>(args);
+            filter.addAll(1, List.of("--path", "filter"));
+            CliRun a = CliRun.of(ring.toArray(new String[0]));
+            CliRun b = CliRun.of(filter.toArray(new String[0]));
+            assertEquals(2, a.exit(), a.toString());
+            assertEquals(a.exit(), b.exit(), b.toString());
+            assertTrue(a.out().lines().count() > (extra.contains("-c") ? 3 : 100), a.out());
+            assertEquals(a.out(), b.out(), "filter vs ring " + extra);
+            assertTrue(b.err().contains("dangling"), b.err());
+        }
+        assertEquals(2, CliRun.of("scan", "-e", "a", "--path", "sideways", root.toString()).exit());
+    }
+
+    @Test
     void exitCodesLikeGrep(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("f.txt");
         Files.writeString(f, "hello\nworld\n");

@@ -15,6 +15,9 @@ import dev.vyre.automata.regex.Regex;
 import dev.vyre.automata.scan.Engine;
 import dev.vyre.automata.scan.ScanStream;
 import dev.vyre.automata.scan.Scanner;
+import dev.vyre.automata.literal.WindowBitmap;
+import dev.vyre.cli.scan.FilteredPeer;
+import dev.vyre.cli.scan.FilteredScan;
 import dev.vyre.cli.scan.ScanBench;
 import dev.vyre.cli.scan.ScanPeer;
 import dev.vyre.cli.scan.VyrePeer;
@@ -94,6 +97,44 @@ class LogcheckRulesTest {
         }
         stream.finish((id, e) -> chunked.add(new Match(id, e)));
         assertEquals(expected, chunked);
+    }
+
+    /**
+     * The filtered scan (the CPU model of the device prefilter, {@code vyre-cpu-filter}) counts exactly what the ring
+     * scan and Hyperscan (when it loads here) count, pattern by pattern, for every 8th rule over the generated lines
+     * and real files (this repository's docs and sources), in 64 KiB batches so files are split across batches.
+     */
+    @Test
+    void sampledRulesFilteredScanCountsLikeTheRingPatternByPattern(@TempDir Path dir) throws Exception {
+        List<PatternSpec> sample = new ArrayList<>();
+        List<PatternSpec> all = rules();
+        for (int i = 0; i < all.size(); i += 8) {
+            sample.add(all.get(i));
+        }
+        Path file = dir.resolve("lines.log");
+        Files.write(file, lines(sample));
+        List<Path> files = new ArrayList<>(List.of(file));
+        for (String root : List.of("docs", "vyre-automata/src/main", "scripts")) {
+            try (var walk = Files.walk(Path.of("..", root))) {
+                walk.filter(Files::isRegularFile).sorted().forEach(files::add);
+            }
+        }
+        VyreScan setup = new VyreScan("cpu", 2, RingScanOptions.defaults().withLanes(2), 256 * 1024, 8);
+        List<ScanPeer> peers = new ArrayList<>(List.of(
+                new FilteredPeer(new FilteredScan("cpu", 2, 64 * 1024, 2, WindowBitmap.DEFAULT_HASH_BITS)),
+                new VyrePeer("cpu", setup)));
+        HyperscanPeer hs = new HyperscanPeer();
+        if (hs.unavailable().isEmpty()) {
+            peers.add(hs);
+        }
+        ScanBench.Report r = ScanBench.run(peers, sample, files, 1, line -> { });
+        assertTrue(r.failures().isEmpty() && r.disagreements().isEmpty(), r.table().toString());
+        assertEquals(peers.stream().map(ScanPeer::name).toList(), r.perPatternPeers());
+        assertEquals(List.of(), r.patternDisagreements(), r.table().toString());
+        Map<String, Object> m = r.rows().getFirst().measurements();
+        assertTrue((Long) m.get("batches") > 1, "the corpus spans several 64 KiB batches: " + m);
+        assertTrue((Long) m.get("candidates") > 0, "the prefilter found candidate windows: " + m);
+        assertTrue(r.rows().getFirst().count() > 1000, r.table().toString());
     }
 
     /** 1 MB of lines: members of the sampled rules, some with one byte changed, and noise. */

@@ -176,6 +176,32 @@ public final class WindowFilter {
         return maxLength + WINDOW;
     }
 
+    /** Every registered window (exact byte strings as big-endian ints), ascending: what a prefilter must pass. */
+    public int[] windows() {
+        int n = 0;
+        for (boolean u : used) {
+            n += u ? 1 : 0;
+        }
+        int[] out = new int[n];
+        for (int i = 0, j = 0; i < keys.length; i++) {
+            if (used[i]) {
+                out[j++] = keys[i];
+            }
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
+    /** Whether the window {@code w} (big-endian) is registered by some factor. */
+    public boolean registered(int w) {
+        int mask = keys.length - 1;
+        int slot = hash(w) & mask;
+        while (used[slot] && keys[slot] != w) {
+            slot = (slot + 1) & mask;
+        }
+        return used[slot];
+    }
+
     /** The factors, in the order given. */
     public List<Factor> factors() {
         return factors;
@@ -202,6 +228,57 @@ public final class WindowFilter {
          */
         public void scan(MemorySegment chunk, long chunkStart, long from, long to, AhoCorasick.History history,
                 AhoCorasick.HitSink sink) {
+            long q = prelude(chunk, chunkStart, from, to, history, sink);
+            long last = to - WINDOW;
+            long[] table = bits;
+            int s = stride;
+            if (chunk.heapBase().orElse(null) instanceof byte[] array) {
+                long shift = chunk.address() - chunkStart;
+                int lastIndex = (int) (last + shift);
+                for (int i = (int) (q + shift); i <= lastIndex; i += s) {
+                    int w = (int) INT_BE.get(array, i);
+                    int h = (w * HASH_MULTIPLIER) >>> (32 - HASH_BITS);
+                    if ((table[h >>> 6] & 1L << h) != 0) {
+                        test(w, i - shift, to, chunk, chunkStart, history, sink);
+                    }
+                }
+            } else {
+                for (; q <= last; q += s) {
+                    int w = chunk.get(SEGMENT_INT_BE, q - chunkStart);
+                    int h = (w * HASH_MULTIPLIER) >>> (32 - HASH_BITS);
+                    if ((table[h >>> 6] & 1L << h) != 0) {
+                        test(w, q, to, chunk, chunkStart, history, sink);
+                    }
+                }
+            }
+        }
+
+        /**
+         * As {@link #scan}, but the windows inside the chunk are not read at every stride-th offset: only those at
+         * the absolute offsets {@code windows[0 .. count-1]} (ascending) are looked up. The result equals
+         * {@link #scan} when the list holds at least every offset {@code q} divisible by the stride with {@code
+         * chunkStart <= q}, {@code q + WINDOW <= to} and {@link #registered(int)} true for its window (a device
+         * prefilter's candidates, {@link WindowBitmap}); offsets outside that range, not divisible by the stride or
+         * whose window is not registered are ignored, so a superset is fine.
+         */
+        public void scanWindows(MemorySegment chunk, long chunkStart, long from, long to,
+                AhoCorasick.History history, long[] windows, int count, AhoCorasick.HitSink sink) {
+            long q0 = prelude(chunk, chunkStart, from, to, history, sink);
+            long last = to - WINDOW;
+            for (int i = 0; i < count; i++) {
+                long q = windows[i];
+                if (q >= q0 && q <= last && q % stride == 0) {
+                    test(chunk.get(SEGMENT_INT_BE, q - chunkStart), q, to, chunk, chunkStart, history, sink);
+                }
+            }
+        }
+
+        /**
+         * Confirms the pending candidates that end by {@code to} and tests the windows that start before the chunk
+         * (read through {@code history}); returns the first stride-aligned window offset inside the chunk.
+         */
+        private long prelude(MemorySegment chunk, long chunkStart, long from, long to, AhoCorasick.History history,
+                AhoCorasick.HitSink sink) {
             int kept = 0;
             for (int i = 0; i < pendingCount; i++) {
                 long start = pending[i] >>> 24;
@@ -227,27 +304,7 @@ public final class WindowFilter {
                 }
                 test(w, q, to, chunk, chunkStart, history, sink);
             }
-            long[] table = bits;
-            int s = stride;
-            if (chunk.heapBase().orElse(null) instanceof byte[] array) {
-                long shift = chunk.address() - chunkStart;
-                int lastIndex = (int) (last + shift);
-                for (int i = (int) (q + shift); i <= lastIndex; i += s) {
-                    int w = (int) INT_BE.get(array, i);
-                    int h = (w * HASH_MULTIPLIER) >>> (32 - HASH_BITS);
-                    if ((table[h >>> 6] & 1L << h) != 0) {
-                        test(w, i - shift, to, chunk, chunkStart, history, sink);
-                    }
-                }
-            } else {
-                for (; q <= last; q += s) {
-                    int w = chunk.get(SEGMENT_INT_BE, q - chunkStart);
-                    int h = (w * HASH_MULTIPLIER) >>> (32 - HASH_BITS);
-                    if ((table[h >>> 6] & 1L << h) != 0) {
-                        test(w, q, to, chunk, chunkStart, history, sink);
-                    }
-                }
-            }
+            return q;
         }
 
         /** The window {@code w} read at offset {@code q}: its candidates, confirmed now or kept for later. */

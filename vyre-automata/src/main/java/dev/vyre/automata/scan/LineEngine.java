@@ -107,7 +107,22 @@ public final class LineEngine implements Engine {
         return new Stream();
     }
 
-    private final class Stream implements EngineStream, VisitCounter {
+    /** A stream whose chunks may come with the filter's candidate windows found elsewhere (a device prefilter). */
+    public WindowedStream openWindowed() {
+        return new Stream();
+    }
+
+    /** A line-engine stream that also takes chunks with their candidate windows. */
+    public interface WindowedStream extends EngineStream {
+        /**
+         * As {@link #feed}, but the filter looks up only the windows at the absolute offsets {@code windows[0 ..
+         * count-1]} (ascending) inside the chunk: see {@link WindowFilter.Cursor#scanWindows} for what the list must
+         * hold for the result to equal {@link #feed}'s.
+         */
+        void feedWindows(MemorySegment chunk, long chunkStart, long[] windows, int count, MatchSink sink);
+    }
+
+    private final class Stream implements WindowedStream, VisitCounter {
         private final StreamBytes history = new StreamBytes(matcher.lookBehind());
         private final WindowFilter.Cursor cursor = matcher.open();
         /** Start of the line that holds the next byte to feed. */
@@ -127,6 +142,11 @@ public final class LineEngine implements Engine {
 
         @Override
         public void feed(MemorySegment chunk, long chunkStart, MatchSink sink) {
+            feedWindows(chunk, chunkStart, null, 0, sink);
+        }
+
+        @Override
+        public void feedWindows(MemorySegment chunk, long chunkStart, long[] windows, int count, MatchSink sink) {
             long size = chunk.byteSize();
             if (size == 0) {
                 return;
@@ -134,7 +154,11 @@ public final class LineEngine implements Engine {
             long end = chunkStart + size;
             hitCount = 0;
             history.begin(chunk, chunkStart);
-            cursor.scan(chunk, chunkStart, chunkStart, end, history, this::hit);
+            if (windows == null) {
+                cursor.scan(chunk, chunkStart, chunkStart, end, history, this::hit);
+            } else {
+                cursor.scanWindows(chunk, chunkStart, chunkStart, end, history, windows, count, this::hit);
+            }
             history.end();
             visits += size;
             // Hits in order of their start; their lines follow a position that only moves forward.

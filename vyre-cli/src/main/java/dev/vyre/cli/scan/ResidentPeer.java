@@ -5,7 +5,6 @@ import dev.vyre.automata.regex.Analysis;
 import dev.vyre.automata.regex.PatternSpec;
 import dev.vyre.automata.scan.DfaEngine;
 import dev.vyre.cuda.CudaDriver;
-import dev.vyre.cuda.CudaProbe;
 import dev.vyre.runtime.automata.ScanException;
 import dev.vyre.runtime.cuda.DfaResidentPtx;
 import dev.vyre.runtime.cuda.ResidentDfaScan;
@@ -36,9 +35,7 @@ public final class ResidentPeer implements ScanPeer {
 
     @Override
     public Optional<String> unavailable() {
-        CudaProbe probe = CudaDriver.probe();
-        return probe.available() && !probe.devices().isEmpty() ? Optional.empty()
-                : Optional.of("no CUDA device: " + probe.reason());
+        return CountingListener.cudaUnavailable();
     }
 
     @Override
@@ -53,9 +50,6 @@ public final class ResidentPeer implements ScanPeer {
             throw new ScanException("the resident kernel runs one DFA, but the rules compile to "
                     + automaton.engines().size() + " engines", "bench rules that fit one DFA (the state cap)");
         }
-        long max = dfa.maxMatchLength();
-        int warmup = max == Analysis.UNBOUNDED || max > WARMUP * 16L ? WARMUP : (int) max;
-        int sms = CudaDriver.probe().devices().getFirst().multiprocessors();
         return new Prepared() {
             private List<Path> uploaded;
             private ResidentDfaScan scan;
@@ -65,16 +59,10 @@ public final class ResidentPeer implements ScanPeer {
                 if (!files.equals(uploaded)) {
                     close();
                     List<byte[]> bytes = new ArrayList<>();
-                    long total = 0;
                     for (Path f : files) {
-                        byte[] b = Files.readAllBytes(f);
-                        bytes.add(b);
-                        total += b.length;
+                        bytes.add(Files.readAllBytes(f));
                     }
-                    long per = total / ((long) sms * THREADS_PER_SM) + 1;
-                    int block = DfaResidentPtx.BLOCK_BYTES;
-                    int segment = (int) Math.min(1 << 20, Math.max(MIN_SEGMENT, (per + block - 1) / block * block));
-                    scan = ResidentDfaScan.open(dfa.dfa(), bytes, segment, warmup);
+                    scan = open(dfa, bytes);
                     uploaded = List.copyOf(files);
                 }
                 return scan.run().count();
@@ -89,5 +77,21 @@ public final class ResidentPeer implements ScanPeer {
                 }
             }
         };
+    }
+
+    /**
+     * Uploads {@code files} for the resident kernel over {@code dfa}: segments sized for about
+     * {@link #THREADS_PER_SM} threads per SM (at least {@link #MIN_SEGMENT}, at most 1 MiB), warm-up the longest
+     * match when bounded, else {@link #WARMUP}.
+     */
+    static ResidentDfaScan open(DfaEngine dfa, List<byte[]> files) {
+        long max = dfa.maxMatchLength();
+        int warmup = max == Analysis.UNBOUNDED || max > WARMUP * 16L ? WARMUP : (int) max;
+        int sms = CudaDriver.probe().devices().getFirst().multiprocessors();
+        long total = files.stream().mapToLong(b -> b.length).sum();
+        long per = total / ((long) sms * THREADS_PER_SM) + 1;
+        int block = DfaResidentPtx.BLOCK_BYTES;
+        int segment = (int) Math.min(1 << 20, Math.max(MIN_SEGMENT, (per + block - 1) / block * block));
+        return ResidentDfaScan.open(dfa.dfa(), files, segment, warmup);
     }
 }

@@ -27,7 +27,13 @@ public final class ScanBench {
 
     /** One peer's row. */
     public record Row(String peer, String counting, String skipped, String error, long count, long bestNanos,
-            long compileNanos, double gbPerSecond, Map<Integer, Long> perPattern) {
+            long compileNanos, double gbPerSecond, Map<Integer, Long> perPattern, Map<String, Object> measurements) {
+        /** A row without stage measurements. */
+        public Row(String peer, String counting, String skipped, String error, long count, long bestNanos,
+                long compileNanos, double gbPerSecond, Map<Integer, Long> perPattern) {
+            this(peer, counting, skipped, error, count, bestNanos, compileNanos, gbPerSecond, perPattern, Map.of());
+        }
+
         boolean ran() {
             return skipped == null && error == null;
         }
@@ -49,6 +55,9 @@ public final class ScanBench {
                     Map<String, Object> byId = new LinkedHashMap<>();
                     new TreeMap<>(perPattern).forEach((id, n) -> byId.put(String.valueOf(id), n));
                     m.put("matchesByPattern", byId);
+                }
+                if (!measurements.isEmpty()) {
+                    m.put("measurements", measurements);
                 }
             }
             return m;
@@ -130,6 +139,11 @@ public final class ScanBench {
                             r.skipped() != null ? "skipped: " + r.skipped() : "FAILED: " + r.error()));
                 }
             }
+            for (Row r : rows) {
+                if (r.ran()) {
+                    lines.addAll(stageLines(r));
+                }
+            }
             List<String> d = disagreements();
             lines.add(d.isEmpty() ? "counts agree" : "COUNTS DISAGREE: " + String.join("; ", d));
             if (perPatternPeers().size() > 1) {
@@ -168,6 +182,34 @@ public final class ScanBench {
         }
     }
 
+    /** The stage measurements of a filtered-scan row: the prefilter kernel and the resident DFA kernels. */
+    static List<String> stageLines(Row r) {
+        Map<String, Object> m = r.measurements();
+        List<String> out = new ArrayList<>();
+        if (m.get("prefilterGbPerSecond") instanceof Double rate) {
+            out.add(String.format(Locale.ROOT, "%s: prefilter (%s) %.3f GB/s over %d bytes%s, %s candidate windows,"
+                    + " %s batches; host read %.3f s, confirm %.3f s", r.peer(), m.get("filter"), rate,
+                    m.get("prefilterBytes"), "cuda".equals(m.get("filter")) ? String.format(Locale.ROOT,
+                    " resident (copies %.3f GB/s)", (Double) m.get("copyGbPerSecond")) : "", m.get("candidates"),
+                    m.get("batches"), (Double) m.get("readSeconds"), (Double) m.get("confirmSeconds")));
+        }
+        if (m.get("dfaStageGbPerSecond") instanceof Double stageRate) {
+            out.add(String.format(Locale.ROOT, "%s: DFA stage on the device (resident DFA kernel over each batch, "
+                    + "passes included) %.3f GB/s per DFA", r.peer(), stageRate));
+        }
+        if (m.get("dfaKernels") instanceof List<?> kernels) {
+            for (Object k : kernels) {
+                Map<?, ?> d = (Map<?, ?>) k;
+                out.add(d.containsKey("error") ? r.peer() + ": resident DFA kernel (" + d.get("patterns")
+                        + " patterns) FAILED: " + d.get("error") : String.format(Locale.ROOT, "%s: resident DFA "
+                        + "kernel, DFA of %s patterns (%s states): %.3f GB/s, %s matches, %s passes", r.peer(),
+                        d.get("patterns"), d.get("states"), (Double) d.get("gbPerSecond"), d.get("count"),
+                        d.get("passes")));
+            }
+        }
+        return out;
+    }
+
     /** Whether a slice ran in the mode whose measured active time was the smaller (a tie counts for either). */
     static boolean choseFaster(SliceEvidence s) {
         return s.ranFasterMode();
@@ -181,7 +223,8 @@ public final class ScanBench {
     /** The built-in peers, then the ones a {@link ServiceLoader} finds (vyre-scan-peers), in that order. */
     public static List<ScanPeer> peers(VyreScan setup) {
         List<ScanPeer> all = new ArrayList<>(List.of(new VyrePeer("cuda", setup), new ResidentPeer(),
-                new VyrePeer("cpu", setup)));
+                new VyrePeer("cpu", setup), new FilteredPeer(FilteredScan.defaults("cuda")),
+                new FilteredPeer(FilteredScan.defaults("cpu"))));
         ServiceLoader.load(ScanPeer.class).forEach(all::add);
         all.add(new JdkRegexPeer());
         all.add(new RipgrepPeer());
@@ -245,7 +288,7 @@ public final class ScanBench {
                 }
             }
             return new Row(p.name(), counting, null, null, count, best, compile, bytes / (best / 1e9) / 1e9,
-                    perPattern);
+                    perPattern, prepared.measurements());
         } catch (Exception | LinkageError e) {
             return new Row(p.name(), counting, null, String.valueOf(e), 0, 0, 0, 0, null);
         }

@@ -44,6 +44,14 @@ public interface ScanPeer {
             return Optional.empty();
         }
 
+        /**
+         * Measurements of the peer's own stages over the runs so far (kernel rates over resident data, batch counts),
+         * asked once after the timed runs; empty for most peers.
+         */
+        default java.util.Map<String, Object> measurements() {
+            return java.util.Map.of();
+        }
+
         @Override
         default void close() {
         }

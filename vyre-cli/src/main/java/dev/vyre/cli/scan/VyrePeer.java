@@ -1,14 +1,8 @@
 package dev.vyre.cli.scan;
 
 import dev.vyre.automata.CompiledAutomaton;
-import dev.vyre.automata.Match;
 import dev.vyre.automata.regex.PatternSpec;
-import dev.vyre.cuda.CudaDriver;
-import dev.vyre.cuda.CudaProbe;
-import dev.vyre.runtime.automata.ScanListener;
 import dev.vyre.runtime.automata.ScanReport;
-import dev.vyre.uring.IngestFile;
-import dev.vyre.uring.IngestFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -34,11 +28,7 @@ public final class VyrePeer implements ScanPeer {
 
     @Override
     public Optional<String> unavailable() {
-        if (!backend.equals("cuda")) {
-            return Optional.empty();
-        }
-        CudaProbe probe = CudaDriver.probe();
-        return probe.available() ? Optional.empty() : Optional.of("no CUDA device: " + probe.reason());
+        return backend.equals("cuda") ? CountingListener.cudaUnavailable() : Optional.empty();
     }
 
     @Override
@@ -73,25 +63,10 @@ public final class VyrePeer implements ScanPeer {
     }
 
     private long run(CompiledAutomaton automaton, List<Path> files, Map<Integer, Long> byId) {
-        long[] count = new long[1];
-        RuntimeException[] failed = new RuntimeException[1];
-        lastReport = setup.run(automaton, files, new ScanListener() {
-            @Override
-            public void onFile(IngestFile file, List<Match> matches) {
-                count[0] += matches.size();
-                for (Match m : matches) {
-                    byId.merge(m.patternId(), 1L, Long::sum);
-                }
-            }
-
-            @Override
-            public void onFailure(IngestFile file, IngestFileException error) {
-                failed[0] = error;
-            }
-        }, note -> { });
-        if (failed[0] != null) {
-            throw failed[0];
-        }
-        return count[0];
+        CountingListener listener = new CountingListener();
+        lastReport = setup.run(automaton, files, listener, note -> { });
+        long n = listener.count();
+        byId.putAll(listener.byId());
+        return n;
     }
 }

@@ -44,6 +44,25 @@ final class PtxBuilder {
         return this;
     }
 
+    /**
+     * The start of a one-shot kernel module: a comment line, {@code target}'s header, the entry's signature (one
+     * {@code .param} per type and name), {@code .maxntid threads, 1, 1}, {@code .maxnreg registers} and the opening
+     * brace.
+     */
+    PtxBuilder kernelEntry(String comment, SmTarget target, String entry, String[] types, String[] names,
+            int threads, int registers) {
+        raw("// " + comment);
+        raw(target.header());
+        raw(".visible .entry " + entry + "(");
+        for (int i = 0; i < types.length; i++) {
+            raw("    .param " + types[i] + " " + names[i] + (i + 1 < types.length ? "," : ""));
+        }
+        raw(")");
+        raw(".maxntid " + threads + ", 1, 1");
+        raw(".maxnreg " + registers);
+        return raw("{");
+    }
+
     /** The text so far. */
     String build() {
         return text.toString();

@@ -8,6 +8,7 @@ import dev.vyre.cuda.CudaModule;
 import dev.vyre.cuda.CudaProbe;
 import dev.vyre.cuda.CudaStream;
 import dev.vyre.cuda.DeviceBuffer;
+import dev.vyre.cuda.DevicePtr;
 import dev.vyre.cuda.Dim3;
 import dev.vyre.runtime.BackendUnavailableException;
 import java.lang.foreign.Arena;
@@ -130,32 +131,10 @@ public final class ResidentDfaScan implements AutoCloseable {
         for (int i = 0; i < threads; i++) {
             word(i, DfaResidentPtx.S_START, DfaResidentPtx.GUESS);
         }
-        int passes = 0;
-        int reruns = 0;
-        while (true) {
-            states.copyFrom(hostStates, 0);
-            kernel.launch(Dim3.of((threads + DfaResidentPtx.BLOCK_THREADS - 1) / DfaResidentPtx.BLOCK_THREADS),
-                    Dim3.of(DfaResidentPtx.BLOCK_THREADS), 0, stream, image.ptr(), data.ptr(), tasks.ptr(),
-                    states.ptr(), threads, warmup);
-            stream.synchronize();
-            states.copyTo(hostStates, 0);
-            passes++;
-            int marked = 0;
-            for (int i = 0; i < threads; i++) {
-                int trueStart = firstOfFile[i] == 1 ? word(i, DfaResidentPtx.S_USED)
-                        : word(i - 1, DfaResidentPtx.S_FINAL);
-                if (word(i, DfaResidentPtx.S_USED) != trueStart) {
-                    word(i, DfaResidentPtx.S_START, trueStart);
-                    marked++;
-                } else {
-                    word(i, DfaResidentPtx.S_START, DfaResidentPtx.SKIP);
-                }
-            }
-            if (marked == 0) {
-                break;
-            }
-            reruns += marked;
-        }
+        int[] pr = passes(kernel, stream, image.ptr(), data.ptr(), tasks.ptr(), states, hostStates, threads, warmup,
+                firstOfFile);
+        int passes = pr[0];
+        int reruns = pr[1];
         long count = 0;
         for (int i = 0; i < threads; i++) {
             count += Integer.toUnsignedLong(word(i, DfaResidentPtx.S_COUNT));
@@ -163,12 +142,58 @@ public final class ResidentDfaScan implements AutoCloseable {
         return new Result(count, System.nanoTime() - t0, passes, reruns);
     }
 
+    /**
+     * Runs the kernel until every segment started from its true state: the START words of {@code host} are set by
+     * the caller (GUESS, or a known state for a segment that begins a file); after each pass a segment whose USED
+     * differs from its predecessor's FINAL (or, for a segment with {@code first[i] == 1}, that is first of its file)
+     * runs again from that state, the others are skipped. Returns {passes, re-run segments}; {@code host} then
+     * holds every segment's exact USED, FINAL and COUNT.
+     */
+    static int[] passes(CudaFunction kernel, CudaStream stream, DevicePtr image, DevicePtr data, DevicePtr tasks,
+            DeviceBuffer states, MemorySegment host, int threads, int warmup, int[] first) {
+        int passes = 0;
+        int reruns = 0;
+        while (threads > 0) {
+            states.copyFrom(host.asSlice(0, (long) threads * DfaResidentPtx.STATE_WORDS * 4), 0);
+            kernel.launch(Dim3.of((threads + DfaResidentPtx.BLOCK_THREADS - 1) / DfaResidentPtx.BLOCK_THREADS),
+                    Dim3.of(DfaResidentPtx.BLOCK_THREADS), 0, stream, image, data, tasks, states.ptr(), threads,
+                    warmup);
+            stream.synchronize();
+            states.copyTo(host.asSlice(0, (long) threads * DfaResidentPtx.STATE_WORDS * 4), 0);
+            passes++;
+            int marked = 0;
+            for (int i = 0; i < threads; i++) {
+                int used = word(host, i, DfaResidentPtx.S_USED);
+                int trueStart = first[i] == 1 ? used : word(host, i - 1, DfaResidentPtx.S_FINAL);
+                if (used != trueStart) {
+                    word(host, i, DfaResidentPtx.S_START, trueStart);
+                    marked++;
+                } else {
+                    word(host, i, DfaResidentPtx.S_START, DfaResidentPtx.SKIP);
+                }
+            }
+            if (marked == 0) {
+                break;
+            }
+            reruns += marked;
+        }
+        return new int[] {passes, reruns};
+    }
+
+    static int word(MemorySegment host, int thread, int w) {
+        return host.getAtIndex(ValueLayout.JAVA_INT, (long) thread * DfaResidentPtx.STATE_WORDS + w);
+    }
+
+    static void word(MemorySegment host, int thread, int w, int value) {
+        host.setAtIndex(ValueLayout.JAVA_INT, (long) thread * DfaResidentPtx.STATE_WORDS + w, value);
+    }
+
     private int word(int thread, int w) {
-        return hostStates.getAtIndex(ValueLayout.JAVA_INT, (long) thread * DfaResidentPtx.STATE_WORDS + w);
+        return word(hostStates, thread, w);
     }
 
     private void word(int thread, int w, int value) {
-        hostStates.setAtIndex(ValueLayout.JAVA_INT, (long) thread * DfaResidentPtx.STATE_WORDS + w, value);
+        word(hostStates, thread, w, value);
     }
 
     private DeviceBuffer upload(int[] words) {

@@ -1,0 +1,120 @@
+package dev.vyre.cli.scan;
+
+import dev.vyre.automata.CompileOptions;
+import dev.vyre.automata.CompiledAutomaton;
+import dev.vyre.automata.RegexCompiler;
+import dev.vyre.automata.literal.WindowBitmap;
+import dev.vyre.automata.regex.PatternSpec;
+import dev.vyre.automata.scan.LineEngine;
+import dev.vyre.automata.scan.WindowedScan;
+import dev.vyre.runtime.automata.BatchFilter;
+import dev.vyre.runtime.automata.CpuBatchFilter;
+import dev.vyre.runtime.automata.FilteredScanner;
+import dev.vyre.runtime.automata.ScanException;
+import dev.vyre.runtime.automata.ScanListener;
+import dev.vyre.runtime.automata.ScanReport;
+import dev.vyre.runtime.BackendKind;
+import dev.vyre.runtime.cuda.DeviceDfaStage;
+import dev.vyre.runtime.cuda.DeviceWindowFilter;
+import dev.vyre.runtime.automata.DfaStage;
+import dev.vyre.automata.scan.DfaEngine;
+import dev.vyre.automata.scan.Engine;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The filtered scan path of {@code vyre scan --path filter} and the {@code vyre-*-filter} bench peers (docs/SCAN.md
+ * "Filtered scan"): patterns compiled with the line prefilter; the prefilter of the line engine's factors runs on
+ * the CUDA device ({@link DeviceWindowFilter}) or as its CPU model ({@link CpuBatchFilter}); host threads confirm.
+ *
+ * @param filter     "cuda" (the device kernel) or "cpu" (the CPU model)
+ * @param threads    host threads (0: one per processor)
+ * @param batchBytes bytes per batch
+ * @param slots      batches in flight
+ * @param hashBits   the device table's size (2^hashBits bits)
+ */
+public record FilteredScan(String filter, int threads, long batchBytes, int slots, int hashBits) {
+    /** System property that keeps the DFAs of the non-factor patterns on the host also on CUDA (for comparison). */
+    public static final String HOST_DFA_PROPERTY = "vyre.filter.hostDfa";
+    /** Default batch: 256 MiB. */
+    public static final long DEFAULT_BATCH = 256L << 20;
+
+    public FilteredScan {
+        filter = filter.toLowerCase(Locale.ROOT);
+        if (!List.of("cpu", "cuda").contains(filter)) {
+            throw new ScanException("filtered scan: filter '" + filter + "' is not cpu or cuda",
+                    "use the CUDA prefilter (cuda) or its CPU model (cpu)");
+        }
+    }
+
+    /** The defaults for {@code filter}: one thread per processor, two 256 MiB batches, 2^22-bit table. */
+    public static FilteredScan defaults(String filter) {
+        return new FilteredScan(filter, 0, DEFAULT_BATCH, 2, WindowBitmap.DEFAULT_HASH_BITS);
+    }
+
+    /** The patterns as this path runs them: the line prefilter on (what the CPU backend compiles too). */
+    public static CompiledAutomaton compile(List<PatternSpec> patterns) {
+        return RegexCompiler.compile(patterns, CompileOptions.defaults().withPrefilter(false)
+                .withLinePrefilter(true));
+    }
+
+    /** The effective host threads. */
+    public int hostThreads() {
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Opens the prefilter stage for {@code automaton} (a table over no windows when it has no line engine). */
+    public BatchFilter openFilter(CompiledAutomaton automaton) {
+        LineEngine line = new WindowedScan(automaton, dev.vyre.automata.scan.ScanOptions.defaults()).lineEngine();
+        WindowBitmap bitmap = line == null ? WindowBitmap.of(new int[0], hashBits)
+                : WindowBitmap.of(line.matcher(), hashBits);
+        return filter.equals("cuda") ? DeviceWindowFilter.open(bitmap, slots, batchBytes)
+                : new CpuBatchFilter(bitmap, slots, batchBytes);
+    }
+
+    /**
+     * The DFA stage for {@code automaton}'s DFA engines (the patterns without a long factor): on CUDA the resident DFA
+     * kernel over each batch ({@link DeviceDfaStage}), so the host steps only segments that hold a match; null on the
+     * CPU (the host engines step every byte, faster than the stage's CPU model would) and when the system property
+     * {@value #HOST_DFA_PROPERTY} is true.
+     */
+    public DfaStage openStage(CompiledAutomaton automaton, BatchFilter batchFilter) {
+        if (Boolean.getBoolean(HOST_DFA_PROPERTY)) {
+            return null;
+        }
+        List<DfaEngine> dfas = automaton.engines(Engine.Kind.DFA).stream().map(e -> (DfaEngine) e).toList();
+        return batchFilter instanceof DeviceWindowFilter device && !dfas.isEmpty()
+                ? new DeviceDfaStage(device, dfas) : null;
+    }
+
+    /** A scanner over {@code batchFilter} and {@code stage} (may be null; the caller closes all three). */
+    public FilteredScanner scanner(CompiledAutomaton automaton, BatchFilter batchFilter, DfaStage stage) {
+        return new FilteredScanner(automaton, batchFilter, stage, hostThreads());
+    }
+
+    /**
+     * Scans the files under {@code roots} with {@code automaton} (from {@link #compile}); results go to
+     * {@code listener} in file order. The report is a {@link ScanReport} with no ring slots (nothing runs on the ring).
+     */
+    public ScanReport run(CompiledAutomaton automaton, List<Path> roots, ScanListener listener) {
+        try (BatchFilter f = openFilter(automaton)) {
+            DfaStage stage = openStage(automaton, f);
+            try (FilteredScanner s = scanner(automaton, f, stage)) {
+                FilteredScanner.Report r = s.scanPaths(roots, listener);
+                return new ScanReport(r.files(), r.failedFiles(), r.bytes(), r.matches(), 0, 0, 0, 0, 0, List.of(),
+                        r.elapsedNanos());
+            } finally {
+                if (stage != null) {
+                    stage.close();
+                }
+            }
+        }
+    }
+
+    /** The filter a {@code vyre scan --path filter} uses for the backend {@code kind}. */
+    public static FilteredScan forBackend(BackendKind kind, int threads) {
+        FilteredScan d = defaults(kind == BackendKind.CUDA ? "cuda" : "cpu");
+        return new FilteredScan(d.filter(), threads, d.batchBytes(), d.slots(), d.hashBits());
+    }
+}

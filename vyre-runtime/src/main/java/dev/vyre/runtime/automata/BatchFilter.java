@@ -1,0 +1,46 @@
+package dev.vyre.runtime.automata;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The prefilter stage of a {@link FilteredScanner}: batches of packed file bytes in host staging memory, each
+ * filtered for the windows whose {@link dev.vyre.automata.literal.WindowBitmap} bit is set. Window {@code k} of a
+ * batch is the 4 bytes at {@code k * stride}; {@link #submit} starts a batch (asynchronously where the filter can)
+ * and {@link #await} returns its candidates. Implementations: {@link CpuBatchFilter} (the CPU model) and the CUDA
+ * kernel ({@code dev.vyre.runtime.cuda.DeviceWindowFilter}).
+ */
+public interface BatchFilter extends AutoCloseable {
+    /** The candidates of one batch: window indices, ascending, in {@code windows[0 .. count-1]}. */
+    record Candidates(int[] windows, int count) {
+    }
+
+    /** A short name for reports ("cpu-model", "cuda"). */
+    String name();
+
+    /** Batches that can be in flight at once (staging slots). */
+    int slots();
+
+    /** Bytes one batch holds. */
+    long capacity();
+
+    /** The host staging memory of slot {@code slot} ({@link #capacity()} bytes), written by the caller. */
+    MemorySegment staging(int slot);
+
+    /** Starts filtering the first {@code bytes} bytes of slot {@code slot}'s staging, windows every {@code stride}. */
+    void submit(int slot, long bytes, int stride);
+
+    /** Waits for slot {@code slot}'s batch and returns its candidates; the slot may then be refilled. */
+    Candidates await(int slot);
+
+    /** Nanoseconds the filter itself ran (the device kernel alone, data resident), summed over batches. */
+    long filterNanos();
+
+    /** Nanoseconds spent moving batches to the filter (host-to-device copies; 0 on the CPU), summed. */
+    long copyNanos();
+
+    /** Bytes filtered, summed over batches. */
+    long filteredBytes();
+
+    @Override
+    void close();
+}

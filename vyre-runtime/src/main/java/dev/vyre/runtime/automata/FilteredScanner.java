@@ -1,0 +1,366 @@
+package dev.vyre.runtime.automata;
+
+import dev.vyre.automata.CompiledAutomaton;
+import dev.vyre.automata.Match;
+import dev.vyre.automata.literal.WindowFilter;
+import dev.vyre.automata.scan.ScanOptions;
+import dev.vyre.automata.scan.WindowedScan;
+import dev.vyre.uring.IngestEvent;
+import dev.vyre.uring.IngestFile;
+import dev.vyre.uring.IngestFileException;
+import dev.vyre.uring.IngestSources;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * The filtered scan (docs/SCAN.md "Filtered scan"): files are packed into batches of host staging memory, a
+ * {@link BatchFilter} (the CUDA prefilter kernel, or its CPU model) finds the candidate windows of the line
+ * engine's factors in each batch, and host threads confirm: per file, a {@link WindowedScan} stream runs the line
+ * engine over the candidates only and the other engines (patterns without a long factor) over the bytes. Batches
+ * are pipelined: while the filter runs batch i, the host reads batch i+1. Matches are byte-identical to a
+ * {@link dev.vyre.automata.scan.Scanner} over each file (and so to the ring scan): every piece of a file lies in
+ * the batch at an offset congruent to its file offset modulo the stride, so window k of the batch is the file's
+ * window at the same stride phase; only windows wholly inside a piece are passed on, the windows across piece
+ * boundaries are read by the stream from its history.
+ */
+public final class FilteredScanner implements AutoCloseable {
+    private final WindowedScan scan;
+    private final BatchFilter filter;
+    private final DfaStage stage;
+    private final ForkJoinPool pool;
+    private final int stride;
+
+    /** What one scan did. */
+    public record Report(int files, int failedFiles, long bytes, long matches, long batches, long candidates,
+            long readNanos, long confirmNanos, long elapsedNanos) {
+    }
+
+    /** One file's piece in a batch: file bytes [offset, offset + length) at batch offset {@code at}. */
+    private record Piece(int file, long offset, long length, long at, boolean last) {
+    }
+
+    /** A file in the scan: its id, path, size when listed, and its stream. */
+    private static final class FileState {
+        final IngestFile file;
+        final long size;
+        WindowedScan.Stream stream;
+        /** Per DFA of the stage: the true state at the next piece's start ({@link DfaStage#FRESH} at first). */
+        int[] dfaState;
+        List<Match> matches = new ArrayList<>();
+        IngestFileException error;
+
+        FileState(IngestFile file, long size) {
+            this.file = file;
+            this.size = size;
+        }
+    }
+
+    private record Batch(int slot, List<Piece> pieces, long bytes) {
+    }
+
+    /**
+     * @param automaton compiled with the line prefilter (at most one line engine; without one the filter is not
+     *     used and every engine scans the bytes)
+     * @param filter    the prefilter stage; its capacity must exceed the stride
+     * @param threads   host threads that read files and confirm candidates
+     */
+    public FilteredScanner(CompiledAutomaton automaton, BatchFilter filter, int threads) {
+        this(automaton, filter, null, threads);
+    }
+
+    /**
+     * As {@link #FilteredScanner(CompiledAutomaton, BatchFilter, int)}, with the DFAs of {@code stage} (engines of
+     * {@code automaton}) run by the stage over each batch: the host steps only their segments that count a match.
+     */
+    public FilteredScanner(CompiledAutomaton automaton, BatchFilter filter, DfaStage stage, int threads) {
+        this.stage = stage;
+        this.scan = new WindowedScan(automaton, ScanOptions.defaults(),
+                stage == null ? List.of() : List.copyOf(stage.engines()));
+        this.filter = filter;
+        this.pool = new ForkJoinPool(Math.max(1, threads));
+        this.stride = scan.lineEngine() == null ? 1 : scan.lineEngine().matcher().stride();
+        if (filter.capacity() <= 2L * stride + WindowFilter.WINDOW) {
+            throw new ScanException("filtered scan: batches of " + filter.capacity() + " bytes",
+                    "give the batch filter a capacity of at least 4096 bytes");
+        }
+    }
+
+    /** The windowed scan (line engine and the others). */
+    public WindowedScan windowedScan() {
+        return scan;
+    }
+
+    /** Scans the files under {@code roots} (as {@link RingScanner#scanPaths} lists them). */
+    public Report scanPaths(List<Path> roots, ScanListener listener) {
+        IngestSources.Expansion x = IngestSources.expand(roots);
+        return scan(x.files(), x.failures(), listener);
+    }
+
+    /** Scans {@code files} (ids 0..n-1 together with the failures' ids); results go to {@code listener} in id order. */
+    public Report scan(List<IngestFile> files, List<IngestEvent.FileFailed> failures, ScanListener listener) {
+        long t0 = System.nanoTime();
+        TreeMap<Integer, Runnable> ready = new TreeMap<>();
+        for (IngestEvent.FileFailed f : failures) {
+            ready.put(f.file().id(), () -> listener.onFailure(f.file(), f.error()));
+        }
+        int[] next = {0};
+        List<FileState> states = new ArrayList<>();
+        for (IngestFile f : files) {
+            long size;
+            try {
+                size = java.nio.file.Files.size(f.path());
+            } catch (IOException e) {
+                IngestFileException err = IngestFileException.io(f, IngestFileException.Operation.STAT, -1, e);
+                ready.put(f.id(), () -> listener.onFailure(f, err));
+                continue;
+            }
+            states.add(new FileState(f, size));
+        }
+        long[] counters = new long[5]; // bytes, matches, batches, candidates, failed
+        long[] times = new long[2]; // read, confirm
+        ArrayDeque<Batch> inFlight = new ArrayDeque<>();
+        int fileIndex = 0;
+        long fileOffset = 0;
+        int slot = 0;
+        while (fileIndex < states.size() || !inFlight.isEmpty()) {
+            if (fileIndex < states.size() && inFlight.size() < filter.slots()) {
+                List<Piece> pieces = new ArrayList<>();
+                long at = 0;
+                while (fileIndex < states.size()) {
+                    FileState fs = states.get(fileIndex);
+                    long start = at + Math.floorMod(fileOffset - at, stride);
+                    long room = filter.capacity() - start;
+                    long rest = fs.size - fileOffset;
+                    if (room <= 0 || (rest > room && !pieces.isEmpty())) {
+                        break;
+                    }
+                    long len = Math.min(rest, room);
+                    pieces.add(new Piece(fileIndex, fileOffset, len, start, len == rest));
+                    at = start + len;
+                    if (len == rest) {
+                        fileIndex++;
+                        fileOffset = 0;
+                    } else {
+                        fileOffset += len;
+                        break;
+                    }
+                }
+                Batch b = new Batch(slot, pieces, at);
+                long r0 = System.nanoTime();
+                read(b, states);
+                times[0] += System.nanoTime() - r0;
+                if (scan.lineEngine() != null) {
+                    filter.submit(slot, b.bytes(), stride);
+                }
+                inFlight.add(b);
+                slot = (slot + 1) % filter.slots();
+                continue;
+            }
+            Batch b = inFlight.poll();
+            BatchFilter.Candidates c = scan.lineEngine() == null ? null : filter.await(b.slot());
+            List<DfaStage.Segments> segments = stage == null ? null : runStage(b, states);
+            long c0 = System.nanoTime();
+            confirm(b, c, segments, states);
+            times[1] += System.nanoTime() - c0;
+            counters[2]++;
+            counters[3] += c == null ? 0 : c.count();
+            for (Piece p : b.pieces()) {
+                FileState fs = states.get(p.file());
+                counters[0] += p.length();
+                if (p.last()) {
+                    List<Match> ms = fs.matches;
+                    IngestFileException err = fs.error;
+                    fs.matches = null;
+                    fs.stream = null;
+                    if (err != null) {
+                        counters[4]++;
+                        ready.put(fs.file.id(), () -> listener.onFailure(fs.file, err));
+                    } else {
+                        counters[1] += ms.size();
+                        ready.put(fs.file.id(), () -> listener.onFile(fs.file, ms));
+                    }
+                }
+            }
+            listener.onProgress(b.bytes());
+            emit(ready, next);
+        }
+        emit(ready, next);
+        return new Report(files.size() + failures.size(), failures.size() + (int) counters[4]
+                + (files.size() - states.size()), counters[0], counters[1], counters[2], counters[3], times[0],
+                times[1], System.nanoTime() - t0);
+    }
+
+    private static void emit(TreeMap<Integer, Runnable> ready, int[] next) {
+        while (!ready.isEmpty() && ready.firstKey() == next[0]) {
+            ready.pollFirstEntry().getValue().run();
+            next[0]++;
+        }
+    }
+
+    /** Reads every piece into the batch's staging slot (zeros between pieces), in parallel. */
+    private void read(Batch b, List<FileState> states) {
+        MemorySegment staging = filter.staging(b.slot());
+        pool.submit(() -> b.pieces().parallelStream().forEach(p -> {
+            FileState fs = states.get(p.file());
+            if (fs.error != null) {
+                return;
+            }
+            MemorySegment dst = staging.asSlice(p.at(), p.length());
+            try (FileChannel ch = FileChannel.open(fs.file.path(), StandardOpenOption.READ)) {
+                ByteBuffer buf = dst.asByteBuffer();
+                long pos = p.offset();
+                while (buf.hasRemaining()) {
+                    int n = ch.read(buf, pos);
+                    if (n < 0) {
+                        dst.asSlice(buf.position()).fill((byte) 0);
+                        throw new IOException("the file shrank to " + pos + " bytes while it was scanned");
+                    }
+                    pos += n;
+                }
+            } catch (IOException e) {
+                fs.error = IngestFileException.io(fs.file, IngestFileException.Operation.READ, p.offset(), e);
+            }
+        })).join();
+        // Gaps between pieces hold bytes of earlier batches: clear them so no stale window is read as data.
+        long at = 0;
+        for (Piece p : b.pieces()) {
+            staging.asSlice(at, p.at() - at).fill((byte) 0);
+            at = p.at() + p.length();
+        }
+    }
+
+    /** Runs the DFA stage over the batch, each piece starting from its file's carried states. */
+    private List<DfaStage.Segments> runStage(Batch b, List<FileState> states) {
+        int n = b.pieces().size();
+        long[] starts = new long[n];
+        long[] ends = new long[n];
+        int[][] given = new int[stage.engines().size()][n];
+        for (int i = 0; i < n; i++) {
+            Piece p = b.pieces().get(i);
+            starts[i] = p.at();
+            ends[i] = p.at() + p.length();
+            FileState fs = states.get(p.file());
+            for (int e = 0; e < given.length; e++) {
+                given[e][i] = fs.dfaState == null ? DfaStage.FRESH : fs.dfaState[e];
+            }
+        }
+        return stage.run(b.slot(), starts, ends, given);
+    }
+
+    /** Confirms every piece of the batch with its candidates and DFA segments, files in parallel. */
+    private void confirm(Batch b, BatchFilter.Candidates c, List<DfaStage.Segments> segments,
+            List<FileState> states) {
+        MemorySegment staging = filter.staging(b.slot());
+        int[][] bounds = segments == null ? null : pieceSegments(b, segments);
+        // Largest pieces first, one task each: a big file's confirmation starts at once instead of waiting behind
+        // a static split of the list (files are independent; results are handed on in file order later).
+        Integer[] order = java.util.stream.IntStream.range(0, b.pieces().size()).boxed()
+                .sorted((x, y) -> Long.compare(b.pieces().get(y).length(), b.pieces().get(x).length()))
+                .toArray(Integer[]::new);
+        pool.submit(() -> java.util.Arrays.stream(order).parallel().forEach(i -> {
+            Piece p = b.pieces().get(i);
+            FileState fs = states.get(p.file());
+            if (fs.error != null) {
+                return;
+            }
+            if (fs.stream == null) {
+                fs.stream = scan.stream();
+            }
+            List<Match> out = fs.matches;
+            MemorySegment chunk = staging.asSlice(p.at(), p.length());
+            java.util.function.Consumer<dev.vyre.automata.MatchSink> extra = segments == null ? null
+                    : sink -> stageMatches(p, i, bounds, segments, fs, staging, sink);
+            long[] windows = c == null ? null : windowsOf(c, p);
+            fs.stream.feed(chunk, windows, windows == null ? 0 : windows.length, extra,
+                    (id, end) -> out.add(new Match(id, end)));
+            if (p.last()) {
+                fs.stream.finish(segments == null ? null : sink -> {
+                    for (int e = 0; e < segments.size(); e++) {
+                        stage.engines().get(e).dfa().reportEnd(fs.dfaState[e], p.offset() + p.length(), sink);
+                    }
+                }, (id, end) -> out.add(new Match(id, end)));
+            }
+        })).join();
+    }
+
+    /** Per piece, the index range [from, to) of its segments (the same for every DFA: one plan per batch). */
+    private static int[][] pieceSegments(Batch b, List<DfaStage.Segments> segments) {
+        int[][] bounds = new int[b.pieces().size()][2];
+        for (int[] r : bounds) {
+            r[0] = -1;
+        }
+        if (segments.isEmpty()) {
+            return bounds;
+        }
+        int[] piece = segments.getFirst().piece();
+        for (int s = 0; s < piece.length; s++) {
+            if (bounds[piece[s]][0] < 0) {
+                bounds[piece[s]][0] = s;
+            }
+            bounds[piece[s]][1] = s + 1;
+        }
+        return bounds;
+    }
+
+    /**
+     * The stage DFAs' matches in piece {@code i}: its segments that count some are stepped again from their exact
+     * start state (reports before each byte; the end of the file is reported by finish); the state after the piece
+     * is carried to the file's next piece.
+     */
+    private void stageMatches(Piece p, int i, int[][] bounds, List<DfaStage.Segments> segments, FileState fs,
+            MemorySegment staging, dev.vyre.automata.MatchSink sink) {
+        if (fs.dfaState == null) {
+            fs.dfaState = new int[segments.size()];
+            for (int e = 0; e < segments.size(); e++) {
+                fs.dfaState[e] = stage.engines().get(e).dfa().startState(dev.vyre.automata.dfa.Dfa.CONTEXT_START);
+            }
+        }
+        if (bounds[i][0] < 0) {
+            return; // an empty piece
+        }
+        long shift = p.offset() - p.at();
+        for (int e = 0; e < segments.size(); e++) {
+            DfaStage.Segments s = segments.get(e);
+            dev.vyre.automata.dfa.Dfa dfa = stage.engines().get(e).dfa();
+            for (int k = bounds[i][0]; k < bounds[i][1]; k++) {
+                if (s.count()[k] > 0) {
+                    dfa.run(staging, shift, s.start()[k] + shift, s.end()[k] + shift, s.used()[k], sink);
+                }
+            }
+            fs.dfaState[e] = s.last()[bounds[i][1] - 1];
+        }
+    }
+
+    /** The candidates wholly inside piece {@code p}, as absolute file offsets, ascending. */
+    private long[] windowsOf(BatchFilter.Candidates c, Piece p) {
+        long firstK = (p.at() + stride - 1) / stride;
+        long lastG = p.at() + p.length() - WindowFilter.WINDOW;
+        int from = Arrays.binarySearch(c.windows(), 0, c.count(), (int) Math.min(Integer.MAX_VALUE, firstK));
+        from = from < 0 ? -from - 1 : from;
+        int to = from;
+        while (to < c.count() && (long) c.windows()[to] * stride <= lastG) {
+            to++;
+        }
+        long[] out = new long[to - from];
+        for (int i = from; i < to; i++) {
+            out[i - from] = p.offset() + ((long) c.windows()[i] * stride - p.at());
+        }
+        return out;
+    }
+
+    /** Shuts the host pool down (the filter is the caller's). */
+    @Override
+    public void close() {
+        pool.shutdown();
+    }
+}

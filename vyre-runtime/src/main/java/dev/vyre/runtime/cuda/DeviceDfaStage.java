@@ -1,0 +1,163 @@
+package dev.vyre.runtime.cuda;
+
+import dev.vyre.automata.dfa.DfaImage;
+import dev.vyre.automata.regex.Analysis;
+import dev.vyre.automata.scan.DfaEngine;
+import dev.vyre.cuda.CudaFunction;
+import dev.vyre.cuda.CudaProbe;
+import dev.vyre.cuda.DeviceBuffer;
+import dev.vyre.runtime.automata.DfaStage;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The DFA stage on CUDA ({@link DfaStage}): the resident DFA kernel ({@link DfaResidentPtx}) over the batch the
+ * {@link DeviceWindowFilter} already copied to device memory, one thread per segment, passes until every segment
+ * started from its true state ({@link ResidentDfaScan#passes}); a piece that continues a file starts its first
+ * segment from the state the host carried over. Segments of about {@link #THREADS_PER_SM} threads per SM
+ * (at least {@link #MIN_SEGMENT}, at most 1 MiB); warm-up the longest match when bounded (at most
+ * {@link #MAX_EXACT_WARMUP}), else {@link #WARMUP}.
+ */
+public final class DeviceDfaStage implements DfaStage {
+    static final int MIN_SEGMENT = 2048;
+    static final int THREADS_PER_SM = 1024;
+    static final int WARMUP = 256;
+    static final int MAX_EXACT_WARMUP = 4096;
+
+    private final DeviceWindowFilter filter;
+    private final List<DfaEngine> engines;
+    private final CudaFunction kernel;
+    private final List<DeviceBuffer> images = new ArrayList<>();
+    private final int[] warmups;
+    private final int sms;
+    private DeviceBuffer tasks;
+    private DeviceBuffer states;
+    private Arena arena = Arena.ofShared();
+    private MemorySegment hostTasks;
+    private MemorySegment hostStates;
+    private long nanos;
+    private long bytes;
+
+    /** The stage for {@code engines} in {@code filter}'s context. */
+    public DeviceDfaStage(DeviceWindowFilter filter, List<DfaEngine> engines) {
+        this.filter = filter;
+        this.engines = List.copyOf(engines);
+        CudaProbe.Device device = CudaProbe.run().devices().getFirst();
+        this.sms = device.multiprocessors();
+        this.kernel = filter.context().loadPtx(DfaResidentPtx.generate(SmTarget.forDevice(device.ccMajor(),
+                device.ccMinor()))).function(DfaResidentPtx.ENTRY);
+        this.warmups = new int[engines.size()];
+        for (int e = 0; e < engines.size(); e++) {
+            int[] words = DfaImage.encode(engines.get(e).dfa());
+            DeviceBuffer b = filter.context().allocate((long) words.length * Integer.BYTES);
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment host = a.allocate((long) words.length * Integer.BYTES, Integer.BYTES);
+                MemorySegment.copy(words, 0, host, ValueLayout.JAVA_INT, 0, words.length);
+                b.copyFrom(host, 0);
+            }
+            images.add(b);
+            long max = engines.get(e).maxMatchLength();
+            warmups[e] = max == Analysis.UNBOUNDED || max > MAX_EXACT_WARMUP ? WARMUP : (int) max;
+        }
+    }
+
+    @Override
+    public List<DfaEngine> engines() {
+        return engines;
+    }
+
+    @Override
+    public List<Segments> run(int slot, long[] pieceStart, long[] pieceEnd, int[][] startStates) {
+        long t0 = System.nanoTime();
+        long total = 0;
+        for (int p = 0; p < pieceStart.length; p++) {
+            total += pieceEnd[p] - pieceStart[p];
+        }
+        long per = total / ((long) sms * THREADS_PER_SM) + 1;
+        int block = DfaResidentPtx.BLOCK_BYTES;
+        long segment = Math.min(1 << 20, Math.max(MIN_SEGMENT, (per + block - 1) / block * block));
+        long[][] plan = DfaStage.plan(pieceStart, pieceEnd, segment);
+        int n = plan.length;
+        List<Segments> out = new ArrayList<>();
+        if (n == 0) {
+            for (int e = 0; e < engines.size(); e++) {
+                out.add(new Segments(new int[0], new long[0], new long[0], new int[0], new int[0], new long[0]));
+            }
+            return out;
+        }
+        ensure(n);
+        int[] first = new int[n];
+        for (int i = 0; i < n; i++) {
+            int p = (int) plan[i][0];
+            first[i] = i == 0 || plan[i - 1][0] != p ? 1 : 0;
+            long at = (long) i * DfaResidentPtx.TASK_WORDS * 4;
+            hostTasks.set(ValueLayout.JAVA_LONG, at + DfaResidentPtx.T_SEG_START * 4L, plan[i][1]);
+            hostTasks.set(ValueLayout.JAVA_LONG, at + DfaResidentPtx.T_SEG_END * 4L, plan[i][2]);
+            hostTasks.set(ValueLayout.JAVA_LONG, at + DfaResidentPtx.T_FILE_START * 4L, pieceStart[p]);
+            hostTasks.set(ValueLayout.JAVA_LONG, at + DfaResidentPtx.T_FILE_END * 4L, pieceEnd[p]);
+        }
+        filter.stream(slot).synchronize(); // the batch's copy (and the prefilter) are done
+        tasks.copyFrom(hostTasks.asSlice(0, (long) n * DfaResidentPtx.TASK_WORDS * 4), 0);
+        for (int e = 0; e < engines.size(); e++) {
+            for (int i = 0; i < n; i++) {
+                int p = (int) plan[i][0];
+                int given = startStates[e][p];
+                ResidentDfaScan.word(hostStates, i, DfaResidentPtx.S_START,
+                        first[i] == 1 && given != FRESH ? given : DfaResidentPtx.GUESS);
+            }
+            ResidentDfaScan.passes(kernel, filter.stream(slot), images.get(e).ptr(), filter.data(slot), tasks.ptr(),
+                    states, hostStates, n, warmups[e], first);
+            Segments s = new Segments(new int[n], new long[n], new long[n], new int[n], new int[n], new long[n]);
+            for (int i = 0; i < n; i++) {
+                s.piece()[i] = (int) plan[i][0];
+                s.start()[i] = plan[i][1];
+                s.end()[i] = plan[i][2];
+                s.used()[i] = ResidentDfaScan.word(hostStates, i, DfaResidentPtx.S_USED);
+                s.last()[i] = ResidentDfaScan.word(hostStates, i, DfaResidentPtx.S_FINAL);
+                s.count()[i] = Integer.toUnsignedLong(ResidentDfaScan.word(hostStates, i, DfaResidentPtx.S_COUNT));
+            }
+            out.add(s);
+            bytes += total;
+        }
+        nanos += System.nanoTime() - t0;
+        return out;
+    }
+
+    private void ensure(int n) {
+        long taskBytes = (long) n * DfaResidentPtx.TASK_WORDS * 4;
+        if (tasks != null && tasks.byteSize() >= taskBytes) {
+            return;
+        }
+        long grown = Math.max(taskBytes, 2 * (tasks == null ? 0 : tasks.byteSize()));
+        if (tasks != null) {
+            tasks.close();
+            states.close();
+            arena.close();
+            arena = Arena.ofShared();
+        }
+        long count = grown / (DfaResidentPtx.TASK_WORDS * 4);
+        tasks = filter.context().allocate(grown);
+        states = filter.context().allocate(count * DfaResidentPtx.STATE_WORDS * 4);
+        hostTasks = arena.allocate(grown, 16);
+        hostStates = arena.allocate(count * DfaResidentPtx.STATE_WORDS * 4, 16);
+    }
+
+    @Override
+    public long nanos() {
+        return nanos;
+    }
+
+    @Override
+    public long bytes() {
+        return bytes;
+    }
+
+    /** Frees the host staging (device memory goes with the filter's context). */
+    @Override
+    public void close() {
+        arena.close();
+    }
+}
