@@ -7,6 +7,7 @@ import dev.vyre.cuda.CudaModule;
 import dev.vyre.cuda.CudaProbe;
 import dev.vyre.cuda.CudaStream;
 import dev.vyre.cuda.DeviceBuffer;
+import dev.vyre.runtime.Doorbell;
 import dev.vyre.cuda.DevicePtr;
 import dev.vyre.cuda.Dim3;
 import dev.vyre.cuda.PinnedBuffer;
@@ -75,9 +76,11 @@ public final class CudaBackend implements Backend {
      *                        largest divisor of the slot count that is at most this and the device's SM count
      * @param cache           the pipeline cache of the kernel's PTX and cubin (docs/PIPELINE-CACHE.md); on by
      *                        default ({@link CacheSettings#fromEnvironment()}: {@code VYRE_CACHE=off} disables it)
+     * @param doorbellPollers doorbell pollers beside the ring's workers (docs/MEGAKERNEL-CUDA.md, "Doorbell fast
+     *                        path"): 0, the default, for none; the ring must then hold a power of two of slots
      */
     public record Settings(int ordinal, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
-                           int maxDefaultWorkers, CacheSettings cache) {
+                           int maxDefaultWorkers, CacheSettings cache, int doorbellPollers) {
         public Settings {
             if (ordinal < 0 || shape == null || maxDefaultWorkers < 1 || cache == null) {
                 throw new CudaBackendException("CUDA backend settings: ordinal " + ordinal + ", shape " + shape
@@ -85,6 +88,13 @@ public final class CudaBackend implements Backend {
                         + " >= 0, a WorkerShape, maxDefaultWorkers >= 1 and cache settings");
             }
             MegakernelPtx.Options.checkBackoff(backoffMinNanos, backoffMaxNanos);
+            MegakernelPtx.Options.checkDoorbell(doorbellPollers);
+        }
+
+        /** Settings without doorbell pollers. */
+        public Settings(int ordinal, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
+                        int maxDefaultWorkers, CacheSettings cache) {
+            this(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache, 0);
         }
 
         /** Settings with the pipeline cache of this process's environment ({@link CacheSettings#fromEnvironment()}). */
@@ -103,16 +113,23 @@ public final class CudaBackend implements Backend {
         }
 
         public Settings withShape(WorkerShape s) {
-            return new Settings(ordinal, s, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache);
+            return new Settings(ordinal, s, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache,
+                    doorbellPollers);
         }
 
         public Settings withBackoff(int minNanos, int maxNanos) {
-            return new Settings(ordinal, shape, minNanos, maxNanos, maxDefaultWorkers, cache);
+            return new Settings(ordinal, shape, minNanos, maxNanos, maxDefaultWorkers, cache, doorbellPollers);
         }
 
         /** These settings with another pipeline cache ({@link CacheSettings#disabled()} for none). */
         public Settings withCache(CacheSettings c) {
-            return new Settings(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, c);
+            return new Settings(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, c,
+                    doorbellPollers);
+        }
+
+        /** These settings with {@code pollers} doorbell pollers (0: none). */
+        public Settings withDoorbell(int pollers) {
+            return new Settings(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache, pollers);
         }
 
     }
@@ -124,6 +141,8 @@ public final class CudaBackend implements Backend {
     private final int driverVersion;
     private final List<PinnedBuffer> shared = new ArrayList<>();
     private ModuleLoad moduleLoad;
+    /** The doorbell line while a kernel with doorbell pollers runs, else null. */
+    private MemorySegment doorbell;
     private CudaStream stream;
     private ControlView control;
     private String ptx;
@@ -267,21 +286,41 @@ public final class CudaBackend implements Backend {
         DfaStepUnit dfa = buffers.dfaStep();
         DevicePtr dfaTables = dfa == null ? DevicePtr.NULL : devicePointer(dfa.tables(), "DFA_STEP tables",
                 VECTOR_ALIGNMENT);
+        int bells = settings.doorbellPollers();
+        DoorbellPtx.checkRing(bells, slots);
+        if ((long) w * shape.lanesPerWorker() + (long) bells * WorkerShape.BLOCK_THREADS
+                > (long) device.multiprocessors() * WorkerShape.RESIDENT_THREADS_PER_SM) {
+            throw new CudaBackendException("cuda backend: " + w + " workers and " + bells + " doorbell pollers do not"
+                    + " all fit on " + device.name() + " at once", "use fewer workers or doorbell pollers");
+        }
         MegakernelPtx.Options options = new MegakernelPtx.Options(target, shape,
-                settings.backoffMinNanos(), settings.backoffMaxNanos(), handlers, dfa != null);
+                settings.backoffMinNanos(), settings.backoffMaxNanos(), handlers, dfa != null, bells);
         CachedCompiler.Loaded<CudaModule> loaded = loadModule(options);
         CudaModule module = loaded.module();
         String text = loaded.ptx();
         CudaFunction kernel = module.function(MegakernelPtx.ENTRY);
         // freed with the context; cuMemAlloc aligns it to far more than the 16 bytes the vector copies need
         DevicePtr scratch = handlers.size() == 0 ? DevicePtr.NULL
-                : context.allocate((long) w * MegakernelPtx.SCRATCH_BYTES_PER_WORKER).ptr();
+                : context.allocate((long) (w + bells) * MegakernelPtx.SCRATCH_BYTES_PER_WORKER).ptr();
+        MemorySegment bell = bells == 0 ? null : allocateShared(Doorbell.BYTES, Doorbell.ALIGNMENT);
+        if (bell != null) {
+            Doorbell.clear(bell);
+        }
+        DevicePtr bellPtr = bell == null ? DevicePtr.NULL : devicePointer(bell, "doorbell", Doorbell.ALIGNMENT);
+        DevicePtr claims = DevicePtr.NULL;
+        if (bells > 0) {
+            DeviceBuffer words = context.allocate(DoorbellPtx.claimBytes(slots));
+            words.memsetD32(0, 0, slots);
+            claims = words.ptr();
+        }
         DevicePtr dfaBlob = dfa == null ? DevicePtr.NULL : upload(DfaDeviceLayout.blob(dfa.automata()));
         CudaStream s = context.createStream();
-        kernel.launch(Dim3.of(shape.blocks(w)), Dim3.of(WorkerShape.BLOCK_THREADS), 0, s,
+        kernel.launch(Dim3.of(shape.blocks(w) + bells), Dim3.of(WorkerShape.BLOCK_THREADS), 0, s,
                 launchArguments(new Launch(controlPtr, buffers.control().wordCount(), ringPtr, slots, debugPtr,
                         buffers.debug().capacity(), w, scratch, (int) config.handlerStepBudget(), dataPtr,
-                        (int) data.byteSize(), dfaBlob, dfa == null ? 0 : dfa.automata().size(), dfaTables)));
+                        (int) data.byteSize(), dfaBlob, dfa == null ? 0 : dfa.automata().size(), dfaTables, bellPtr,
+                        claims)));
+        this.doorbell = bell;
         this.stream = s;
         this.control = buffers.control();
         this.ptx = text;
@@ -349,7 +388,8 @@ public final class CudaBackend implements Backend {
     /** The values of the kernel parameters ({@link MegakernelPtx.Param}). */
     private record Launch(DevicePtr control, int controlWords, DevicePtr ring, int slots, DevicePtr debug,
                           int debugCapacity, int workers, DevicePtr scratch, int stepBudget, DevicePtr data,
-                          int dataBytes, DevicePtr dfaBlob, int dfaCount, DevicePtr dfaTables) {
+                          int dataBytes, DevicePtr dfaBlob, int dfaCount, DevicePtr dfaTables, DevicePtr doorbell,
+                          DevicePtr claims) {
     }
 
     /** The kernel arguments in {@link MegakernelPtx.Param} order. */
@@ -371,6 +411,8 @@ public final class CudaBackend implements Backend {
                 case DFA_BLOB -> l.dfaBlob();
                 case DFA_COUNT -> l.dfaCount();
                 case DFA_TABLES -> l.dfaTables();
+                case DOORBELL -> l.doorbell();
+                case CLAIMS -> l.claims();
             };
         }
         return args;
@@ -426,6 +468,12 @@ public final class CudaBackend implements Backend {
     @Override
     public synchronized int workers() {
         return workers;
+    }
+
+    /** The doorbell line of the running kernel when the settings ask for doorbell pollers, else null. */
+    @Override
+    public synchronized MemorySegment doorbell() {
+        return doorbell;
     }
 
     /**

@@ -54,6 +54,9 @@ public final class MegakernelKey {
                 .number("backoffMin", options.backoffMinNanos())
                 .number("backoffMax", options.backoffMaxNanos())
                 .number("dfaStep", options.dfaStep() ? 1 : 0);
+        if (options.doorbellPollers() > 0) {
+            b.number("doorbellPollers", options.doorbellPollers());
+        }
         HandlerTable handlers = options.handlers();
         b.number("handlers", handlers.size());
         for (int i = 0; i < handlers.size(); i++) {

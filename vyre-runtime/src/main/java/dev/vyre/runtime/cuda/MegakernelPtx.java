@@ -73,7 +73,17 @@ public final class MegakernelPtx {
         /** Automata in the blob (0 without DFA_STEP). */
         DFA_COUNT(".u32", "p_dfa_count"),
         /** Device address of DFA_STEP's descriptor tables in shared memory (null without DFA_STEP). */
-        DFA_TABLES(".u64", "p_dfa_tables");
+        DFA_TABLES(".u64", "p_dfa_tables"),
+        /**
+         * Device address of the doorbell line ({@link dev.vyre.runtime.Doorbell}, shared memory the host writes;
+         * null, and unused, without doorbell pollers).
+         */
+        DOORBELL(".u64", "p_doorbell"),
+        /**
+         * Device address of the claim words: one u32 per ring slot in device memory, zeroed before the launch
+         * ({@link #claimWords}; null, and unused, without doorbell pollers).
+         */
+        CLAIMS(".u64", "p_claims");
 
         private final String type;
         private final String ptxName;
@@ -105,11 +115,16 @@ public final class MegakernelPtx {
      * @param handlers        the user handlers to fuse (they need sm_80 or newer: the PTX emitter's oldest target)
      * @param dfaStep         whether the kernel executes DFA_STEP ({@link DfaStepPtx}; the megakernel has automata):
      *                        without it DFA_STEP faults UNKNOWN_OPCODE
+     * @param doorbellPollers device threads that poll the doorbell line besides the ring's workers, 0 (none, the
+     *                        classic kernel) to {@link #MAX_DOORBELL_POLLERS}; with any, every claim of a slot goes
+     *                        through its claim word (docs/MEGAKERNEL-CUDA.md, "Doorbell fast path")
      */
     public record Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
-                          HandlerTable handlers, boolean dfaStep) {
+                          HandlerTable handlers, boolean dfaStep, int doorbellPollers) {
         /** Longest sleep {@code nanosleep} accepts. */
         public static final int NANOSLEEP_MAX = 1_000_000;
+        /** Most doorbell pollers. */
+        public static final int MAX_DOORBELL_POLLERS = 8;
 
         public Options {
             if (target == null || shape == null || handlers == null) {
@@ -123,6 +138,18 @@ public final class MegakernelPtx {
                         + "-lane) user handlers need a whole warp per worker, but the worker shape is " + shape,
                         "use WorkerShape.WARP (WorkerShape.forHandlers picks it) with cooperative handlers");
             }
+            checkDoorbell(doorbellPollers);
+            if (doorbellPollers > 0 && handlers.anyCooperative()) {
+                throw new CudaBackendException("megakernel PTX options: doorbell pollers are single threads, but "
+                        + "cooperative user handlers need a whole warp per runner", "use 0 doorbell pollers with "
+                        + "cooperative handlers");
+            }
+        }
+
+        /** Without doorbell pollers. */
+        public Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
+                       HandlerTable handlers, boolean dfaStep) {
+            this(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, 0);
         }
 
         /** No user handlers. */
@@ -138,12 +165,25 @@ public final class MegakernelPtx {
 
         /** These options with {@code table}'s user handlers fused into the dispatch. */
         public Options withHandlers(HandlerTable table) {
-            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, table, dfaStep);
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, table, dfaStep, doorbellPollers);
         }
 
         /** These options with (or without) the DFA_STEP built-in. */
         public Options withDfaStep(boolean on) {
-            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, on);
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, on, doorbellPollers);
+        }
+
+        /** These options with {@code pollers} doorbell pollers (0: none). */
+        public Options withDoorbell(int pollers) {
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, pollers);
+        }
+
+        /** Refuses a doorbell poller count outside 0..{@link #MAX_DOORBELL_POLLERS}. */
+        public static void checkDoorbell(int pollers) {
+            if (pollers < 0 || pollers > MAX_DOORBELL_POLLERS) {
+                throw new CudaBackendException(pollers + " doorbell pollers", "pass 0 (no doorbell) to "
+                        + MAX_DOORBELL_POLLERS);
+            }
         }
 
         /** Refuses an idle backoff that is not a range within 1..{@link #NANOSLEEP_MAX} ns. */
@@ -157,15 +197,15 @@ public final class MegakernelPtx {
     }
 
     // ---- registers ----------------------------------------------------------------------------------------
-    private static final String CTL = "%ctl";
+    static final String CTL = "%ctl";
     private static final String CTL_WORDS = "%ctl_words";
     private static final String CTL_WORDS64 = "%ctl_words64";
-    private static final String RING = "%ring";
-    private static final String SLOTS = "%slots";
+    static final String RING = "%ring";
+    static final String SLOTS = "%slots";
     private static final String DBG = "%dbg";
     private static final String DBG_CAP = "%dbg_cap";
-    private static final String WORKERS = "%workers";
-    private static final String WORKER = "%worker";
+    static final String WORKERS = "%workers";
+    static final String WORKER = "%worker";
     /** This worker's handler argument scratch. */
     private static final String SCRATCH = "%scratch";
     private static final String BUDGET = "%budget";
@@ -174,12 +214,12 @@ public final class MegakernelPtx {
     /** A handler's returned status. */
     private static final String HSTATUS = "%hstatus";
     /** Index of the slot this worker waits on. */
-    private static final String SLOT = "%slot";
+    static final String SLOT = "%slot";
     /** Address of that slot. */
-    private static final String SP = "%sp";
+    static final String SP = "%sp";
     private static final String SLEEP = "%sleep";
     /** Idle polls since launch; SHUTDOWN is read on every {@link #SHUTDOWN_POLL_INTERVAL}th. */
-    private static final String IDLE = "%idle";
+    static final String IDLE = "%idle";
     /** An idle worker reads control[SHUTDOWN] once per this many empty polls (a power of two). */
     static final int SHUTDOWN_POLL_INTERVAL = 64;
     private static final String STATUS = "%status";
@@ -191,10 +231,10 @@ public final class MegakernelPtx {
     private static final String ADDR2 = "%addr2";
     private static final String X0 = "%x0";
     private static final String X1 = "%x1";
-    private static final String T0 = "%t0";
-    private static final String T1 = "%t1";
-    private static final String T2 = "%t2";
-    private static final String P = "%p0";
+    static final String T0 = "%t0";
+    static final String T1 = "%t1";
+    static final String T2 = "%t2";
+    static final String P = "%p0";
     private static final int SLOT_WORD_REGISTERS = SlotLayout.SLOT_WORDS;
     /** Largest u32, the saturation bound of out-of-range word details. */
     private static final String U32_MAX = "0xFFFFFFFF";
@@ -212,8 +252,12 @@ public final class MegakernelPtx {
     private static final String DONE_NOP = "L_DONE_NOP";
     private static final String FAULT = "L_FAULT";
     private static final String FINISH = "L_FINISH";
-    private static final String EXIT = "L_EXIT";
+    static final String EXIT = "L_EXIT";
     private static final String NEXT = "L_NEXT";
+    /** The step to this worker's next slot, without the backoff reset of a completion. */
+    private static final String ADVANCE = "L_ADVANCE";
+    /** A ring worker's poll that found nothing to run. */
+    private static final String IDLE_POLL = "L_IDLE_POLL";
     private static final String ARGS_LOADED = "L_ARGS_LOADED";
     private static final String HANDLER_RESULT = "L_HANDLER_RESULT";
     private static final String HANDLER_OK = "L_HANDLER_OK";
@@ -246,12 +290,15 @@ public final class MegakernelPtx {
     private final PtxBuilder out = new PtxBuilder();
     /** The DFA_STEP section, or null without it. */
     private final DfaStepPtx dfaStep;
+    /** The doorbell fast path, or null without doorbell pollers. */
+    private final DoorbellPtx doorbell;
 
     private MegakernelPtx(Options options) {
         this.options = options;
         String[] args = IntStream.range(0, SlotLayout.ARGS_PER_SLOT).mapToObj(MegakernelPtx::arg)
                 .toArray(String[]::new);
         this.dfaStep = options.dfaStep() ? new DfaStepPtx(out, args, SP, FCODE, FDETAIL, FAULT, DONE) : null;
+        this.doorbell = options.doorbellPollers() > 0 ? new DoorbellPtx(out, options) : null;
     }
 
     /** The whole PTX module for {@code options}. */
@@ -321,6 +368,10 @@ public final class MegakernelPtx {
         workerIdentity();
         pollLoop();
         claim();
+        if (doorbell != null) {
+            doorbell.ringClaim(CLAIM, POLL);
+            doorbell.pollers(CLAIM);
+        }
         permission();
         dispatch();
         for (int op : PACKABLE) {
@@ -362,6 +413,9 @@ public final class MegakernelPtx {
         if (dfaStep != null) {
             dfaStep.declare();
         }
+        if (doorbell != null) {
+            doorbell.declare();
+        }
     }
 
     private void loadParams() {
@@ -384,11 +438,17 @@ public final class MegakernelPtx {
         if (dfaStep != null) {
             dfaStep.loadParams();
         }
+        if (doorbell != null) {
+            doorbell.loadParams();
+        }
     }
 
     private void workerIdentity() {
         WorkerShape shape = options.shape();
         out.section("worker identity: worker w owns slots w, w+W, w+2W, ... and starts at slot w");
+        if (doorbell != null) {
+            doorbell.routeIdentity();
+        }
         out.ins("mov.u32 " + T0 + ", %ctaid.x");
         out.ins("mov.u32 " + T1 + ", %ntid.x");
         out.ins("mov.u32 " + T2 + ", %tid.x");
@@ -402,6 +462,9 @@ public final class MegakernelPtx {
         out.ins("shr.u32 " + WORKER + ", " + T0 + ", " + shape.laneBits());
         out.ins("setp.ge.u32 " + P + ", " + WORKER + ", " + WORKERS);
         out.when(P, "bra " + EXIT);
+        if (doorbell != null) {
+            doorbell.commonIdentity();
+        }
         out.comment("tenant permission masks, read once at launch (the host writes them before it launches)");
         for (int t = 0; t < Permissions.TENANTS; t++) {
             out.ins("ld.relaxed.sys.global.u32 " + maskRegister(t) + ", " + controlWord(ControlLayout.TENANT_BASE + t));
@@ -416,6 +479,9 @@ public final class MegakernelPtx {
         out.ins("mov.u32 " + SLEEP + ", " + options.backoffMinNanos());
         out.ins("mov.u32 " + IDLE + ", 0");
         cooperativeLaneSplit();
+        if (doorbell != null) {
+            doorbell.leaveIdentity();
+        }
     }
 
     // ---- polling ------------------------------------------------------------------------------------------
@@ -425,6 +491,9 @@ public final class MegakernelPtx {
         out.label(POLL);
         out.ins("mul.wide.u32 " + SP + ", " + SLOT + ", " + SlotLayout.SLOT_BYTES);
         out.ins("add.u64 " + SP + ", " + SP + ", " + RING);
+        if (doorbell != null) {
+            doorbell.ringGate(ADVANCE, IDLE_POLL);
+        }
         out.comment("poll the slot's first 16 bytes in one load (one PCIe read): STATUS, OPCODE, TENANT and PRIORITY");
         out.comment("arrive together, so a NOP needs no further read; the load's acquire orders the argument loads");
         out.comment("after the host's writes");
@@ -432,7 +501,8 @@ public final class MegakernelPtx {
                 + SP + "+" + SlotLayout.STATUS * Wire.WORD_BYTES + "]");
         out.ins("mov.u32 " + STATUS + ", " + word(SlotLayout.STATUS));
         out.ins("setp.eq.u32 " + P + ", " + STATUS + ", " + SlotState.PUBLISHED.wire());
-        out.when(P, "bra " + CLAIM);
+        out.when(P, "bra " + ringClaim());
+        out.label(IDLE_POLL);
         out.comment("not published: look at SHUTDOWN only every " + SHUTDOWN_POLL_INTERVAL + "th idle poll, so an idle"
                 + " poll costs one read, not two");
         out.ins("add.u32 " + IDLE + ", " + IDLE + ", 1");
@@ -448,7 +518,7 @@ public final class MegakernelPtx {
                 + SP + "+" + SlotLayout.STATUS * Wire.WORD_BYTES + "]");
         out.ins("mov.u32 " + STATUS + ", " + word(SlotLayout.STATUS));
         out.ins("setp.eq.u32 " + P + ", " + STATUS + ", " + SlotState.PUBLISHED.wire());
-        out.when(P, "bra " + CLAIM);
+        out.when(P, "bra " + ringClaim());
         out.ins("bra " + (cooperative() ? LANES_STOP : EXIT));
         out.label(BACKOFF);
         out.comment("idle: sleep, doubling up to the bound; reset after each executed slot");
@@ -456,6 +526,11 @@ public final class MegakernelPtx {
         out.ins("shl.b32 " + SLEEP + ", " + SLEEP + ", 1");
         out.ins("min.u32 " + SLEEP + ", " + SLEEP + ", " + options.backoffMaxNanos());
         out.ins("bra " + POLL);
+    }
+
+    /** Where a ring worker that saw PUBLISHED goes: the claim, through the claim word in doorbell mode. */
+    private String ringClaim() {
+        return doorbell != null ? DoorbellPtx.RING_CLAIM : CLAIM;
     }
 
     private void loadStatus() {
@@ -906,10 +981,17 @@ public final class MegakernelPtx {
         out.ins("st.release.sys.global.u32 " + slotWord(SlotLayout.STATUS) + ", " + STATUS);
         out.ins("red.release.sys.global.add.u32 " + controlWord(ControlLayout.DONE_COUNT) + ", 1");
         out.label(NEXT);
+        if (doorbell != null) {
+            doorbell.finish();
+        }
+        out.ins("mov.u32 " + SLEEP + ", " + options.backoffMinNanos());
+        out.label(ADVANCE);
         out.ins("add.u32 " + SLOT + ", " + SLOT + ", " + WORKERS);
         out.ins("setp.ge.u32 " + P + ", " + SLOT + ", " + SLOTS);
         out.when(P, "sub.u32 " + SLOT + ", " + SLOT + ", " + SLOTS);
-        out.ins("mov.u32 " + SLEEP + ", " + options.backoffMinNanos());
+        if (doorbell != null) {
+            doorbell.nextLap(P);
+        }
         out.ins("bra " + POLL);
     }
 
@@ -976,7 +1058,7 @@ public final class MegakernelPtx {
         return "%m" + tenant;
     }
 
-    private static String word(int index) {
+    static String word(int index) {
         return "%w" + index;
     }
 
