@@ -368,10 +368,6 @@ public final class MegakernelPtx {
         workerIdentity();
         pollLoop();
         claim();
-        if (doorbell != null) {
-            doorbell.ringClaim(CLAIM, POLL);
-            doorbell.pollers(CLAIM);
-        }
         permission();
         dispatch();
         for (int op : PACKABLE) {
@@ -385,6 +381,10 @@ public final class MegakernelPtx {
             dfaStep.emit();
         }
         completion();
+        if (doorbell != null) {
+            doorbell.ringClaim(CLAIM, POLL);
+            doorbell.pollers(CLAIM);
+        }
         cooperativeLanes();
         out.label(EXIT);
         out.ins("ret");

@@ -29,6 +29,8 @@ final class SimBackend implements Backend {
     private final int defaultWorkers;
     /** Doorbell pollers of the generated kernel (0: none). */
     private final int doorbellPollers;
+    /** The claim words of a kernel with doorbell pollers ("device memory"), else null. */
+    private MemorySegment claimWords;
     /** Applied to the generated PTX before it runs. */
     private final UnaryOperator<String> edit;
     /** The doorbell line while a kernel with pollers runs, else null. */
@@ -161,7 +163,13 @@ final class SimBackend implements Backend {
         buffers = b;
         workers = w;
         doorbell = doorbellPollers > 0 ? bell : null;
+        claimWords = claims;
         threads.forEach(Thread::start);
+    }
+
+    /** Claim word {@code slot} of a kernel with doorbell pollers. */
+    synchronized int claimWord(int slot) {
+        return claimWords.getAtIndex(ValueLayout.JAVA_INT, slot);
     }
 
     /** Device threads that outlived their prologue: the workers. */
