@@ -221,9 +221,6 @@ public final class Megakernel implements AutoCloseable {
             host.fill(t.slot(), opcode, tenant, priority, args);
             VarHandle.releaseFence();
             host.markPublished(t.slot());
-            if (doorbell != null) {
-                doorbell.ring(seq, opcode, tenant, priority.wire());
-            }
             reaper.wake();
             return t;
         } finally {
@@ -297,7 +294,8 @@ public final class Megakernel implements AutoCloseable {
             VarHandle.releaseFence();
             host.markPublished(slot);
             if (doorbell != null) {
-                doorbell.ring(seq, opcode, tenant, priority.wire());
+                // this caller owns the slot until completeOwn, so the doorbell names its current occupant
+                doorbell.ring(seq, opcode, tenant);
             }
             awaitOwn(slot, seq);
             return host.completeOwn(slot, seq);

@@ -11,13 +11,15 @@ import dev.vyre.runtime.Doorbell;
  * {@link MegakernelPtx}'s entry when {@link MegakernelPtx.Options#doorbellPollers()} is above 0.
  *
  * <p>Besides the W ring workers the launch has D more blocks; thread 0 of each is a <em>doorbell poller</em>. The
- * pollers start {@link #SPAN_NANOS}{@code / D} ns apart and poll the host's {@link Doorbell} line (16-byte acquire
- * loads, no sleep), a line that no device thread writes. On a new sequence they race for the slot through its
- * <em>claim word</em> in device memory; the winner runs the slot with the kernel's ordinary code (the doorbell
- * gave it STATUS..PRIORITY, so a NOP reads nothing from the ring) and completes it in the ring as a worker does.
+ * pollers start {@link #SPAN_NANOS}{@code / D} ns apart and poll the host's {@link Doorbell} line (8-byte acquire
+ * loads of its one entry, no sleep), a line that no device thread writes. On a new entry they race for the slot
+ * through its <em>claim word</em> in device memory; the winner runs the slot with the kernel's ordinary code (the
+ * doorbell gave it OPCODE and TENANT, so a NOP reads nothing from the ring) and completes it in the ring as a
+ * worker does.
  *
  * <p>Claim words: one u32 per slot, zero at launch. For the occupant of slot {@code s} in lap {@code L} (sequence
- * {@code L * N + s}, N slots, a power of two) the key is {@code K = L * N mod 2^32}; the word holds K while that
+ * {@code L * N + s}, N slots, a power of two) the key is {@code K = L * N mod 2^27} ({@link Doorbell#SEQ_BITS});
+ * the word holds K while that
  * occupant may be claimed, K + 1 while one runner holds it, and K + N once it finished (the next lap's key). A
  * runner claims with {@code atom.cas(word, K, K + 1)}; whoever wins runs the slot and, after completing it in the
  * ring, stores K + N with release. Keys advance only through a claim and its finish, so a sequence is claimed at
@@ -47,6 +49,8 @@ final class DoorbellPtx {
 
     // ---- registers ----
     private static final String BELL = "%bell";
+    /** The doorbell entry, as loaded. */
+    private static final String ENTRY = "%bell_entry";
     private static final String CLAIMS = "%bell_claims";
     /** Address of the claim word of the slot this thread waits on or runs. */
     private static final String CLAIM_AT = "%bell_at";
@@ -60,7 +64,10 @@ final class DoorbellPtx {
     private static final String LAST = "%bell_last";
     /** Slot count - 1 (the ring is a power of two in this mode). */
     private static final String SLOT_MASK = "%bell_mask";
-    private static final String SIGN = "0x80000000";
+    /** Keys live in the low {@link Doorbell#SEQ_BITS} bits. */
+    private static final String KEY_MASK = PtxBuilder.u32(Doorbell.SEQ_MASK);
+    /** The sign bit of a {@link Doorbell#SEQ_BITS}-bit difference: set when a claim word is behind a key. */
+    private static final String SIGN = PtxBuilder.u32(1 << (Doorbell.SEQ_BITS - 1));
     /** A poller waiting for the previous occupant's finisher sleeps this long between claim attempts. */
     private static final int BEHIND_SLEEP_NANOS = 32;
 
@@ -77,7 +84,7 @@ final class DoorbellPtx {
      * its low bits, and a held key K + 1 must differ from the next lap's K + N).
      */
     static void checkRing(int pollers, int slots) {
-        if (pollers > 0 && (slots < 2 || Integer.bitCount(slots) != 1)) {
+        if (pollers > 0 && (slots < 2 || Integer.bitCount(slots) != 1 || slots > Doorbell.SEQ_MASK)) {
             throw new CudaBackendException("megakernel: doorbell pollers need a ring of a power of two of at least 2"
                     + " slots, not " + slots, "use a ring of 2, 4, 8, ... slots (MegakernelConfig.withSlots), or no"
                     + " doorbell pollers");
@@ -90,7 +97,7 @@ final class DoorbellPtx {
     }
 
     void declare() {
-        out.ins(".reg .u64 " + BELL + ", " + CLAIMS + ", " + CLAIM_AT);
+        out.ins(".reg .u64 " + BELL + ", " + CLAIMS + ", " + CLAIM_AT + ", " + ENTRY);
         out.ins(".reg .u32 " + String.join(", ", KEY, IS_POLLER, INDEX, LAST, SLOT_MASK));
     }
 
@@ -175,6 +182,7 @@ final class DoorbellPtx {
         out.comment("doorbell mode: the occupant finished; the claim word becomes the next lap's key (release: after"
                 + " the STATUS store)");
         out.ins("add.u32 " + MegakernelPtx.T0 + ", " + KEY + ", " + MegakernelPtx.SLOTS);
+        out.ins("and.b32 " + MegakernelPtx.T0 + ", " + MegakernelPtx.T0 + ", " + KEY_MASK);
         out.ins("st.release.gpu.global.u32 [" + CLAIM_AT + "], " + MegakernelPtx.T0);
         out.ins("setp.ne.u32 " + MegakernelPtx.P + ", " + IS_POLLER + ", 0");
         out.when(MegakernelPtx.P, "bra " + POLL);
@@ -183,24 +191,26 @@ final class DoorbellPtx {
     /** A ring worker that moved past the end of the ring is in the next lap: its key grows by N. */
     void nextLap(String wrapped) {
         out.when(wrapped, "add.u32 " + KEY + ", " + KEY + ", " + MegakernelPtx.SLOTS);
+        out.when(wrapped, "and.b32 " + KEY + ", " + KEY + ", " + KEY_MASK);
     }
 
     /** The pollers' section: stagger, poll, claim, then the kernel's claim code ({@code claim}). */
     void pollers(String claim) {
         String t0 = MegakernelPtx.T0;
         String p = MegakernelPtx.P;
-        String w0 = MegakernelPtx.word(Doorbell.SEQ);
+        String w0 = MegakernelPtx.word(SlotLayout.STATUS);
         out.section("doorbell pollers: " + options.doorbellPollers() + " threads poll the host's doorbell line,"
                 + " started " + SPAN_NANOS / options.doorbellPollers() + " ns apart");
         out.label(START);
         out.ins("mul.lo.u32 " + t0 + ", " + INDEX + ", " + SPAN_NANOS / options.doorbellPollers());
         out.ins("nanosleep.u32 " + t0);
-        out.comment("the host cleared the line's SEQ to " + Doorbell.NONE + " before the launch: that counts as seen");
+        out.comment("the host cleared the line's TAG to " + Doorbell.NONE + " before the launch: that counts as seen");
         out.ins("mov.u32 " + LAST + ", " + PtxBuilder.u32(Doorbell.NONE));
         out.label(POLL);
-        out.comment("SEQ, OPCODE, TENANT, PRIORITY in one 16-byte acquire load (the host writes SEQ last, with release)");
-        out.ins("ld.acquire.sys.global.v4.u32 {" + MegakernelPtx.word(0) + ", " + MegakernelPtx.word(1) + ", "
-                + MegakernelPtx.word(2) + ", " + MegakernelPtx.word(3) + "}, [" + BELL + "]");
+        out.comment("the whole entry in one 8-byte acquire load (the host writes it with one release store): TAG ="
+                + " sequence | tenant << " + Doorbell.SEQ_BITS + ", then OPCODE");
+        out.ins("ld.acquire.sys.global.u64 " + ENTRY + ", [" + BELL + "+" + Doorbell.TAG * Wire.WORD_BYTES + "]");
+        out.ins("cvt.u32.u64 " + w0 + ", " + ENTRY);
         out.ins("setp.ne.u32 " + p + ", " + w0 + ", " + LAST);
         out.when(p, "bra " + HIT);
         out.ins("add.u32 " + MegakernelPtx.IDLE + ", " + MegakernelPtx.IDLE + ", 1");
@@ -216,6 +226,10 @@ final class DoorbellPtx {
         out.ins("bra " + MegakernelPtx.EXIT);
         out.label(HIT);
         out.ins("mov.u32 " + LAST + ", " + w0);
+        out.ins("shr.u64 " + ENTRY + ", " + ENTRY + ", " + Integer.SIZE);
+        out.ins("cvt.u32.u64 " + MegakernelPtx.word(SlotLayout.OPCODE) + ", " + ENTRY);
+        out.ins("shr.u32 " + MegakernelPtx.word(SlotLayout.TENANT) + ", " + w0 + ", " + Doorbell.SEQ_BITS);
+        out.ins("and.b32 " + w0 + ", " + w0 + ", " + KEY_MASK);
         out.ins("and.b32 " + MegakernelPtx.SLOT + ", " + w0 + ", " + SLOT_MASK);
         out.ins("sub.u32 " + KEY + ", " + w0 + ", " + MegakernelPtx.SLOT);
         claimAddress();
@@ -246,7 +260,10 @@ final class DoorbellPtx {
         out.ins("setp.eq.u32 " + MegakernelPtx.P + ", " + MegakernelPtx.T0 + ", " + KEY);
     }
 
-    /** Branches to {@code ahead} when {@code word - key} is positive as a signed 32-bit number; falls through else. */
+    /**
+     * Branches to {@code ahead} when {@code word - key} is positive as a signed {@link Doorbell#SEQ_BITS}-bit number
+     * (the word is at most 2^26 sequences ahead); falls through else.
+     */
     private void aheadOrBehind(String word, String ahead) {
         String t = MegakernelPtx.T2;
         out.ins("sub.u32 " + t + ", " + word + ", " + KEY);

@@ -298,8 +298,8 @@ class MegakernelPtxTest {
         assertTrue(ptx.contains("st.release.gpu.global.u32 [%bell_at], %t0;"), "the finisher releases the next key");
         assertTrue(ptx.indexOf("st.release.gpu.global.u32 [%bell_at]") > ptx.indexOf("L_NEXT:"),
                 "the next key is stored after the slot's STATUS");
-        // the doorbell line: one 16-byte acquire load, never written by the device
-        assertTrue(ptx.contains("ld.acquire.sys.global.v4.u32 {%w0, %w1, %w2, %w3}, [%bell];"));
+        // the doorbell line: one 8-byte acquire load of the whole entry (single-copy atomic), never written by the device
+        assertTrue(ptx.contains("ld.acquire.sys.global.u64 %bell_entry, [%bell+0];"));
         assertFalse(Pattern.compile("(st|red|atom)\\.[^\\n]*\\[%bell\\]").matcher(ptx).find(),
                 "no device store to the doorbell line");
         // every other shared access is as in the classic kernel: .sys with an explicit order
