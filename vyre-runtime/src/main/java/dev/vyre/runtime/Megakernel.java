@@ -44,7 +44,7 @@ public final class Megakernel implements AutoCloseable {
     /** How long {@link #call} spins on its slot before it yields, then parks. */
     static final long CALL_SPIN_NANOS = 1_000_000;
     /** Looks at its slot's STATUS that {@link #call} makes in a tight loop before its backoff starts. */
-    static final int CALL_TIGHT_SPINS = 1 << 14;
+    static final int CALL_TIGHT_SPINS = 1 << 10;
     /**
      * Slots {@link #submit} fills before one release fence and their STATUS stores: short runs let the workers start
      * while the host is still filling the next run.

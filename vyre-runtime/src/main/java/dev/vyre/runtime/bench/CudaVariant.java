@@ -21,7 +21,8 @@ public record CudaVariant(WorkerShape shape, int workers, int backoffMinNanos, i
                           int doorbellPollers) {
     /** The backend's default configuration. */
     public static final CudaVariant DEFAULT = new CudaVariant(WorkerShape.THREAD, 0,
-            CudaBackend.DEFAULT_BACKOFF_MIN_NANOS, CudaBackend.DEFAULT_BACKOFF_MAX_NANOS);
+            CudaBackend.DEFAULT_BACKOFF_MIN_NANOS, CudaBackend.DEFAULT_BACKOFF_MAX_NANOS,
+            CudaBackend.DEFAULT_DOORBELL_POLLERS);
 
     public CudaVariant {
         if (shape == null || workers < 0) {

@@ -46,8 +46,18 @@ import java.util.concurrent.locks.LockSupport;
 public final class CudaBackend implements Backend {
     /** Default idle backoff of a worker: first sleep. */
     public static final int DEFAULT_BACKOFF_MIN_NANOS = 1;
-    /** Default idle backoff of a worker: longest sleep. */
-    public static final int DEFAULT_BACKOFF_MAX_NANOS = 64;
+    /**
+     * Default idle backoff of a worker: longest sleep. Long, because the default kernel has doorbell pollers
+     * ({@link #DEFAULT_DOORBELL_POLLERS}): an idle worker's polls of its slot line would delay the pollers' completion
+     * stores into that line; a worker that runs a slot resets its backoff, so batches run hot.
+     */
+    public static final int DEFAULT_BACKOFF_MAX_NANOS = 16_384;
+    /**
+     * Default doorbell pollers (docs/MEGAKERNEL-CUDA.md, "Doorbell fast path"). On the H100 (session 10, one bench
+     * run): 128 workers, 1..16384 ns backoff and 3 pollers gave a 2.88 us mean {@code call(NOP)} round trip and
+     * 20.05 M batched NOP slots/s, where the previous default (no pollers, 1..64 ns) gave 4.04 and 3.80 us.
+     */
+    public static final int DEFAULT_DOORBELL_POLLERS = 3;
     /**
      * Default bound of the worker count. On the H100 (docs/MEGAKERNEL-CUDA.md, "Measured"), 128 thread-workers
      * with a 1..64 ns backoff gave a 3.45 us mean round trip and 21.8 M batched NOP slots/s; 8 workers a 3.01 us
@@ -77,7 +87,8 @@ public final class CudaBackend implements Backend {
      * @param cache           the pipeline cache of the kernel's PTX and cubin (docs/PIPELINE-CACHE.md); on by
      *                        default ({@link CacheSettings#fromEnvironment()}: {@code VYRE_CACHE=off} disables it)
      * @param doorbellPollers doorbell pollers beside the ring's workers (docs/MEGAKERNEL-CUDA.md, "Doorbell fast
-     *                        path"): 0, the default, for none; the ring must then hold a power of two of slots
+     *                        path"): 0 for none ({@link #defaults()} has {@link #DEFAULT_DOORBELL_POLLERS}); a ring
+     *                        that is not a power of two, or cooperative handlers, run without them
      */
     public record Settings(int ordinal, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
                            int maxDefaultWorkers, CacheSettings cache, int doorbellPollers) {
@@ -109,7 +120,7 @@ public final class CudaBackend implements Backend {
          */
         public static Settings defaults() {
             return new Settings(0, WorkerShape.THREAD, DEFAULT_BACKOFF_MIN_NANOS, DEFAULT_BACKOFF_MAX_NANOS,
-                    DEFAULT_MAX_WORKERS);
+                    DEFAULT_MAX_WORKERS).withDoorbell(DEFAULT_DOORBELL_POLLERS);
         }
 
         public Settings withShape(WorkerShape s) {
@@ -286,8 +297,7 @@ public final class CudaBackend implements Backend {
         DfaStepUnit dfa = buffers.dfaStep();
         DevicePtr dfaTables = dfa == null ? DevicePtr.NULL : devicePointer(dfa.tables(), "DFA_STEP tables",
                 VECTOR_ALIGNMENT);
-        int bells = settings.doorbellPollers();
-        DoorbellPtx.checkRing(bells, slots);
+        int bells = DoorbellPtx.usablePollers(settings.doorbellPollers(), slots, handlers);
         if ((long) w * shape.lanesPerWorker() + (long) bells * WorkerShape.BLOCK_THREADS
                 > (long) device.multiprocessors() * WorkerShape.RESIDENT_THREADS_PER_SM) {
             throw new CudaBackendException("cuda backend: " + w + " workers and " + bells + " doorbell pollers do not"

@@ -80,15 +80,14 @@ final class DoorbellPtx {
     }
 
     /**
-     * Refuses doorbell pollers on a ring whose slot count is not a power of two of at least 2 (a sequence's slot is
-     * its low bits, and a held key K + 1 must differ from the next lap's K + N).
+     * The doorbell pollers a kernel gets when {@code requested} are asked for: all of them on a ring whose slot count
+     * is a power of two of at least 2 (a sequence's slot is its low bits, and a held key K + 1 must differ from the
+     * next lap's K + N) without cooperative handlers (a poller is one thread); none otherwise, and the kernel runs as
+     * without a doorbell.
      */
-    static void checkRing(int pollers, int slots) {
-        if (pollers > 0 && (slots < 2 || Integer.bitCount(slots) != 1 || slots > Doorbell.SEQ_MASK)) {
-            throw new CudaBackendException("megakernel: doorbell pollers need a ring of a power of two of at least 2"
-                    + " slots, not " + slots, "use a ring of 2, 4, 8, ... slots (MegakernelConfig.withSlots), or no"
-                    + " doorbell pollers");
-        }
+    static int usablePollers(int requested, int slots, dev.vyre.runtime.HandlerTable handlers) {
+        boolean ring = slots >= 2 && Integer.bitCount(slots) == 1 && slots <= Doorbell.SEQ_MASK;
+        return ring && !handlers.anyCooperative() ? requested : 0;
     }
 
     /** Bytes of claim words for a ring of {@code slots} slots. */

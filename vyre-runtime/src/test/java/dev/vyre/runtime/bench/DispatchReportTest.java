@@ -113,8 +113,8 @@ class DispatchReportTest {
     void cudaVariantsParseAndRefuseNonsense() {
         assertEquals(new CudaVariant(WorkerShape.THREAD, 32, 64, 2048), CudaVariant.parse("THREAD:32:64-2048"));
         assertEquals(new CudaVariant(WorkerShape.WARP, 0, 32, 256), CudaVariant.parse(" warp:0:32-256 "));
-        assertEquals("THREAD:0:" + CudaBackend.DEFAULT_BACKOFF_MIN_NANOS + "-" + CudaBackend.DEFAULT_BACKOFF_MAX_NANOS,
-                CudaVariant.DEFAULT.spec());
+        assertEquals("THREAD:0:" + CudaBackend.DEFAULT_BACKOFF_MIN_NANOS + "-" + CudaBackend.DEFAULT_BACKOFF_MAX_NANOS
+                + ":" + CudaBackend.DEFAULT_DOORBELL_POLLERS, CudaVariant.DEFAULT.spec());
         assertEquals(CudaVariant.DEFAULT, CudaVariant.parse(CudaVariant.DEFAULT.spec()));
         assertEquals(CudaBackend.Settings.defaults(), CudaVariant.DEFAULT.settings(0));
         CudaVariant bell = CudaVariant.parse("THREAD:128:1-16384:2");

@@ -93,10 +93,10 @@ final class SimBackend implements Backend {
         HandlerTable handlers = HandlerTable.of(config.userHandlers());
         DfaStepUnit dfa = b.dfaStep();
         WorkerShape shape = WorkerShape.forHandlers(this.shape, handlers);
+        int doorbellPollers = DoorbellPtx.usablePollers(this.doorbellPollers, slots, handlers);
         String ptx = MegakernelPtx.generate(new MegakernelPtx.Options(SmTarget.SM_90, shape,
                 CudaBackend.DEFAULT_BACKOFF_MIN_NANOS, CudaBackend.DEFAULT_BACKOFF_MAX_NANOS).withHandlers(handlers)
                 .withDfaStep(dfa != null).withDoorbell(doorbellPollers));
-        DoorbellPtx.checkRing(doorbellPollers, slots);
         sim = new PtxSim(edit.apply(ptx));
         shared.forEach(sim::map);
         // the automata blob, "device memory" like the DeviceBuffer CudaBackend uploads
