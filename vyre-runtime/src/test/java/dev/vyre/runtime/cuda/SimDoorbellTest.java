@@ -52,6 +52,21 @@ class SimDoorbellTest {
                 + difference.orElseThrow());
     }
 
+    /** The harness's user handlers run on pollers too (their argument scratch is worker index W + d). */
+    @ParameterizedTest
+    @CsvSource({"15, 4, 3", "16, 1, 2"})
+    void doorbellKernelWithHandlersMatchesTheCpuBackend(long seed, int workers, int pollers) {
+        SlotStream stream = SlotStream.random(seed, 400, new SlotStream.Options(64, 6, true, 15));
+        RunSnapshot cpu = DoorbellRuns.oneAtATime(new CpuBackend(), stream, 2);
+        SimBackend sim = new SimBackend(WorkerShape.THREAD, workers, pollers);
+        RunSnapshot simulated = DoorbellRuns.oneAtATime(sim, stream, 2);
+        assertNull(sim.failure(), "the simulated kernel failed");
+        assertEquals(workers + pollers, sim.liveThreads(), "one live device thread per worker and per poller");
+        Optional<String> difference = cpu.firstDifference(simulated);
+        assertTrue(difference.isEmpty(), () -> "seed " + seed + ": cpu vs simulated doorbell kernel with handlers"
+                + " differ at " + difference.orElseThrow());
+    }
+
     @ParameterizedTest
     @CsvSource({"4, 2", "2, 4", "1, 1"})
     void everySlotRunsExactlyOnceUnderManyPublishers(int workers, int pollers) throws Exception {
