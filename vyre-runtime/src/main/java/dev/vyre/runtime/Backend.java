@@ -38,6 +38,14 @@ public interface Backend extends AutoCloseable {
      */
     void start(RingBuffers buffers, MegakernelConfig config);
 
+    /**
+     * The doorbell line ({@link Doorbell}) that the running kernel polls besides the ring, or null (the default)
+     * when it has none. {@link Megakernel} names each slot it publishes one at a time there, after the ring.
+     */
+    default MemorySegment doorbell() {
+        return null;
+    }
+
     /** Executors that own slots, after {@link #start}; 0 before. */
     int workers();
 

@@ -145,7 +145,8 @@ final class HostRing {
 
     /** Marks {@code slot} as completed by the calling thread. */
     void claimForCaller(int slot) {
-        owners.set(slot, CALLER);
+        // a release store: the fence before markPublished orders it before the slot's STATUS
+        owners.lazySet(slot, CALLER);
     }
 
     /** Writes OPCODE, TENANT, PRIORITY and the arguments (missing ones zero) with plain stores; not STATUS. */

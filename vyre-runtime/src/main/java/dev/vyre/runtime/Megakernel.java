@@ -45,6 +45,8 @@ import java.util.function.BooleanSupplier;
 public final class Megakernel implements AutoCloseable {
     /** How long {@link #call} spins on its slot before it yields, then parks. */
     static final long CALL_SPIN_NANOS = 1_000_000;
+    /** Looks at its slot's STATUS that {@link #call} makes in a tight loop before its backoff starts. */
+    static final int CALL_TIGHT_SPINS = 1 << 10;
     /**
      * Slots {@link #submit} fills before one release fence and their STATUS stores: short runs let the workers start
      * while the host is still filling the next run.
@@ -66,6 +68,8 @@ public final class Megakernel implements AutoCloseable {
     private final Thread reaperThread;
     /** The replay log's recorder ({@link MegakernelConfig#replay()}), or null. */
     private final SlotObserver observer;
+    /** The backend's doorbell line ({@link Backend#doorbell()}), or null. */
+    private final Doorbell doorbell;
     private final AtomicLong nextSequence = new AtomicLong();
     /** Every sequence below it is known to have finished, with its untracked faults counted. */
     private final AtomicLong settledEnd = new AtomicLong();
@@ -93,6 +97,8 @@ public final class Megakernel implements AutoCloseable {
                 tenantHandles[t] = new TenantHandle(this, gate, t, tenants.spec(t), tenants.quota(t));
             }
         }
+        MemorySegment bell = backend.doorbell();
+        this.doorbell = bell == null ? null : new Doorbell(bell);
         this.reaper = new Reaper(this, host);
         this.nextHealthCheck = System.nanoTime() + HEALTH_CHECK_NANOS;
         this.reaperThread = reaper.start();
@@ -289,15 +295,35 @@ public final class Megakernel implements AutoCloseable {
             host.fill(slot, opcode, tenant, priority, args);
             VarHandle.releaseFence();
             host.markPublished(slot);
-            Backoff spin = new Backoff(CALL_SPIN_NANOS, 2 * CALL_SPIN_NANOS, Backoff.DEFAULT_MAX_PARK_NANOS);
-            waitUntil(() -> host.finished(slot), spin, () -> {
-                throw new SlotNotExecutedException("slot " + slot + " (sequence " + seq + ") was published but the"
-                        + " workers exited before claiming it", "call before the megakernel shuts down");
-            });
+            if (doorbell != null) {
+                // this caller owns the slot until completeOwn, so the doorbell names its current occupant
+                doorbell.ring(seq, opcode, tenant);
+            }
+            awaitOwn(slot, seq);
             return host.completeOwn(slot, seq);
         } finally {
             exit();
         }
+    }
+
+    /**
+     * Waits for the caller's own slot: first {@value #CALL_TIGHT_SPINS} looks at its STATUS word with nothing between
+     * them but {@link Thread#onSpinWait()} (no clock read, no allocation: the round trip of a busy device is a few
+     * microseconds), then the backoff of {@link #waitUntil} (spin up to 1 ms, yield, park), which also notices
+     * workers that exited.
+     */
+    private void awaitOwn(int slot, long seq) {
+        for (int i = 0; i < CALL_TIGHT_SPINS; i++) {
+            if (host.finished(slot)) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        Backoff spin = new Backoff(CALL_SPIN_NANOS, 2 * CALL_SPIN_NANOS, Backoff.DEFAULT_MAX_PARK_NANOS);
+        waitUntil(() -> host.finished(slot), spin, () -> {
+            throw new SlotNotExecutedException("slot " + slot + " (sequence " + seq + ") was published but the"
+                    + " workers exited before claiming it", "call before the megakernel shuts down");
+        });
     }
 
     /**

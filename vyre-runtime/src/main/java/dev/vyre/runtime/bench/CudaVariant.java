@@ -7,18 +7,22 @@ import java.util.Locale;
 
 /**
  * One CUDA megakernel configuration to measure, written {@code SHAPE:WORKERS:MIN-MAX} (e.g.
- * {@code THREAD:32:64-2048}): the {@link WorkerShape}, the worker count (0: the backend's default) and the
- * workers' idle backoff in nanoseconds.
+ * {@code THREAD:32:64-2048}) or {@code SHAPE:WORKERS:MIN-MAX:DOORBELL} (e.g. {@code THREAD:128:1-16384:2}): the
+ * {@link WorkerShape}, the worker count (0: the backend's default), the workers' idle backoff in nanoseconds and
+ * the doorbell pollers (0, the default: none; docs/MEGAKERNEL-CUDA.md, "Doorbell fast path").
  *
  * @param shape           how workers map to threads
  * @param workers         workers, 0 for the backend's default
  * @param backoffMinNanos first idle sleep
  * @param backoffMaxNanos longest idle sleep
+ * @param doorbellPollers doorbell pollers beside the workers, 0 for none
  */
-public record CudaVariant(WorkerShape shape, int workers, int backoffMinNanos, int backoffMaxNanos) {
+public record CudaVariant(WorkerShape shape, int workers, int backoffMinNanos, int backoffMaxNanos,
+                          int doorbellPollers) {
     /** The backend's default configuration. */
     public static final CudaVariant DEFAULT = new CudaVariant(WorkerShape.THREAD, 0,
-            CudaBackend.DEFAULT_BACKOFF_MIN_NANOS, CudaBackend.DEFAULT_BACKOFF_MAX_NANOS);
+            CudaBackend.DEFAULT_BACKOFF_MIN_NANOS, CudaBackend.DEFAULT_BACKOFF_MAX_NANOS,
+            CudaBackend.DEFAULT_DOORBELL_POLLERS);
 
     public CudaVariant {
         if (shape == null || workers < 0) {
@@ -26,33 +30,41 @@ public record CudaVariant(WorkerShape shape, int workers, int backoffMinNanos, i
                     "give a shape (THREAD or WARP) and 0 or more workers");
         }
         try {
-            new CudaBackend.Settings(0, shape, backoffMinNanos, backoffMaxNanos, 1);
+            new CudaBackend.Settings(0, shape, backoffMinNanos, backoffMaxNanos, 1).withDoorbell(doorbellPollers);
         } catch (CudaBackendException e) {
-            throw new BenchException("CUDA variant backoff " + backoffMinNanos + "-" + backoffMaxNanos + " ns is"
-                    + " invalid: " + e.problem(), e.fix(), e);
+            throw new BenchException("CUDA variant backoff " + backoffMinNanos + "-" + backoffMaxNanos + " ns or "
+                    + doorbellPollers + " doorbell pollers is invalid: " + e.problem(), e.fix(), e);
         }
     }
 
+    /** A variant without doorbell pollers. */
+    public CudaVariant(WorkerShape shape, int workers, int backoffMinNanos, int backoffMaxNanos) {
+        this(shape, workers, backoffMinNanos, backoffMaxNanos, 0);
+    }
+
     /**
-     * Parses {@code SHAPE:WORKERS:MIN-MAX}, e.g. {@code THREAD:32:64-2048} or {@code warp:0:32-256}.
+     * Parses {@code SHAPE:WORKERS:MIN-MAX[:DOORBELL]}, e.g. {@code THREAD:32:64-2048}, {@code warp:0:32-256} or
+     * {@code THREAD:128:1-16384:2}.
      *
      * @throws BenchException for anything else
      */
     public static CudaVariant parse(String spec) {
-        String fix = "write SHAPE:WORKERS:MIN-MAX, e.g. THREAD:32:64-2048 (shape THREAD or WARP, workers 0 for the"
-                + " default, idle backoff in ns)";
+        String fix = "write SHAPE:WORKERS:MIN-MAX or SHAPE:WORKERS:MIN-MAX:DOORBELL, e.g. THREAD:32:64-2048 (shape"
+                + " THREAD or WARP, workers 0 for the default, idle backoff in ns, doorbell pollers 0.."
+                + dev.vyre.runtime.cuda.MegakernelPtx.Options.MAX_DOORBELL_POLLERS + ")";
         if (spec == null) {
             throw new BenchException("CUDA variant is missing", fix);
         }
         String[] parts = spec.strip().split(":", -1);
-        String[] backoff = parts.length == 3 ? parts[2].split("-", -1) : new String[0];
-        if (parts.length != 3 || backoff.length != 2) {
-            throw new BenchException("CUDA variant '" + spec + "' is not SHAPE:WORKERS:MIN-MAX", fix);
+        boolean sized = parts.length == 3 || parts.length == 4;
+        String[] backoff = sized ? parts[2].split("-", -1) : new String[0];
+        if (!sized || backoff.length != 2) {
+            throw new BenchException("CUDA variant '" + spec + "' is not SHAPE:WORKERS:MIN-MAX[:DOORBELL]", fix);
         }
         try {
             return new CudaVariant(WorkerShape.valueOf(parts[0].strip().toUpperCase(Locale.ROOT)),
                     Integer.parseInt(parts[1].strip()), Integer.parseInt(backoff[0].strip()),
-                    Integer.parseInt(backoff[1].strip()));
+                    Integer.parseInt(backoff[1].strip()), parts.length == 4 ? Integer.parseInt(parts[3].strip()) : 0);
         } catch (IllegalArgumentException e) {
             throw new BenchException("CUDA variant '" + spec + "': " + e.getMessage(), fix, e);
         }
@@ -61,12 +73,13 @@ public record CudaVariant(WorkerShape shape, int workers, int backoffMinNanos, i
     /** The backend settings on device {@code ordinal}. */
     public CudaBackend.Settings settings(int ordinal) {
         return new CudaBackend.Settings(ordinal, shape, backoffMinNanos, backoffMaxNanos,
-                CudaBackend.DEFAULT_MAX_WORKERS);
+                CudaBackend.DEFAULT_MAX_WORKERS).withDoorbell(doorbellPollers);
     }
 
     /** The spec this variant parses from. */
     public String spec() {
-        return shape + ":" + workers + ":" + backoffMinNanos + "-" + backoffMaxNanos;
+        return shape + ":" + workers + ":" + backoffMinNanos + "-" + backoffMaxNanos
+                + (doorbellPollers > 0 ? ":" + doorbellPollers : "");
     }
 
     @Override

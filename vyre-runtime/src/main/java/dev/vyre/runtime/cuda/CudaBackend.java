@@ -7,6 +7,7 @@ import dev.vyre.cuda.CudaModule;
 import dev.vyre.cuda.CudaProbe;
 import dev.vyre.cuda.CudaStream;
 import dev.vyre.cuda.DeviceBuffer;
+import dev.vyre.runtime.Doorbell;
 import dev.vyre.cuda.DevicePtr;
 import dev.vyre.cuda.Dim3;
 import dev.vyre.cuda.PinnedBuffer;
@@ -45,8 +46,18 @@ import java.util.concurrent.locks.LockSupport;
 public final class CudaBackend implements Backend {
     /** Default idle backoff of a worker: first sleep. */
     public static final int DEFAULT_BACKOFF_MIN_NANOS = 1;
-    /** Default idle backoff of a worker: longest sleep. */
-    public static final int DEFAULT_BACKOFF_MAX_NANOS = 64;
+    /**
+     * Default idle backoff of a worker: longest sleep. Long, because the default kernel has doorbell pollers
+     * ({@link #DEFAULT_DOORBELL_POLLERS}): an idle worker's polls of its slot line would delay the pollers' completion
+     * stores into that line; a worker that runs a slot resets its backoff, so batches run hot.
+     */
+    public static final int DEFAULT_BACKOFF_MAX_NANOS = 16_384;
+    /**
+     * Default doorbell pollers (docs/MEGAKERNEL-CUDA.md, "Doorbell fast path"). On the H100 (session 10, one bench
+     * run): 128 workers, 1..16384 ns backoff and 3 pollers gave a 2.88 us mean {@code call(NOP)} round trip and
+     * 20.05 M batched NOP slots/s, where the previous default (no pollers, 1..64 ns) gave 4.04 and 3.80 us.
+     */
+    public static final int DEFAULT_DOORBELL_POLLERS = 3;
     /**
      * Default bound of the worker count. On the H100 (docs/MEGAKERNEL-CUDA.md, "Measured"), 128 thread-workers
      * with a 1..64 ns backoff gave a 3.45 us mean round trip and 21.8 M batched NOP slots/s; 8 workers a 3.01 us
@@ -75,9 +86,12 @@ public final class CudaBackend implements Backend {
      *                        largest divisor of the slot count that is at most this and the device's SM count
      * @param cache           the pipeline cache of the kernel's PTX and cubin (docs/PIPELINE-CACHE.md); on by
      *                        default ({@link CacheSettings#fromEnvironment()}: {@code VYRE_CACHE=off} disables it)
+     * @param doorbellPollers doorbell pollers beside the ring's workers (docs/MEGAKERNEL-CUDA.md, "Doorbell fast
+     *                        path"): 0 for none ({@link #defaults()} has {@link #DEFAULT_DOORBELL_POLLERS}); a ring
+     *                        that is not a power of two, or cooperative handlers, run without them
      */
     public record Settings(int ordinal, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
-                           int maxDefaultWorkers, CacheSettings cache) {
+                           int maxDefaultWorkers, CacheSettings cache, int doorbellPollers) {
         public Settings {
             if (ordinal < 0 || shape == null || maxDefaultWorkers < 1 || cache == null) {
                 throw new CudaBackendException("CUDA backend settings: ordinal " + ordinal + ", shape " + shape
@@ -85,6 +99,13 @@ public final class CudaBackend implements Backend {
                         + " >= 0, a WorkerShape, maxDefaultWorkers >= 1 and cache settings");
             }
             MegakernelPtx.Options.checkBackoff(backoffMinNanos, backoffMaxNanos);
+            MegakernelPtx.Options.checkDoorbell(doorbellPollers);
+        }
+
+        /** Settings without doorbell pollers. */
+        public Settings(int ordinal, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
+                        int maxDefaultWorkers, CacheSettings cache) {
+            this(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache, 0);
         }
 
         /** Settings with the pipeline cache of this process's environment ({@link CacheSettings#fromEnvironment()}). */
@@ -99,25 +120,33 @@ public final class CudaBackend implements Backend {
          */
         public static Settings defaults() {
             return new Settings(0, WorkerShape.THREAD, DEFAULT_BACKOFF_MIN_NANOS, DEFAULT_BACKOFF_MAX_NANOS,
-                    DEFAULT_MAX_WORKERS);
+                    DEFAULT_MAX_WORKERS).withDoorbell(DEFAULT_DOORBELL_POLLERS);
         }
 
         public Settings withShape(WorkerShape s) {
-            return new Settings(ordinal, s, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache);
+            return new Settings(ordinal, s, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache,
+                    doorbellPollers);
         }
 
         /** These settings on CUDA device {@code device}. */
         public Settings withDevice(int device) {
-            return new Settings(device, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache);
+            return new Settings(device, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache,
+                    doorbellPollers);
         }
 
         public Settings withBackoff(int minNanos, int maxNanos) {
-            return new Settings(ordinal, shape, minNanos, maxNanos, maxDefaultWorkers, cache);
+            return new Settings(ordinal, shape, minNanos, maxNanos, maxDefaultWorkers, cache, doorbellPollers);
         }
 
         /** These settings with another pipeline cache ({@link CacheSettings#disabled()} for none). */
         public Settings withCache(CacheSettings c) {
-            return new Settings(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, c);
+            return new Settings(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, c,
+                    doorbellPollers);
+        }
+
+        /** These settings with {@code pollers} doorbell pollers (0: none). */
+        public Settings withDoorbell(int pollers) {
+            return new Settings(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache, pollers);
         }
 
     }
@@ -129,6 +158,8 @@ public final class CudaBackend implements Backend {
     private final int driverVersion;
     private final List<PinnedBuffer> shared = new ArrayList<>();
     private ModuleLoad moduleLoad;
+    /** The doorbell line while a kernel with doorbell pollers runs, else null. */
+    private MemorySegment doorbell;
     private CudaStream stream;
     private ControlView control;
     private String ptx;
@@ -316,9 +347,17 @@ public final class CudaBackend implements Backend {
             throw new CudaBackendException("cuda backend: " + cursors.byteSize() + " bytes of cursor words for " + w
                     + " workers", "pass one u32 cursor word per worker");
         }
+        // no doorbell with the interpreter (warp runners) or cursor words (every slot run by its ring worker)
+        int bells = tables != null || cursors != null ? 0
+                : DoorbellPtx.usablePollers(settings.doorbellPollers(), slots, handlers);
+        if ((long) w * shape.lanesPerWorker() + (long) bells * WorkerShape.BLOCK_THREADS
+                > (long) device.multiprocessors() * WorkerShape.RESIDENT_THREADS_PER_SM) {
+            throw new CudaBackendException("cuda backend: " + w + " workers and " + bells + " doorbell pollers do not"
+                    + " all fit on " + device.name() + " at once", "use fewer workers or doorbell pollers");
+        }
         MegakernelPtx.Options options = new MegakernelPtx.Options(target, shape,
                 settings.backoffMinNanos(), settings.backoffMaxNanos(), handlers, dfa != null, tables != null,
-                cursors != null, faultOpcode);
+                cursors != null, faultOpcode, bells);
         DevicePtr vmTablesPtr = tables == null ? DevicePtr.NULL : devicePointer(tables, "VM tables",
                 VECTOR_ALIGNMENT);
         CachedCompiler.Loaded<CudaModule> loaded = loadModule(options);
@@ -327,16 +366,28 @@ public final class CudaBackend implements Backend {
         CudaFunction kernel = module.function(MegakernelPtx.ENTRY);
         // freed with the context; cuMemAlloc aligns it to far more than the 16 bytes the vector copies need
         DevicePtr scratch = handlers.size() == 0 ? DevicePtr.NULL
-                : context.allocate((long) w * MegakernelPtx.SCRATCH_BYTES_PER_WORKER).ptr();
+                : context.allocate((long) (w + bells) * MegakernelPtx.SCRATCH_BYTES_PER_WORKER).ptr();
+        MemorySegment bell = bells == 0 ? null : allocateShared(Doorbell.BYTES, Doorbell.ALIGNMENT);
+        if (bell != null) {
+            Doorbell.clear(bell);
+        }
+        DevicePtr bellPtr = bell == null ? DevicePtr.NULL : devicePointer(bell, "doorbell", Doorbell.ALIGNMENT);
+        DevicePtr claims = DevicePtr.NULL;
+        if (bells > 0) {
+            DeviceBuffer words = context.allocate(DoorbellPtx.claimBytes(slots));
+            words.memsetD32(0, 0, slots);
+            claims = words.ptr();
+        }
         DevicePtr dfaBlob = dfa == null ? DevicePtr.NULL : upload(DfaDeviceLayout.blob(dfa.automata()));
         // the interpreter's per-warp scratch (image cache, descriptors, Workgroup memory, register file)
         DevicePtr vmScratch = tables == null ? DevicePtr.NULL : zeroed((long) w * VmScratchLayout.WARP_BYTES);
         CudaStream s = context.createStream();
-        kernel.launch(Dim3.of(shape.blocks(w)), Dim3.of(WorkerShape.BLOCK_THREADS), 0, s,
+        kernel.launch(Dim3.of(shape.blocks(w) + bells), Dim3.of(WorkerShape.BLOCK_THREADS), 0, s,
                 launchArguments(new Launch(controlPtr, buffers.control().wordCount(), ringPtr, slots, debugPtr,
                         buffers.debug().capacity(), w, scratch, (int) config.handlerStepBudget(), dataPtr,
                         (int) data.byteSize(), dfaBlob, dfa == null ? 0 : dfa.automata().size(), dfaTables,
-                        cursorPtr, vmTablesPtr, vmScratch)));
+                        cursorPtr, vmTablesPtr, vmScratch, bellPtr, claims)));
+        this.doorbell = bell;
         this.stream = s;
         this.control = buffers.control();
         this.ptx = text;
@@ -458,7 +509,7 @@ public final class CudaBackend implements Backend {
     private record Launch(DevicePtr control, int controlWords, DevicePtr ring, int slots, DevicePtr debug,
                           int debugCapacity, int workers, DevicePtr scratch, int stepBudget, DevicePtr data,
                           int dataBytes, DevicePtr dfaBlob, int dfaCount, DevicePtr dfaTables, DevicePtr cursors,
-                          DevicePtr vmTables, DevicePtr vmScratch) {
+                          DevicePtr vmTables, DevicePtr vmScratch, DevicePtr doorbell, DevicePtr claims) {
     }
 
     /** The kernel arguments in {@link MegakernelPtx.Param} order. */
@@ -483,6 +534,8 @@ public final class CudaBackend implements Backend {
                 case CURSORS -> l.cursors();
                 case VM_TABLES -> l.vmTables();
                 case VM_SCRATCH -> l.vmScratch();
+                case DOORBELL -> l.doorbell();
+                case CLAIMS -> l.claims();
             };
         }
         return args;
@@ -538,6 +591,12 @@ public final class CudaBackend implements Backend {
     @Override
     public synchronized int workers() {
         return workers;
+    }
+
+    /** The doorbell line of the running kernel when the settings ask for doorbell pollers, else null. */
+    @Override
+    public synchronized MemorySegment doorbell() {
+        return doorbell;
     }
 
     /**

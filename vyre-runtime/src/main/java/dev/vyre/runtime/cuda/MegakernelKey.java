@@ -62,6 +62,9 @@ public final class MegakernelKey {
         if (options.faultOpcode() != 0) {
             b.number("injectedFault", Integer.toUnsignedLong(options.faultOpcode()));
         }
+        if (options.doorbellPollers() > 0) {
+            b.number("doorbellPollers", options.doorbellPollers());
+        }
         HandlerTable handlers = options.handlers();
         b.number("handlers", handlers.size());
         for (int i = 0; i < handlers.size(); i++) {

@@ -91,7 +91,17 @@ public final class MegakernelPtx {
          * Device address of the interpreter's scratch: {@link VmScratchLayout#WARP_BYTES} per worker in device
          * memory, 128-byte aligned (null, and unused, without the interpreter).
          */
-        VM_SCRATCH(".u64", "p_vm_scratch");
+        VM_SCRATCH(".u64", "p_vm_scratch"),
+        /**
+         * Device address of the doorbell line ({@link dev.vyre.runtime.Doorbell}, shared memory the host writes;
+         * null, and unused, without doorbell pollers).
+         */
+        DOORBELL(".u64", "p_doorbell"),
+        /**
+         * Device address of the claim words: one u32 per ring slot in device memory, zeroed before the launch
+         * ({@link #claimWords}; null, and unused, without doorbell pollers).
+         */
+        CLAIMS(".u64", "p_claims");
 
         private final String type;
         private final String ptxName;
@@ -129,11 +139,18 @@ public final class MegakernelPtx {
      *                        isolated backend's child (docs/TENANTS.md); without it worker w starts at slot w
      * @param faultOpcode     test-only fault injection: a user opcode whose dispatch first stores to device address
      *                        {@link #INJECTED_FAULT_ADDRESS} (an illegal address that poisons the context), or 0
+     * @param doorbellPollers device threads that poll the doorbell line besides the ring's workers, 0 (none, the
+     *                        classic kernel) to {@link #MAX_DOORBELL_POLLERS}; with any, every claim of a slot goes
+     *                        through its claim word (docs/MEGAKERNEL-CUDA.md, "Doorbell fast path"); not with
+     *                        cooperative handlers, the interpreter or cursor words
      */
     public record Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
-                          HandlerTable handlers, boolean dfaStep, boolean vm, boolean cursors, int faultOpcode) {
+                          HandlerTable handlers, boolean dfaStep, boolean vm, boolean cursors, int faultOpcode,
+                          int doorbellPollers) {
         /** Longest sleep {@code nanosleep} accepts. */
         public static final int NANOSLEEP_MAX = 1_000_000;
+        /** Most doorbell pollers. */
+        public static final int MAX_DOORBELL_POLLERS = 8;
 
         public Options {
             if (target == null || shape == null || handlers == null) {
@@ -162,12 +179,20 @@ public final class MegakernelPtx {
                         + "newer (warp reductions), the target is " + target.smName(), "run VM_EXEC on the cpu "
                         + "backend, or use a GPU of compute capability 8.0 or newer");
             }
+            checkDoorbell(doorbellPollers);
+            if (doorbellPollers > 0 && (handlers.anyCooperative() || vm || cursors)) {
+                throw new CudaBackendException("megakernel PTX options: doorbell pollers are single threads that run"
+                        + " slots outside the ring workers, but " + (vm ? "the bytecode interpreter needs a whole warp"
+                        : cursors ? "cursor words (the isolated backend) need every slot run by its ring worker"
+                        : "cooperative user handlers need a whole warp per runner"), "use 0 doorbell pollers with "
+                        + "cooperative handlers, the interpreter (VM_EXEC) or the isolated backend");
+            }
         }
 
-        /** Without the bytecode interpreter, cursor words or fault injection. */
+        /** Without the bytecode interpreter, cursor words, fault injection or doorbell pollers. */
         public Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
                        HandlerTable handlers, boolean dfaStep) {
-            this(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, false, false, 0);
+            this(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, false, false, 0, 0);
         }
 
         /** No user handlers. */
@@ -184,23 +209,25 @@ public final class MegakernelPtx {
         /** These options with {@code table}'s user handlers fused into the dispatch. */
         public Options withHandlers(HandlerTable table) {
             return new Options(target, shape, backoffMinNanos, backoffMaxNanos, table, dfaStep, vm, cursors,
-                    faultOpcode);
+                    faultOpcode, doorbellPollers);
         }
 
         /** These options with (or without) the DFA_STEP built-in. */
         public Options withDfaStep(boolean on) {
-            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, on, vm, cursors, faultOpcode);
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, on, vm, cursors, faultOpcode,
+                    doorbellPollers);
         }
 
         /** These options with (or without) the VIR0 bytecode interpreter (VM_EXEC, {@link VmPtx}). */
         public Options withVm(boolean on) {
             return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, on, cursors,
-                    faultOpcode);
+                    faultOpcode, doorbellPollers);
         }
 
         /** These options with (or without) per-worker cursor words ({@link Param#CURSORS}). */
         public Options withCursors(boolean on) {
-            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, vm, on, faultOpcode);
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, vm, on, faultOpcode,
+                    doorbellPollers);
         }
 
         /**
@@ -208,7 +235,22 @@ public final class MegakernelPtx {
          * illegal device address before their handler runs; 0 for none.
          */
         public Options withInjectedFault(int opcode) {
-            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, vm, cursors, opcode);
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, vm, cursors, opcode,
+                    doorbellPollers);
+        }
+
+        /** These options with {@code pollers} doorbell pollers (0: none). */
+        public Options withDoorbell(int pollers) {
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, vm, cursors,
+                    faultOpcode, pollers);
+        }
+
+        /** Refuses a doorbell poller count outside 0..{@link #MAX_DOORBELL_POLLERS}. */
+        public static void checkDoorbell(int pollers) {
+            if (pollers < 0 || pollers > MAX_DOORBELL_POLLERS) {
+                throw new CudaBackendException(pollers + " doorbell pollers", "pass 0 (no doorbell) to "
+                        + MAX_DOORBELL_POLLERS);
+            }
         }
 
         /** Refuses an idle backoff that is not a range within 1..{@link #NANOSLEEP_MAX} ns. */
@@ -222,15 +264,15 @@ public final class MegakernelPtx {
     }
 
     // ---- registers ----------------------------------------------------------------------------------------
-    private static final String CTL = "%ctl";
+    static final String CTL = "%ctl";
     private static final String CTL_WORDS = "%ctl_words";
     private static final String CTL_WORDS64 = "%ctl_words64";
-    private static final String RING = "%ring";
-    private static final String SLOTS = "%slots";
+    static final String RING = "%ring";
+    static final String SLOTS = "%slots";
     private static final String DBG = "%dbg";
     private static final String DBG_CAP = "%dbg_cap";
-    private static final String WORKERS = "%workers";
-    private static final String WORKER = "%worker";
+    static final String WORKERS = "%workers";
+    static final String WORKER = "%worker";
     /** This worker's handler argument scratch. */
     private static final String SCRATCH = "%scratch";
     /** This worker's cursor word (with {@link Options#cursors()}). */
@@ -241,12 +283,12 @@ public final class MegakernelPtx {
     /** A handler's returned status. */
     private static final String HSTATUS = "%hstatus";
     /** Index of the slot this worker waits on. */
-    private static final String SLOT = "%slot";
+    static final String SLOT = "%slot";
     /** Address of that slot. */
-    private static final String SP = "%sp";
+    static final String SP = "%sp";
     private static final String SLEEP = "%sleep";
     /** Idle polls since launch; SHUTDOWN is read on every {@link #SHUTDOWN_POLL_INTERVAL}th. */
-    private static final String IDLE = "%idle";
+    static final String IDLE = "%idle";
     /** An idle worker reads control[SHUTDOWN] once per this many empty polls (a power of two). */
     static final int SHUTDOWN_POLL_INTERVAL = 64;
     private static final String STATUS = "%status";
@@ -258,10 +300,10 @@ public final class MegakernelPtx {
     private static final String ADDR2 = "%addr2";
     private static final String X0 = "%x0";
     private static final String X1 = "%x1";
-    private static final String T0 = "%t0";
-    private static final String T1 = "%t1";
-    private static final String T2 = "%t2";
-    private static final String P = "%p0";
+    static final String T0 = "%t0";
+    static final String T1 = "%t1";
+    static final String T2 = "%t2";
+    static final String P = "%p0";
     private static final int SLOT_WORD_REGISTERS = SlotLayout.SLOT_WORDS;
     /** Largest u32, the saturation bound of out-of-range word details. */
     private static final String U32_MAX = "0xFFFFFFFF";
@@ -279,8 +321,12 @@ public final class MegakernelPtx {
     private static final String DONE_NOP = "L_DONE_NOP";
     private static final String FAULT = "L_FAULT";
     private static final String FINISH = "L_FINISH";
-    private static final String EXIT = "L_EXIT";
+    static final String EXIT = "L_EXIT";
     private static final String NEXT = "L_NEXT";
+    /** The step to this worker's next slot, without the backoff reset of a completion. */
+    private static final String ADVANCE = "L_ADVANCE";
+    /** A ring worker's poll that found nothing to run. */
+    private static final String IDLE_POLL = "L_IDLE_POLL";
     private static final String ARGS_LOADED = "L_ARGS_LOADED";
     private static final String HANDLER_RESULT = "L_HANDLER_RESULT";
     private static final String HANDLER_OK = "L_HANDLER_OK";
@@ -315,6 +361,8 @@ public final class MegakernelPtx {
     private final DfaStepPtx dfaStep;
     /** The bytecode interpreter section (VM_EXEC), or null without it. */
     private final VmPtx vm;
+    /** The doorbell fast path, or null without doorbell pollers. */
+    private final DoorbellPtx doorbell;
 
     private MegakernelPtx(Options options) {
         this.options = options;
@@ -323,6 +371,7 @@ public final class MegakernelPtx {
         this.dfaStep = options.dfaStep() ? new DfaStepPtx(out, args, SP, FCODE, FDETAIL, FAULT, DONE) : null;
         this.vm = options.vm() ? new VmPtx(out, new VmPtx.Frame(args, word(SlotLayout.TENANT), WORKER, SP, FCODE,
                 FDETAIL, FAULT, DONE, LANES_WAIT)) : null;
+        this.doorbell = options.doorbellPollers() > 0 ? new DoorbellPtx(out, options) : null;
     }
 
     /** The whole PTX module for {@code options}. */
@@ -410,6 +459,10 @@ public final class MegakernelPtx {
         }
         vmExec();
         completion();
+        if (doorbell != null) {
+            doorbell.ringClaim(CLAIM, POLL);
+            doorbell.pollers(CLAIM);
+        }
         cooperativeLanes();
         out.label(EXIT);
         out.ins("ret");
@@ -444,6 +497,9 @@ public final class MegakernelPtx {
         if (vm != null) {
             vm.declare();
         }
+        if (doorbell != null) {
+            doorbell.declare();
+        }
     }
 
     private void loadParams() {
@@ -472,11 +528,17 @@ public final class MegakernelPtx {
         if (vm != null) {
             vm.loadParams();
         }
+        if (doorbell != null) {
+            doorbell.loadParams();
+        }
     }
 
     private void workerIdentity() {
         WorkerShape shape = options.shape();
         out.section("worker identity: worker w owns slots w, w+W, w+2W, ... and starts at slot w");
+        if (doorbell != null) {
+            doorbell.routeIdentity();
+        }
         out.ins("mov.u32 " + T0 + ", %ctaid.x");
         out.ins("mov.u32 " + T1 + ", %ntid.x");
         out.ins("mov.u32 " + T2 + ", %tid.x");
@@ -490,6 +552,9 @@ public final class MegakernelPtx {
         out.ins("shr.u32 " + WORKER + ", " + T0 + ", " + shape.laneBits());
         out.ins("setp.ge.u32 " + P + ", " + WORKER + ", " + WORKERS);
         out.when(P, "bra " + EXIT);
+        if (doorbell != null) {
+            doorbell.commonIdentity();
+        }
         out.comment("tenant permission masks, read once at launch (the host writes them before it launches)");
         for (int t = 0; t < Permissions.TENANTS; t++) {
             out.ins("ld.relaxed.sys.global.u32 " + maskRegister(t) + ", " + controlWord(ControlLayout.TENANT_BASE + t));
@@ -511,6 +576,9 @@ public final class MegakernelPtx {
         out.ins("mov.u32 " + SLEEP + ", " + options.backoffMinNanos());
         out.ins("mov.u32 " + IDLE + ", 0");
         cooperativeLaneSplit();
+        if (doorbell != null) {
+            doorbell.leaveIdentity();
+        }
     }
 
     // ---- polling ------------------------------------------------------------------------------------------
@@ -520,6 +588,9 @@ public final class MegakernelPtx {
         out.label(POLL);
         out.ins("mul.wide.u32 " + SP + ", " + SLOT + ", " + SlotLayout.SLOT_BYTES);
         out.ins("add.u64 " + SP + ", " + SP + ", " + RING);
+        if (doorbell != null) {
+            doorbell.ringGate(ADVANCE, IDLE_POLL);
+        }
         out.comment("poll the slot's first 16 bytes in one load (one PCIe read): STATUS, OPCODE, TENANT and PRIORITY");
         out.comment("arrive together, so a NOP needs no further read; the load's acquire orders the argument loads");
         out.comment("after the host's writes");
@@ -527,7 +598,8 @@ public final class MegakernelPtx {
                 + SP + "+" + SlotLayout.STATUS * Wire.WORD_BYTES + "]");
         out.ins("mov.u32 " + STATUS + ", " + word(SlotLayout.STATUS));
         out.ins("setp.eq.u32 " + P + ", " + STATUS + ", " + SlotState.PUBLISHED.wire());
-        out.when(P, "bra " + CLAIM);
+        out.when(P, "bra " + ringClaim());
+        out.label(IDLE_POLL);
         out.comment("not published: look at SHUTDOWN only every " + SHUTDOWN_POLL_INTERVAL + "th idle poll, so an idle"
                 + " poll costs one read, not two");
         out.ins("add.u32 " + IDLE + ", " + IDLE + ", 1");
@@ -543,7 +615,7 @@ public final class MegakernelPtx {
                 + SP + "+" + SlotLayout.STATUS * Wire.WORD_BYTES + "]");
         out.ins("mov.u32 " + STATUS + ", " + word(SlotLayout.STATUS));
         out.ins("setp.eq.u32 " + P + ", " + STATUS + ", " + SlotState.PUBLISHED.wire());
-        out.when(P, "bra " + CLAIM);
+        out.when(P, "bra " + ringClaim());
         out.ins("bra " + (cooperative() ? LANES_STOP : EXIT));
         out.label(BACKOFF);
         out.comment("idle: sleep, doubling up to the bound; reset after each executed slot");
@@ -551,6 +623,11 @@ public final class MegakernelPtx {
         out.ins("shl.b32 " + SLEEP + ", " + SLEEP + ", 1");
         out.ins("min.u32 " + SLEEP + ", " + SLEEP + ", " + options.backoffMaxNanos());
         out.ins("bra " + POLL);
+    }
+
+    /** Where a ring worker that saw PUBLISHED goes: the claim, through the claim word in doorbell mode. */
+    private String ringClaim() {
+        return doorbell != null ? DoorbellPtx.RING_CLAIM : CLAIM;
     }
 
     private void loadStatus() {
@@ -1033,10 +1110,17 @@ public final class MegakernelPtx {
         out.ins("st.release.sys.global.u32 " + slotWord(SlotLayout.STATUS) + ", " + STATUS);
         out.ins("red.release.sys.global.add.u32 " + controlWord(ControlLayout.DONE_COUNT) + ", 1");
         out.label(NEXT);
+        if (doorbell != null) {
+            doorbell.finish();
+        }
+        out.ins("mov.u32 " + SLEEP + ", " + options.backoffMinNanos());
+        out.label(ADVANCE);
         out.ins("add.u32 " + SLOT + ", " + SLOT + ", " + WORKERS);
         out.ins("setp.ge.u32 " + P + ", " + SLOT + ", " + SLOTS);
         out.when(P, "sub.u32 " + SLOT + ", " + SLOT + ", " + SLOTS);
-        out.ins("mov.u32 " + SLEEP + ", " + options.backoffMinNanos());
+        if (doorbell != null) {
+            doorbell.nextLap(P);
+        }
         out.ins("bra " + POLL);
     }
 
@@ -1118,7 +1202,7 @@ public final class MegakernelPtx {
         return "%m" + tenant;
     }
 
-    private static String word(int index) {
+    static String word(int index) {
         return "%w" + index;
     }
 

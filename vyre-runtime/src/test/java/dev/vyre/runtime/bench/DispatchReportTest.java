@@ -113,13 +113,19 @@ class DispatchReportTest {
     void cudaVariantsParseAndRefuseNonsense() {
         assertEquals(new CudaVariant(WorkerShape.THREAD, 32, 64, 2048), CudaVariant.parse("THREAD:32:64-2048"));
         assertEquals(new CudaVariant(WorkerShape.WARP, 0, 32, 256), CudaVariant.parse(" warp:0:32-256 "));
-        assertEquals("THREAD:0:" + CudaBackend.DEFAULT_BACKOFF_MIN_NANOS + "-" + CudaBackend.DEFAULT_BACKOFF_MAX_NANOS,
-                CudaVariant.DEFAULT.spec());
+        assertEquals("THREAD:0:" + CudaBackend.DEFAULT_BACKOFF_MIN_NANOS + "-" + CudaBackend.DEFAULT_BACKOFF_MAX_NANOS
+                + ":" + CudaBackend.DEFAULT_DOORBELL_POLLERS, CudaVariant.DEFAULT.spec());
         assertEquals(CudaVariant.DEFAULT, CudaVariant.parse(CudaVariant.DEFAULT.spec()));
         assertEquals(CudaBackend.Settings.defaults(), CudaVariant.DEFAULT.settings(0));
+        CudaVariant bell = CudaVariant.parse("THREAD:128:1-16384:2");
+        assertEquals(new CudaVariant(WorkerShape.THREAD, 128, 1, 16384, 2), bell);
+        assertEquals("THREAD:128:1-16384:2", bell.spec());
+        assertEquals(2, bell.settings(0).doorbellPollers());
+        assertEquals(CudaVariant.parse("THREAD:32:64-2048"), CudaVariant.parse("THREAD:32:64-2048:0"));
         for (String bad : new String[] {"", "THREAD", "THREAD:32", "THREAD:32:64", "BLOCK:32:64-2048",
                 "THREAD:x:64-2048", "THREAD:-1:64-2048", "THREAD:32:2048-64", "THREAD:32:0-64",
-                "THREAD:32:64-2000000", "THREAD:32:64-2048:1"}) {
+                "THREAD:32:64-2000000", "THREAD:32:64-2048:9", "THREAD:32:64-2048:-1", "THREAD:32:64-2048:x",
+                "THREAD:32:64-2048:1:2"}) {
             BenchException e = assertThrows(BenchException.class, () -> CudaVariant.parse(bad), bad);
             assertTrue(e.getMessage().contains("Fix: "), e.getMessage());
         }

@@ -33,6 +33,8 @@ public final class LatencyProbe {
     private static final long RESPONSE = 4096;
     private static final long RTT_WORD = 8192;
     private static final long RTT_OUT = 8192 + 128;
+    /** The raw doorbell line of {@link #bell}: its own cache line in the probe's pinned buffer. */
+    private static final long BELL_LINE = 12288;
     private static final int STOP = -1;
     private static dev.vyre.cuda.DeviceBuffer gpairTurn;
     /** Megakernel calls before timing: enough for the JIT to compile the whole call path. */
@@ -68,7 +70,7 @@ public final class LatencyProbe {
                 + slotKernel("probe_slot", false) + slotKernel("probe_slot_pair", true) + GPAIR
                 + GROUP + GROUP.replace("probe_group", "probe_group_rlx").replace("ld.acquire.sys", "ld.relaxed.sys")
                 + ECHO_WARPS + ECHO_WARPS.replace("probe_echo_w", "probe_echo_w_acq").replace("ld.relaxed.sys",
-                "ld.acquire.sys") + GGLOBAL;
+                "ld.acquire.sys") + GGLOBAL + BELL;
     }
 
     /** One thread, four polls in flight staggered by p_stagger ns; optional fence.acq_rel.sys on a hit. */
@@ -190,6 +192,29 @@ public final class LatencyProbe {
             + " st.relaxed.sys.global.u32 [%s], %v; bra L;\n"
             + "EXIT: ret;\n}\n";
 
+    /**
+     * The raw doorbell ring (the megakernel's doorbell fast path without the megakernel): one thread in each of G
+     * blocks, started p_st ns apart, polls the doorbell word at p_bell (16-byte acquire load: sequence, opcode,
+     * tenant, priority); on a new sequence s (the host counts from 1) they race through a device-memory CAS of p_claim
+     * from s - 1 to s; the winner stores
+     * CLAIMED and DONE into ring slot {@code s & mask} (64-byte slots at p_ring, polled by no device thread) and adds
+     * 1 to p_ctl+4. Sequence 0xFFFFFFFF ends it.
+     */
+    static final String BELL = ".visible .entry probe_bell(.param .u64 p_ring, .param .u64 p_ctl, .param .u32 p_mask,"
+            + " .param .u32 p_st, .param .u64 p_bell, .param .u64 p_claim)\n{\n"
+            + " .reg .u64 %r, %c, %b, %cl, %a; .reg .u32 %w<4>, %m, %st, %t, %old, %last; .reg .pred %p;\n"
+            + " ld.param.u64 %r, [p_ring]; ld.param.u64 %c, [p_ctl]; ld.param.u32 %m, [p_mask]; ld.param.u32 %st, [p_st];"
+            + " ld.param.u64 %b, [p_bell]; ld.param.u64 %cl, [p_claim];\n"
+            + " mov.u32 %t, %ctaid.x; mul.lo.u32 %t, %t, %st; nanosleep.u32 %t; mov.u32 %last, 0;\n"
+            + "L: ld.acquire.sys.global.v4.u32 {%w0, %w1, %w2, %w3}, [%b]; setp.eq.u32 %p, %w0, %last; @%p bra L;\n"
+            + " mov.u32 %last, %w0; setp.eq.u32 %p, %w0, 0xFFFFFFFF; @%p bra EXIT;\n"
+            + " sub.u32 %t, %w0, 1; atom.acquire.gpu.global.cas.b32 %old, [%cl], %t, %w0; setp.ne.u32 %p, %old, %t;"
+            + " @%p bra L;\n"
+            + " and.b32 %t, %w0, %m; mul.wide.u32 %a, %t, 64; add.u64 %a, %a, %r;\n"
+            + " st.relaxed.sys.global.u32 [%a], 2; st.relaxed.sys.global.u32 [%a], 3;"
+            + " red.relaxed.sys.global.add.u32 [%c+4], 1; bra L;\n"
+            + "EXIT: ret;\n}\n";
+
     /** G warps (lane 0 each) poll with acquire loads, staggered; a shared-memory CAS picks the one that echoes. */
     static final String GROUP = ".visible .entry probe_group(.param .u64 p_req, .param .u64 p_resp, .param .u32 p_st)\n{\n"
             + " .shared .align 4 .u32 s_next;\n"
@@ -233,6 +258,9 @@ public final class LatencyProbe {
                     for (int st : new int[] {400, 650}) {
                         slots(module.function("probe_slot_gpair"), -2, ring, stream, mode, 4096, calls,
                                 "slot gpair " + st, st);
+                    }
+                    for (int g : new int[] {1, 2, 3, 4}) {
+                        bell(module.function("probe_bell"), g, ring, pinned, stream, claim, 4096, calls);
                     }
                 }
             }
@@ -344,6 +372,47 @@ public final class LatencyProbe {
         WORD.setRelease(m, ((warm + calls) & (slots - 1)) * 64L, 9);
         stream.synchronize();
         print(what + " mode=" + mode + " slots=" + slots, nanos);
+    }
+
+    /**
+     * The raw doorbell ring with {@code pollers} pollers 1200/pollers ns apart: per round trip the host fills slot
+     * {@code i & (slots - 1)}, stores STATUS=PUBLISHED (release), then the doorbell's opcode, tenant, priority and
+     * sequence i (release), and spins until the slot reads DONE.
+     */
+    private static void bell(CudaFunction f, int pollers, PinnedBuffer ring, PinnedBuffer pinned, CudaStream stream,
+                             dev.vyre.cuda.DeviceBuffer claim, int slots, int calls) {
+        MemorySegment m = ring.host();
+        m.fill((byte) 0);
+        MemorySegment bell = pinned.host().asSlice(BELL_LINE, 64);
+        bell.fill((byte) 0);
+        claim.memsetD32(0, 0, 64);
+        f.launch(Dim3.of(pollers), Dim3.of(1), 0, stream, ring.devicePtr(), ring.devicePtr().plus(4096 * 64),
+                slots - 1, 1200 / pollers, pinned.devicePtr().plus(BELL_LINE), claim.ptr());
+        int warm = calls / 10;
+        long[] nanos = new long[calls];
+        for (int i = 1; i <= warm + calls; i++) {
+            long slot = (i & (slots - 1)) * 64L;
+            long t0 = System.nanoTime();
+            for (int w = 1; w < 16; w++) {
+                m.set(ValueLayout.JAVA_INT, slot + 4L * w, i + w);
+            }
+            WORD.setRelease(m, slot, 1);
+            bell.set(ValueLayout.JAVA_INT, 4, 0);
+            bell.set(ValueLayout.JAVA_INT, 8, 0);
+            bell.set(ValueLayout.JAVA_INT, 12, 1);
+            WORD.setRelease(bell, 0L, i);
+            while ((int) WORD.getAcquire(m, slot) != 3) {
+                Thread.onSpinWait();
+            }
+            long t1 = System.nanoTime();
+            WORD.setOpaque(m, slot, 0);
+            if (i > warm) {
+                nanos[i - warm - 1] = t1 - t0;
+            }
+        }
+        WORD.setRelease(bell, 0L, STOP);
+        stream.synchronize();
+        print("bell pollers=" + pollers + " slots=" + slots, nanos);
     }
 
     private static void megakernel(CudaProbe.Device device, WorkerShape shape, int workers, int think, int calls,

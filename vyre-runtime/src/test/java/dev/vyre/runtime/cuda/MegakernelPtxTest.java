@@ -94,6 +94,14 @@ class MegakernelPtxTest {
         list.add(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP, 1, 64).withVm(true));
         list.add(new MegakernelPtx.Options(new SmTarget(8, 0), WorkerShape.WARP, 1, 64).withVm(true)
                 .withHandlers(cooperativeTable()).withDfaStep(true));
+        // the doorbell fast path: pollers beside both shapes, with handlers and with DFA_STEP
+        list.add(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.THREAD, 1, 16384).withDoorbell(2));
+        list.add(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP, 1, 64).withDoorbell(
+                MegakernelPtx.Options.MAX_DOORBELL_POLLERS));
+        list.add(new MegakernelPtx.Options(new SmTarget(7, 5), WorkerShape.THREAD, 64, 2048).withDfaStep(true)
+                .withDoorbell(1));
+        list.add(new MegakernelPtx.Options(new SmTarget(8, 0), WorkerShape.THREAD, 1, 64)
+                .withHandlers(table(adapted(4, 20))).withDoorbell(4));
         return list.stream();
     }
 
@@ -292,6 +300,40 @@ class MegakernelPtxTest {
             }
         }
         assertEquals(3 * HandlerPrograms.all().size() + 3, scratch, "12 words in per handler, 12 back once");
+    }
+
+    @Test
+    void doorbellClaimsGoThroughDeviceMemoryAndTheRingStaysAsItWas() {
+        String plain = MegakernelPtx.generate(defaults());
+        assertFalse(plain.contains("%bell"), "without pollers the kernel has no doorbell code");
+        String ptx = MegakernelPtx.generate(defaults().withDoorbell(2));
+        // the claim word: device memory, gpu scope; claimed by compare-and-swap on both sides, finished with release
+        assertEquals(2, ptx.split(Pattern.quote("atom.acquire.gpu.global.cas.b32 %t0, [%bell_at], %bell_key, %t1;"),
+                -1).length - 1, "one claim for the ring workers, one for the pollers");
+        assertTrue(ptx.contains("ld.acquire.gpu.global.u32 %t0, [%bell_at];"), "ring workers read the claim word");
+        assertTrue(ptx.contains("st.release.gpu.global.u32 [%bell_at], %t0;"), "the finisher releases the next key");
+        assertTrue(ptx.indexOf("st.release.gpu.global.u32 [%bell_at]") > ptx.indexOf("L_NEXT:"),
+                "the next key is stored after the slot's STATUS");
+        // the doorbell line: one 8-byte acquire load of the whole entry (single-copy atomic), never written by the device
+        assertTrue(ptx.contains("ld.acquire.sys.global.u64 %bell_entry, [%bell+0];"));
+        assertFalse(Pattern.compile("(st|red|atom)\\.[^\\n]*\\[%bell\\]").matcher(ptx).find(),
+                "no device store to the doorbell line");
+        // every other shared access is as in the classic kernel: .sys with an explicit order
+        Matcher m = MEMORY_OP.matcher(ptx.substring(ptx.indexOf(".visible .entry")));
+        while (m.find()) {
+            String op = m.group(1);
+            String line = ptx.substring(ptx.indexOf(".visible .entry")).substring(m.start()).lines().findFirst()
+                    .orElseThrow();
+            if (op.startsWith("ld.param") || line.contains("[%bell_at]")) {
+                continue;
+            }
+            assertTrue(op.contains(".sys.global."), "memory operation without .sys scope on .global: " + line);
+        }
+        assertThrows(CudaBackendException.class, () -> defaults().withDoorbell(
+                MegakernelPtx.Options.MAX_DOORBELL_POLLERS + 1));
+        assertThrows(CudaBackendException.class, () -> defaults().withDoorbell(-1));
+        assertThrows(CudaBackendException.class, () -> defaults().withHandlers(cooperativeTable()).withDoorbell(1),
+                "a poller is one thread: no cooperative handlers");
     }
 
     @Test

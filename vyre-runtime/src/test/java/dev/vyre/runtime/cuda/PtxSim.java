@@ -524,8 +524,12 @@ final class PtxSim {
             if (a[0] instanceof Vec v) {
                 MemorySegment s = segment(a[1], 4 * v.regs().length);
                 long off = offset(a[1], 4 * v.regs().length);
+                // an acquire vector load: its first word with acquire, so the others and every later access are
+                // ordered after it (the STATUS or SEQ word the host writes last, with release)
+                boolean acquire = sem.equals("acquire");
                 for (int i = 0; i < v.regs().length; i++) {
-                    regs[v.regs()[i]] = Integer.toUnsignedLong((int) WORD.getOpaque(s, off + 4L * i));
+                    int w = acquire && i == 0 ? (int) WORD.getAcquire(s, off) : (int) WORD.getOpaque(s, off + 4L * i);
+                    regs[v.regs()[i]] = Integer.toUnsignedLong(w);
                 }
                 return;
             }

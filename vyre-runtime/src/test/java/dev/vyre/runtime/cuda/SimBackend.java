@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * A backend that runs the generated megakernel PTX in {@link PtxSim} instead of on a GPU: the launch is the one
@@ -26,6 +27,14 @@ final class SimBackend implements Backend {
 
     private final WorkerShape shape;
     private final int defaultWorkers;
+    /** Doorbell pollers of the generated kernel (0: none). */
+    private final int doorbellPollers;
+    /** The claim words of a kernel with doorbell pollers ("device memory"), else null. */
+    private MemorySegment claimWords;
+    /** Applied to the generated PTX before it runs. */
+    private final UnaryOperator<String> edit;
+    /** The doorbell line while a kernel with pollers runs, else null. */
+    private MemorySegment doorbell;
     private final Arena arena = Arena.ofShared();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -44,8 +53,28 @@ final class SimBackend implements Backend {
     private MemorySegment cursors;
 
     SimBackend(WorkerShape shape, int defaultWorkers) {
+        this(shape, defaultWorkers, 0);
+    }
+
+    /** A simulated backend whose kernel has {@code doorbellPollers} doorbell pollers besides its workers. */
+    SimBackend(WorkerShape shape, int defaultWorkers, int doorbellPollers) {
+        this(shape, defaultWorkers, doorbellPollers, UnaryOperator.identity());
+    }
+
+    /**
+     * A simulated backend that runs {@code edit} of the generated PTX: deliberately broken kernels, to show that a
+     * test catches what it is meant to.
+     */
+    SimBackend(WorkerShape shape, int defaultWorkers, int doorbellPollers, UnaryOperator<String> edit) {
         this.shape = shape;
         this.defaultWorkers = defaultWorkers;
+        this.doorbellPollers = doorbellPollers;
+        this.edit = edit;
+    }
+
+    @Override
+    public synchronized MemorySegment doorbell() {
+        return doorbell;
     }
 
     /** Before start: the kernel starts each worker at, and keeps, its word of {@code words} (shared memory). */
@@ -89,10 +118,13 @@ final class SimBackend implements Backend {
         HandlerTable handlers = HandlerTable.of(config.userHandlers());
         DfaStepUnit dfa = b.dfaStep();
         WorkerShape shape = vmTables != null ? WorkerShape.WARP : WorkerShape.forHandlers(this.shape, handlers);
+        int doorbellPollers = vmTables != null || cursors != null ? 0
+                : DoorbellPtx.usablePollers(this.doorbellPollers, slots, handlers);
         String ptx = MegakernelPtx.generate(new MegakernelPtx.Options(SmTarget.SM_90, shape,
                 CudaBackend.DEFAULT_BACKOFF_MIN_NANOS, CudaBackend.DEFAULT_BACKOFF_MAX_NANOS).withHandlers(handlers)
-                .withDfaStep(dfa != null).withCursors(cursors != null).withVm(vmTables != null));
-        sim = new PtxSim(ptx);
+                .withDfaStep(dfa != null).withCursors(cursors != null).withVm(vmTables != null)
+                .withDoorbell(doorbellPollers));
+        sim = new PtxSim(edit.apply(ptx));
         shared.forEach(sim::map);
         // the automata blob, "device memory" like the DeviceBuffer CudaBackend uploads
         MemorySegment blob = MemorySegment.NULL;
@@ -103,7 +135,7 @@ final class SimBackend implements Backend {
             sim.map(blob);
         }
         // the handlers' argument scratch, "device memory" like the DeviceBuffer CudaBackend allocates
-        MemorySegment scratch = arena.allocate((long) w * MegakernelPtx.SCRATCH_BYTES_PER_WORKER,
+        MemorySegment scratch = arena.allocate((long) (w + doorbellPollers) * MegakernelPtx.SCRATCH_BYTES_PER_WORKER,
                 CudaBackend.VECTOR_ALIGNMENT);
         sim.map(scratch);
         // the interpreter's scratch, "device memory" like the DeviceBuffer CudaBackend allocates
@@ -111,6 +143,16 @@ final class SimBackend implements Backend {
         if (vmTables != null) {
             vmScratch = arena.allocate((long) w * VmScratchLayout.WARP_BYTES, 128);
             sim.map(vmScratch);
+        }
+        // the doorbell line (shared memory) and the claim words ("device memory", zeroed), as CudaBackend makes them
+        MemorySegment bell = MemorySegment.NULL;
+        MemorySegment claims = MemorySegment.NULL;
+        if (doorbellPollers > 0) {
+            bell = allocateShared(dev.vyre.runtime.Doorbell.BYTES, dev.vyre.runtime.Doorbell.ALIGNMENT);
+            dev.vyre.runtime.Doorbell.clear(bell);
+            claims = arena.allocate(DoorbellPtx.claimBytes(slots), CudaBackend.VECTOR_ALIGNMENT);
+            claims.fill((byte) 0);
+            sim.map(claims);
         }
         MemorySegment data = b.data();
         long[] params = new long[MegakernelPtx.Param.values().length];
@@ -133,9 +175,11 @@ final class SimBackend implements Backend {
                 case CURSORS -> cursors == null ? 0 : cursors.address();
                 case VM_TABLES -> vmTables == null ? 0 : vmTables.address();
                 case VM_SCRATCH -> vmScratch.address();
+                case DOORBELL -> bell.address();
+                case CLAIMS -> claims.address();
             };
         }
-        int blocks = shape.blocks(w);
+        int blocks = shape.blocks(w) + doorbellPollers;
         for (int block = 0; block < blocks; block++) {
             for (int t = 0; t < WorkerShape.BLOCK_THREADS; t++) {
                 PtxSim.Thread device = sim.new Thread(block, WorkerShape.BLOCK_THREADS, t, params);
@@ -154,7 +198,14 @@ final class SimBackend implements Backend {
         }
         buffers = b;
         workers = w;
+        doorbell = doorbellPollers > 0 ? bell : null;
+        claimWords = claims;
         threads.forEach(Thread::start);
+    }
+
+    /** Claim word {@code slot} of a kernel with doorbell pollers. */
+    synchronized int claimWord(int slot) {
+        return claimWords.getAtIndex(ValueLayout.JAVA_INT, slot);
     }
 
     /** Device threads that outlived their prologue: the workers. */

@@ -1,0 +1,87 @@
+package dev.vyre.runtime;
+
+import dev.vyre.protocol.SlotLayout;
+import dev.vyre.protocol.Wire;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The doorbell (mailbox) line of a backend whose kernel has doorbell pollers (docs/MEGAKERNEL-CUDA.md, "Doorbell
+ * fast path"): one 64-byte line of shared memory, beside the ring, that {@link Megakernel#call} writes after it has
+ * published its slot into the ring, and that a few device threads poll. The ring stays the protocol's only
+ * authority: the slot is in the ring, PUBLISHED, before the doorbell names it, and whoever runs it completes it
+ * there; the doorbell only tells the device sooner, on a line that no device thread ever writes.
+ *
+ * <p>Layout: one 8-byte entry at byte 0, written with a single release store (so a device's 64-bit load sees one
+ * whole entry, never a mix of two writers'): word {@link #TAG} = the low {@link #SEQ_BITS} bits of the publish
+ * sequence, with the TENANT above them ({@code seq | tenant << SEQ_BITS}); word {@link #OPCODE} = the slot's OPCODE.
+ * The slot is {@code seq % slotCount} (the ring's slot count must be a power of two). The rest of the line is
+ * padding, so nothing else shares it.
+ *
+ * <p>Before the launch the backend writes {@link #NONE} into TAG ({@link #clear}); the pollers start with it as the
+ * last tag seen. A doorbell is a hint, never needed for progress: the ring's own workers still find every published
+ * slot (a doorbell overwritten by another caller only costs latency).
+ */
+public final class Doorbell {
+    /** Word: {@code seq mod 2^SEQ_BITS | tenant << SEQ_BITS}. */
+    public static final int TAG = 0;
+    /** Word: the slot's OPCODE. */
+    public static final int OPCODE = 1;
+    /** Bits of the sequence in TAG; a ring of up to {@code 2^SEQ_BITS} slots (encoders allow 2^20). */
+    public static final int SEQ_BITS = 27;
+    /** Mask of the sequence bits of TAG. */
+    public static final int SEQ_MASK = (1 << SEQ_BITS) - 1;
+    /** TAG of a line that names no slot yet (tenant 31 does not exist). */
+    public static final int NONE = -1;
+    /** Bytes of the line (a whole cache line, so that no other data shares it). */
+    public static final int BYTES = SlotLayout.SLOT_BYTES;
+    /** Alignment of the line. */
+    public static final int ALIGNMENT = SlotLayout.SLOT_BYTES;
+
+    private static final VarHandle ENTRY = ValueLayout.JAVA_LONG.withOrder(Wire.BYTE_ORDER).varHandle();
+
+    private final MemorySegment line;
+
+    /**
+     * The doorbell on {@code line} ({@link #BYTES} bytes of shared memory the kernel polls).
+     *
+     * @throws MegakernelException for a missing or too short line
+     */
+    public Doorbell(MemorySegment line) {
+        if (line == null || line.byteSize() < BYTES) {
+            throw new MegakernelException("doorbell line is " + (line == null ? "missing" : line.byteSize()
+                    + " bytes"), "allocate " + BYTES + " bytes of shared memory for it");
+        }
+        this.line = line;
+    }
+
+    /** Sets a fresh line's TAG to {@link #NONE}; the backend does it before it launches the pollers. */
+    public static void clear(MemorySegment line) {
+        ENTRY.setVolatile(line, 0L, entry(NONE, 0));
+    }
+
+    /** The entry naming {@code sequence}'s slot of {@code opcode} for {@code tenant} (0..29). */
+    static long entry(long sequence, int opcode, int tenant) {
+        return entry(((int) sequence & SEQ_MASK) | tenant << SEQ_BITS, opcode);
+    }
+
+    private static long entry(int tag, int opcode) {
+        // the word at the lower address is the low half (Wire.BYTE_ORDER is little-endian)
+        return Integer.toUnsignedLong(tag) | (long) opcode << Integer.SIZE;
+    }
+
+    /** The shared memory of the line. */
+    public MemorySegment line() {
+        return line;
+    }
+
+    /**
+     * Names the slot of {@code sequence}, already PUBLISHED in the ring and owned by the calling thread until it
+     * completes (so the slot cannot move on to a later sequence before the pollers read this), to the device's
+     * doorbell pollers: one 8-byte release store.
+     */
+    public void ring(long sequence, int opcode, int tenant) {
+        ENTRY.setRelease(line, (long) TAG * Wire.WORD_BYTES, entry(sequence, opcode, tenant));
+    }
+}
