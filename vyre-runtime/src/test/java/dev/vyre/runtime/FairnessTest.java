@@ -28,6 +28,11 @@ class FairnessTest {
     private static final int CALLS = 300;
     /** Attempts (each a full alternating measurement); one within the bound passes, against scheduler noise. */
     private static final int ATTEMPTS = 5;
+    /**
+     * Most attempts in all: an attempt in which the flooder was not scheduled (a loaded machine) shows nothing and
+     * does not count against {@link #ATTEMPTS}.
+     */
+    private static final int MAX_TRIES = 25;
     /** Floor added to the bound: scheduler and timer noise of a shared 2-core machine. */
     private static final long FLOOR_NANOS = 150_000;
 
@@ -45,7 +50,7 @@ class FairnessTest {
             TenantHandle flood = k.tenant(FLOOD);
             measure(quiet, CALLS); // warm-up
             int conclusive = 0;
-            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            for (int tries = 0; tries < MAX_TRIES && conclusive < ATTEMPTS; tries++) {
                 long[] alone = new long[ROUNDS * CALLS];
                 long[] flooded = new long[ROUNDS * CALLS];
                 long floodSlots = 0;
@@ -81,7 +86,7 @@ class FairnessTest {
                     return;
                 }
             }
-            assertTrue(conclusive > 0, "the flood never ran during a measurement (" + ATTEMPTS + " attempts): "
+            assertTrue(conclusive > 0, "the flood never ran during a measurement (" + MAX_TRIES + " attempts): "
                     + reports);
         }
         fail("the quiet tenant's p99 under flood exceeded 2 x alone + " + FLOOR_NANOS / 1000 + " us in every"

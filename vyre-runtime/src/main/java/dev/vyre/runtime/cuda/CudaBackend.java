@@ -53,6 +53,13 @@ public final class CudaBackend implements Backend {
      */
     public static final int DEFAULT_BACKOFF_MAX_NANOS = 16_384;
     /**
+     * Longest idle sleep of a kernel without doorbell pollers (cooperative handlers, the interpreter, cursor words, a
+     * ring that is not a power of two) when the settings have the default backoff: there no poller needs the slot
+     * lines quiet, and a long sleep only delays streams (on the H100, session 10: the warp checksum over 8 GiB fell
+     * from 37 to 24 GB/s end to end with 1..16384 ns).
+     */
+    public static final int CLASSIC_BACKOFF_MAX_NANOS = 64;
+    /**
      * Default doorbell pollers (docs/MEGAKERNEL-CUDA.md, "Doorbell fast path"). On the H100 (session 10, one bench
      * run): 128 workers, 1..16384 ns backoff and 3 pollers gave a 2.88 us mean {@code call(NOP)} round trip and
      * 20.05 M batched NOP slots/s, where the previous default (no pollers, 1..64 ns) gave 4.04 and 3.80 us.
@@ -115,8 +122,9 @@ public final class CudaBackend implements Backend {
         }
 
         /**
-         * Device 0, a thread per worker, 64..2048 ns idle backoff, at most {@link #DEFAULT_MAX_WORKERS} default
-         * workers (the fastest configuration measured on the H100: see docs/MEGAKERNEL-CUDA.md).
+         * Device 0, a thread per worker, 1..16384 ns idle backoff ({@link #CLASSIC_BACKOFF_MAX_NANOS} without doorbell
+         * pollers), {@link #DEFAULT_DOORBELL_POLLERS} doorbell pollers, at most {@link #DEFAULT_MAX_WORKERS} default
+         * workers (docs/MEGAKERNEL-CUDA.md).
          */
         public static Settings defaults() {
             return new Settings(0, WorkerShape.THREAD, DEFAULT_BACKOFF_MIN_NANOS, DEFAULT_BACKOFF_MAX_NANOS,
@@ -355,8 +363,11 @@ public final class CudaBackend implements Backend {
             throw new CudaBackendException("cuda backend: " + w + " workers and " + bells + " doorbell pollers do not"
                     + " all fit on " + device.name() + " at once", "use fewer workers or doorbell pollers");
         }
+        boolean defaultBackoff = settings.backoffMinNanos() == DEFAULT_BACKOFF_MIN_NANOS
+                && settings.backoffMaxNanos() == DEFAULT_BACKOFF_MAX_NANOS;
+        int backoffMax = bells == 0 && defaultBackoff ? CLASSIC_BACKOFF_MAX_NANOS : settings.backoffMaxNanos();
         MegakernelPtx.Options options = new MegakernelPtx.Options(target, shape,
-                settings.backoffMinNanos(), settings.backoffMaxNanos(), handlers, dfa != null, tables != null,
+                settings.backoffMinNanos(), backoffMax, handlers, dfa != null, tables != null,
                 cursors != null, faultOpcode, bells);
         DevicePtr vmTablesPtr = tables == null ? DevicePtr.NULL : devicePointer(tables, "VM tables",
                 VECTOR_ALIGNMENT);
