@@ -5,6 +5,7 @@ import static dev.vyre.runtime.cuda.PtxBuilder.u32;
 import dev.vyre.cuda.ptx.PtxEmitException;
 import dev.vyre.cuda.ptx.PtxEmitter;
 import dev.vyre.cuda.ptx.PtxTarget;
+import dev.vyre.ir.Program;
 import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.DebugLogLayout;
 import dev.vyre.protocol.FaultCode;
@@ -15,6 +16,7 @@ import dev.vyre.protocol.Wire;
 import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.Permissions;
 import dev.vyre.runtime.exec.SlotExecutor;
+import java.util.List;
 import java.util.stream.IntStream;
 
 /**
@@ -292,6 +294,18 @@ public final class MegakernelPtx {
             throw new CudaBackendException("cuda backend: " + handlers().size() + " user handler(s) registered, but "
                     + e.problem(), "run user handlers on BackendKind.CPU on this GPU, or use a GPU of compute "
                     + "capability 8.0 or newer", e);
+        }
+        List<Program> programs = IntStream.range(0, handlers().size()).mapToObj(handlers()::program).toList();
+        String support;
+        try {
+            support = PtxEmitter.emitSupport(programs);
+        } catch (PtxEmitException e) {
+            throw new CudaBackendException("cuda backend: a user handler cannot be fused into the megakernel: "
+                    + e.problem(), e.fix(), e);
+        }
+        if (!support.isEmpty()) {
+            out.section("fdlibm functions the handlers call (StrictMath, bit for bit)");
+            out.raw(support);
         }
         for (int i = 0; i < handlers().size(); i++) {
             String who = "user handler " + Opcodes.name(handlers().opcode(i));
