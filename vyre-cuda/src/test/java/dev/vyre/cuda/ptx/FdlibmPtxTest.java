@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code SimFdlibmTest}) and on the GPU ({@code FdlibmGpuTest}).
  */
 class FdlibmPtxTest {
-    private static final Program.WorkgroupSize WG = Program.WorkgroupSize.of(64);
+    private static final Program.WorkgroupSize WG = Program.WorkgroupSize.of(256);
     private static final Pattern FUNC = Pattern.compile("\\.func \\(\\.param \\.f64 r\\) (\\w+)\\(");
 
     /** A kernel storing {@code op(a[i])} into {@code out<k>[i]} for each of {@code ops}. */

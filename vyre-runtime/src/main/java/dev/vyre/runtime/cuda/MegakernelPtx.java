@@ -5,7 +5,6 @@ import static dev.vyre.runtime.cuda.PtxBuilder.u32;
 import dev.vyre.cuda.ptx.PtxEmitException;
 import dev.vyre.cuda.ptx.PtxEmitter;
 import dev.vyre.cuda.ptx.PtxTarget;
-import dev.vyre.ir.Program;
 import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.DebugLogLayout;
 import dev.vyre.protocol.FaultCode;
@@ -16,6 +15,7 @@ import dev.vyre.protocol.Wire;
 import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.Permissions;
 import dev.vyre.runtime.exec.SlotExecutor;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -295,28 +295,27 @@ public final class MegakernelPtx {
                     + e.problem(), "run user handlers on BackendKind.CPU on this GPU, or use a GPU of compute "
                     + "capability 8.0 or newer", e);
         }
-        List<Program> programs = IntStream.range(0, handlers().size()).mapToObj(handlers()::program).toList();
-        String support;
-        try {
-            support = PtxEmitter.emitSupport(programs);
-        } catch (PtxEmitException e) {
-            throw new CudaBackendException("cuda backend: a user handler cannot be fused into the megakernel: "
-                    + e.problem(), e.fix(), e);
+        List<String> functions = new ArrayList<>();
+        for (int i = 0; i < handlers().size(); i++) {
+            String who = "user handler " + Opcodes.name(handlers().opcode(i));
+            try {
+                functions.add(PtxEmitter.emitHandler(handlers().program(i), HANDLER_FUNC + i, target));
+            } catch (PtxEmitException e) {
+                throw new CudaBackendException("cuda backend: " + who + " cannot be fused into the megakernel: "
+                        + e.problem(), e.fix(), e);
+            }
         }
+        // every handler was lowered, so none is refused here
+        String support = PtxEmitter.emitSupport(IntStream.range(0, handlers().size())
+                .mapToObj(handlers()::program).toList());
         if (!support.isEmpty()) {
             out.section("fdlibm functions the handlers call (StrictMath, bit for bit)");
             out.raw(support);
         }
         for (int i = 0; i < handlers().size(); i++) {
-            String who = "user handler " + Opcodes.name(handlers().opcode(i));
-            out.section(who + " (index " + i + ", permission bit " + handlers().permissionBit(handlers().opcode(i))
-                    + ")");
-            try {
-                out.raw(PtxEmitter.emitHandler(handlers().program(i), HANDLER_FUNC + i, target));
-            } catch (PtxEmitException e) {
-                throw new CudaBackendException("cuda backend: " + who + " cannot be fused into the megakernel: "
-                        + e.problem(), e.fix(), e);
-            }
+            out.section("user handler " + Opcodes.name(handlers().opcode(i)) + " (index " + i + ", permission bit "
+                    + handlers().permissionBit(handlers().opcode(i)) + ")");
+            out.raw(functions.get(i));
         }
     }
 

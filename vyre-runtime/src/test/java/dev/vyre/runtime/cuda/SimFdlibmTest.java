@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vyre.cuda.ptx.PtxEmitter;
 import dev.vyre.cuda.ptx.PtxKernel;
 import dev.vyre.cuda.ptx.PtxTarget;
+import dev.vyre.ir.BinaryOp;
 import dev.vyre.ir.BufferAccess;
 import dev.vyre.ir.BufferDecl;
 import dev.vyre.ir.Expr;
@@ -15,6 +16,8 @@ import dev.vyre.ir.ScalarType;
 import dev.vyre.ir.UnaryOp;
 import dev.vyre.ir.interp.Dispatch;
 import dev.vyre.ir.interp.ReferenceInterpreter;
+import dev.vyre.runtime.HandlerTable;
+import dev.vyre.runtime.parity.SlotStream;
 import dev.vyre.testing.F32Samples;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -151,6 +154,45 @@ class SimFdlibmTest {
         assertTrue(inputs.length > 3_000 + 1_500, "the edge cases: " + (inputs.length - 3_000));
         String report = mismatches(inputs, reference(p, inputs), simulate(kernel, p, inputs));
         assertTrue(report.isEmpty(), report);
+    }
+
+    /** {@code args[dest] = (U32) ((op(x) + 2) * scale)}. */
+    private static Node scaledInto(int dest, UnaryOp op, Expr x, float scale) {
+        return new Node.Store(HandlerTable.ARGS, Expr.u32(dest), new Expr.Cast(ScalarType.U32, Expr.bin(
+                BinaryOp.MUL, Expr.bin(BinaryOp.ADD, Expr.un(op, x), Expr.f32(2f)), Expr.f32(scale))));
+    }
+
+    /** {@code (F32) args[i] * scale}. */
+    private static Expr argAsF32(int i, float scale) {
+        return Expr.bin(BinaryOp.MUL, new Expr.Cast(ScalarType.F32, HandlerPrograms.arg(i)), Expr.f32(scale));
+    }
+
+    @Test
+    void fusedHandlersCallTheFunctionsOnceDefinedInTheMegakernel() {
+        // every operator, on arguments scaled into the ranges of the medium and the large reduction, exp's
+        // over- and underflow, log's domain; two handlers share the trigonometric function
+        Program trig = HandlerPrograms.handler(List.of(
+                scaledInto(2, UnaryOp.SIN, argAsF32(0, 1e-4f), 1e8f),
+                scaledInto(3, UnaryOp.COS, argAsF32(1, 1e25f), 1e8f),
+                scaledInto(4, UnaryOp.TAN, argAsF32(2, 1e-9f), 1e6f),
+                scaledInto(5, UnaryOp.ASIN, argAsF32(3, 2.5e-10f), 1e8f),
+                scaledInto(6, UnaryOp.ACOS, argAsF32(4, 4e-10f), 1e8f),
+                scaledInto(7, UnaryOp.ATAN, argAsF32(5, 1e-6f), 1e8f)));
+        Program exp = HandlerPrograms.handler(List.of(
+                scaledInto(2, UnaryOp.EXP, argAsF32(0, 3e-8f), 1e-30f),
+                scaledInto(3, UnaryOp.LOG, argAsF32(1, 1e-3f), 1e7f),
+                scaledInto(4, UnaryOp.LOG2, argAsF32(2, 1f), 1e6f),
+                scaledInto(5, UnaryOp.EXP2, argAsF32(3, 4e-8f), 1e-30f),
+                scaledInto(6, UnaryOp.SINH, argAsF32(4, 3e-8f), 1e-30f),
+                scaledInto(7, UnaryOp.COSH, argAsF32(5, 3e-8f), 1e-30f),
+                scaledInto(8, UnaryOp.TANH, argAsF32(6, 1e-8f), 1e8f),
+                scaledInto(9, UnaryOp.SIN, argAsF32(7, 1e20f), 1e8f)));
+        SlotStream stream = HandlerStream.random(41, 240, List.of(trig, exp), 100_000, 64);
+        String ptx = MegakernelPtx.generate(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.THREAD, 64, 2048)
+                .withHandlers(HandlerTable.of(Map.of(0x300, trig, 0x301, exp))));
+        assertEquals(1, ptx.split(java.util.regex.Pattern.quote(".func (.param .f64 r) vyre_fdlibm_trig("),
+                -1).length - 1, "one definition of the trigonometric function");
+        SimHandlersTest.assertSameRun(stream, WorkerShape.THREAD, 4, "fdlibm handlers");
     }
 
     @Test
