@@ -118,6 +118,7 @@ final class CoopCorpus {
                 let("lane", LANE),
                 let("x", bin(BinaryOp.MUL, cast(F32, add(arg(0), mul(var("lane"), arg(1)))), Expr.f32(0.001f))),
                 store("control", own(0), scaled(UnaryOp.SIN, 1e8f)),
+                new Node.Barrier(),
                 store("control", own(1), scaled(UnaryOp.COS, 1e8f)),
                 store("control", own(2), scaled(UnaryOp.LOG2, 1e6f)),
                 store("control", own(3), scaled(UnaryOp.TANH, 1e8f))))));

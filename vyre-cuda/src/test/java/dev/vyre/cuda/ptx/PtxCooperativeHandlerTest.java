@@ -87,7 +87,7 @@ class PtxCooperativeHandlerTest {
     }
 
     @Test
-    void singleInvocationHandlersStillRefuseCollectivesAndCooperativeOnesRefuseTranscendentals() {
+    void singleInvocationHandlersStillRefuseCollectivesAndTranscendentalsAreLoweredEverywhere() {
         Program single = ProgramCorpus.handler(List.of(new Node.Barrier()));
         PtxEmitException barrier = assertThrows(PtxEmitException.class,
                 () -> PtxEmitter.emitHandler(single, "h", PtxTarget.SM_90));

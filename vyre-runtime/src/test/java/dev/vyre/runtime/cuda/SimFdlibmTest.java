@@ -197,7 +197,7 @@ class SimFdlibmTest {
 
     @Test
     void largeArgumentsTakeTheFullReduction() {
-        // every 2^16-th pattern with an exponent of 2^20 and above: __kernel_rem_pio2 and its recomputation
+        // every 70,487th pattern of magnitude 2^20 and above, both signs: __kernel_rem_pio2 (and its recomputation)
         Program p = program();
         PtxKernel kernel = PtxEmitter.emitKernel(p, "fdlibm", PtxTarget.SM_90);
         List<Integer> large = new ArrayList<>();
