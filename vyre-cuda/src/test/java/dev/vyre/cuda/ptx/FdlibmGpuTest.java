@@ -150,9 +150,11 @@ class FdlibmGpuTest {
                 }
                 totalMismatches += mismatches;
                 long elements = (long) chunks * perChunk;
-                report.append(String.format("%-5s %d of %d inputs differ; kernel %.1f ms for %d inputs (%.2f ns each)"
+                String line = String.format("%-5s %d of %d inputs differ; kernel %.1f ms for %d inputs (%.2f ns each)"
                         + "%n", op, mismatches, elements + edges.length, nanos / 1e6, elements,
-                        (double) nanos / elements)).append(examples);
+                        (double) nanos / elements) + examples;
+                System.out.print("fdlibm on the GPU, stride " + STRIDE + ": " + line); // progress, one per operator
+                report.append(line);
             }
         }
         System.out.println("fdlibm on the GPU, stride " + STRIDE + ", " + checked + " evaluations:\n" + report);
