@@ -397,7 +397,7 @@ final class Arith {
 
     // ---- unary -------------------------------------------------------------------------------------------------
 
-    /** {@code op x}; the transcendental operators are refused before lowering ({@link LoweringCheck}). */
+    /** {@code op x}; the transcendental operators call the module's fdlibm functions ({@link FdlibmPtx}). */
     Value unary(UnaryOp op, Value x) {
         ScalarType t = x.type();
         String a = x.reg();
@@ -433,8 +433,7 @@ final class Arith {
             case UNPACK8_HIGH -> permute(a, 0x4342);
             case UNPACK4_LOW -> nibbles(permute(a, 0x4140));
             case UNPACK4_HIGH -> nibbles(permute(a, 0x4342));
-            case COS, SIN, TAN, ACOS, ASIN, ATAN, TANH, SINH, COSH, EXP, LOG, LOG2, EXP2 ->
-                    throw new IllegalStateException(op + " reached lowering; LoweringCheck refuses it");
+            case COS, SIN, TAN, ACOS, ASIN, ATAN, TANH, SINH, COSH, EXP, LOG, LOG2, EXP2 -> transcendental(op, a);
         };
     }
 
@@ -491,6 +490,27 @@ final class Arith {
         c.op("sqrt.rn.f64 " + root + ", " + wide);
         c.op("rcp.rn.f64 " + inverse + ", " + root);
         c.op("cvt.rn.f32.f64 " + d + ", " + inverse);
+        return new Value(d, F32);
+    }
+
+    /**
+     * {@code (float) StrictMath.f((double) x)}: the exact widening, a call of the fdlibm port (IEEE-exact f64
+     * operations in fdlibm's order, so the double is StrictMath's), one rounding to f32.
+     */
+    private Value transcendental(UnaryOp op, String a) {
+        String wide = c.f64();
+        String result = c.f64();
+        String d = c.b32();
+        c.op("cvt.f64.f32 " + wide + ", " + a);
+        int selector = FdlibmPtx.trigSelector(op);
+        if (selector >= 0) {
+            String which = c.b32();
+            c.op("mov.b32 " + which + ", " + selector);
+            c.op("call (" + result + "), " + FdlibmPtx.funcName(op) + ", (" + wide + ", " + which + ")");
+        } else {
+            c.op("call (" + result + "), " + FdlibmPtx.funcName(op) + ", (" + wide + ")");
+        }
+        c.op("cvt.rn.f32.f64 " + d + ", " + result);
         return new Value(d, F32);
     }
 

@@ -14,20 +14,24 @@ import java.util.Set;
 /**
  * Walks a validated program in program order before lowering (iteratively, so any depth is safe here) and
  * refuses, with a {@link PtxEmitException} naming the node path, the first construct the emitter cannot lower
- * exactly: transcendental operators, IndirectDispatch, Call and Opaque, nesting deeper than {@link #MAX_DEPTH},
- * and, in a megakernel handler, Barrier and the wave operators. It also reports what the prologue must prepare.
+ * exactly: IndirectDispatch, Call and Opaque, nesting deeper than {@link #MAX_DEPTH}, and, in a megakernel handler
+ * that is not cooperative, Barrier and the wave operators. It also reports what the prologue must prepare and which
+ * transcendental operators the module's fdlibm functions ({@link FdlibmPtx}) must cover.
  */
 final class LoweringCheck {
     /** Deepest node/expression nesting lowered (the lowering recurses once per level). */
     static final int MAX_DEPTH = 256;
 
-    /** The F32 operators PTX offers only as {@code .approx} instructions. */
+    /**
+     * The F32 operators PTX offers only as {@code .approx} instructions: lowered as calls of fdlibm ports
+     * ({@link FdlibmPtx}) in double precision.
+     */
     static final Set<UnaryOp> TRANSCENDENTAL = EnumSet.of(UnaryOp.COS, UnaryOp.SIN, UnaryOp.TAN, UnaryOp.ACOS,
             UnaryOp.ASIN, UnaryOp.ATAN, UnaryOp.TANH, UnaryOp.SINH, UnaryOp.COSH, UnaryOp.EXP, UnaryOp.LOG,
             UnaryOp.LOG2, UnaryOp.EXP2);
 
     /** What the program uses that the prologue must set up. */
-    record Features(boolean waveOps) {
+    record Features(boolean waveOps, Set<UnaryOp> transcendentals) {
     }
 
     /** A location: parent chain plus segment, rendered only for a refusal. */
@@ -50,6 +54,7 @@ final class LoweringCheck {
     private final boolean cooperative;
     private final ArrayDeque<Item> work = new ArrayDeque<>();
     private boolean waveOps;
+    private final Set<UnaryOp> transcendentals = EnumSet.noneOf(UnaryOp.class);
 
     private LoweringCheck(boolean handler, boolean cooperative) {
         this.handler = handler;
@@ -73,7 +78,7 @@ final class LoweringCheck {
             check.work.push(new Item(body.get(i), new Loc(null, "body[" + i + "]"), 1));
         }
         check.run();
-        return new Features(check.waveOps);
+        return new Features(check.waveOps, Set.copyOf(check.transcendentals));
     }
 
     private void run() {
@@ -163,10 +168,7 @@ final class LoweringCheck {
             }
             case Expr.UnOp un -> {
                 if (TRANSCENDENTAL.contains(un.op())) {
-                    throw new PtxEmitException(it.loc().toString(), "UnOp " + name(un.op()) + " is not yet "
-                            + "supported on CUDA: PTX has only approximate (.approx) transcendental instructions, "
-                            + "which cannot reproduce the reference's StrictMath result bit for bit",
-                            "run this program on the cpu backend");
+                    transcendentals.add(un.op());
                 }
                 add(out, it, un.operand(), ".UnOp.operand");
             }

@@ -4,7 +4,7 @@ package dev.vyre.cuda.ptx;
  * The instruction text of one PTX function body under construction, with its virtual registers and labels.
  * Every value gets a fresh register (ptxas allocates the physical ones); {@link #declarations()} declares the
  * pools that were used: {@code %r} (.b32, every U32/I32/F32 value), {@code %p} (.pred, Bool), {@code %rd} (.b64,
- * addresses and wide products) and {@code %fd} (.f64, InverseSqrt).
+ * addresses and wide products) and {@code %fd} (.f64: InverseSqrt and the fdlibm functions).
  */
 final class PtxCode {
     private final StringBuilder text = new StringBuilder(4096);

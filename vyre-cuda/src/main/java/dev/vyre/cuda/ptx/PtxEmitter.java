@@ -4,8 +4,10 @@ import dev.vyre.ir.BufferAccess;
 import dev.vyre.ir.BufferDecl;
 import dev.vyre.ir.Program;
 import dev.vyre.ir.ScalarType;
+import dev.vyre.ir.UnaryOp;
 import dev.vyre.ir.check.Validator;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,7 +132,8 @@ public final class PtxEmitter {
         entry.append(")\n.reqntid ").append(ws.x()).append(", ").append(ws.y()).append(", ").append(ws.z())
                 .append("\n{\n").append(code.declarations()).append(shared).append(code.instructions()).append("}\n");
         String text = entry.toString();
-        return new PtxKernel(target.header() + "\n" + text, text, entryName, params, ws);
+        String functions = FdlibmPtx.definitions(features.transcendentals());
+        return new PtxKernel(target.header() + "\n" + functions + text, text, functions, entryName, params, ws);
     }
 
     /**
@@ -161,7 +164,8 @@ public final class PtxEmitter {
      * copies the scratch back to the slot only on {@link #HANDLER_OK}.
      *
      * @param target the target of the megakernel's module (the function text is the same for every supported one)
-     * @return the function definition alone, to be placed in the megakernel's module before its callers
+     * @return the function definition alone, to be placed in the megakernel's module before its callers and after
+     *         the {@link #emitSupport} text of the module's handlers (the fdlibm functions it may call)
      * @throws dev.vyre.ir.check.ValidationException when the program is not valid
      * @throws PtxEmitException                      for another buffer, a Barrier or a wave operator outside a
      *                                               cooperative handler, or a construct the emitter cannot lower
@@ -226,6 +230,27 @@ public final class PtxEmitter {
                 + ", .param .u64 " + HANDLER_CONTROL + ", .param .u32 " + HANDLER_CONTROL_WORDS + ", .param .u64 "
                 + HANDLER_DATA + ", .param .u32 " + HANDLER_DATA_BYTES + ", .param .u32 " + HANDLER_STEP_BUDGET_PARAM
                 + ")\n{\n" + code.declarations() + code.instructions() + "}\n";
+    }
+
+    /**
+     * The module-scope definitions that the lowerings of {@code programs} (kernels or handlers) call: the fdlibm
+     * functions ({@link FdlibmPtx}) of the transcendental operators they use, each once, with their tables; empty
+     * when they use none. A module that holds several handlers from {@link #emitHandler} (or several kernel
+     * {@link PtxKernel#entry() entries}) places this text once, before them.
+     *
+     * @throws dev.vyre.ir.check.ValidationException when a program is not valid
+     * @throws PtxEmitException                      when a program uses a construct no lowering accepts
+     */
+    public static String emitSupport(List<Program> programs) {
+        Objects.requireNonNull(programs, "programs");
+        return LoweringThread.run(() -> {
+            EnumSet<UnaryOp> ops = EnumSet.noneOf(UnaryOp.class);
+            for (Program p : programs) {
+                Validator.validate(p);
+                ops.addAll(LoweringCheck.check(p, true, true).transcendentals());
+            }
+            return FdlibmPtx.definitions(ops);
+        });
     }
 
     /**

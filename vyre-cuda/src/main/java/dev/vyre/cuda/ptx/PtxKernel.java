@@ -18,13 +18,16 @@ import java.util.Objects;
  * {@code WriteOnly} buffer before the launch (the reference interpreter reads 0 where a WriteOnly buffer was not
  * written).
  *
- * @param ptx           the whole module: {@link PtxTarget#header()} followed by {@link #entry}
+ * @param ptx           the whole module: {@link PtxTarget#header()}, {@link #functions}, {@link #entry}
  * @param entry         the {@code .visible .entry} definition alone, to combine several kernels in one module
+ *                      (after the {@link PtxEmitter#emitSupport} text of all of them, placed once)
+ * @param functions     the module-scope definitions the entry calls (fdlibm functions, see {@link FdlibmPtx}),
+ *                      empty when it calls none
  * @param entryName     the kernel's name, for {@code cuModuleGetFunction}
  * @param params        the kernel parameters in order
  * @param workgroupSize the block shape the kernel must be launched with
  */
-public record PtxKernel(String ptx, String entry, String entryName, List<Param> params,
+public record PtxKernel(String ptx, String entry, String functions, String entryName, List<Param> params,
                         Program.WorkgroupSize workgroupSize) {
     /** Bytes of the out-of-bounds counter block: two little-endian u32 words. */
     public static final int OOB_COUNTER_BYTES = 8;
@@ -36,6 +39,7 @@ public record PtxKernel(String ptx, String entry, String entryName, List<Param> 
     public PtxKernel {
         Objects.requireNonNull(ptx, "ptx");
         Objects.requireNonNull(entry, "entry");
+        Objects.requireNonNull(functions, "functions");
         Objects.requireNonNull(entryName, "entryName");
         params = List.copyOf(params);
         Objects.requireNonNull(workgroupSize, "workgroupSize");

@@ -21,6 +21,7 @@ import dev.vyre.ir.BufferDecl;
 import dev.vyre.ir.Expr;
 import dev.vyre.ir.Node;
 import dev.vyre.ir.Program;
+import dev.vyre.ir.UnaryOp;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -61,6 +62,12 @@ final class CoopCorpus {
 
     private static Node laneZero(List<Node> then) {
         return ifThen(bin(BinaryOp.EQ, var("lane"), u32(0)), then, List.of());
+    }
+
+    /** {@code (U32) ((op(x) + 2) * scale)}: the transcendental operators per lane (x a variable). */
+    private static Expr scaled(UnaryOp op, float scale) {
+        return cast(U32, bin(BinaryOp.MUL, bin(BinaryOp.ADD, Expr.un(op, var("x")), Expr.f32(2f)),
+                Expr.f32(scale)));
     }
 
     /** The cases: name and program. */
@@ -106,6 +113,15 @@ final class CoopCorpus {
                 store("control", own(1), var("live")),
                 ifThen(bin(BinaryOp.EQ, var("lane"), u32(31)), List.of(store("args", u32(5), var("live"))),
                         List.of())))));
+
+        out.add(new Case("c_fdlibm", coop(List.of(
+                let("lane", LANE),
+                let("x", bin(BinaryOp.MUL, cast(F32, add(arg(0), mul(var("lane"), arg(1)))), Expr.f32(0.001f))),
+                store("control", own(0), scaled(UnaryOp.SIN, 1e8f)),
+                new Node.Barrier(),
+                store("control", own(1), scaled(UnaryOp.COS, 1e8f)),
+                store("control", own(2), scaled(UnaryOp.LOG2, 1e6f)),
+                store("control", own(3), scaled(UnaryOp.TANH, 1e8f))))));
 
         out.add(new Case("c_budgets", coop(List.of(
                 let("lane", LANE),

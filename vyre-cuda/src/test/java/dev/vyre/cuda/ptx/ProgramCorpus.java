@@ -230,9 +230,6 @@ final class ProgramCorpus {
 
     private void unaryOperators() {
         for (UnaryOp op : UnaryOp.values()) {
-            if (LoweringCheck.TRANSCENDENTAL.contains(op)) {
-                continue;
-            }
             for (ScalarType t : VALUES) {
                 ScalarType result = unaryType(op, t);
                 if (result != null) {

@@ -53,7 +53,8 @@ class PtxCooperativeGpuTest {
         ctx = CudaContext.open(0);
         List<DynamicTest> tests = new ArrayList<>();
         for (CoopCorpus.Case c : CoopCorpus.all()) {
-            String module = TARGET.header() + "\n" + PtxEmitter.emitHandler(c.program(), c.name(), TARGET) + "\n"
+            String module = TARGET.header() + "\n" + PtxEmitter.emitSupport(List.of(c.program()))
+                    + PtxEmitter.emitHandler(c.program(), c.name(), TARGET) + "\n"
                     + HandlerHarness.callerEntry(c.name());
             CudaFunction fn = ctx.loadPtx(module).function(HandlerHarness.callerName(c.name()));
             for (int seed = 0; seed < SEEDS; seed++) {

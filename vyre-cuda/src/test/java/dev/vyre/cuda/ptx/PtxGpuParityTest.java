@@ -124,7 +124,8 @@ class PtxGpuParityTest {
         requireGpu();
         List<DynamicTest> tests = new ArrayList<>();
         for (ProgramCorpus.Case h : ProgramCorpus.handlers()) {
-            String module = TARGET.header() + "\n" + PtxEmitter.emitHandler(h.program(), h.name(), TARGET) + "\n"
+            String module = TARGET.header() + "\n" + PtxEmitter.emitSupport(List.of(h.program()))
+                    + PtxEmitter.emitHandler(h.program(), h.name(), TARGET) + "\n"
                     + HandlerHarness.callerEntry(h.name());
             CudaFunction fn = ctx.loadPtx(module).function(HandlerHarness.callerName(h.name()));
             for (int seed = 0; seed < 4 * ROUNDS; seed++) {
@@ -143,8 +144,10 @@ class PtxGpuParityTest {
         }
         List<CudaFunction> functions = new ArrayList<>();
         for (int from = 0; from < kernels.size(); from += KERNELS_PER_MODULE) {
-            StringBuilder text = new StringBuilder(TARGET.header());
+            StringBuilder text = new StringBuilder(TARGET.header()).append('\n');
             List<PtxKernel> chunk = kernels.subList(from, Math.min(kernels.size(), from + KERNELS_PER_MODULE));
+            text.append(PtxEmitter.emitSupport(cases.subList(from, from + chunk.size()).stream()
+                    .map(ProgramCorpus.Case::program).toList()));
             chunk.forEach(k -> text.append('\n').append(k.entry()));
             CudaModule module = ctx.loadPtx(text.toString());
             chunk.forEach(k -> functions.add(module.function(k.entryName())));

@@ -41,6 +41,11 @@ class PtxasCorpusTest {
         }
     }
 
+    /** The fdlibm functions the cases call, once for a module of their entries. */
+    private static String support(List<ProgramCorpus.Case> cases) {
+        return PtxEmitter.emitSupport(cases.stream().map(ProgramCorpus.Case::program).toList());
+    }
+
     private static List<String> entries(List<ProgramCorpus.Case> cases, PtxTarget target) {
         List<String> entries = new ArrayList<>();
         for (int k = 0; k < cases.size(); k++) {
@@ -54,12 +59,13 @@ class PtxasCorpusTest {
     void everyCorpusKernelAssemblesForSm90(@TempDir Path dir) throws Exception {
         List<ProgramCorpus.Case> cases = ProgramCorpus.kernels();
         assertTrue(cases.size() > 240, "the corpus lost cases: " + cases.size());
-        assembleAll(dir, "kernels", entries(cases, PtxTarget.SM_90), "", PtxTarget.SM_90);
+        assembleAll(dir, "kernels", entries(cases, PtxTarget.SM_90), support(cases), PtxTarget.SM_90);
     }
 
     @Test
     void randomExpressionKernelsAssemble(@TempDir Path dir) throws Exception {
-        assembleAll(dir, "random", entries(RandomPrograms.generate(7, 60), PtxTarget.SM_90), "", PtxTarget.SM_90);
+        List<ProgramCorpus.Case> random = RandomPrograms.generate(7, 60);
+        assembleAll(dir, "random", entries(random, PtxTarget.SM_90), support(random), PtxTarget.SM_90);
     }
 
     @Test
@@ -69,7 +75,7 @@ class PtxasCorpusTest {
         for (int k = 0; k < cases.size(); k += 7) {
             sample.add(cases.get(k));
         }
-        assembleAll(dir, "sm80", entries(sample, PtxTarget.SM_80), "", PtxTarget.SM_80);
+        assembleAll(dir, "sm80", entries(sample, PtxTarget.SM_80), support(sample), PtxTarget.SM_80);
     }
 
     @Test

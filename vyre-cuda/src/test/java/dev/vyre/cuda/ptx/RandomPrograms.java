@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Random well-typed straight-line programs: nested expressions over every non-transcendental operator (wave
+ * Random well-typed straight-line programs: nested expressions over every operator (wave
  * operators included: every invocation evaluates them, none returns), casts, Select, Fma, literals rich in special
  * values, loads at in- and out-of-range indices and atomics on each invocation's own accumulator element. Each
  * invocation stores one result of every type at its own index, so the programs are race-free.
@@ -71,7 +71,7 @@ final class RandomPrograms {
         for (UnaryOp op : UnaryOp.values()) {
             for (ScalarType t : ProgramCorpus.VALUES) {
                 ScalarType result = ProgramCorpus.unaryType(op, t);
-                if (result != null && !LoweringCheck.TRANSCENDENTAL.contains(op)) {
+                if (result != null) {
                     rows.add(new UnaryRow(op, t, result));
                 }
             }

@@ -15,6 +15,8 @@ import dev.vyre.protocol.Wire;
 import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.Permissions;
 import dev.vyre.runtime.exec.SlotExecutor;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.IntStream;
 
 /**
@@ -417,16 +419,27 @@ public final class MegakernelPtx {
                     + e.problem(), "run user handlers on BackendKind.CPU on this GPU, or use a GPU of compute "
                     + "capability 8.0 or newer", e);
         }
+        List<String> functions = new ArrayList<>();
         for (int i = 0; i < handlers().size(); i++) {
             String who = "user handler " + Opcodes.name(handlers().opcode(i));
-            out.section(who + " (index " + i + ", permission bit " + handlers().permissionBit(handlers().opcode(i))
-                    + ")");
             try {
-                out.raw(PtxEmitter.emitHandler(handlers().program(i), HANDLER_FUNC + i, target));
+                functions.add(PtxEmitter.emitHandler(handlers().program(i), HANDLER_FUNC + i, target));
             } catch (PtxEmitException e) {
                 throw new CudaBackendException("cuda backend: " + who + " cannot be fused into the megakernel: "
                         + e.problem(), e.fix(), e);
             }
+        }
+        // every handler was lowered, so none is refused here
+        String support = PtxEmitter.emitSupport(IntStream.range(0, handlers().size())
+                .mapToObj(handlers()::program).toList());
+        if (!support.isEmpty()) {
+            out.section("fdlibm functions the handlers call (StrictMath, bit for bit)");
+            out.raw(support);
+        }
+        for (int i = 0; i < handlers().size(); i++) {
+            out.section("user handler " + Opcodes.name(handlers().opcode(i)) + " (index " + i + ", permission bit "
+                    + handlers().permissionBit(handlers().opcode(i)) + ")");
+            out.raw(functions.get(i));
         }
     }
 

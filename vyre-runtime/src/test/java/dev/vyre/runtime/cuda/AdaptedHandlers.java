@@ -13,15 +13,12 @@ import dev.vyre.ir.Expr;
 import dev.vyre.ir.Node;
 import dev.vyre.ir.Program;
 import dev.vyre.ir.ScalarType;
-import dev.vyre.ir.UnaryOp;
 import dev.vyre.ir.gen.RandomPrograms;
 import dev.vyre.runtime.HandlerTable;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -31,14 +28,11 @@ import java.util.SplittableRandom;
  * the slot's private words ({@code base + (index & 7)}) or, one in eight, far past the block; Barriers dropped;
  * wave operators replaced by what a single invocation computes (Shuffle and WaveBroadcast of lane 0 and
  * WaveReduce give the operand, here for every lane index; Ballot {@code l ? r & 1 : 0}); transcendental operators
- * (which the PTX emitter refuses) replaced by Sqrt; one in four bodies wrapped in a Loop (left only by a Return
+ * kept (the PTX emitter lowers them with its fdlibm functions); one in four bodies wrapped in a Loop (left only by a Return
  * of the body, so often never). The result keeps the argument convention of {@link HandlerStream} and runs the
  * full operator set on the GPU ({@link PtxSim} cannot: floats).
  */
 final class AdaptedHandlers {
-    private static final Set<UnaryOp> TRANSCENDENTAL = EnumSet.of(UnaryOp.COS, UnaryOp.SIN, UnaryOp.TAN,
-            UnaryOp.ACOS, UnaryOp.ASIN, UnaryOp.ATAN, UnaryOp.TANH, UnaryOp.SINH, UnaryOp.COSH, UnaryOp.EXP,
-            UnaryOp.LOG, UnaryOp.LOG2, UnaryOp.EXP2);
     private static final int FAR_OUT = 0xFFFF_0000;
     private static final String BASE = "hbase";
 
@@ -114,8 +108,7 @@ final class AdaptedHandlers {
                 case BALLOT -> new Expr.Select(expr(b.left()), bin(BinaryOp.BIT_AND, expr(b.right()), u32(1)), u32(0));
                 default -> new Expr.BinOp(b.op(), expr(b.left()), expr(b.right()));
             };
-            case Expr.UnOp u -> new Expr.UnOp(TRANSCENDENTAL.contains(u.op()) ? UnaryOp.SQRT : u.op(),
-                    expr(u.operand()));
+            case Expr.UnOp u -> new Expr.UnOp(u.op(), expr(u.operand()));
             case Expr.Select s -> new Expr.Select(expr(s.cond()), expr(s.ifTrue()), expr(s.ifFalse()));
             case Expr.Cast c -> new Expr.Cast(c.type(), expr(c.value()));
             case Expr.Fma f -> new Expr.Fma(expr(f.a()), expr(f.b()), expr(f.c()));

@@ -184,11 +184,10 @@ class CudaBackendGpuTest {
         try (CudaBackend backend = CudaBackend.open()) {
             RingBuffers b = buffers(backend, 96);
             MegakernelConfig c = MegakernelConfig.defaults().withSlots(96);
-            Program sine = HandlerPrograms.handler(List.of(new Node.Store(HandlerTable.ARGS, Expr.u32(0),
-                    new Expr.Cast(ScalarType.U32, Expr.un(UnaryOp.SIN, new Expr.Cast(ScalarType.F32,
-                            HandlerPrograms.arg(1)))))));
+            Program dispatch = HandlerPrograms.handler(List.of(new Node.Block(List.of(
+                    new Node.IndirectDispatch(HandlerTable.ARGS, 0)))));
             CudaBackendException handlers = assertThrows(CudaBackendException.class, () -> backend.start(b,
-                    c.withHandler(StreamHandlers.COUNTING, StreamHandlers.counting()).withHandler(0x300, sine)));
+                    c.withHandler(StreamHandlers.COUNTING, StreamHandlers.counting()).withHandler(0x300, dispatch)));
             assertTrue(handlers.getMessage().contains("user handler USER(0x00000300) cannot be fused"),
                     handlers.getMessage());
             assertThrows(CudaBackendException.class, () -> backend.start(b, c.withWorkers(7)));

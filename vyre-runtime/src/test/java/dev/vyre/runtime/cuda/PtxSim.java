@@ -1,5 +1,6 @@
 package dev.vyre.runtime.cuda;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -27,7 +28,13 @@ import java.util.regex.Pattern;
  * subset (byte and word loads and stores, U32 arithmetic, bitwise operators, shifts, unsigned comparisons, Select,
  * atomics on U32 words, the step meter's 64-bit arithmetic); {@link SimArith} adds the signed, F32 and F64
  * instructions of the operator sequences ({@link dev.vyre.cuda.ptx.OpBlocks}). {@code brx.idx} jumps through a
- * {@code .branchtargets} list. Every instruction the simulator does not know is an error.
+ * {@code .branchtargets} list. For the fdlibm functions of the transcendental operators
+ * ({@code dev.vyre.cuda.ptx.FdlibmPtx}) {@link FloatOps} runs what {@link SimArith} does not: IEEE f64 arithmetic
+ * (Java's double operations are the IEEE ones PTX's {@code .rn} instructions specify; {@code Math.fma} for
+ * {@code fma.rn.f64}), the conversions between f32, f64 and 32-bit integers, {@code mov.b64} between a double and
+ * its two words; the simulator also takes module-scope {@code .const} arrays with initializers, per-thread
+ * {@code .local} arrays and {@code exit} (kernels from {@code PtxEmitter.emitKernel}). Every instruction the
+ * simulator does not know is an error.
  */
 final class PtxSim {
     private static final VarHandle WORD = ValueLayout.JAVA_INT.varHandle();
@@ -58,6 +65,12 @@ final class PtxSim {
     private String scope = "";
     /** The entry's first instruction (the functions it calls come before it). */
     private int entryStart;
+    /** Module-scope {@code .const} arrays: name to address (their segments are in {@link #memory}). */
+    private final Map<String, Long> constants = new HashMap<>();
+    /** Function-scope {@code .local} arrays: scoped name to bytes (each thread gets its own). */
+    private final Map<String, Integer> locals = new HashMap<>();
+    private static final Pattern ARRAY = Pattern.compile("\\.(const|local)\\s+\\.align\\s+\\d+\\s+\\.(b8|b32|b64)\\s+"
+            + "(\\w+)\\[(\\d+)\\](\\s*=\\s*\\{(.*)\\})?\\s*;");
 
     /** A {@code .func}: its first instruction and parameter names. */
     private record Function(String name, int start, List<String> params) {
@@ -140,6 +153,8 @@ final class PtxSim {
                     targets.add(scope + t.strip());
                 }
                 branchTargets.put(scope + line.substring(0, colon).strip(), List.copyOf(targets));
+            } else if (line.startsWith(".const") || line.startsWith(".local")) {
+                array(line);
             } else if (line.endsWith(":")) {
                 labels.put(scope + line.substring(0, line.length() - 1), code.size());
             } else if (line.endsWith(";")) {
@@ -162,6 +177,38 @@ final class PtxSim {
         }
         functions.put(name, new Function(name, code.size(), List.copyOf(names)));
         scope = name + ":";
+    }
+
+    /** A {@code .const} array (allocated and filled now) or a {@code .local} one (per thread, when first used). */
+    private void array(String line) {
+        Matcher m = ARRAY.matcher(line);
+        if (!m.matches()) {
+            throw new IllegalStateException("the simulator does not understand the declaration: " + line);
+        }
+        int elementBytes = switch (m.group(2)) {
+            case "b8" -> 1;
+            case "b32" -> 4;
+            default -> 8;
+        };
+        int bytes = elementBytes * Integer.parseInt(m.group(4));
+        if (m.group(1).equals("local")) {
+            locals.put(scope + m.group(3), bytes);
+            return;
+        }
+        MemorySegment segment = Arena.global().allocate(bytes, 8);
+        if (m.group(6) != null) {
+            String[] values = m.group(6).split(",");
+            for (int i = 0; i < values.length; i++) {
+                long v = Long.parseUnsignedLong(values[i].strip().substring(2), 16);
+                if (elementBytes == 4) {
+                    segment.set(ValueLayout.JAVA_INT, 4L * i, (int) v);
+                } else {
+                    segment.set(ValueLayout.JAVA_LONG, 8L * i, v);
+                }
+            }
+        }
+        memory.add(segment);
+        constants.put(m.group(3), segment.address());
     }
 
     /** Makes {@code segment} addressable by the kernel at its own address. */
@@ -213,6 +260,9 @@ final class PtxSim {
         } else if (opcode.startsWith("brx")) {
             args.set(1, new Name(scope + ((Name) args.get(1)).name()));
         }
+        if (opcode.startsWith("mov") && args.getLast() instanceof Name n && locals.containsKey(scope + n.name())) {
+            args.set(args.size() - 1, new Name(scope + n.name())); // a .local array of this function
+        }
         return new Insn(text, opcode.split("\\."), args.toArray(new Operand[0]), guard, negated);
     }
 
@@ -262,6 +312,9 @@ final class PtxSim {
         if (a.startsWith("0x")) {
             return new Imm(Long.parseLong(a.substring(2), 16));
         }
+        if (a.startsWith("0d") || a.startsWith("0f")) { // the exact hex form of an f64 or f32 immediate
+            return new Imm(Long.parseUnsignedLong(a.substring(2), 16));
+        }
         if (Character.isDigit(a.charAt(0)) || a.charAt(0) == '-') {
             return new Imm(Long.parseLong(a));
         }
@@ -288,6 +341,8 @@ final class PtxSim {
         private boolean exited;
         private final SimWarp warp;
         private final int lane;
+        /** This thread's {@code .local} arrays, by scoped name. */
+        private final Map<String, MemorySegment> localArrays = new HashMap<>();
 
         Thread(int ctaid, int ntid, int tid, long[] paramValues) {
             regs[registers.get(CTAID)] = ctaid;
@@ -342,6 +397,15 @@ final class PtxSim {
                 set(a[0], SimArith.eval(op, sources));
                 return;
             }
+            if (type.startsWith("f") && FloatOps.ARITHMETIC.contains(op[0])) {
+                set(a[0], FloatOps.arithmetic(insn.text(), op[0], type, a.length > 1 ? value(a[1]) : 0,
+                        a.length > 2 ? value(a[2]) : 0, a.length > 3 ? value(a[3]) : 0));
+                return;
+            }
+            if (type.equals("s32") && (op[0].equals("div") || op[0].equals("min") || op[0].equals("max"))) {
+                set(a[0], width(type, FloatOps.signed(insn.text(), op[0], (int) value(a[1]), (int) value(a[2]))));
+                return;
+            }
             switch (op[0]) {
                 case "ld" -> load(op, a);
                 case "st" -> store(op, a);
@@ -356,11 +420,12 @@ final class PtxSim {
                         WORD.getAndAdd(segment(a[0], 4), offset(a[0], 4), (int) value(a[1]));
                     }
                 }
-                case "mov", "cvta" -> set(a[0], value(a[1]));
+                case "mov", "cvta" -> move(a);
                 case "add" -> set(a[0], width(type, value(a[1]) + value(a[2])));
                 case "sub" -> set(a[0], width(type, value(a[1]) - value(a[2])));
                 case "mul" -> set(a[0], switch (op[1]) {
-                    case "wide" -> value(a[1]) * value(a[2]);
+                    case "wide" -> type.equals("s32") ? (long) (int) value(a[1]) * (int) value(a[2])
+                            : value(a[1]) * value(a[2]);
                     case "lo" -> width(type, value(a[1]) * value(a[2]));
                     default -> throw unsupported(insn);
                 });
@@ -380,10 +445,13 @@ final class PtxSim {
                 }
                 case "shl" -> set(a[0], width(type, value(a[1]) << value(a[2])));
                 case "shr" -> {
-                    if (type.startsWith("s")) {
+                    if (type.equals("s32")) { // PTX clamps the amount: 32 or more fills with the sign
+                        set(a[0], width(type, (int) value(a[1]) >> Math.min(31, value(a[2]))));
+                    } else if (type.startsWith("s")) {
                         throw unsupported(insn);
+                    } else {
+                        set(a[0], width(type, value(a[1]) >>> value(a[2])));
                     }
-                    set(a[0], width(type, value(a[1]) >>> value(a[2])));
                 }
                 case "and" -> set(a[0], width(type, value(a[1]) & value(a[2])));
                 case "or" -> set(a[0], width(type, value(a[1]) | value(a[2])));
@@ -398,16 +466,22 @@ final class PtxSim {
                     set(a[0], first ? value(a[1]) : value(a[2]));
                 }
                 case "cvt" -> {
-                    if (op.length != 3 || !op[1].startsWith("u") || !op[2].startsWith("u")) {
-                        throw unsupported(insn);
+                    if (op.length == 3 && op[1].startsWith("u") && op[2].startsWith("u")) {
+                        set(a[0], width(op[1], value(a[1])));
+                    } else {
+                        set(a[0], FloatOps.convert(insn.text(), op, value(a[1])));
                     }
-                    set(a[0], width(op[1], value(a[1])));
                 }
                 case "setp" -> {
                     if (op.length != 3) {
                         throw unsupported(insn);
                     }
-                    set(a[0], compare(insn, op[1], type, value(a[1]), value(a[2])) ? 1 : 0);
+                    set(a[0], (type.startsWith("f") ? FloatOps.compare(insn.text(), op[1], type, value(a[1]),
+                            value(a[2])) : compare(insn, op[1], type, value(a[1]), value(a[2]))) ? 1 : 0);
+                }
+                case "exit" -> {
+                    exited = true;
+                    warp.exit(lane);
                 }
                 case "bra" -> pc = target(a[0]);
                 case "brx" -> {
@@ -456,6 +530,51 @@ final class PtxSim {
                 }
                 case "fence" -> java.lang.invoke.VarHandle.fullFence();
                 default -> throw unsupported(insn);
+            }
+        }
+
+        /** {@code mov}: a value, an array's address, or a double split into or built from its two words. */
+        private void move(Operand[] a) {
+            if (a[0] instanceof Vec v) { // mov.b64 {lo, hi}, %fd
+                long bits = value(a[1]);
+                regs[v.regs()[0]] = bits & 0xFFFF_FFFFL;
+                regs[v.regs()[1]] = bits >>> 32;
+            } else if (a[1] instanceof Vec v) { // mov.b64 %fd, {lo, hi}
+                set(a[0], (regs[v.regs()[1]] << 32) | (regs[v.regs()[0]] & 0xFFFF_FFFFL));
+            } else if (a[1] instanceof Name n) {
+                Long constant = constants.get(n.name());
+                set(a[0], constant != null ? constant : localArrays.computeIfAbsent(n.name(),
+                        k -> Arena.ofAuto().allocate(locals.get(k), 8)).address());
+            } else {
+                set(a[0], value(a[1]));
+            }
+        }
+
+        /** The segment of this thread's .local arrays holding {@code size} bytes at the address in {@code m}. */
+        private MemorySegment local(Operand m, int size) {
+            long address = address(m);
+            for (MemorySegment s : localArrays.values()) {
+                if (address >= s.address() && address + size <= s.address() + s.byteSize()) {
+                    return s;
+                }
+            }
+            throw new IllegalStateException("illegal local address 0x" + Long.toHexString(address) + " at pc "
+                    + (pc - 1) + ": " + code.get(pc - 1).text());
+        }
+
+        /** A {@code ld.local} or {@code st.local} of a 4- or 8-byte value ({@code value} null for a load). */
+        private void localAccess(String[] op, Operand[] a, boolean load) {
+            Operand at = load ? a[1] : a[0];
+            int size = op[op.length - 1].endsWith("64") ? 8 : 4;
+            MemorySegment s = local(at, size);
+            long off = address(at) - s.address();
+            if (load) {
+                set(a[0], size == 8 ? s.get(ValueLayout.JAVA_LONG_UNALIGNED, off)
+                        : Integer.toUnsignedLong(s.get(ValueLayout.JAVA_INT_UNALIGNED, off)));
+            } else if (size == 8) {
+                s.set(ValueLayout.JAVA_LONG_UNALIGNED, off, value(a[1]));
+            } else {
+                s.set(ValueLayout.JAVA_INT_UNALIGNED, off, (int) value(a[1]));
             }
         }
 
@@ -521,6 +640,10 @@ final class PtxSim {
                 return;
             }
             String sem = op[1];
+            if (sem.equals("local")) {
+                localAccess(op, a, true);
+                return;
+            }
             if (a[0] instanceof Vec v) {
                 MemorySegment s = segment(a[1], 4 * v.regs().length);
                 long off = offset(a[1], 4 * v.regs().length);
@@ -538,7 +661,7 @@ final class PtxSim {
                 set(a[0], Byte.toUnsignedLong((byte) BYTE.getOpaque(s, offset(a[1], 1))));
                 return;
             }
-            if (op[op.length - 1].equals("u64")) {
+            if (op[op.length - 1].endsWith("64")) {
                 MemorySegment s = segment(a[1], 8);
                 long off = offset(a[1], 8);
                 set(a[0], sem.equals("acquire") ? (long) LONG.getAcquire(s, off) : (long) LONG.getOpaque(s, off));
@@ -554,6 +677,10 @@ final class PtxSim {
             String sem = op[1];
             if (sem.equals("param")) {
                 frames.getFirst().result = value(a[1]);
+                return;
+            }
+            if (sem.equals("local")) {
+                localAccess(op, a, false);
                 return;
             }
             if (a[1] instanceof Vec v) {
@@ -625,12 +752,12 @@ final class PtxSim {
             return type.endsWith("32") ? v & 0xFFFF_FFFFL : v;
         }
 
-        /** Unsigned comparisons of u32, b32 and u64 values (registers hold them zero-extended). */
+        /** Comparisons of u32, b32 and u64 values (registers hold them zero-extended) and of s32 values. */
         private boolean compare(Insn insn, String cmp, String type, long x, long y) {
-            if (!type.equals("u32") && !type.equals("b32") && !type.equals("u64")) {
+            if (!type.equals("u32") && !type.equals("b32") && !type.equals("u64") && !type.equals("s32")) {
                 throw unsupported(insn);
             }
-            int c = Long.compareUnsigned(x, y);
+            int c = type.equals("s32") ? Integer.compare((int) x, (int) y) : Long.compareUnsigned(x, y);
             return switch (cmp) {
                 case "eq" -> c == 0;
                 case "ne" -> c != 0;

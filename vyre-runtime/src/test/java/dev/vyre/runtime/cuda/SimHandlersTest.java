@@ -46,7 +46,7 @@ class SimHandlersTest {
     private static final int RING = 64;
 
     /** Runs {@code stream} on the CPU backend and in the simulator; asserts equal snapshots; returns the CPU's. */
-    private static RunSnapshot assertSameRun(SlotStream stream, WorkerShape shape, int workers, String what) {
+    static RunSnapshot assertSameRun(SlotStream stream, WorkerShape shape, int workers, String what) {
         RunSnapshot cpu = SettledRun.run(new CpuBackend(), stream, RING);
         SimBackend sim = new SimBackend(shape, workers);
         RunSnapshot simulated = SettledRun.run(sim, stream, RING);
