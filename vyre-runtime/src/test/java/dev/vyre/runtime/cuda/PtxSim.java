@@ -389,7 +389,7 @@ final class PtxSim {
             String[] op = insn.op();
             Operand[] a = insn.args();
             String type = op[op.length - 1];
-            if (SimArith.handles(op)) {
+            if (SimArith.handles(op) && !floatOpsOwns(op)) {
                 long[] sources = new long[a.length - 1];
                 for (int i = 0; i < sources.length; i++) {
                     sources[i] = value(a[i + 1]);
@@ -772,5 +772,17 @@ final class PtxSim {
         private IllegalStateException unsupported(Insn insn) {
             return new IllegalStateException("the simulator does not support: " + insn.text());
         }
+    }
+
+    /**
+     * Whether {@link FloatOps} (the fdlibm functions' f64 arithmetic, conversions and comparisons, and signed
+     * division, whose divide-by-zero the functions may execute) runs {@code op} rather than {@link SimArith} (the
+     * interpreter's operator sequences, which never divide by zero and use f64 only for rcp/sqrt/cvt).
+     */
+    static boolean floatOpsOwns(String[] op) {
+        boolean f64 = java.util.Arrays.asList(op).contains("f64");
+        String base = op[0];
+        return f64 && (FloatOps.ARITHMETIC.contains(base) || base.equals("cvt") || base.equals("setp"))
+                || op[op.length - 1].equals("s32") && base.equals("div");
     }
 }
