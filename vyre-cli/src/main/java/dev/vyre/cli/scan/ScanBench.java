@@ -193,6 +193,11 @@ public final class ScanBench {
                     " resident (copies %.3f GB/s)", (Double) m.get("copyGbPerSecond")) : "", m.get("candidates"),
                     m.get("batches"), (Double) m.get("readSeconds"), (Double) m.get("confirmSeconds")));
         }
+        if (m.get("stageSeconds") instanceof Map<?, ?> stages) {
+            StringBuilder line = new StringBuilder(r.peer()).append(": wall by stage (best run, s):");
+            stages.forEach((k, v) -> line.append(String.format(Locale.ROOT, " %s %.3f", k, (Double) v)));
+            out.add(line.toString());
+        }
         if (m.get("dfaStageGbPerSecond") instanceof Double stageRate) {
             out.add(String.format(Locale.ROOT, "%s: DFA stage on the device (resident DFA kernel over each batch, "
                     + "passes included) %.3f GB/s per DFA", r.peer(), stageRate));

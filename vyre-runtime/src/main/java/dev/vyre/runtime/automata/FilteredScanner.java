@@ -40,10 +40,43 @@ public final class FilteredScanner implements AutoCloseable {
     private final ForkJoinPool pool;
     private final int stride;
 
-    /** What one scan did. */
+    /** What one scan did; {@code stages} breaks its wall time down. */
     public record Report(int files, int failedFiles, long bytes, long matches, long batches, long candidates,
-            long readNanos, long confirmNanos, long elapsedNanos) {
+            long readNanos, long confirmNanos, long elapsedNanos, Stages stages) {
     }
+
+    /**
+     * Where one scan's wall time went, host wall clock per stage (nanoseconds, summed over batches): {@code stat}
+     * sizing the files, {@code pack} planning batches and zeroing gaps, {@code read} reading pieces (host threads),
+     * {@code submit} starting the filter (the whole CPU model; on CUDA enqueueing copy and kernel), {@code await}
+     * waiting for the filter's candidates (on CUDA: kernel wait, candidate transfer and sort), {@code dfaStage} the
+     * DFA stage, {@code confirm} the host confirmation, {@code emit} handing results to the listener. The filter's
+     * own view of its await ({@link BatchFilter#transferNanos()}, {@link BatchFilter#sortNanos()}) is the caller's.
+     */
+    public record Stages(long stat, long pack, long read, long submit, long await, long dfaStage, long confirm,
+            long emit) {
+        /** The stages by name, in scan order. */
+        public java.util.Map<String, Long> byName() {
+            java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+            m.put("stat", stat);
+            m.put("pack", pack);
+            m.put("read", read);
+            m.put("submit", submit);
+            m.put("await", await);
+            m.put("dfaStage", dfaStage);
+            m.put("confirm", confirm);
+            m.put("emit", emit);
+            return m;
+        }
+
+        /** The sum of the stages. */
+        public long total() {
+            return stat + pack + read + submit + await + dfaStage + confirm + emit;
+        }
+    }
+
+    /** Indices into the stage timers of one scan. */
+    private static final int STAT = 0, PACK = 1, READ = 2, SUBMIT = 3, AWAIT = 4, DFA = 5, CONFIRM = 6, EMIT = 7;
 
     /** One file's piece in a batch: file bytes [offset, offset + length) at batch offset {@code at}. */
     private record Piece(int file, long offset, long length, long at, boolean last) {
@@ -109,6 +142,7 @@ public final class FilteredScanner implements AutoCloseable {
     /** Scans {@code files} (ids 0..n-1 together with the failures' ids); results go to {@code listener} in id order. */
     public Report scan(List<IngestFile> files, List<IngestEvent.FileFailed> failures, ScanListener listener) {
         long t0 = System.nanoTime();
+        long[] t = new long[8];
         TreeMap<Integer, Runnable> ready = new TreeMap<>();
         for (IngestEvent.FileFailed f : failures) {
             ready.put(f.file().id(), () -> listener.onFailure(f.file(), f.error()));
@@ -126,8 +160,8 @@ public final class FilteredScanner implements AutoCloseable {
             }
             states.add(new FileState(f, size));
         }
+        long mark = lap(t, STAT, t0);
         long[] counters = new long[5]; // bytes, matches, batches, candidates, failed
-        long[] times = new long[2]; // read, confirm
         ArrayDeque<Batch> inFlight = new ArrayDeque<>();
         int fileIndex = 0;
         long fileOffset = 0;
@@ -156,22 +190,26 @@ public final class FilteredScanner implements AutoCloseable {
                     }
                 }
                 Batch b = new Batch(slot, pieces, at);
-                long r0 = System.nanoTime();
+                mark = lap(t, PACK, mark);
                 read(b, states);
-                times[0] += System.nanoTime() - r0;
+                mark = lap(t, READ, mark);
+                zeroGaps(b);
+                mark = lap(t, PACK, mark);
                 if (scan.lineEngine() != null) {
                     filter.submit(slot, b.bytes(), stride);
                 }
                 inFlight.add(b);
                 slot = (slot + 1) % filter.slots();
+                mark = lap(t, SUBMIT, mark);
                 continue;
             }
             Batch b = inFlight.poll();
             BatchFilter.Candidates c = scan.lineEngine() == null ? null : filter.await(b.slot());
+            mark = lap(t, AWAIT, mark);
             List<DfaStage.Segments> segments = stage == null ? null : runStage(b, states);
-            long c0 = System.nanoTime();
+            mark = lap(t, DFA, mark);
             confirm(b, c, segments, states);
-            times[1] += System.nanoTime() - c0;
+            mark = lap(t, CONFIRM, mark);
             counters[2]++;
             counters[3] += c == null ? 0 : c.count();
             for (Piece p : b.pieces()) {
@@ -193,11 +231,21 @@ public final class FilteredScanner implements AutoCloseable {
             }
             listener.onProgress(b.bytes());
             emit(ready, next);
+            mark = lap(t, EMIT, mark);
         }
         emit(ready, next);
+        lap(t, EMIT, mark);
         return new Report(files.size() + failures.size(), failures.size() + (int) counters[4]
-                + (files.size() - states.size()), counters[0], counters[1], counters[2], counters[3], times[0],
-                times[1], System.nanoTime() - t0);
+                + (files.size() - states.size()), counters[0], counters[1], counters[2], counters[3], t[READ],
+                t[CONFIRM], System.nanoTime() - t0,
+                new Stages(t[STAT], t[PACK], t[READ], t[SUBMIT], t[AWAIT], t[DFA], t[CONFIRM], t[EMIT]));
+    }
+
+    /** Adds the time since {@code since} to stage {@code stage}; returns now. */
+    private static long lap(long[] t, int stage, long since) {
+        long now = System.nanoTime();
+        t[stage] += now - since;
+        return now;
     }
 
     private static void emit(TreeMap<Integer, Runnable> ready, int[] next) {
@@ -231,7 +279,11 @@ public final class FilteredScanner implements AutoCloseable {
                 fs.error = IngestFileException.io(fs.file, IngestFileException.Operation.READ, p.offset(), e);
             }
         })).join();
-        // Gaps between pieces hold bytes of earlier batches: clear them so no stale window is read as data.
+    }
+
+    /** Gaps between pieces hold bytes of earlier batches: clears them so no stale window is read as data. */
+    private void zeroGaps(Batch b) {
+        MemorySegment staging = filter.staging(b.slot());
         long at = 0;
         for (Piece p : b.pieces()) {
             staging.asSlice(at, p.at() - at).fill((byte) 0);

@@ -113,6 +113,11 @@ class FilteredScannerTest {
                     });
                     assertEquals(files + (dangling ? 1 : 0), r.files());
                     assertEquals(dangling ? 1 : 0, r.failedFiles());
+                    FilteredScanner.Stages st = r.stages();
+                    assertTrue(st.byName().values().stream().allMatch(v -> v >= 0), "stage times " + st);
+                    assertTrue(st.total() <= r.elapsedNanos(), "stages " + st + " within the wall " + r);
+                    assertEquals(st.read(), r.readNanos());
+                    assertEquals(st.confirm(), r.confirmNanos());
                 } finally {
                     fs.close();
                     if (stage != null) {
