@@ -149,16 +149,13 @@ public final class FilteredScanner implements AutoCloseable {
         }
         int[] next = {0};
         List<FileState> states = new ArrayList<>();
-        for (IngestFile f : files) {
-            long size;
-            try {
-                size = java.nio.file.Files.size(f.path());
-            } catch (IOException e) {
-                IngestFileException err = IngestFileException.io(f, IngestFileException.Operation.STAT, -1, e);
-                ready.put(f.id(), () -> listener.onFailure(f, err));
-                continue;
+        for (Object o : sizes(files)) {
+            if (o instanceof FileState fs) {
+                states.add(fs);
+            } else {
+                IngestFileException err = (IngestFileException) o;
+                ready.put(err.file().id(), () -> listener.onFailure(err.file(), err));
             }
-            states.add(new FileState(f, size));
         }
         long mark = lap(t, STAT, t0);
         long[] counters = new long[5]; // bytes, matches, batches, candidates, failed
@@ -239,6 +236,23 @@ public final class FilteredScanner implements AutoCloseable {
                 + (files.size() - states.size()), counters[0], counters[1], counters[2], counters[3], t[READ],
                 t[CONFIRM], System.nanoTime() - t0,
                 new Stages(t[STAT], t[PACK], t[READ], t[SUBMIT], t[AWAIT], t[DFA], t[CONFIRM], t[EMIT]));
+    }
+
+    /**
+     * Sizes every file on the host threads (one stat each; on trees of tens of thousands of files a serial loop
+     * costs a large share of the scan): per file, in order, its {@link FileState} or the stat's failure.
+     */
+    private Object[] sizes(List<IngestFile> files) {
+        Object[] out = new Object[files.size()];
+        pool.submit(() -> java.util.stream.IntStream.range(0, out.length).parallel().forEach(i -> {
+            IngestFile f = files.get(i);
+            try {
+                out[i] = new FileState(f, java.nio.file.Files.size(f.path()));
+            } catch (IOException e) {
+                out[i] = IngestFileException.io(f, IngestFileException.Operation.STAT, -1, e);
+            }
+        })).join();
+        return out;
     }
 
     /** Adds the time since {@code since} to stage {@code stage}; returns now. */
