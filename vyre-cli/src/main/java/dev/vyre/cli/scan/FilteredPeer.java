@@ -154,8 +154,9 @@ public final class FilteredPeer implements ScanPeer {
     }
 
     /**
-     * The best run's wall time by stage, in seconds ({@link FilteredScanner.Stages}): the host stages, within
-     * {@code await} the filter's candidate transfer and sort, {@code other} (wall minus the stages) and {@code wall}.
+     * The best run's wall time by stage, in seconds ({@link FilteredScanner.Stages}): the host stages (with, inside
+     * {@code confirm}, the threads' summed busy time and the longest piece), inside {@code await} the filter's
+     * candidate transfer and sort, {@code other} (wall minus the stages) and {@code wall}.
      */
     static Map<String, Double> stageSeconds(FilteredScanner.Report r, long transferNanos, long sortNanos) {
         Map<String, Double> m = new LinkedHashMap<>();

@@ -39,6 +39,9 @@ public final class FilteredScanner implements AutoCloseable {
     private final DfaStage stage;
     private final ForkJoinPool pool;
     private final int stride;
+    /** Per scan: host thread nanoseconds of confirmation summed over pieces, and the longest piece. */
+    private final java.util.concurrent.atomic.AtomicLong confirmBusy = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong confirmLongest = new java.util.concurrent.atomic.AtomicLong();
 
     /** What one scan did; {@code stages} breaks its wall time down. */
     public record Report(int files, int failedFiles, long bytes, long matches, long batches, long candidates,
@@ -52,9 +55,12 @@ public final class FilteredScanner implements AutoCloseable {
      * waiting for the filter's candidates (on CUDA: kernel wait, candidate transfer and sort), {@code dfaStage} the
      * DFA stage, {@code confirm} the host confirmation, {@code emit} handing results to the listener. The filter's
      * own view of its await ({@link BatchFilter#transferNanos()}, {@link BatchFilter#sortNanos()}) is the caller's.
+     * Within {@code confirm}, not part of the sum: {@code confirmBusy}, the host threads' time summed over pieces,
+     * and {@code confirmLongest}, the longest single piece (the floor of {@code confirm} per batch: a piece is
+     * confirmed by one thread).
      */
     public record Stages(long stat, long pack, long read, long submit, long await, long dfaStage, long confirm,
-            long emit) {
+            long emit, long confirmBusy, long confirmLongest) {
         /** The stages by name, in scan order. */
         public java.util.Map<String, Long> byName() {
             java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
@@ -66,10 +72,12 @@ public final class FilteredScanner implements AutoCloseable {
             m.put("dfaStage", dfaStage);
             m.put("confirm", confirm);
             m.put("emit", emit);
+            m.put("confirmBusy", confirmBusy);
+            m.put("confirmLongest", confirmLongest);
             return m;
         }
 
-        /** The sum of the stages. */
+        /** The sum of the stages (without the two views inside {@code confirm}). */
         public long total() {
             return stat + pack + read + submit + await + dfaStage + confirm + emit;
         }
@@ -143,6 +151,8 @@ public final class FilteredScanner implements AutoCloseable {
     public Report scan(List<IngestFile> files, List<IngestEvent.FileFailed> failures, ScanListener listener) {
         long t0 = System.nanoTime();
         long[] t = new long[8];
+        confirmBusy.set(0);
+        confirmLongest.set(0);
         TreeMap<Integer, Runnable> ready = new TreeMap<>();
         for (IngestEvent.FileFailed f : failures) {
             ready.put(f.file().id(), () -> listener.onFailure(f.file(), f.error()));
@@ -235,7 +245,8 @@ public final class FilteredScanner implements AutoCloseable {
         return new Report(files.size() + failures.size(), failures.size() + (int) counters[4]
                 + (files.size() - states.size()), counters[0], counters[1], counters[2], counters[3], t[READ],
                 t[CONFIRM], System.nanoTime() - t0,
-                new Stages(t[STAT], t[PACK], t[READ], t[SUBMIT], t[AWAIT], t[DFA], t[CONFIRM], t[EMIT]));
+                new Stages(t[STAT], t[PACK], t[READ], t[SUBMIT], t[AWAIT], t[DFA], t[CONFIRM], t[EMIT],
+                        confirmBusy.get(), confirmLongest.get()));
     }
 
     /**
@@ -334,29 +345,39 @@ public final class FilteredScanner implements AutoCloseable {
                 .sorted((x, y) -> Long.compare(b.pieces().get(y).length(), b.pieces().get(x).length()))
                 .toArray(Integer[]::new);
         pool.submit(() -> java.util.Arrays.stream(order).parallel().forEach(i -> {
-            Piece p = b.pieces().get(i);
-            FileState fs = states.get(p.file());
-            if (fs.error != null) {
-                return;
-            }
-            if (fs.stream == null) {
-                fs.stream = scan.stream();
-            }
-            List<Match> out = fs.matches;
-            MemorySegment chunk = staging.asSlice(p.at(), p.length());
-            java.util.function.Consumer<dev.vyre.automata.MatchSink> extra = segments == null ? null
-                    : sink -> stageMatches(p, i, bounds, segments, fs, staging, sink);
-            long[] windows = c == null ? null : windowsOf(c, p);
-            fs.stream.feed(chunk, windows, windows == null ? 0 : windows.length, extra,
-                    (id, end) -> out.add(new Match(id, end)));
-            if (p.last()) {
-                fs.stream.finish(segments == null ? null : sink -> {
-                    for (int e = 0; e < segments.size(); e++) {
-                        stage.engines().get(e).dfa().reportEnd(fs.dfaState[e], p.offset() + p.length(), sink);
-                    }
-                }, (id, end) -> out.add(new Match(id, end)));
-            }
+            long p0 = System.nanoTime();
+            confirmPiece(b, i, c, segments, bounds, states, staging);
+            long took = System.nanoTime() - p0;
+            confirmBusy.addAndGet(took);
+            confirmLongest.accumulateAndGet(took, Math::max);
         })).join();
+    }
+
+    /** Confirms piece {@code i} of the batch (one host thread). */
+    private void confirmPiece(Batch b, int i, BatchFilter.Candidates c, List<DfaStage.Segments> segments,
+            int[][] bounds, List<FileState> states, MemorySegment staging) {
+        Piece p = b.pieces().get(i);
+        FileState fs = states.get(p.file());
+        if (fs.error != null) {
+            return;
+        }
+        if (fs.stream == null) {
+            fs.stream = scan.stream();
+        }
+        List<Match> out = fs.matches;
+        MemorySegment chunk = staging.asSlice(p.at(), p.length());
+        java.util.function.Consumer<dev.vyre.automata.MatchSink> extra = segments == null ? null
+                : sink -> stageMatches(p, i, bounds, segments, fs, staging, sink);
+        long[] windows = c == null ? null : windowsOf(c, p);
+        fs.stream.feed(chunk, windows, windows == null ? 0 : windows.length, extra,
+                (id, end) -> out.add(new Match(id, end)));
+        if (p.last()) {
+            fs.stream.finish(segments == null ? null : sink -> {
+                for (int e = 0; e < segments.size(); e++) {
+                    stage.engines().get(e).dfa().reportEnd(fs.dfaState[e], p.offset() + p.length(), sink);
+                }
+            }, (id, end) -> out.add(new Match(id, end)));
+        }
     }
 
     /** Per piece, the index range [from, to) of its segments (the same for every DFA: one plan per batch). */

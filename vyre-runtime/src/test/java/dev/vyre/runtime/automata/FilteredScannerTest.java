@@ -161,6 +161,8 @@ class FilteredScannerTest {
                     assertTrue(st.total() <= r.elapsedNanos(), "stages " + st + " within the wall " + r);
                     assertEquals(st.read(), r.readNanos());
                     assertEquals(st.confirm(), r.confirmNanos());
+                    assertTrue(st.confirmLongest() <= st.confirm() && st.confirmLongest() <= st.confirmBusy(),
+                            "the longest piece is within the confirm wall and the summed busy time: " + st);
                 } finally {
                     fs.close();
                     if (stage != null) {
