@@ -129,7 +129,8 @@ public final class FilteredPeer implements ScanPeer {
                     m.put("copyGbPerSecond", bestCopyNanos == 0 ? 0.0 : bestFilterBytes / (double) bestCopyNanos);
                     m.put("stageSeconds", stageSeconds(best, bestTransferNanos, bestSortNanos));
                 }
-                m.put("dfaStage", stage == null ? "host" : "device");
+                m.put("dfaStage", stage == null ? "host"
+                        : stage instanceof dev.vyre.runtime.automata.CpuDfaStage ? "cpu-model" : "device");
                 if (stage != null) {
                     m.put("dfaStageGbPerSecond", bestStageRate);
                 }

@@ -199,8 +199,10 @@ public final class ScanBench {
             out.add(line.toString());
         }
         if (m.get("dfaStageGbPerSecond") instanceof Double stageRate) {
-            out.add(String.format(Locale.ROOT, "%s: DFA stage on the device (resident DFA kernel over each batch, "
-                    + "passes included) %.3f GB/s per DFA", r.peer(), stageRate));
+            out.add("device".equals(m.get("dfaStage")) ? String.format(Locale.ROOT, "%s: DFA stage on the device "
+                    + "(resident DFA kernel over each batch, passes included) %.3f GB/s per DFA", r.peer(), stageRate)
+                    : String.format(Locale.ROOT, "%s: DFA stage (%s) %.3f GB/s per DFA", r.peer(),
+                    m.get("dfaStage"), stageRate));
         }
         if (m.get("dfaKernels") instanceof List<?> kernels) {
             for (Object k : kernels) {
