@@ -32,6 +32,35 @@ class BenchScanCommandTest {
     }
 
     @Test
+    void filteredPeerReportsItsWallByStage(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("scan.json");
+        CliRun r = CliRun.of("bench", "scan", "--size", "200000", "--files", "3", "--repeat", "1", "--peers",
+                "vyre-cpu-filter,vyre-cpu", "--json", json.toString());
+        assertEquals(0, r.exit(), r.toString());
+        Matcher m = Pattern.compile("vyre-cpu-filter: wall by stage \\(best run, s\\):((?: \\w+ [0-9.-]+)+)")
+                .matcher(r.out());
+        assertTrue(m.find(), r.out());
+        String[] parts = m.group(1).trim().split(" ");
+        List<String> names = new java.util.ArrayList<>();
+        double sum = 0;
+        double wall = -1;
+        for (int i = 0; i < parts.length; i += 2) {
+            names.add(parts[i]);
+            double v = Double.parseDouble(parts[i + 1]);
+            if (parts[i].equals("wall")) {
+                wall = v;
+            } else if (!List.of("awaitTransfer", "awaitSort", "confirmBusy", "confirmLongest").contains(parts[i])) {
+                assertTrue(v >= 0 || parts[i].equals("other"), parts[i] + " " + v);
+                sum += v;
+            }
+        }
+        assertEquals(List.of("stat", "pack", "read", "submit", "await", "dfaStage", "confirm", "emit",
+                "confirmBusy", "confirmLongest", "awaitTransfer", "awaitSort", "other", "wall"), names);
+        assertTrue(wall > 0 && Math.abs(sum - wall) < 0.01, "stages and other sum to the wall: " + m.group());
+        assertTrue(Files.readString(json).contains("\"stageSeconds\":{\"stat\":"), Files.readString(json));
+    }
+
+    @Test
     void theSyntheticRulesCountTheSameInBothSemantics(@TempDir Path dir) throws Exception {
         List<Path> files = ScanCorpus.generate(dir, 200_000, 2, 5);
         long leftmost = 0;

@@ -36,6 +36,7 @@ public final class WindowFilter {
     /** Rarity a window loses for each factor already registered under it. */
     private static final int SHARED_PENALTY = 8;
     private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt SEGMENT_INT_BE = ValueLayout.JAVA_INT_UNALIGNED
             .withOrder(ByteOrder.BIG_ENDIAN);
 
@@ -43,6 +44,13 @@ public final class WindowFilter {
     /** Per factor and position: the allowed bytes as four 64-bit masks (confirmation without object lookups). */
     private final long[][] masks;
     private final int[] lengths;
+    /**
+     * Per factor, null unless every position allows one byte or one ASCII case pair (two bytes that differ in 0x20
+     * only) and the factor has at least 8 bytes: the factor as 8-byte little-endian words at offsets 0, 8, ... and
+     * a last word ending at its end, each as (offset, and-mask, value): the factor matches where every
+     * {@code word(offset) & mask == value}. The same test as {@link #masks}, a word at a time.
+     */
+    private final long[][] words;
     private final int stride;
     private final int maxLength;
     private final long[] bits = new long[(1 << HASH_BITS) / 64];
@@ -72,6 +80,10 @@ public final class WindowFilter {
                     masks[i][j * 4 + (b >>> 6)] |= 1L << b;
                 }
             }
+        }
+        this.words = new long[this.factors.size()][];
+        for (int i = 0; i < words.length; i++) {
+            words[i] = wordsOf(this.factors.get(i));
         }
         this.maxLength = this.factors.stream().mapToInt(Factor::length).max().orElse(WINDOW);
         Map<Integer, List<Integer>> lists = new HashMap<>();
@@ -213,6 +225,42 @@ public final class WindowFilter {
     }
 
     /** One stream's candidates that end in later chunks. */
+    /** {@link #words} of one factor, or null where it has a position of another shape or fewer than 8 bytes. */
+    static long[] wordsOf(Factor f) {
+        int n = f.length();
+        if (n < Long.BYTES) {
+            return null;
+        }
+        long[] and = new long[n];
+        long[] val = new long[n];
+        for (int j = 0; j < n; j++) {
+            ByteSet set = f.positions().get(j);
+            int x = set.next(0);
+            int y = x < 0 || x == 255 ? -1 : set.next(x + 1);
+            int z = y < 0 || y == 255 ? -1 : set.next(y + 1);
+            if (x < 0 || z >= 0 || (y >= 0 && (x ^ y) != 0x20)) {
+                return null;
+            }
+            and[j] = y < 0 ? 0xFF : 0xDF;
+            val[j] = x & and[j];
+        }
+        int blocks = (n + Long.BYTES - 1) / Long.BYTES;
+        long[] out = new long[blocks * 3];
+        for (int k = 0; k < blocks; k++) {
+            int off = Math.min(k * Long.BYTES, n - Long.BYTES);
+            long m = 0;
+            long v = 0;
+            for (int i = 0; i < Long.BYTES; i++) {
+                m |= and[off + i] << (8 * i);
+                v |= val[off + i] << (8 * i);
+            }
+            out[k * 3] = off;
+            out[k * 3 + 1] = m;
+            out[k * 3 + 2] = v;
+        }
+        return out;
+    }
+
     public final class Cursor {
         private long[] pending = new long[8];
         private int pendingCount;
@@ -339,6 +387,17 @@ public final class WindowFilter {
                 AhoCorasick.HitSink sink) {
             long[] m = masks[f];
             int n = lengths[f];
+            long[] w = words[f];
+            if (w != null && start >= chunkStart && start + n - chunkStart <= chunk.byteSize()) {
+                long base = start - chunkStart;
+                for (int k = 0; k < w.length; k += 3) {
+                    if ((chunk.get(LONG_LE, base + w[k]) & w[k + 1]) != w[k + 2]) {
+                        return;
+                    }
+                }
+                sink.onHit(f, start + n);
+                return;
+            }
             for (int j = 0; j < n; j++) {
                 long p = start + j;
                 int b = p >= chunkStart ? chunk.get(ValueLayout.JAVA_BYTE, p - chunkStart) & 0xFF : history.byteAt(p);

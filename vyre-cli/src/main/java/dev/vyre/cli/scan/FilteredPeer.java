@@ -61,6 +61,8 @@ public final class FilteredPeer implements ScanPeer {
             private long bestFilterBytes;
             private long bestCopyNanos;
             private double bestStageRate;
+            private long bestTransferNanos;
+            private long bestSortNanos;
 
             @Override
             public long scan(List<Path> files) {
@@ -69,6 +71,8 @@ public final class FilteredPeer implements ScanPeer {
                 long c0 = filter.copyNanos();
                 long s0 = stage == null ? 0 : stage.nanos();
                 long sb0 = stage == null ? 0 : stage.bytes();
+                long tr0 = filter.transferNanos();
+                long so0 = filter.sortNanos();
                 List<IngestFile> ingest = new ArrayList<>();
                 for (Path f : files) {
                     ingest.add(new IngestFile(ingest.size(), f));
@@ -81,6 +85,8 @@ public final class FilteredPeer implements ScanPeer {
                 double rate = nanos == 0 ? 0 : bytes / (double) nanos;
                 if (best == null || r.elapsedNanos() < best.elapsedNanos()) {
                     best = r;
+                    bestTransferNanos = filter.transferNanos() - tr0;
+                    bestSortNanos = filter.sortNanos() - so0;
                 }
                 if (rate > bestFilterRate) {
                     bestFilterRate = rate;
@@ -121,8 +127,10 @@ public final class FilteredPeer implements ScanPeer {
                     m.put("prefilterSeconds", bestFilterNanos / 1e9);
                     m.put("prefilterGbPerSecond", bestFilterRate);
                     m.put("copyGbPerSecond", bestCopyNanos == 0 ? 0.0 : bestFilterBytes / (double) bestCopyNanos);
+                    m.put("stageSeconds", stageSeconds(best, bestTransferNanos, bestSortNanos));
                 }
-                m.put("dfaStage", stage == null ? "host" : "device");
+                m.put("dfaStage", stage == null ? "host"
+                        : stage instanceof dev.vyre.runtime.automata.CpuDfaStage ? "cpu-model" : "device");
                 if (stage != null) {
                     m.put("dfaStageGbPerSecond", bestStageRate);
                 }
@@ -144,6 +152,21 @@ public final class FilteredPeer implements ScanPeer {
                 }
             }
         };
+    }
+
+    /**
+     * The best run's wall time by stage, in seconds ({@link FilteredScanner.Stages}): the host stages (with, inside
+     * {@code confirm}, the threads' summed busy time and the longest piece), inside {@code await} the filter's
+     * candidate transfer and sort, {@code other} (wall minus the stages) and {@code wall}.
+     */
+    static Map<String, Double> stageSeconds(FilteredScanner.Report r, long transferNanos, long sortNanos) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        r.stages().byName().forEach((k, v) -> m.put(k, v / 1e9));
+        m.put("awaitTransfer", transferNanos / 1e9);
+        m.put("awaitSort", sortNanos / 1e9);
+        m.put("other", (r.elapsedNanos() - r.stages().total()) / 1e9);
+        m.put("wall", r.elapsedNanos() / 1e9);
+        return m;
     }
 
     /**

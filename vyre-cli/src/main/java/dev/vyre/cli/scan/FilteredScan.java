@@ -9,6 +9,7 @@ import dev.vyre.automata.scan.LineEngine;
 import dev.vyre.automata.scan.WindowedScan;
 import dev.vyre.runtime.automata.BatchFilter;
 import dev.vyre.runtime.automata.CpuBatchFilter;
+import dev.vyre.runtime.automata.CpuDfaStage;
 import dev.vyre.runtime.automata.FilteredScanner;
 import dev.vyre.runtime.automata.ScanException;
 import dev.vyre.runtime.automata.ScanListener;
@@ -37,6 +38,12 @@ import java.util.Locale;
 public record FilteredScan(String filter, int threads, long batchBytes, int slots, int hashBits) {
     /** System property that keeps the DFAs of the non-factor patterns on the host also on CUDA (for comparison). */
     public static final String HOST_DFA_PROPERTY = "vyre.filter.hostDfa";
+    /**
+     * System property that runs the CPU model of the DFA stage ({@link CpuDfaStage}, 1 MiB segments) on the CPU
+     * backend: slower than the host engines, but the host confirmation then does what it does on CUDA, so its share
+     * can be measured without a GPU.
+     */
+    public static final String CPU_DFA_STAGE_PROPERTY = "vyre.filter.cpuDfaStage";
     /** Default batch: 256 MiB. */
     public static final long DEFAULT_BATCH = 256L << 20;
 
@@ -76,16 +83,21 @@ public record FilteredScan(String filter, int threads, long batchBytes, int slot
     /**
      * The DFA stage for {@code automaton}'s DFA engines (the patterns without a long factor): on CUDA the resident DFA
      * kernel over each batch ({@link DeviceDfaStage}), so the host steps only segments that hold a match; null on the
-     * CPU (the host engines step every byte, faster than the stage's CPU model would) and when the system property
-     * {@value #HOST_DFA_PROPERTY} is true.
+     * CPU (the host engines step every byte, faster than the stage's CPU model would; with {@value
+     * #CPU_DFA_STAGE_PROPERTY} true the CPU model) and when the system property {@value #HOST_DFA_PROPERTY} is true.
      */
     public DfaStage openStage(CompiledAutomaton automaton, BatchFilter batchFilter) {
         if (Boolean.getBoolean(HOST_DFA_PROPERTY)) {
             return null;
         }
         List<DfaEngine> dfas = automaton.engines(Engine.Kind.DFA).stream().map(e -> (DfaEngine) e).toList();
-        return batchFilter instanceof DeviceWindowFilter device && !dfas.isEmpty()
-                ? new DeviceDfaStage(device, dfas) : null;
+        if (dfas.isEmpty()) {
+            return null;
+        }
+        if (batchFilter instanceof DeviceWindowFilter device) {
+            return new DeviceDfaStage(device, dfas);
+        }
+        return Boolean.getBoolean(CPU_DFA_STAGE_PROPERTY) ? new CpuDfaStage(dfas, batchFilter, 1 << 20) : null;
     }
 
     /** A scanner over {@code batchFilter} and {@code stage} (may be null; the caller closes all three). */

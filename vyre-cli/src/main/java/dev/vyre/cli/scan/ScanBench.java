@@ -193,9 +193,16 @@ public final class ScanBench {
                     " resident (copies %.3f GB/s)", (Double) m.get("copyGbPerSecond")) : "", m.get("candidates"),
                     m.get("batches"), (Double) m.get("readSeconds"), (Double) m.get("confirmSeconds")));
         }
+        if (m.get("stageSeconds") instanceof Map<?, ?> stages) {
+            StringBuilder line = new StringBuilder(r.peer()).append(": wall by stage (best run, s):");
+            stages.forEach((k, v) -> line.append(String.format(Locale.ROOT, " %s %.3f", k, (Double) v)));
+            out.add(line.toString());
+        }
         if (m.get("dfaStageGbPerSecond") instanceof Double stageRate) {
-            out.add(String.format(Locale.ROOT, "%s: DFA stage on the device (resident DFA kernel over each batch, "
-                    + "passes included) %.3f GB/s per DFA", r.peer(), stageRate));
+            out.add("device".equals(m.get("dfaStage")) ? String.format(Locale.ROOT, "%s: DFA stage on the device "
+                    + "(resident DFA kernel over each batch, passes included) %.3f GB/s per DFA", r.peer(), stageRate)
+                    : String.format(Locale.ROOT, "%s: DFA stage (%s) %.3f GB/s per DFA", r.peer(),
+                    m.get("dfaStage"), stageRate));
         }
         if (m.get("dfaKernels") instanceof List<?> kernels) {
             for (Object k : kernels) {

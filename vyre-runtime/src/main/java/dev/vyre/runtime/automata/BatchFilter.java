@@ -38,6 +38,19 @@ public interface BatchFilter extends AutoCloseable {
     /** Nanoseconds spent moving batches to the filter (host-to-device copies; 0 on the CPU), summed. */
     long copyNanos();
 
+    /**
+     * Host nanoseconds {@link #await} spent fetching candidates (device-to-host copies of the cursor and the list,
+     * and any re-run for an overflowing list; 0 where the candidates are already on the host), summed.
+     */
+    default long transferNanos() {
+        return 0;
+    }
+
+    /** Host nanoseconds {@link #await} spent sorting candidates (0 where they come sorted), summed. */
+    default long sortNanos() {
+        return 0;
+    }
+
     /** Bytes filtered, summed over batches. */
     long filteredBytes();
 

@@ -39,11 +39,52 @@ public final class FilteredScanner implements AutoCloseable {
     private final DfaStage stage;
     private final ForkJoinPool pool;
     private final int stride;
+    /** Per scan: host thread nanoseconds of confirmation summed over pieces, and the longest piece. */
+    private final java.util.concurrent.atomic.AtomicLong confirmBusy = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong confirmLongest = new java.util.concurrent.atomic.AtomicLong();
 
-    /** What one scan did. */
+    /** What one scan did; {@code stages} breaks its wall time down. */
     public record Report(int files, int failedFiles, long bytes, long matches, long batches, long candidates,
-            long readNanos, long confirmNanos, long elapsedNanos) {
+            long readNanos, long confirmNanos, long elapsedNanos, Stages stages) {
     }
+
+    /**
+     * Where one scan's wall time went, host wall clock per stage (nanoseconds, summed over batches): {@code stat}
+     * sizing the files, {@code pack} planning batches and zeroing gaps, {@code read} reading pieces (host threads),
+     * {@code submit} starting the filter (the whole CPU model; on CUDA enqueueing copy and kernel), {@code await}
+     * waiting for the filter's candidates (on CUDA: kernel wait, candidate transfer and sort), {@code dfaStage} the
+     * DFA stage, {@code confirm} the host confirmation, {@code emit} handing results to the listener. The filter's
+     * own view of its await ({@link BatchFilter#transferNanos()}, {@link BatchFilter#sortNanos()}) is the caller's.
+     * Within {@code confirm}, not part of the sum: {@code confirmBusy}, the host threads' time summed over pieces,
+     * and {@code confirmLongest}, the longest single piece (the floor of {@code confirm} per batch: a piece is
+     * confirmed by one thread).
+     */
+    public record Stages(long stat, long pack, long read, long submit, long await, long dfaStage, long confirm,
+            long emit, long confirmBusy, long confirmLongest) {
+        /** The stages by name, in scan order. */
+        public java.util.Map<String, Long> byName() {
+            java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+            m.put("stat", stat);
+            m.put("pack", pack);
+            m.put("read", read);
+            m.put("submit", submit);
+            m.put("await", await);
+            m.put("dfaStage", dfaStage);
+            m.put("confirm", confirm);
+            m.put("emit", emit);
+            m.put("confirmBusy", confirmBusy);
+            m.put("confirmLongest", confirmLongest);
+            return m;
+        }
+
+        /** The sum of the stages (without the two views inside {@code confirm}). */
+        public long total() {
+            return stat + pack + read + submit + await + dfaStage + confirm + emit;
+        }
+    }
+
+    /** Indices into the stage timers of one scan. */
+    private static final int STAT = 0, PACK = 1, READ = 2, SUBMIT = 3, AWAIT = 4, DFA = 5, CONFIRM = 6, EMIT = 7;
 
     /** One file's piece in a batch: file bytes [offset, offset + length) at batch offset {@code at}. */
     private record Piece(int file, long offset, long length, long at, boolean last) {
@@ -109,25 +150,25 @@ public final class FilteredScanner implements AutoCloseable {
     /** Scans {@code files} (ids 0..n-1 together with the failures' ids); results go to {@code listener} in id order. */
     public Report scan(List<IngestFile> files, List<IngestEvent.FileFailed> failures, ScanListener listener) {
         long t0 = System.nanoTime();
+        long[] t = new long[8];
+        confirmBusy.set(0);
+        confirmLongest.set(0);
         TreeMap<Integer, Runnable> ready = new TreeMap<>();
         for (IngestEvent.FileFailed f : failures) {
             ready.put(f.file().id(), () -> listener.onFailure(f.file(), f.error()));
         }
         int[] next = {0};
         List<FileState> states = new ArrayList<>();
-        for (IngestFile f : files) {
-            long size;
-            try {
-                size = java.nio.file.Files.size(f.path());
-            } catch (IOException e) {
-                IngestFileException err = IngestFileException.io(f, IngestFileException.Operation.STAT, -1, e);
-                ready.put(f.id(), () -> listener.onFailure(f, err));
-                continue;
+        for (Object o : sizes(files)) {
+            if (o instanceof FileState fs) {
+                states.add(fs);
+            } else {
+                IngestFileException err = (IngestFileException) o;
+                ready.put(err.file().id(), () -> listener.onFailure(err.file(), err));
             }
-            states.add(new FileState(f, size));
         }
+        long mark = lap(t, STAT, t0);
         long[] counters = new long[5]; // bytes, matches, batches, candidates, failed
-        long[] times = new long[2]; // read, confirm
         ArrayDeque<Batch> inFlight = new ArrayDeque<>();
         int fileIndex = 0;
         long fileOffset = 0;
@@ -156,22 +197,26 @@ public final class FilteredScanner implements AutoCloseable {
                     }
                 }
                 Batch b = new Batch(slot, pieces, at);
-                long r0 = System.nanoTime();
+                mark = lap(t, PACK, mark);
                 read(b, states);
-                times[0] += System.nanoTime() - r0;
+                mark = lap(t, READ, mark);
+                zeroGaps(b);
+                mark = lap(t, PACK, mark);
                 if (scan.lineEngine() != null) {
                     filter.submit(slot, b.bytes(), stride);
                 }
                 inFlight.add(b);
                 slot = (slot + 1) % filter.slots();
+                mark = lap(t, SUBMIT, mark);
                 continue;
             }
             Batch b = inFlight.poll();
             BatchFilter.Candidates c = scan.lineEngine() == null ? null : filter.await(b.slot());
+            mark = lap(t, AWAIT, mark);
             List<DfaStage.Segments> segments = stage == null ? null : runStage(b, states);
-            long c0 = System.nanoTime();
+            mark = lap(t, DFA, mark);
             confirm(b, c, segments, states);
-            times[1] += System.nanoTime() - c0;
+            mark = lap(t, CONFIRM, mark);
             counters[2]++;
             counters[3] += c == null ? 0 : c.count();
             for (Piece p : b.pieces()) {
@@ -193,11 +238,39 @@ public final class FilteredScanner implements AutoCloseable {
             }
             listener.onProgress(b.bytes());
             emit(ready, next);
+            mark = lap(t, EMIT, mark);
         }
         emit(ready, next);
+        lap(t, EMIT, mark);
         return new Report(files.size() + failures.size(), failures.size() + (int) counters[4]
-                + (files.size() - states.size()), counters[0], counters[1], counters[2], counters[3], times[0],
-                times[1], System.nanoTime() - t0);
+                + (files.size() - states.size()), counters[0], counters[1], counters[2], counters[3], t[READ],
+                t[CONFIRM], System.nanoTime() - t0,
+                new Stages(t[STAT], t[PACK], t[READ], t[SUBMIT], t[AWAIT], t[DFA], t[CONFIRM], t[EMIT],
+                        confirmBusy.get(), confirmLongest.get()));
+    }
+
+    /**
+     * Sizes every file on the host threads (one stat each; on trees of tens of thousands of files a serial loop
+     * costs a large share of the scan): per file, in order, its {@link FileState} or the stat's failure.
+     */
+    private Object[] sizes(List<IngestFile> files) {
+        Object[] out = new Object[files.size()];
+        pool.submit(() -> java.util.stream.IntStream.range(0, out.length).parallel().forEach(i -> {
+            IngestFile f = files.get(i);
+            try {
+                out[i] = new FileState(f, java.nio.file.Files.size(f.path()));
+            } catch (IOException e) {
+                out[i] = IngestFileException.io(f, IngestFileException.Operation.STAT, -1, e);
+            }
+        })).join();
+        return out;
+    }
+
+    /** Adds the time since {@code since} to stage {@code stage}; returns now. */
+    private static long lap(long[] t, int stage, long since) {
+        long now = System.nanoTime();
+        t[stage] += now - since;
+        return now;
     }
 
     private static void emit(TreeMap<Integer, Runnable> ready, int[] next) {
@@ -231,7 +304,11 @@ public final class FilteredScanner implements AutoCloseable {
                 fs.error = IngestFileException.io(fs.file, IngestFileException.Operation.READ, p.offset(), e);
             }
         })).join();
-        // Gaps between pieces hold bytes of earlier batches: clear them so no stale window is read as data.
+    }
+
+    /** Gaps between pieces hold bytes of earlier batches: clears them so no stale window is read as data. */
+    private void zeroGaps(Batch b) {
+        MemorySegment staging = filter.staging(b.slot());
         long at = 0;
         for (Piece p : b.pieces()) {
             staging.asSlice(at, p.at() - at).fill((byte) 0);
@@ -268,29 +345,39 @@ public final class FilteredScanner implements AutoCloseable {
                 .sorted((x, y) -> Long.compare(b.pieces().get(y).length(), b.pieces().get(x).length()))
                 .toArray(Integer[]::new);
         pool.submit(() -> java.util.Arrays.stream(order).parallel().forEach(i -> {
-            Piece p = b.pieces().get(i);
-            FileState fs = states.get(p.file());
-            if (fs.error != null) {
-                return;
-            }
-            if (fs.stream == null) {
-                fs.stream = scan.stream();
-            }
-            List<Match> out = fs.matches;
-            MemorySegment chunk = staging.asSlice(p.at(), p.length());
-            java.util.function.Consumer<dev.vyre.automata.MatchSink> extra = segments == null ? null
-                    : sink -> stageMatches(p, i, bounds, segments, fs, staging, sink);
-            long[] windows = c == null ? null : windowsOf(c, p);
-            fs.stream.feed(chunk, windows, windows == null ? 0 : windows.length, extra,
-                    (id, end) -> out.add(new Match(id, end)));
-            if (p.last()) {
-                fs.stream.finish(segments == null ? null : sink -> {
-                    for (int e = 0; e < segments.size(); e++) {
-                        stage.engines().get(e).dfa().reportEnd(fs.dfaState[e], p.offset() + p.length(), sink);
-                    }
-                }, (id, end) -> out.add(new Match(id, end)));
-            }
+            long p0 = System.nanoTime();
+            confirmPiece(b, i, c, segments, bounds, states, staging);
+            long took = System.nanoTime() - p0;
+            confirmBusy.addAndGet(took);
+            confirmLongest.accumulateAndGet(took, Math::max);
         })).join();
+    }
+
+    /** Confirms piece {@code i} of the batch (one host thread). */
+    private void confirmPiece(Batch b, int i, BatchFilter.Candidates c, List<DfaStage.Segments> segments,
+            int[][] bounds, List<FileState> states, MemorySegment staging) {
+        Piece p = b.pieces().get(i);
+        FileState fs = states.get(p.file());
+        if (fs.error != null) {
+            return;
+        }
+        if (fs.stream == null) {
+            fs.stream = scan.stream();
+        }
+        List<Match> out = fs.matches;
+        MemorySegment chunk = staging.asSlice(p.at(), p.length());
+        java.util.function.Consumer<dev.vyre.automata.MatchSink> extra = segments == null ? null
+                : sink -> stageMatches(p, i, bounds, segments, fs, staging, sink);
+        long[] windows = c == null ? null : windowsOf(c, p);
+        fs.stream.feed(chunk, windows, windows == null ? 0 : windows.length, extra,
+                (id, end) -> out.add(new Match(id, end)));
+        if (p.last()) {
+            fs.stream.finish(segments == null ? null : sink -> {
+                for (int e = 0; e < segments.size(); e++) {
+                    stage.engines().get(e).dfa().reportEnd(fs.dfaState[e], p.offset() + p.length(), sink);
+                }
+            }, (id, end) -> out.add(new Match(id, end)));
+        }
     }
 
     /** Per piece, the index range [from, to) of its segments (the same for every DFA: one plan per batch). */

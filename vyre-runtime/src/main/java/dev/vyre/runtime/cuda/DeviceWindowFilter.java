@@ -44,6 +44,8 @@ public final class DeviceWindowFilter implements BatchFilter {
     private long filterNanos;
     private long copyNanos;
     private long filtered;
+    private long transferNanos;
+    private long sortNanos;
 
     private final class Slot {
         final PinnedBuffer staging;
@@ -170,6 +172,7 @@ public final class DeviceWindowFilter implements BatchFilter {
         copyNanos += (long) (s.copied.millisSince(s.start) * 1e6);
         filterNanos += (long) (s.done.millisSince(s.copied) * 1e6);
         filtered += s.bytes;
+        long t0 = System.nanoTime();
         int found = readCursor(s);
         if (Integer.compareUnsigned(found, s.outCapacity) > 0) {
             s.out.close();
@@ -187,7 +190,10 @@ public final class DeviceWindowFilter implements BatchFilter {
                 MemorySegment.copy(host, ValueLayout.JAVA_INT, 0, list, 0, found);
             }
         }
-        Arrays.sort(list);
+        long t1 = System.nanoTime();
+        Arrays.parallelSort(list);
+        transferNanos += t1 - t0;
+        sortNanos += System.nanoTime() - t1;
         return new Candidates(list, found);
     }
 
@@ -222,6 +228,16 @@ public final class DeviceWindowFilter implements BatchFilter {
     @Override
     public long copyNanos() {
         return copyNanos;
+    }
+
+    @Override
+    public long transferNanos() {
+        return transferNanos;
+    }
+
+    @Override
+    public long sortNanos() {
+        return sortNanos;
     }
 
     @Override

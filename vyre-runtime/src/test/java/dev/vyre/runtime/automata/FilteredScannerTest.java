@@ -53,6 +53,49 @@ class FilteredScannerTest {
         assertTrue(split.get() > 10, "only " + split.get() + " files were larger than a batch");
     }
 
+    /**
+     * Files that cannot be sized (missing when the scan starts) are reported as failures in their place among many
+     * good files (sized in parallel), and the good files' matches are the scanner's.
+     */
+    @Test
+    void unsizableFilesFailInPlace(@TempDir Path dir) throws Exception {
+        CompiledAutomaton a = compiled();
+        Scanner scanner = new Scanner(a);
+        SplittableRandom rnd = new SplittableRandom(7);
+        List<IngestFile> files = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int f = 0; f < 300; f++) {
+            Path p = dir.resolve(String.format("g%03d", f));
+            if (rnd.nextInt(5) == 0) {
+                expected.add(p.getFileName() + " failed STAT");
+            } else {
+                byte[] b = FilteredCorpus.content(rnd, rnd.nextInt(0, 3000));
+                Files.write(p, b);
+                expected.add(p.getFileName() + " " + scanner.scan(b));
+            }
+            files.add(new IngestFile(f, p));
+        }
+        WindowBitmap bitmap = WindowBitmap.of(((dev.vyre.automata.scan.LineEngine) a.engines(Engine.Kind.LINE)
+                .getFirst()).matcher(), WindowBitmap.DEFAULT_HASH_BITS);
+        List<String> got = new ArrayList<>();
+        try (BatchFilter filter = new CpuBatchFilter(bitmap, 2, 8192);
+                FilteredScanner fs = new FilteredScanner(a, filter, 3)) {
+            FilteredScanner.Report r = fs.scan(files, List.of(), new ScanListener() {
+                @Override
+                public void onFile(IngestFile file, List<Match> matches) {
+                    got.add(file.path().getFileName() + " " + matches);
+                }
+
+                @Override
+                public void onFailure(IngestFile file, IngestFileException error) {
+                    got.add(file.path().getFileName() + " failed " + error.operation().name());
+                }
+            });
+            assertEquals(expected.stream().filter(e -> e.endsWith("failed STAT")).count(), r.failedFiles());
+        }
+        assertEquals(expected, got);
+    }
+
     /** The DFA engines of {@code a} (what a DFA stage runs). */
     static List<dev.vyre.automata.scan.DfaEngine> dfaEngines(CompiledAutomaton a) {
         List<dev.vyre.automata.scan.DfaEngine> out = a.engines(Engine.Kind.DFA).stream()
@@ -113,6 +156,13 @@ class FilteredScannerTest {
                     });
                     assertEquals(files + (dangling ? 1 : 0), r.files());
                     assertEquals(dangling ? 1 : 0, r.failedFiles());
+                    FilteredScanner.Stages st = r.stages();
+                    assertTrue(st.byName().values().stream().allMatch(v -> v >= 0), "stage times " + st);
+                    assertTrue(st.total() <= r.elapsedNanos(), "stages " + st + " within the wall " + r);
+                    assertEquals(st.read(), r.readNanos());
+                    assertEquals(st.confirm(), r.confirmNanos());
+                    assertTrue(st.confirmLongest() <= st.confirm() && st.confirmLongest() <= st.confirmBusy(),
+                            "the longest piece is within the confirm wall and the summed busy time: " + st);
                 } finally {
                     fs.close();
                     if (stage != null) {
