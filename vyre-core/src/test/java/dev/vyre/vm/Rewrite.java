@@ -10,11 +10,20 @@ import java.util.List;
  * Makes a generated program runnable on the VM without races: one invocation per workgroup, and every
  * transcendental operator (which the VM refuses) replaced by another F32 operator.
  */
-final class Rewrite {
+public final class Rewrite {
     private static final UnaryOp[] STANDINS = {UnaryOp.SQRT, UnaryOp.FLOOR, UnaryOp.CEIL, UnaryOp.ROUND,
             UnaryOp.TRUNC, UnaryOp.RECIPROCAL, UnaryOp.INVERSE_SQRT, UnaryOp.SIGN, UnaryOp.ABS, UnaryOp.NEGATE};
 
     private Rewrite() {
+    }
+
+    /**
+     * {@code p} with every transcendental operator (which the VM refuses; the fused PTX path lowers them through
+     * fdlibm) replaced by another F32 operator, its shape unchanged: for parity corpora of the interpreter.
+     */
+    public static Program withoutTranscendentals(Program p) {
+        return new Program(p.flags(), p.entryOp(), p.workgroupSize(), p.buffers(), p.metadata(), p.extensions(),
+                nodes(p.body()));
     }
 
     static Program singleInvocation(Program p) {
