@@ -49,6 +49,26 @@ final class PtxBuilder {
      * {@code .param} per type and name), {@code .maxntid threads, 1, 1}, {@code .maxnreg registers} and the opening
      * brace.
      */
+    /** A kernel parameter: its PTX type (with the leading dot) and name. */
+    interface KernelParam {
+        String type();
+
+        String ptxName();
+    }
+
+    /** {@link #kernelEntry(String, SmTarget, String, String[], String[], int, int)} for {@code params} in order. */
+    PtxBuilder kernelEntry(String comment, SmTarget target, String entry, KernelParam[] params, int threads,
+            int registers) {
+        return kernelEntry(comment, target, entry,
+                java.util.Arrays.stream(params).map(KernelParam::type).toArray(String[]::new),
+                java.util.Arrays.stream(params).map(KernelParam::ptxName).toArray(String[]::new), threads, registers);
+    }
+
+    /** {@code ld.param} of {@code param} into {@code register}. */
+    PtxBuilder loadParam(KernelParam param, String register) {
+        return ins("ld.param" + param.type() + " " + register + ", [" + param.ptxName() + "]");
+    }
+
     PtxBuilder kernelEntry(String comment, SmTarget target, String entry, String[] types, String[] names,
             int threads, int registers) {
         raw("// " + comment);
