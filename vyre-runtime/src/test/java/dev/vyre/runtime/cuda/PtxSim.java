@@ -758,15 +758,7 @@ final class PtxSim {
                 throw unsupported(insn);
             }
             int c = type.equals("s32") ? Integer.compare((int) x, (int) y) : Long.compareUnsigned(x, y);
-            return switch (cmp) {
-                case "eq" -> c == 0;
-                case "ne" -> c != 0;
-                case "lt" -> c < 0;
-                case "le" -> c <= 0;
-                case "gt" -> c > 0;
-                case "ge" -> c >= 0;
-                default -> throw unsupported(insn);
-            };
+            return SimArith.ordered(cmp, c, () -> unsupported(insn));
         }
 
         private IllegalStateException unsupported(Insn insn) {

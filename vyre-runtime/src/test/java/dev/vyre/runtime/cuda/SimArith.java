@@ -157,6 +157,12 @@ final class SimArith {
             };
         }
         int c = type.equals("s64") ? Long.compare(x, y) : Integer.compare((int) x, (int) y);
+        return ordered(cmp, c, () -> new IllegalStateException("the simulator does not support setp." + cmp + "."
+                + type));
+    }
+
+    /** Whether a comparison whose three-way result is {@code c} holds for {@code setp.cmp} (eq ne lt le gt ge). */
+    static boolean ordered(String cmp, int c, java.util.function.Supplier<RuntimeException> unknown) {
         return switch (cmp) {
             case "eq" -> c == 0;
             case "ne" -> c != 0;
@@ -164,7 +170,7 @@ final class SimArith {
             case "le" -> c <= 0;
             case "gt" -> c > 0;
             case "ge" -> c >= 0;
-            default -> throw new IllegalStateException("the simulator does not support setp." + cmp + "." + type);
+            default -> throw unknown.get();
         };
     }
 
