@@ -70,7 +70,7 @@ public final class LatencyProbe {
                 + slotKernel("probe_slot", false) + slotKernel("probe_slot_pair", true) + GPAIR
                 + GROUP + GROUP.replace("probe_group", "probe_group_rlx").replace("ld.acquire.sys", "ld.relaxed.sys")
                 + ECHO_WARPS + ECHO_WARPS.replace("probe_echo_w", "probe_echo_w_acq").replace("ld.relaxed.sys",
-                "ld.acquire.sys") + GGLOBAL + BELL;
+                "ld.acquire.sys") + GGLOBAL + BELL + BELL.replace("probe_bell", "probe_bell_nocas").replace(NOCAS_FROM, NOCAS_TO);
     }
 
     /** One thread, four polls in flight staggered by p_stagger ns; optional fence.acq_rel.sys on a hit. */
@@ -215,6 +215,10 @@ public final class LatencyProbe {
             + " red.relaxed.sys.global.add.u32 [%c+4], 1; bra L;\n"
             + "EXIT: ret;\n}\n";
 
+    /** probe_bell_nocas: every poller that sees a new sequence completes it (no claim): the cost of the CAS. */
+    static final String NOCAS_FROM = " atom.acquire.gpu.global.cas.b32 %old, [%cl], %t, %w0; setp.ne.u32 %p, %old, %t;";
+    static final String NOCAS_TO = " mov.u32 %old, %t; setp.ne.u32 %p, %old, %t;";
+
     /** G warps (lane 0 each) poll with acquire loads, staggered; a shared-memory CAS picks the one that echoes. */
     static final String GROUP = ".visible .entry probe_group(.param .u64 p_req, .param .u64 p_resp, .param .u32 p_st)\n{\n"
             + " .shared .align 4 .u32 s_next;\n"
@@ -251,38 +255,19 @@ public final class LatencyProbe {
             }
             PinnedBuffer ring = ctx.allocatePinned(4096 * 64 + 256);
             gpairTurn = ctx.allocate(256);
-            for (int rep = 0; rep < 1; rep++) {
-                for (int mode : new int[] {7}) {
-                    slots(module.function("probe_slot"), 32, ring, stream, mode, 4096, calls, "slot", 600);
-                    slots(module.function("probe_slot_pair"), 64, ring, stream, mode, 4096, calls, "slot pair", 600);
-                    for (int st : new int[] {400, 650}) {
-                        slots(module.function("probe_slot_gpair"), -2, ring, stream, mode, 4096, calls,
-                                "slot gpair " + st, st);
-                    }
-                    for (int g : new int[] {1, 2, 3, 4}) {
-                        bell(module.function("probe_bell"), g, ring, pinned, stream, claim, 4096, calls);
-                    }
-                }
-            }
-            for (int think : new int[] {}) {
-                echo(echo, stream, host, base, 1, 0, 0, think, calls);
-                echo(echo, stream, host, base, 2, 600, 0, think, calls);
-                echo(echo, stream, host, base, 4, 330, 0, think, calls);
-                for (int g : new int[] {}) {
-                    for (String name : new String[] {"probe_group", "probe_group_rlx", "probe_echo_w",
-                        "probe_echo_w_acq"}) {
-                        pipe(module.function(name), 1, 32 * g, stream, host, base, 1200 / g, think, calls,
-                                name + " G=" + g, null);
-                    }
-                    pipe(module.function("probe_gglobal"), g, 1, stream, host, base, 1200 / g, think, calls,
-                            "probe_gglobal G=" + g, claim);
+            for (int rep = 0; rep < 2; rep++) {
+                echo(echo, stream, host, base, 1, 0, 0, 0, calls);
+                echo(echo, stream, host, base, 3, 400, 0, 0, calls);
+                for (int g : new int[] {1, 3}) {
+                    bell(module.function("probe_bell"), g, ring, pinned, stream, claim, 4096, calls);
+                    bell(module.function("probe_bell_nocas"), g, ring, pinned, stream, claim, 4096, calls);
                 }
             }
         }
-        for (WorkerShape shape : new WorkerShape[] {WorkerShape.THREAD}) {
-            for (int workers : new int[] {1, 8, 128}) {
-                megakernel(device, shape, workers, 0, calls, Opcodes.NOP);
-            }
+        for (int rep = 0; rep < 2; rep++) {
+            megakernel(device, CudaBackend.Settings.defaults(), "default", calls, Opcodes.NOP);
+            megakernel(device, new CudaBackend.Settings(device.ordinal(), WorkerShape.THREAD, 1, 64,
+                    CudaBackend.DEFAULT_MAX_WORKERS), "no-doorbell", calls, Opcodes.NOP);
         }
     }
 
@@ -415,12 +400,11 @@ public final class LatencyProbe {
         print("bell pollers=" + pollers + " slots=" + slots, nanos);
     }
 
-    private static void megakernel(CudaProbe.Device device, WorkerShape shape, int workers, int think, int calls,
+    private static void megakernel(CudaProbe.Device device, CudaBackend.Settings settings, String what, int calls,
                                    int opcode) {
-        CudaBackend backend = CudaBackend.open(new CudaBackend.Settings(device.ordinal(), shape, 1, 64,
-                CudaBackend.DEFAULT_MAX_WORKERS));
-        try (Megakernel k = Megakernel.bootstrap(backend, MegakernelConfig.defaults().withSlots(4096)
-                .withWorkers(workers))) {
+        int think = 0;
+        CudaBackend backend = CudaBackend.open(settings);
+        try (Megakernel k = Megakernel.bootstrap(backend, MegakernelConfig.defaults().withSlots(4096))) {
             SplittableRandom rnd = new SplittableRandom(2);
             int warm = WARM_CALLS;
             long[] nanos = new long[calls];
@@ -433,8 +417,7 @@ public final class LatencyProbe {
                     nanos[i - warm] = t1 - t0;
                 }
             }
-            print(String.format("megakernel %s %s workers=%d think=%d", Opcodes.name(opcode), shape, workers,
-                    think), nanos);
+            print(String.format("megakernel %s %s", Opcodes.name(opcode), what), nanos);
         }
     }
 
