@@ -255,7 +255,7 @@ public final class LatencyProbe {
             }
             PinnedBuffer ring = ctx.allocatePinned(4096 * 64 + 256);
             gpairTurn = ctx.allocate(256);
-            for (int rep = 0; rep < 2; rep++) {
+            for (int rep = 0; rep < 1; rep++) {
                 echo(echo, stream, host, base, 1, 0, 0, 0, calls);
                 echo(echo, stream, host, base, 3, 400, 0, 0, calls);
                 for (int g : new int[] {1, 3}) {
@@ -265,9 +265,15 @@ public final class LatencyProbe {
             }
         }
         for (int rep = 0; rep < 2; rep++) {
-            megakernel(device, CudaBackend.Settings.defaults(), "default", calls, Opcodes.NOP);
+            for (int workers : new int[] {1, 128}) {
+                for (int pollers : new int[] {1, 3, 4}) {
+                    megakernel(device, new CudaBackend.Settings(device.ordinal(), WorkerShape.THREAD, 1, 16384,
+                            CudaBackend.DEFAULT_MAX_WORKERS).withDoorbell(pollers), workers,
+                            "workers=" + workers + " pollers=" + pollers, calls, Opcodes.NOP);
+                }
+            }
             megakernel(device, new CudaBackend.Settings(device.ordinal(), WorkerShape.THREAD, 1, 64,
-                    CudaBackend.DEFAULT_MAX_WORKERS), "no-doorbell", calls, Opcodes.NOP);
+                    CudaBackend.DEFAULT_MAX_WORKERS), 128, "no-doorbell workers=128", calls, Opcodes.NOP);
         }
     }
 
@@ -397,14 +403,15 @@ public final class LatencyProbe {
         }
         WORD.setRelease(bell, 0L, STOP);
         stream.synchronize();
-        print("bell pollers=" + pollers + " slots=" + slots, nanos);
+        print(f.name() + " pollers=" + pollers + " slots=" + slots, nanos);
     }
 
-    private static void megakernel(CudaProbe.Device device, CudaBackend.Settings settings, String what, int calls,
-                                   int opcode) {
+    private static void megakernel(CudaProbe.Device device, CudaBackend.Settings settings, int workers, String what,
+                                   int calls, int opcode) {
         int think = 0;
         CudaBackend backend = CudaBackend.open(settings);
-        try (Megakernel k = Megakernel.bootstrap(backend, MegakernelConfig.defaults().withSlots(4096))) {
+        try (Megakernel k = Megakernel.bootstrap(backend, MegakernelConfig.defaults().withSlots(4096)
+                .withWorkers(workers))) {
             SplittableRandom rnd = new SplittableRandom(2);
             int warm = WARM_CALLS;
             long[] nanos = new long[calls];
