@@ -86,7 +86,7 @@ public final class HostPathProbe {
 
     /** The fake device: polls the doorbell entry and completes the slot it names until SHUTDOWN is set. */
     private static void device(MemorySegment ring, MemorySegment bell, MemorySegment control) {
-        long last = ENTRY.getAcquire(bell, 0L);
+        long last = (long) ENTRY.getAcquire(bell, 0L);
         int idle = 0;
         while (true) {
             long entry = (long) ENTRY.getAcquire(bell, 0L);
