@@ -27,9 +27,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *       {@code seq / slotCount}; its publisher waits until {@code laps[slot]} equals its lap. Recycling a slot
  *       increments its lap, so each slot is published in sequence order and never overwritten.</li>
  *   <li>{@code owners[slot]}: the host-side claim. The publisher marks a slot {@link #REAPER} (a ticket) or
- *       {@link #CALLER} (a {@code call()} spinning on it) before it publishes; whoever completes it first moves it
- *       to {@link #COMPLETING} by compare-and-swap, reads the outcome, recycles the slot and sets it {@link #FREE}.
- *       The reaper only takes REAPER slots and a caller only its CALLER slot, so no slot is completed twice.</li>
+ *       {@link #CALLER} (a {@code call()} spinning on it) before it publishes. The reaper (or the final sweep)
+ *       moves a REAPER slot to {@link #COMPLETING} by compare-and-swap, reads the outcome, recycles the slot and sets
+ *       it {@link #FREE}. A caller is the only thread that ever completes its CALLER slot, so it does the same with
+ *       plain release stores and no atomic read-modify-write (the latency path, {@link #completeOwn}). The reaper
+ *       only takes REAPER slots and a caller only its CALLER slot, so no slot is completed twice.</li>
  *   <li>{@link #UNTRACKED} slots ({@code Megakernel.submit}) have no ticket and no caller. Only the publisher of
  *       the slot's next lap (any publisher, in {@code awaitTurn}) recycles one, once it finished; being the only
  *       one that can open that lap, it needs no compare-and-swap. A FAULT is counted once per slot and lap
@@ -64,6 +66,9 @@ final class HostRing {
 
     private final RingView ring;
     private final int slotCount;
+    /** {@code slotCount - 1} when the slot count is a power of two (sequence to slot and lap without a division), else -1. */
+    private final long slotMask;
+    private final int lapShift;
     private final AtomicLongArray laps;
     private final AtomicIntegerArray owners;
     private final AtomicReferenceArray<Ticket> tickets;
@@ -84,6 +89,9 @@ final class HostRing {
         this.observer = observer;
         this.ring = ring;
         this.slotCount = ring.slotCount();
+        boolean power = Integer.bitCount(slotCount) == 1;
+        this.slotMask = power ? slotCount - 1 : -1;
+        this.lapShift = Integer.numberOfTrailingZeros(slotCount);
         this.laps = new AtomicLongArray(slotCount);
         this.owners = new AtomicIntegerArray(slotCount);
         this.tickets = new AtomicReferenceArray<>(slotCount);
@@ -91,12 +99,17 @@ final class HostRing {
     }
 
     int slotOf(long sequence) {
-        return (int) (sequence % slotCount);
+        return slotMask >= 0 ? (int) (sequence & slotMask) : (int) (sequence % slotCount);
+    }
+
+    /** The lap of {@code sequence} (its slot's how-manieth occupant, from 0). */
+    long lapOf(long sequence) {
+        return slotMask >= 0 ? sequence >>> lapShift : sequence / slotCount;
     }
 
     /** Whether the publisher of {@code sequence} may fill its slot now. */
     boolean turnReady(long sequence) {
-        return laps.get(slotOf(sequence)) == sequence / slotCount;
+        return laps.get(slotOf(sequence)) == lapOf(sequence);
     }
 
     /** Whether slot {@code slot} is open for lap {@code lap} (the same test without a division). */
@@ -151,13 +164,18 @@ final class HostRing {
 
     /** Writes OPCODE, TENANT, PRIORITY and the arguments (missing ones zero) with plain stores; not STATUS. */
     void fill(int slot, int opcode, int tenant, Priority priority, int[] args) {
-        ring.setWord(slot, SlotLayout.OPCODE, opcode);
-        ring.setWord(slot, SlotLayout.TENANT, tenant);
-        ring.setWord(slot, SlotLayout.PRIORITY, priority.wire());
-        int given = args == null ? 0 : args.length;
-        for (int i = 0; i < ARGS_PER_SLOT; i++) {
-            ring.setArg(slot, i, i < given ? args[i] : 0);
+        MemorySegment words = ring.segment();
+        long base = (long) slot * SlotLayout.SLOT_BYTES;
+        WORDS.set(words, base + OPCODE_BYTE, opcode);
+        long at = base + BODY_BYTE;
+        LONGS.set(words, at, pack(tenant, priority.wire()));
+        for (int k = 1; k < BODY_LONGS; k++) {
+            LONGS.set(words, at + 8L * k, pack(argOrZero(args, 2 * k - 2), argOrZero(args, 2 * k - 1)));
         }
+    }
+
+    private static int argOrZero(int[] args, int i) {
+        return args != null && i < args.length ? args[i] : 0;
     }
 
     /** Marks {@code slot} untracked (no ticket, no caller) before it is filled and published. */
@@ -372,15 +390,28 @@ final class HostRing {
 
     /** Completes the caller's own finished slot: reads it, recycles it and returns its outcome. */
     SlotOutcome completeOwn(int slot, long sequence) {
-        if (!owners.compareAndSet(slot, CALLER, COMPLETING)) {
+        int owner = owners.get(slot);
+        if (owner != CALLER) {
             throw new MegakernelException("host claim of slot " + slot + " (sequence " + sequence + ") was lost: it"
-                    + " is owned by " + owners.get(slot), "report this as a bug with the full message");
+                    + " is owned by " + owner, "report this as a bug with the full message");
         }
         try {
             return readOutcome(slot, sequence);
         } finally {
-            release(slot);
+            releaseOwn(slot);
         }
+    }
+
+    /**
+     * {@link #release} for a caller's own finished slot, with release stores only: nobody else writes a CALLER
+     * slot's owner or lap, and no worker writes a DONE or FAULT slot again, so no compare-and-swap or full fence
+     * is needed. Each store is a release, so the outcome's reads come before EMPTY, and EMPTY and FREE before the
+     * next lap that lets the next publisher in.
+     */
+    private void releaseOwn(int slot) {
+        WORDS.setRelease(ring.segment(), (long) slot * SlotLayout.SLOT_BYTES + STATUS_BYTE, EMPTY);
+        owners.lazySet(slot, FREE);
+        laps.lazySet(slot, laps.get(slot) + 1);
     }
 
     private void completeTicket(int slot) {

@@ -578,7 +578,7 @@ public final class Megakernel implements AutoCloseable {
      * ticket callback that publishes) it reaps while it waits, since nobody else would.
      */
     private void awaitTurn(long seq) {
-        awaitTurn(host.slotOf(seq), seq / config.slotCount(), seq);
+        awaitTurn(host.slotOf(seq), host.lapOf(seq), seq);
     }
 
     /**
