@@ -417,6 +417,22 @@ class MegakernelPtxTest {
         assertThrows(CudaBackendException.class, () -> MegakernelPtx.generate(null));
     }
 
+    /**
+     * Confinement code (the window table, its checks, counted handlers) exists only in kernels with confined tenants:
+     * every other kernel is the one it was before confinement existed.
+     */
+    @ParameterizedTest
+    @MethodSource("configs")
+    void confinementCodeOnlyInConfinedKernels(MegakernelPtx.Options options) {
+        String ptx = MegakernelPtx.generate(options);
+        assertEquals(options.confined(), ptx.contains("%win"), "window registers");
+        assertEquals(options.confined(), ptx.contains(ConfinementPtx.OUT_OF_REGION), "OUT_OF_REGION fault");
+        assertEquals(options.confined() && options.handlers().size() > 0
+                && java.util.stream.IntStream.range(0, options.handlers().size())
+                        .anyMatch(i -> !options.handlers().cooperative(i)),
+                ptx.contains(dev.vyre.cuda.ptx.PtxEmitter.HANDLER_OUT_OF_BOUNDS), "counted handlers");
+    }
+
     private static MegakernelPtx.Options defaults() {
         return new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP, 64, 2048);
     }

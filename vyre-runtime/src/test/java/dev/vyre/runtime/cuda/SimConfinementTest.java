@@ -2,7 +2,6 @@ package dev.vyre.runtime.cuda;
 
 import static dev.vyre.runtime.cuda.ConfinedStream.CONTROL_RW;
 import static dev.vyre.runtime.cuda.ConfinedStream.DATA_WRITER;
-import static dev.vyre.runtime.cuda.ConfinedStream.OBS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -81,6 +80,19 @@ class SimConfinementTest {
      */
     @Test
     void aTenantCannotTouchAnotherTenantsRegions() {
+        List<Work> work = escapes();
+        byte[] contents = ConfinedStream.contents(5);
+        MegakernelConfig config = ConfinedStream.config(1, false);
+        assertEscapesRefused(ConfinedStream.run(new CpuBackend(), config, contents, work), contents);
+        assertEscapesRefused(ConfinedStream.run(new SimBackend(WorkerShape.THREAD, 1), config, contents, work),
+                contents);
+    }
+
+    /**
+     * Tenant 1 aims at tenant 2's regions: its control handler at tenant 2's word 3 (a store, a load, an atomic),
+     * its data writer at tenant 2's data word 5, a STORE_U32 at tenant 2's word 3; then tenant 2's own handler.
+     */
+    static List<Work> escapes() {
         int[] two = ConfinedStream.REGIONS[2];
         int[] one = ConfinedStream.REGIONS[1];
         int into = two[0] - one[0] + 3; // tenant 2's word 3, seen from tenant 1's window
@@ -90,36 +102,36 @@ class SimConfinementTest {
         rw[3] = into;
         rw[5] = into;
         int[] writer = new int[SlotLayout.ARGS_PER_SLOT];
-        writer[9] = two[2] / 4 + 5; // tenant 2's data word 5, as an index into tenant 1's range
+        writer[9] = (two[2] - one[2]) / 4 + 5; // tenant 2's data word 5, as an index into tenant 1's range
         writer[1] = 0x1234;
         int[] store = new int[SlotLayout.ARGS_PER_SLOT];
         store[0] = 0xBAD;
         store[1] = two[0] + 3;
-        List<Work> work = List.of(new Work(CONTROL_RW, 1, rw), new Work(DATA_WRITER, 1, writer),
+        return List.of(new Work(CONTROL_RW, 1, rw), new Work(DATA_WRITER, 1, writer),
                 new Work(Opcodes.STORE_U32, 1, store), new Work(CONTROL_RW, 2, new int[SlotLayout.ARGS_PER_SLOT]));
-        byte[] contents = ConfinedStream.contents(5);
-        MegakernelConfig config = ConfinedStream.config(1, false);
-        for (Snapshot s : List.of(ConfinedStream.run(new CpuBackend(), config, contents, work),
-                ConfinedStream.run(new SimBackend(WorkerShape.THREAD, 1), config, contents, work))) {
-            SlotOutcome handler = s.outcomes().get(0);
-            assertEquals(FaultCode.OUT_OF_REGION, handler.fault(), handler.toString());
-            assertEquals(3, handler.faultDetail(), "a store, a load and an atomic outside the window");
-            SlotOutcome data = s.outcomes().get(1);
-            assertEquals(FaultCode.OUT_OF_REGION, data.fault(), data.toString());
-            assertEquals(3, data.faultDetail(), "an atomic, a store and a load outside the range");
-            SlotOutcome builtin = s.outcomes().get(2);
-            assertEquals(FaultCode.OUT_OF_REGION, builtin.fault(), builtin.toString());
-            assertEquals(two[0] + 3, builtin.faultDetail(), "the first word outside the window");
-            assertTrue(s.outcomes().get(3).isDone(), "tenant 2's own handler runs");
-            assertEquals(1, s.control()[two[0]], "tenant 2's own handler added 1 to its word 0");
-            for (int w = 1; w < two[1]; w++) {
-                assertEquals(0, s.control()[two[0] + w], "tenant 2's word " + w + " is untouched");
-            }
-            ByteBuffer data2 = ByteBuffer.wrap(s.data()).order(ByteOrder.LITTLE_ENDIAN);
-            ByteBuffer before = ByteBuffer.wrap(contents).order(ByteOrder.LITTLE_ENDIAN);
-            for (int b = two[2]; b < two[2] + two[3]; b += 4) {
-                assertEquals(before.getInt(b), data2.getInt(b), "tenant 2's data byte " + b + " is untouched");
-            }
+    }
+
+    /** What {@link #escapes()} must leave: three faults with their details, tenant 2's regions as they were. */
+    static void assertEscapesRefused(Snapshot s, byte[] contents) {
+        int[] two = ConfinedStream.REGIONS[2];
+        SlotOutcome handler = s.outcomes().get(0);
+        assertEquals(FaultCode.OUT_OF_REGION, handler.fault(), handler.toString());
+        assertEquals(3, handler.faultDetail(), "a store, a load and an atomic outside the window");
+        SlotOutcome data = s.outcomes().get(1);
+        assertEquals(FaultCode.OUT_OF_REGION, data.fault(), data.toString());
+        assertEquals(3, data.faultDetail(), "an atomic, a store and a load outside the range");
+        SlotOutcome builtin = s.outcomes().get(2);
+        assertEquals(FaultCode.OUT_OF_REGION, builtin.fault(), builtin.toString());
+        assertEquals(two[0] + 3, builtin.faultDetail(), "the first word outside the window");
+        assertTrue(s.outcomes().get(3).isDone(), "tenant 2's own handler runs");
+        assertEquals(1, s.control()[two[0]], "tenant 2's own handler added 1 to its word 0");
+        for (int w = 1; w < two[1]; w++) {
+            assertEquals(0, s.control()[two[0] + w], "tenant 2's word " + w + " is untouched");
+        }
+        ByteBuffer after = ByteBuffer.wrap(s.data()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer before = ByteBuffer.wrap(contents).order(ByteOrder.LITTLE_ENDIAN);
+        for (int b = two[2]; b < two[2] + two[3]; b += 4) {
+            assertEquals(before.getInt(b), after.getInt(b), "tenant 2's data byte " + b + " is untouched");
         }
     }
 
