@@ -192,14 +192,15 @@ final class ConfinedStream {
             for (int k = 0; k < args.length; k++) {
                 args[k] = rnd.nextInt(1000);
             }
-            int opcode = commutative ? commutativeSlot(rnd, tenant, args) : anySlot(rnd, tenant, args, cooperative);
+            int opcode = commutative ? commutativeSlot(rnd, tenant, args, cooperative)
+                    : anySlot(rnd, tenant, args, cooperative);
             out.add(new Work(opcode, tenant, args));
         }
         return out;
     }
 
-    private static int commutativeSlot(SplittableRandom rnd, int tenant, int[] args) {
-        switch (rnd.nextInt(3)) {
+    private static int commutativeSlot(SplittableRandom rnd, int tenant, int[] args, boolean cooperative) {
+        switch (rnd.nextInt(cooperative ? 4 : 3)) {
             case 0 -> {
                 args[0] = rnd.nextInt(100);
                 args[1] = target(rnd, tenant);
@@ -214,10 +215,14 @@ final class ConfinedStream {
                 }
                 return Opcodes.PACKED_SLOT;
             }
-            default -> {
+            case 2 -> {
                 args[0] = handlerTarget(rnd, tenant);
                 args[2] = dataWord(rnd, tenant);
                 return ADDER;
+            }
+            default -> {
+                args[0] = handlerTarget(rnd, tenant);
+                return WARP_COUNT;
             }
         }
     }

@@ -61,6 +61,8 @@ class CudaConfinementGpuTest {
                         ConfinedStream.config(workers, false), shape);
             }
         }
+        parity("16 workers, cooperative", 50, ConfinedStream.random(50, SLOTS / 4, true, true),
+                ConfinedStream.config(16, true), WorkerShape.WARP);
     }
 
     @Test

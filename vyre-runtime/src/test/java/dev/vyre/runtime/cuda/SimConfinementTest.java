@@ -61,10 +61,10 @@ class SimConfinementTest {
 
     /** Several workers (per-worker counters, concurrent windows) on atomic adds only: the order does not matter. */
     @ParameterizedTest
-    @CsvSource({"11, THREAD, 4", "12, WARP, 2", "13, THREAD, 8"})
-    void severalWorkersMatchTheCpuBackend(long seed, WorkerShape shape, int workers) {
-        List<Work> work = ConfinedStream.random(seed, 600, true, false);
-        assertParity(seed, work, ConfinedStream.config(workers, false), new SimBackend(shape, workers));
+    @CsvSource({"11, THREAD, 4, false", "12, WARP, 2, false", "13, THREAD, 8, false", "14, WARP, 4, true"})
+    void severalWorkersMatchTheCpuBackend(long seed, WorkerShape shape, int workers, boolean cooperative) {
+        List<Work> work = ConfinedStream.random(seed, 600, true, cooperative);
+        assertParity(seed, work, ConfinedStream.config(workers, cooperative), new SimBackend(shape, workers));
     }
 
     /** Doorbell pollers run slots with the same code: confined there too. */
