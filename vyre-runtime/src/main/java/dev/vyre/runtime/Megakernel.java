@@ -95,6 +95,10 @@ public final class Megakernel implements AutoCloseable {
         for (int t = 0; t < Permissions.TENANTS; t++) {
             if (tenants.spec(t) != null) {
                 tenantHandles[t] = new TenantHandle(this, gate, t, tenants.spec(t), tenants.quota(t));
+                TenantSpec.Regions r = tenants.spec(t).regions();
+                if (r != null && buffers.vm() != null) {
+                    buffers.vm().confine(t, buffers.data().asSlice(r.dataOffset(), r.dataBytes()));
+                }
             }
         }
         MemorySegment bell = backend.doorbell();

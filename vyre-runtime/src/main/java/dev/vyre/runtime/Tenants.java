@@ -97,6 +97,17 @@ public final class Tenants {
         return t;
     }
 
+    /** Per tenant 0..29 of {@code config}: its regions, or null when it is undeclared or unconfined. */
+    public static TenantSpec.Regions[] regions(MegakernelConfig config) {
+        TenantSpec.Regions[] regions = new TenantSpec.Regions[Permissions.TENANTS];
+        config.scheduler().tenants().forEach((t, spec) -> {
+            if (Permissions.isTenant(t)) {
+                regions[t] = spec.regions();
+            }
+        });
+        return regions;
+    }
+
     private static boolean overlap(long a, long aLen, long b, long bLen) {
         return aLen > 0 && bLen > 0 && a < b + bLen && b < a + aLen;
     }

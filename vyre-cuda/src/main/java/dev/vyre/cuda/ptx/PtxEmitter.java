@@ -50,6 +50,12 @@ public final class PtxEmitter {
     static final String HANDLER_DATA_BYTES = "data_bytes";
     /** Name of a handler function's step-budget parameter. */
     static final String HANDLER_STEP_BUDGET_PARAM = "step_budget";
+    /**
+     * Name of the out-of-bounds counter parameter of a counting handler ({@link #emitHandler(Program, String,
+     * PtxTarget, boolean)}): the address of two u32 words in device memory, laid out as {@link PtxKernel}'s
+     * counters ({@link PtxKernel#OOB_LOADS_WORD}, {@link PtxKernel#OOB_STORES_WORD}).
+     */
+    public static final String HANDLER_OUT_OF_BOUNDS = "out_of_bounds";
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
     private static final String COUNTERS = "vyre_oob";
@@ -172,13 +178,26 @@ public final class PtxEmitter {
      *                                               exactly
      */
     public static String emitHandler(Program handler, String funcName, PtxTarget target) {
+        return emitHandler(handler, funcName, target, false);
+    }
+
+    /**
+     * As {@link #emitHandler(Program, String, PtxTarget)}; with {@code countOutOfBounds} a single-invocation
+     * handler takes a seventh parameter {@value #HANDLER_OUT_OF_BOUNDS} (.u64, device memory) and counts every
+     * out-of-bounds load into its word {@link PtxKernel#OOB_LOADS_WORD} and every dropped out-of-bounds store or
+     * atomic into word {@link PtxKernel#OOB_STORES_WORD} (the reference interpreter's
+     * {@code outOfBoundsLoads/Stores}); the caller zeroes them. The megakernel uses it for confined tenants
+     * (docs/TENANTS.md). A cooperative handler never counts (as {@code ReferenceInterpreter.runLanes}) and keeps
+     * the six-parameter signature.
+     */
+    public static String emitHandler(Program handler, String funcName, PtxTarget target, boolean countOutOfBounds) {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(target, "target");
         checkName(funcName, "handler function");
-        return LoweringThread.run(() -> function(handler, funcName));
+        return LoweringThread.run(() -> function(handler, funcName, countOutOfBounds && !isCooperative(handler)));
     }
 
-    private static String function(Program handler, String funcName) {
+    private static String function(Program handler, String funcName, boolean counted) {
         Validator.validate(handler);
         checkHandlerBuffers(handler);
         boolean cooperative = isCooperative(handler);
@@ -191,6 +210,7 @@ public final class PtxEmitter {
         String data = globalPointer(code, HANDLER_DATA);
         String dataBytes = loadU32(code, HANDLER_DATA_BYTES);
         String budget = loadU32(code, HANDLER_STEP_BUDGET_PARAM);
+        String counters = counted ? globalPointer(code, HANDLER_OUT_OF_BOUNDS) : null;
         String finish = code.label("finish");
         String exhausted = code.label("exhausted");
         StepMeter meter = StepMeter.handler(code, budget, exhausted);
@@ -206,7 +226,7 @@ public final class PtxEmitter {
         }
         Arith arith = new Arith(code);
         NodeLowering nodes = new NodeLowering(code, buffers, meter, "bra " + finish, lanes, vars ->
-                new ExprLowering(code, arith, null, buffers, vars, handler.workgroupSize(), true, null, meter,
+                new ExprLowering(code, arith, null, buffers, vars, handler.workgroupSize(), true, counters, meter,
                         lanes));
         nodes.body(handler.body());
         meter.flush();
@@ -229,7 +249,8 @@ public final class PtxEmitter {
         return ".func (.param .b32 " + HANDLER_STATUS + ") " + funcName + "(.param .u64 " + HANDLER_ARGS
                 + ", .param .u64 " + HANDLER_CONTROL + ", .param .u32 " + HANDLER_CONTROL_WORDS + ", .param .u64 "
                 + HANDLER_DATA + ", .param .u32 " + HANDLER_DATA_BYTES + ", .param .u32 " + HANDLER_STEP_BUDGET_PARAM
-                + ")\n{\n" + code.declarations() + code.instructions() + "}\n";
+                + (counted ? ", .param .u64 " + HANDLER_OUT_OF_BOUNDS : "") + ")\n{\n" + code.declarations()
+                + code.instructions() + "}\n";
     }
 
     /**

@@ -10,10 +10,10 @@ import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.Joins;
 import dev.vyre.runtime.KernelTimeoutException;
 import dev.vyre.runtime.MegakernelConfig;
-import dev.vyre.runtime.Permissions;
 import dev.vyre.runtime.RingBuffers;
 import dev.vyre.runtime.SchedulerConfig;
 import dev.vyre.runtime.TenantSpec;
+import dev.vyre.runtime.Tenants;
 import dev.vyre.runtime.WorkerRecovery;
 import dev.vyre.runtime.exec.SlotExecutor;
 import java.lang.foreign.Arena;
@@ -121,12 +121,7 @@ public final class CpuBackend implements Backend {
         this.handlers = HandlerTable.of(config.userHandlers());
         this.buffers = buffers;
         this.config = config;
-        this.regions = new TenantSpec.Regions[Permissions.TENANTS];
-        config.scheduler().tenants().forEach((t, spec) -> {
-            if (Permissions.isTenant(t)) {
-                regions[t] = spec.regions();
-            }
-        });
+        this.regions = Tenants.regions(config);
         this.recover = config.scheduler().recoverWorkers();
         checkCursors(w, slots, config.scheduler().lookahead());
         for (int i = 0; i < w; i++) {

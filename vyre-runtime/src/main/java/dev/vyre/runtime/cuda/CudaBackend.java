@@ -17,6 +17,8 @@ import dev.vyre.runtime.BackendUnavailableException;
 import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.MegakernelConfig;
 import dev.vyre.runtime.RingBuffers;
+import dev.vyre.runtime.TenantSpec;
+import dev.vyre.runtime.Tenants;
 import dev.vyre.runtime.automata.DfaDeviceLayout;
 import dev.vyre.runtime.automata.DfaStepUnit;
 import dev.vyre.runtime.cache.CacheSettings;
@@ -337,7 +339,10 @@ public final class CudaBackend implements Backend {
         if (buffers == null || config == null) {
             throw new CudaBackendException("cuda backend: start needs buffers and a config", "pass both");
         }
+        checkScheduler(config);
         HandlerTable handlers = HandlerTable.of(config.userHandlers());
+        TenantSpec.Regions[] regions = Tenants.regions(config);
+        boolean confined = TenantWindows.any(regions);
         MemorySegment tables = vmEnabled ? vmTables(buffers) : null;
         WorkerShape shape = tables != null ? WorkerShape.WARP : WorkerShape.forHandlers(settings.shape(), handlers);
         int slots = buffers.ring().slotCount();
@@ -368,7 +373,7 @@ public final class CudaBackend implements Backend {
         int backoffMax = bells == 0 && defaultBackoff ? CLASSIC_BACKOFF_MAX_NANOS : settings.backoffMaxNanos();
         MegakernelPtx.Options options = new MegakernelPtx.Options(target, shape,
                 settings.backoffMinNanos(), backoffMax, handlers, dfa != null, tables != null,
-                cursors != null, faultOpcode, bells);
+                cursors != null, faultOpcode, bells, confined);
         DevicePtr vmTablesPtr = tables == null ? DevicePtr.NULL : devicePointer(tables, "VM tables",
                 VECTOR_ALIGNMENT);
         CachedCompiler.Loaded<CudaModule> loaded = loadModule(options);
@@ -392,12 +397,14 @@ public final class CudaBackend implements Backend {
         DevicePtr dfaBlob = dfa == null ? DevicePtr.NULL : upload(DfaDeviceLayout.blob(dfa.automata()));
         // the interpreter's per-warp scratch (image cache, descriptors, Workgroup memory, register file)
         DevicePtr vmScratch = tables == null ? DevicePtr.NULL : zeroed((long) w * VmScratchLayout.WARP_BYTES);
+        DevicePtr windows = !confined ? DevicePtr.NULL : upload(TenantWindows.table(regions,
+                buffers.control().wordCount(), data.byteSize()));
         CudaStream s = context.createStream();
         kernel.launch(Dim3.of(shape.blocks(w) + bells), Dim3.of(WorkerShape.BLOCK_THREADS), 0, s,
                 launchArguments(new Launch(controlPtr, buffers.control().wordCount(), ringPtr, slots, debugPtr,
                         buffers.debug().capacity(), w, scratch, (int) config.handlerStepBudget(), dataPtr,
                         (int) data.byteSize(), dfaBlob, dfa == null ? 0 : dfa.automata().size(), dfaTables,
-                        cursorPtr, vmTablesPtr, vmScratch, bellPtr, claims)));
+                        cursorPtr, vmTablesPtr, vmScratch, bellPtr, claims, windows)));
         this.doorbell = bell;
         this.stream = s;
         this.control = buffers.control();
@@ -435,6 +442,20 @@ public final class CudaBackend implements Backend {
                         return context.loadCubin(cubin);
                     }
                 });
+    }
+
+    /**
+     * Refuses scheduler settings the kernel does not implement: a look-ahead above 1 (priority scheduling runs on
+     * the CPU backend only; the kernel's workers visit their slots in ring order), rather than ignoring it.
+     */
+    static void checkScheduler(MegakernelConfig config) {
+        int lookahead = config.scheduler().lookahead();
+        if (lookahead != 1) {
+            throw new CudaBackendException("cuda backend: SchedulerConfig look-ahead " + lookahead + " (priority "
+                    + "scheduling) is not implemented by the CUDA megakernel, whose workers run their slots in ring "
+                    + "order", "use SchedulerConfig.withLookahead(1) on CUDA, or BackendKind.CPU for priority "
+                    + "scheduling (docs/TENANTS.md)");
+        }
     }
 
     /** New zeroed device memory (the interpreter's image-cache keys must start empty), freed with the context. */
@@ -520,7 +541,8 @@ public final class CudaBackend implements Backend {
     private record Launch(DevicePtr control, int controlWords, DevicePtr ring, int slots, DevicePtr debug,
                           int debugCapacity, int workers, DevicePtr scratch, int stepBudget, DevicePtr data,
                           int dataBytes, DevicePtr dfaBlob, int dfaCount, DevicePtr dfaTables, DevicePtr cursors,
-                          DevicePtr vmTables, DevicePtr vmScratch, DevicePtr doorbell, DevicePtr claims) {
+                          DevicePtr vmTables, DevicePtr vmScratch, DevicePtr doorbell, DevicePtr claims,
+                          DevicePtr windows) {
     }
 
     /** The kernel arguments in {@link MegakernelPtx.Param} order. */
@@ -547,6 +569,7 @@ public final class CudaBackend implements Backend {
                 case VM_SCRATCH -> l.vmScratch();
                 case DOORBELL -> l.doorbell();
                 case CLAIMS -> l.claims();
+                case WINDOWS -> l.windows();
             };
         }
         return args;

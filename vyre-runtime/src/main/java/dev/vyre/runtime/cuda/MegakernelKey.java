@@ -65,6 +65,9 @@ public final class MegakernelKey {
         if (options.doorbellPollers() > 0) {
             b.number("doorbellPollers", options.doorbellPollers());
         }
+        if (options.confined()) {
+            b.number("confined", 1);
+        }
         HandlerTable handlers = options.handlers();
         b.number("handlers", handlers.size());
         for (int i = 0; i < handlers.size(); i++) {

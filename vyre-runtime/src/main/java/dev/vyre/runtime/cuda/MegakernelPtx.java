@@ -40,8 +40,13 @@ public final class MegakernelPtx {
     public static final int MAX_REGISTERS = 128;
     /** Where {@link Options#faultOpcode()} stores: in the unmapped first page of the device address space. */
     public static final long INJECTED_FAULT_ADDRESS = 0x10;
-    /** Words of handler argument scratch per worker: one slot's ARG0..ARG11. */
-    public static final int SCRATCH_WORDS_PER_WORKER = SlotLayout.ARGS_PER_SLOT;
+    /** Words of a worker's scratch that hold the handler's copy of one slot's ARG0..ARG11. */
+    public static final int ARG_SCRATCH_WORDS = SlotLayout.ARGS_PER_SLOT;
+    /**
+     * Words of handler scratch per worker: the argument copy ({@link #ARG_SCRATCH_WORDS}), then (used only with
+     * confined tenants, {@link ConfinementPtx}) two out-of-bounds counters, padded to a 16-byte multiple.
+     */
+    public static final int SCRATCH_WORDS_PER_WORKER = ARG_SCRATCH_WORDS + 4;
     /** Bytes of handler argument scratch per worker. */
     public static final int SCRATCH_BYTES_PER_WORKER = SCRATCH_WORDS_PER_WORKER * Wire.WORD_BYTES;
 
@@ -103,7 +108,12 @@ public final class MegakernelPtx {
          * Device address of the claim words: one u32 per ring slot in device memory, zeroed before the launch
          * ({@link #claimWords}; null, and unused, without doorbell pollers).
          */
-        CLAIMS(".u64", "p_claims");
+        CLAIMS(".u64", "p_claims"),
+        /**
+         * Device address of the tenant window table ({@link TenantWindows}, device memory written before the launch;
+         * null, and unused, without confined tenants).
+         */
+        WINDOWS(".u64", "p_windows");
 
         private final String type;
         private final String ptxName;
@@ -145,10 +155,13 @@ public final class MegakernelPtx {
      *                        classic kernel) to {@link #MAX_DOORBELL_POLLERS}; with any, every claim of a slot goes
      *                        through its claim word (docs/MEGAKERNEL-CUDA.md, "Doorbell fast path"); not with
      *                        cooperative handlers, the interpreter or cursor words
+     * @param confined        whether some tenant is confined ({@link ConfinementPtx}, {@link Param#WINDOWS}):
+     *                        every slot is then checked against its tenant's window; without it the kernel has no
+     *                        confinement code at all
      */
     public record Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
                           HandlerTable handlers, boolean dfaStep, boolean vm, boolean cursors, int faultOpcode,
-                          int doorbellPollers) {
+                          int doorbellPollers, boolean confined) {
         /** Longest sleep {@code nanosleep} accepts. */
         public static final int NANOSLEEP_MAX = 1_000_000;
         /** Most doorbell pollers. */
@@ -191,6 +204,14 @@ public final class MegakernelPtx {
             }
         }
 
+        /** Without confined tenants. */
+        public Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
+                       HandlerTable handlers, boolean dfaStep, boolean vm, boolean cursors, int faultOpcode,
+                       int doorbellPollers) {
+            this(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, vm, cursors, faultOpcode,
+                    doorbellPollers, false);
+        }
+
         /** Without the bytecode interpreter, cursor words, fault injection or doorbell pollers. */
         public Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
                        HandlerTable handlers, boolean dfaStep) {
@@ -211,7 +232,7 @@ public final class MegakernelPtx {
         /** These options with {@code table}'s user handlers fused into the dispatch. */
         public Options withHandlers(HandlerTable table) {
             return new Options(target, shape, backoffMinNanos, backoffMaxNanos, table, dfaStep, vm, cursors,
-                    faultOpcode, doorbellPollers);
+                    faultOpcode, doorbellPollers, confined);
         }
 
         /** These options with (or without) the DFA_STEP built-in. */
@@ -223,13 +244,13 @@ public final class MegakernelPtx {
         /** These options with (or without) the VIR0 bytecode interpreter (VM_EXEC, {@link VmPtx}). */
         public Options withVm(boolean on) {
             return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, on, cursors,
-                    faultOpcode, doorbellPollers);
+                    faultOpcode, doorbellPollers, confined);
         }
 
         /** These options with (or without) per-worker cursor words ({@link Param#CURSORS}). */
         public Options withCursors(boolean on) {
             return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, vm, on, faultOpcode,
-                    doorbellPollers);
+                    doorbellPollers, confined);
         }
 
         /**
@@ -238,13 +259,19 @@ public final class MegakernelPtx {
          */
         public Options withInjectedFault(int opcode) {
             return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, vm, cursors, opcode,
-                    doorbellPollers);
+                    doorbellPollers, confined);
         }
 
         /** These options with {@code pollers} doorbell pollers (0: none). */
         public Options withDoorbell(int pollers) {
             return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, vm, cursors,
-                    faultOpcode, pollers);
+                    faultOpcode, pollers, confined);
+        }
+
+        /** These options with (or without) tenant confinement ({@link ConfinementPtx}). */
+        public Options withConfined(boolean on) {
+            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, vm, cursors,
+                    faultOpcode, doorbellPollers, on);
         }
 
         /** Refuses a doorbell poller count outside 0..{@link #MAX_DOORBELL_POLLERS}. */
@@ -280,7 +307,7 @@ public final class MegakernelPtx {
     /** This worker's cursor word (with {@link Options#cursors()}). */
     private static final String CURS = "%curs";
     private static final String BUDGET = "%budget";
-    private static final String DATA = "%data";
+    static final String DATA = "%data";
     private static final String DATA_BYTES = "%data_bytes";
     /** A handler's returned status. */
     private static final String HSTATUS = "%hstatus";
@@ -296,12 +323,12 @@ public final class MegakernelPtx {
     private static final String STATUS = "%status";
     private static final String BIT = "%bit";
     private static final String MASK = "%mask";
-    private static final String FCODE = "%fcode";
-    private static final String FDETAIL = "%fdetail";
+    static final String FCODE = "%fcode";
+    static final String FDETAIL = "%fdetail";
     private static final String ADDR = "%addr";
     private static final String ADDR2 = "%addr2";
-    private static final String X0 = "%x0";
-    private static final String X1 = "%x1";
+    static final String X0 = "%x0";
+    static final String X1 = "%x1";
     static final String T0 = "%t0";
     static final String T1 = "%t1";
     static final String T2 = "%t2";
@@ -365,6 +392,8 @@ public final class MegakernelPtx {
     private final VmPtx vm;
     /** The doorbell fast path, or null without doorbell pollers. */
     private final DoorbellPtx doorbell;
+    /** Tenant confinement, or null without confined tenants. */
+    private final ConfinementPtx confinement;
 
     private MegakernelPtx(Options options) {
         this.options = options;
@@ -374,6 +403,7 @@ public final class MegakernelPtx {
         this.vm = options.vm() ? new VmPtx(out, new VmPtx.Frame(args, word(SlotLayout.TENANT), WORKER, SP, FCODE,
                 FDETAIL, FAULT, DONE, LANES_WAIT)) : null;
         this.doorbell = options.doorbellPollers() > 0 ? new DoorbellPtx(out, options) : null;
+        this.confinement = options.confined() ? new ConfinementPtx(out, options.handlers().size() > 0) : null;
     }
 
     /** The whole PTX module for {@code options}. */
@@ -423,7 +453,8 @@ public final class MegakernelPtx {
         for (int i = 0; i < handlers().size(); i++) {
             String who = "user handler " + Opcodes.name(handlers().opcode(i));
             try {
-                functions.add(PtxEmitter.emitHandler(handlers().program(i), HANDLER_FUNC + i, target));
+                functions.add(PtxEmitter.emitHandler(handlers().program(i), HANDLER_FUNC + i, target,
+                        confinement != null));
             } catch (PtxEmitException e) {
                 throw new CudaBackendException("cuda backend: " + who + " cannot be fused into the megakernel: "
                         + e.problem(), e.fix(), e);
@@ -513,6 +544,9 @@ public final class MegakernelPtx {
         if (doorbell != null) {
             doorbell.declare();
         }
+        if (confinement != null) {
+            confinement.declare();
+        }
     }
 
     private void loadParams() {
@@ -544,6 +578,9 @@ public final class MegakernelPtx {
         if (doorbell != null) {
             doorbell.loadParams();
         }
+        if (confinement != null) {
+            confinement.loadParams();
+        }
     }
 
     private void workerIdentity() {
@@ -572,6 +609,9 @@ public final class MegakernelPtx {
         for (int t = 0; t < Permissions.TENANTS; t++) {
             out.ins("ld.relaxed.sys.global.u32 " + maskRegister(t) + ", " + controlWord(ControlLayout.TENANT_BASE + t));
         }
+        if (confinement != null) {
+            confinement.launch();
+        }
         if (options.cursors()) {
             out.comment("start at this worker's cursor word (the slot a restarted worker resumes at)");
             out.ins("mul.wide.u32 " + X0 + ", " + WORKER + ", " + Wire.WORD_BYTES);
@@ -585,6 +625,9 @@ public final class MegakernelPtx {
                     + SCRATCH_BYTES_PER_WORKER + " bytes");
             out.ins("mul.wide.u32 " + X0 + ", " + WORKER + ", " + SCRATCH_BYTES_PER_WORKER);
             out.ins("add.u64 " + SCRATCH + ", " + SCRATCH + ", " + X0);
+            if (confinement != null) {
+                confinement.counters(SCRATCH);
+            }
         }
         out.ins("mov.u32 " + SLEEP + ", " + options.backoffMinNanos());
         out.ins("mov.u32 " + IDLE + ", 0");
@@ -714,6 +757,9 @@ public final class MegakernelPtx {
         out.section("dispatch");
         out.ins("setp.eq.u32 " + P + ", " + op + ", " + Opcodes.NOP);
         out.when(P, "bra " + DONE_NOP);
+        if (confinement != null) {
+            confinement.loadWindow(word(SlotLayout.TENANT));
+        }
         for (int builtin : PACKABLE) {
             out.ins("setp.eq.u32 " + P + ", " + op + ", " + builtin);
             out.when(P, "bra " + opLabel(builtin));
@@ -768,9 +814,16 @@ public final class MegakernelPtx {
                 requireRange(a1, a2);
             }
             case Opcodes.BATCH_FENCE -> {
+                if (confinement != null) {
+                    out.comment("EPOCH first, as the CPU executor (never in a confined tenant's window)");
+                    confinement.requireWord(ControlLayout.EPOCH);
+                }
                 out.ins("setp.le.u32 " + P + ", " + CTL_WORDS + ", " + ControlLayout.OBSERVABLE_BASE);
                 out.when(P, "mov.u32 " + FDETAIL + ", " + ControlLayout.OBSERVABLE_BASE);
                 out.when(P, "bra " + OUT_OF_RANGE);
+                if (confinement != null) {
+                    confinement.requireWord(ControlLayout.OBSERVABLE_BASE);
+                }
             }
             default -> throw new IllegalArgumentException("no checks for " + Opcodes.name(op));
         }
@@ -961,8 +1014,11 @@ public final class MegakernelPtx {
                 out.ins("mov.u64 " + X0 + ", " + INJECTED_FAULT_ADDRESS);
                 out.ins("st.relaxed.sys.global.u32 [" + X0 + "], " + WORKER);
             }
-            for (int w = 0; w < SCRATCH_WORDS_PER_WORKER; w += 4) {
+            for (int w = 0; w < ARG_SCRATCH_WORDS; w += 4) {
                 out.ins("st.global.v4.u32 [" + SCRATCH + "+" + w * Wire.WORD_BYTES + "], {" + argQuad(w) + "}");
+            }
+            if (confinement != null) {
+                confinement.zeroCounters();
             }
             if (handlers().cooperative(i)) {
                 wakeLanes(Integer.toString(i + 1));
@@ -981,9 +1037,12 @@ public final class MegakernelPtx {
         out.when(P, "bra " + FAULT);
         fault(FaultCode.HANDLER_FAULT, "0");
         out.label(HANDLER_OK);
+        if (confinement != null) {
+            confinement.checkCounters(word(SlotLayout.TENANT));
+        }
         out.comment("success: the scratch becomes the slot's ARG0..ARG11 (released with STATUS)");
         int firstArgByte = SlotLayout.ARG0 * Wire.WORD_BYTES;
-        for (int w = 0; w < SCRATCH_WORDS_PER_WORKER; w += 4) {
+        for (int w = 0; w < ARG_SCRATCH_WORDS; w += 4) {
             out.ins("ld.global.v4.u32 {" + argQuad(w) + "}, [" + SCRATCH + "+" + w * Wire.WORD_BYTES + "]");
             out.ins("st.relaxed.sys.global.v4.u32 [" + SP + "+" + (firstArgByte + w * Wire.WORD_BYTES) + "], {"
                     + argQuad(w) + "}");
@@ -996,10 +1055,20 @@ public final class MegakernelPtx {
         return arg(first) + ", " + arg(first + 1) + ", " + arg(first + 2) + ", " + arg(first + 3);
     }
 
-    /** {@code call (status), user_handler_<i>, (scratch, control, words, data, bytes, budget)}. */
+    /**
+     * {@code call (status), user_handler_<i>, (scratch, control, words, data, bytes, budget)}; with confined tenants
+     * control and data are the slot's window ({@link ConfinementPtx}) and a single-invocation handler also gets its
+     * out-of-bounds counters.
+     */
     private void callHandler(int i) {
-        out.ins("call (" + HSTATUS + "), " + HANDLER_FUNC + i + ", (" + SCRATCH + ", " + CTL + ", " + CTL_WORDS
-                + ", " + DATA + ", " + DATA_BYTES + ", " + BUDGET + ")");
+        if (confinement == null) {
+            out.ins("call (" + HSTATUS + "), " + HANDLER_FUNC + i + ", (" + SCRATCH + ", " + CTL + ", " + CTL_WORDS
+                    + ", " + DATA + ", " + DATA_BYTES + ", " + BUDGET + ")");
+            return;
+        }
+        out.ins("call (" + HSTATUS + "), " + HANDLER_FUNC + i + ", (" + SCRATCH + ", " + ConfinementPtx.CONTROL + ", "
+                + ConfinementPtx.WORDS + ", " + ConfinementPtx.DATA + ", " + ConfinementPtx.DATA_BYTES + ", " + BUDGET
+                + (handlers().cooperative(i) ? "" : ", " + ConfinementPtx.COUNTERS) + ")");
     }
 
     // ---- cooperative handlers: a whole warp per worker -----------------------------------------------------
@@ -1026,7 +1095,16 @@ public final class MegakernelPtx {
     private void wakeLanes(String command) {
         out.ins("mov.u32 " + LANE_CMD + ", " + command);
         out.ins("shfl.sync.idx.b32 " + LANE_CMD + ", " + LANE_CMD + ", 0, 31, " + FULL_WARP);
+        broadcastTenant();
         out.ins("bar.warp.sync " + FULL_WARP);
+    }
+
+    /** With confined tenants: lane 0's slot TENANT word to every lane (lanes 1..31 load its window themselves). */
+    private void broadcastTenant() {
+        if (confinement != null) {
+            String tenant = word(SlotLayout.TENANT);
+            out.ins("shfl.sync.idx.b32 " + tenant + ", " + tenant + ", 0, 31, " + FULL_WARP);
+        }
     }
 
     /**
@@ -1046,6 +1124,7 @@ public final class MegakernelPtx {
         out.label(LANES_WAIT);
         out.ins("mov.u32 " + LANE_CMD + ", 0");
         out.ins("shfl.sync.idx.b32 " + LANE_CMD + ", " + LANE_CMD + ", 0, 31, " + FULL_WARP);
+        broadcastTenant();
         out.ins("bar.warp.sync " + FULL_WARP);
         out.ins("setp.eq.u32 " + P + ", " + LANE_CMD + ", 0");
         out.when(P, "bra " + EXIT);
@@ -1063,6 +1142,9 @@ public final class MegakernelPtx {
         for (int i = 0; i < handlers().size(); i++) {
             if (handlers().cooperative(i)) {
                 out.label(LANES_WAIT + "_" + i);
+                if (confinement != null) {
+                    confinement.loadWindow(word(SlotLayout.TENANT));
+                }
                 callHandler(i);
                 out.ins("bra " + LANES_WAIT);
             }
@@ -1100,6 +1182,9 @@ public final class MegakernelPtx {
         out.comment("the detail register already holds the detail");
         out.ins("mov.u32 " + FCODE + ", " + FaultCode.OPCODE_NOT_PERMITTED.wire());
         out.ins("bra " + FAULT);
+        if (confinement != null) {
+            confinement.faultLabel(FAULT);
+        }
         out.label(OUT_OF_RANGE);
         out.comment("the detail register already holds the word index");
         out.ins("mov.u32 " + FCODE + ", " + FaultCode.CONTROL_OUT_OF_RANGE.wire());
@@ -1174,6 +1259,9 @@ public final class MegakernelPtx {
         out.when(P, "min.u64 " + X0 + ", " + X0 + ", " + U32_MAX);
         out.when(P, "cvt.u32.u64 " + FDETAIL + ", " + X0);
         out.when(P, "bra " + OUT_OF_RANGE);
+        if (confinement != null) {
+            confinement.requireWord(X0);
+        }
     }
 
     /**
@@ -1187,6 +1275,9 @@ public final class MegakernelPtx {
         out.ins("setp.gt.u64 " + P + ", " + X0 + ", " + CTL_WORDS64);
         out.when(P, "max.u32 " + FDETAIL + ", " + first + ", " + CTL_WORDS);
         out.when(P, "bra " + OUT_OF_RANGE);
+        if (confinement != null) {
+            confinement.requireRange(first, count);
+        }
     }
 
     /** {@code dst} = address of control word {@code index} (checked before). */

@@ -63,6 +63,8 @@ public final class VmUnit {
     private final AtomicReferenceArray<BufferSet> sets = new AtomicReferenceArray<>(VmTableLayout.MAX_BUFFER_SETS);
     private final int[] programGenerations = new int[VmTableLayout.MAX_PROGRAMS];
     private final int[] setGenerations = new int[VmTableLayout.MAX_BUFFER_SETS];
+    /** Per tenant: the memory its buffer sets must lie in (its data range), or null when it is unconfined. */
+    private final MemorySegment[] confinedTo = new MemorySegment[Permissions.TENANTS];
 
     private VmUnit(Backend backend, MemorySegment tables, MemorySegment heap) {
         this.backend = backend;
@@ -74,6 +76,16 @@ public final class VmUnit {
     public static VmUnit allocate(Backend backend) {
         return new VmUnit(backend, backend.allocateShared(VmTableLayout.TABLE_BYTES, 16),
                 backend.allocateShared(IMAGE_HEAP_WORDS * 4L, 16));
+    }
+
+    /**
+     * Confines {@code tenant}'s buffer sets to {@code range} (its part of the data region; docs/TENANTS.md,
+     * "Confinement"): {@link #registerBufferSet} then refuses any buffer outside it, so its VM_EXEC slots reach no
+     * other memory on any backend. Called at bootstrap for every confined tenant.
+     */
+    public synchronized void confine(int tenant, MemorySegment range) {
+        checkTenant(tenant);
+        confinedTo[tenant] = range;
     }
 
     /** The device tables ({@link VmTableLayout}), in the backend's shared memory. */
@@ -172,6 +184,7 @@ public final class VmUnit {
     public synchronized int registerBufferSet(int tenant, int programId, List<MemorySegment> segments) {
         VmImage image = ownedProgram(tenant, programId).image;
         VmInterpreter.bind(image, segments); // refuses segments that do not fit, with a Fix
+        requireInside(tenant, segments);
         List<VmBufferDecl> decls = image.buffers();
         int id = freeIndex(sets, "buffer set", "evict buffer sets no longer used (VmUnit.evictBufferSet)");
         ScalarType[] types = new ScalarType[decls.size()];
@@ -299,6 +312,24 @@ public final class VmUnit {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /** Refuses a confined tenant's buffer that does not lie in its data range. */
+    private void requireInside(int tenant, List<MemorySegment> segments) {
+        MemorySegment range = confinedTo[tenant];
+        if (range == null) {
+            return;
+        }
+        for (int slot = 0; slot < segments.size(); slot++) {
+            MemorySegment s = segments.get(slot);
+            if (s != null && s.byteSize() > 0 && (s.address() < range.address()
+                    || s.address() + s.byteSize() > range.address() + range.byteSize())) {
+                throw new VmRegistryException("tenant " + tenant + " is confined to " + range.byteSize() + " bytes of"
+                        + " the data region, but buffer " + slot + " of the set (" + s.byteSize() + " bytes at 0x"
+                        + Long.toHexString(s.address()) + ") lies outside them", "register only memory inside the"
+                        + " tenant's data range (Megakernel.dataRegion().segment().asSlice(dataOffset, dataBytes))");
+            }
+        }
+    }
 
     private ProgramEntry ownedProgram(int tenant, int id) {
         ProgramEntry e = id >= 0 && id < VmTableLayout.MAX_PROGRAMS ? programs.get(id) : null;

@@ -43,6 +43,7 @@ class MegakernelKeyTest {
                 key(options(Map.of(0x101, HandlerPrograms.counter()))),
                 key(options(Map.of(0x100, HandlerPrograms.counter(), 0x101, HandlerPrograms.writer()))),
                 key(options(Map.of())),
+                key(base.withConfined(true)),
                 key(new MegakernelPtx.Options(new SmTarget(8, 0), WorkerShape.THREAD, 1, 64, base.handlers())),
                 key(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP, 1, 64, base.handlers())),
                 key(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.THREAD, 2, 64, base.handlers())),

@@ -102,6 +102,19 @@ class MegakernelPtxTest {
                 .withDoorbell(1));
         list.add(new MegakernelPtx.Options(new SmTarget(8, 0), WorkerShape.THREAD, 1, 64)
                 .withHandlers(table(adapted(4, 20))).withDoorbell(4));
+        // tenant confinement (the window table): built-ins alone, counted handlers (data too), cooperative ones with
+        // the interpreter, the doorbell pollers and the isolated backend's cursor words
+        for (WorkerShape shape : WorkerShape.values()) {
+            list.add(new MegakernelPtx.Options(SmTarget.SM_90, shape, 1, 64).withConfined(true));
+        }
+        list.add(new MegakernelPtx.Options(new SmTarget(8, 0), WorkerShape.THREAD, 1, 64).withHandlers(HandlerTable.of(
+                Map.of(0x200, ChunkHandlers.fnv1a(), 0x201, ChunkHandlers.wordSum(), 0x202, SimDataHandlersTest.writer(),
+                        StreamHandlers.COUNTING, StreamHandlers.counting()))).withConfined(true));
+        list.add(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.THREAD, 1, 64).withHandlers(table(adapted(5, 20)))
+                .withConfined(true).withDoorbell(3));
+        list.add(new MegakernelPtx.Options(new SmTarget(8, 0), WorkerShape.WARP, 1, 64).withVm(true)
+                .withHandlers(cooperativeTable()).withConfined(true));
+        list.add(defaults().withHandlers(cooperativeTable()).withCursors(true).withConfined(true));
         return list.stream();
     }
 
@@ -402,6 +415,22 @@ class MegakernelPtxTest {
         assertThrows(CudaBackendException.class, () -> new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP,
                 1, 2, null));
         assertThrows(CudaBackendException.class, () -> MegakernelPtx.generate(null));
+    }
+
+    /**
+     * Confinement code (the window table, its checks, counted handlers) exists only in kernels with confined tenants:
+     * every other kernel is the one it was before confinement existed.
+     */
+    @ParameterizedTest
+    @MethodSource("configs")
+    void confinementCodeOnlyInConfinedKernels(MegakernelPtx.Options options) {
+        String ptx = MegakernelPtx.generate(options);
+        assertEquals(options.confined(), ptx.contains("%win"), "window registers");
+        assertEquals(options.confined(), ptx.contains(ConfinementPtx.OUT_OF_REGION), "OUT_OF_REGION fault");
+        assertEquals(options.confined() && options.handlers().size() > 0
+                && java.util.stream.IntStream.range(0, options.handlers().size())
+                        .anyMatch(i -> !options.handlers().cooperative(i)),
+                ptx.contains(dev.vyre.cuda.ptx.PtxEmitter.HANDLER_OUT_OF_BOUNDS), "counted handlers");
     }
 
     private static MegakernelPtx.Options defaults() {

@@ -4,6 +4,8 @@ import dev.vyre.runtime.Backend;
 import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.MegakernelConfig;
 import dev.vyre.runtime.RingBuffers;
+import dev.vyre.runtime.TenantSpec;
+import dev.vyre.runtime.Tenants;
 import java.lang.foreign.Arena;
 import dev.vyre.runtime.automata.DfaDeviceLayout;
 import dev.vyre.runtime.automata.DfaStepUnit;
@@ -115,7 +117,10 @@ final class SimBackend implements Backend {
         }
         int slots = b.ring().slotCount();
         int w = config.workers() == 0 ? CudaBackend.defaultWorkers(slots, defaultWorkers) : config.workers();
+        CudaBackend.checkScheduler(config);
         HandlerTable handlers = HandlerTable.of(config.userHandlers());
+        TenantSpec.Regions[] regions = Tenants.regions(config);
+        boolean confined = TenantWindows.any(regions);
         DfaStepUnit dfa = b.dfaStep();
         WorkerShape shape = vmTables != null ? WorkerShape.WARP : WorkerShape.forHandlers(this.shape, handlers);
         int doorbellPollers = vmTables != null || cursors != null ? 0
@@ -123,7 +128,7 @@ final class SimBackend implements Backend {
         String ptx = MegakernelPtx.generate(new MegakernelPtx.Options(SmTarget.SM_90, shape,
                 CudaBackend.DEFAULT_BACKOFF_MIN_NANOS, CudaBackend.DEFAULT_BACKOFF_MAX_NANOS).withHandlers(handlers)
                 .withDfaStep(dfa != null).withCursors(cursors != null).withVm(vmTables != null)
-                .withDoorbell(doorbellPollers));
+                .withDoorbell(doorbellPollers).withConfined(confined));
         sim = new PtxSim(edit.apply(ptx));
         shared.forEach(sim::map);
         // the automata blob, "device memory" like the DeviceBuffer CudaBackend uploads
@@ -155,6 +160,14 @@ final class SimBackend implements Backend {
             sim.map(claims);
         }
         MemorySegment data = b.data();
+        // the tenant window table, "device memory" like the DeviceBuffer CudaBackend uploads
+        MemorySegment windows = MemorySegment.NULL;
+        if (confined) {
+            int[] words = TenantWindows.table(regions, b.control().wordCount(), data.byteSize());
+            windows = arena.allocate((long) words.length * Integer.BYTES, CudaBackend.VECTOR_ALIGNMENT);
+            MemorySegment.copy(words, 0, windows, ValueLayout.JAVA_INT, 0, words.length);
+            sim.map(windows);
+        }
         long[] params = new long[MegakernelPtx.Param.values().length];
         for (MegakernelPtx.Param p : MegakernelPtx.Param.values()) {
             params[p.ordinal()] = switch (p) {
@@ -177,6 +190,7 @@ final class SimBackend implements Backend {
                 case VM_SCRATCH -> vmScratch.address();
                 case DOORBELL -> bell.address();
                 case CLAIMS -> claims.address();
+                case WINDOWS -> windows.address();
             };
         }
         int blocks = shape.blocks(w) + doorbellPollers;
