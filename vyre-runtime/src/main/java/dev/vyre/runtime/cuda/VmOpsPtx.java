@@ -144,6 +144,16 @@ final class VmOpsPtx {
 
     private void handler(VmOp op) {
         String block = arithmetic(op);
+        if (block != null && op.transcendental()) {
+            String skip = label(op) + "_SKIP";
+            out.comment("only issuing lanes call the fdlibm function: a lane's slow path (a huge argument) would");
+            out.comment("cost the whole warp; the others branch past it and rejoin at the write");
+            out.when("!" + ISSUE, "bra " + skip);
+            out.raw(block);
+            out.label(skip);
+            write();
+            return;
+        }
         if (block != null) {
             out.raw(block);
             write();

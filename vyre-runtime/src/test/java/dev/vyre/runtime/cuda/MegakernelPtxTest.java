@@ -399,6 +399,9 @@ class MegakernelPtxTest {
                 assertTrue(handler.contains("cvt.f64.f32 ") && handler.contains("), " + function + ", (")
                         && handler.contains("cvt.rn.f32.f64 "), op + " calls " + function + " on the widened operand"
                         + " and rounds once:\n" + handler);
+                assertTrue(handler.startsWith("L_VM_" + op.name() + ":\n    // only issuing lanes call"), handler);
+                assertTrue(handler.contains("@!%vissue bra L_VM_" + op.name() + "_SKIP;"), "others skip the call");
+                assertTrue(handler.indexOf("L_VM_" + op.name() + "_SKIP:") > handler.indexOf("call ("), handler);
                 assertTrue(handler.contains("@%vissue st.global.u32 [%vda], %vres;"), "issuing lanes write d");
             }
             assertEquals(13, transcendental);
