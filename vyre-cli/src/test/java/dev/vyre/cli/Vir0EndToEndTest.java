@@ -11,6 +11,7 @@ import dev.vyre.ir.Expr;
 import dev.vyre.ir.Node;
 import dev.vyre.ir.Program;
 import dev.vyre.ir.ScalarType;
+import dev.vyre.ir.UnaryOp;
 import dev.vyre.ir.codec.ProgramPrinter;
 import dev.vyre.ir.codec.Vir0Decoder;
 import dev.vyre.ir.codec.Vir0Encoder;
@@ -19,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.StringJoiner;
@@ -103,14 +105,59 @@ class Vir0EndToEndTest {
         assertTrue(run.out().contains(yLine(y) + "\n"), run::toString);
     }
 
+    /** The 13 transcendental operators, in the order of {@link #transcendentals}'s output elements. */
+    static final UnaryOp[] TRANSCENDENTALS = {UnaryOp.COS, UnaryOp.SIN, UnaryOp.TAN, UnaryOp.ACOS, UnaryOp.ASIN,
+        UnaryOp.ATAN, UnaryOp.TANH, UnaryOp.SINH, UnaryOp.COSH, UnaryOp.EXP, UnaryOp.LOG, UnaryOp.LOG2,
+        UnaryOp.EXP2};
+
+    /** A file of {@code out[k] = TRANSCENDENTALS[k](x[k])} (one invocation), with the input argument for x. */
+    static Path transcendentals(Path dir) throws IOException {
+        BufferDecl x = BufferDecl.of("x", 0, BufferAccess.READ_ONLY, ScalarType.F32, TRANSCENDENTALS.length, false);
+        BufferDecl out = BufferDecl.of("out", 1, BufferAccess.READ_WRITE, ScalarType.F32, TRANSCENDENTALS.length, true);
+        List<Node> body = new ArrayList<>();
+        for (int k = 0; k < TRANSCENDENTALS.length; k++) {
+            body.add(new Node.Store("out", Expr.u32(k), Expr.un(TRANSCENDENTALS[k], Expr.load("x", Expr.u32(k)))));
+        }
+        Path file = dir.resolve("transcendentals.vir0");
+        Files.write(file, Vir0Encoder.encode(Program.of(Program.WorkgroupSize.of(1), List.of(x, out), body)));
+        return file;
+    }
+
+    /** The --buffer argument for x: 0.5 for every operator (each one's domain holds it). */
+    static final String TRANSCENDENTAL_INPUT = "x=f32:" + String.join(",", java.util.Collections.nCopies(
+            TRANSCENDENTALS.length, "0.5"));
+
+    /** The output line of out: {@code (float) StrictMath.f(0.5)} per operator, computed here. */
+    static String transcendentalLine() {
+        double v = 0.5;
+        double[] strict = {StrictMath.cos(v), StrictMath.sin(v), StrictMath.tan(v), StrictMath.acos(v),
+            StrictMath.asin(v), StrictMath.atan(v), StrictMath.tanh(v), StrictMath.sinh(v), StrictMath.cosh(v),
+            StrictMath.exp(v), StrictMath.log(v), StrictMath.log(v) / StrictMath.log(2.0), StrictMath.pow(2.0, v)};
+        StringJoiner j = new StringJoiner(", ");
+        for (double d : strict) {
+            j.add(Float.toString((float) d));
+        }
+        return "out: F32[" + strict.length + "] = " + j;
+    }
+
+    @Test
+    void theVmRunsTheTranscendentalOperators() throws IOException {
+        Path file = transcendentals(dir);
+        for (String backend : List.of("cpu", "cpu-interpreted")) {
+            CliRun run = CliRun.of("vir0", "run", file.toString(), "--backend", backend, "--buffer",
+                    TRANSCENDENTAL_INPUT);
+            assertOk(run);
+            assertTrue(run.out().contains(transcendentalLine() + "\n"), run::toString);
+        }
+    }
+
     @Test
     void theVmExplainsWhatItRefusesAndRunawayPrograms() throws IOException {
         BufferDecl out = BufferDecl.of("out", 0, BufferAccess.READ_WRITE, ScalarType.F32, 4, true);
-        Path cos = dir.resolve("cos.vir0");
-        Files.write(cos, Vir0Encoder.encode(Program.of(Program.WorkgroupSize.of(1), List.of(out), List.of(
-                new Node.Store("out", Expr.u32(0), new Expr.UnOp(dev.vyre.ir.UnaryOp.COS, Expr.f32(1)))))));
-        assertOk(CliRun.of("vir0", "run", cos.toString()));
-        assertExplainedFailure(CliRun.of("vir0", "run", cos.toString(), "--backend", "cpu-interpreted"),
+        Path wide = dir.resolve("wide-barrier.vir0");
+        Files.write(wide, Vir0Encoder.encode(Program.of(Program.WorkgroupSize.of(64), List.of(out), List.of(
+                new Node.Barrier(), new Node.Store("out", Expr.u32(0), Expr.f32(1))))));
+        assertExplainedFailure(CliRun.of("vir0", "run", wide.toString(), "--backend", "cpu-interpreted"),
                 "the VM cannot run this program");
         Path loop = dir.resolve("loop.vir0");
         Files.write(loop, Vir0Encoder.encode(Program.of(Program.WorkgroupSize.of(1), List.of(out), List.of(

@@ -261,10 +261,6 @@ public final class VmLowering {
             case Expr.LocalId id -> builtin(VmOp.LOCAL_ID, id.axis(), path);
             case Expr.BinOp b -> binary(b, mark, path);
             case Expr.UnOp u -> {
-                if (VmOpTable.transcendental(u.op())) {
-                    throw new VmLoweringException("at " + path + ": the VM does not run " + u.op() + " (the reference"
-                            + " rounds StrictMath in double, which no GPU instruction matches)", CPU_FIX);
-                }
                 Val x = expr(u.operand(), path + "." + u.op());
                 VmOp op = VmOpTable.unary(u.op(), x.type);
                 ScalarType t = Ops.unaryType(u.op(), x.type);

@@ -50,6 +50,11 @@ public enum VmOp {
     F32_TO_I32(0x73, Format.D_A), INT_TO_BOOL(0x74, Format.D_A), F32_TO_BOOL(0x75, Format.D_A),
     SELECT(0x78, Format.D_A_B_C),
 
+    COS_F32(0xB0, Format.D_A), SIN_F32(0xB1, Format.D_A), TAN_F32(0xB2, Format.D_A), ACOS_F32(0xB3, Format.D_A),
+    ASIN_F32(0xB4, Format.D_A), ATAN_F32(0xB5, Format.D_A), TANH_F32(0xB6, Format.D_A), SINH_F32(0xB7, Format.D_A),
+    COSH_F32(0xB8, Format.D_A), EXP_F32(0xB9, Format.D_A), LOG_F32(0xBA, Format.D_A), LOG2_F32(0xBB, Format.D_A),
+    EXP2_F32(0xBC, Format.D_A),
+
     LOAD(0x80, Format.LOAD), STORE(0x81, Format.STORE),
     ATOMIC_ADD(0x82, Format.ATOMIC), ATOMIC_OR(0x83, Format.ATOMIC), ATOMIC_AND(0x84, Format.ATOMIC),
     ATOMIC_XOR(0x85, Format.ATOMIC), ATOMIC_MIN_U32(0x86, Format.ATOMIC), ATOMIC_MIN_I32(0x87, Format.ATOMIC),
@@ -132,6 +137,14 @@ public enum VmOp {
     /** Whether this is a collective (BARRIER and the wave operators): every live lane of the wave must reach it. */
     public boolean collective() {
         return this == BARRIER || this == SHUFFLE || this == BALLOT || this == WAVE_REDUCE;
+    }
+
+    /**
+     * Whether this is one of the F32 transcendental opcodes ({@code COS_F32 .. EXP2_F32}, codes 0xB0..0xBC):
+     * {@code (float) StrictMath.f((double) a)}, which a device computes with its fdlibm port.
+     */
+    public boolean transcendental() {
+        return code >= COS_F32.code && code <= EXP2_F32.code;
     }
 
     /** Whether this is one of the atomics. */

@@ -64,7 +64,7 @@ final class VmOpTable {
 
     /**
      * The opcode of {@code op x} where x has type {@code t}; null where the result is x itself (Abs on U32), so no
-     * instruction is needed. Transcendental operators are refused by the caller first.
+     * instruction is needed.
      */
     static VmOp unary(UnaryOp op, ScalarType t) {
         if (t == ScalarType.F32) {
@@ -82,6 +82,19 @@ final class VmOpTable {
                 case IS_NAN -> VmOp.IS_NAN;
                 case IS_INF -> VmOp.IS_INF;
                 case IS_FINITE -> VmOp.IS_FINITE;
+                case COS -> VmOp.COS_F32;
+                case SIN -> VmOp.SIN_F32;
+                case TAN -> VmOp.TAN_F32;
+                case ACOS -> VmOp.ACOS_F32;
+                case ASIN -> VmOp.ASIN_F32;
+                case ATAN -> VmOp.ATAN_F32;
+                case TANH -> VmOp.TANH_F32;
+                case SINH -> VmOp.SINH_F32;
+                case COSH -> VmOp.COSH_F32;
+                case EXP -> VmOp.EXP_F32;
+                case LOG -> VmOp.LOG_F32;
+                case LOG2 -> VmOp.LOG2_F32;
+                case EXP2 -> VmOp.EXP2_F32;
                 default -> throw new IllegalArgumentException(op + " on F32");
             };
         }
@@ -101,14 +114,6 @@ final class VmOpTable {
             case UNPACK8_LOW -> VmOp.UNPACK8_LOW;
             case UNPACK8_HIGH -> VmOp.UNPACK8_HIGH;
             default -> throw new IllegalArgumentException(op + " on " + t);
-        };
-    }
-
-    /** True for the F32 operators the VM refuses (StrictMath results rounded from double; no GPU instruction). */
-    static boolean transcendental(UnaryOp op) {
-        return switch (op) {
-            case COS, SIN, TAN, ACOS, ASIN, ATAN, TANH, SINH, COSH, EXP, LOG, LOG2, EXP2 -> true;
-            default -> false;
         };
     }
 

@@ -16,6 +16,7 @@ import dev.vyre.ir.ScalarType;
 import dev.vyre.ir.UnaryOp;
 import dev.vyre.ir.interp.Dispatch;
 import dev.vyre.ir.interp.Ops;
+import dev.vyre.testing.F32Samples;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -35,6 +36,8 @@ final class LaneProgramGenerator {
     private static final float[] SPECIAL_FLOATS = {0.0f, -0.0f, 1.0f, -1.0f, 0.5f, -2.5f, 3.0f, Float.NaN,
             Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, Float.MAX_VALUE, 16777217.0f,
             4294967296.0f, 0.1f};
+    /** The transcendentals' edge cases (NaNs, infinities, subnormals, huge arguments, near multiples of pi/2). */
+    private static final int[] F32_EDGES = F32Samples.edgeCases();
     private static final AtomicOp[] COMMUTATIVE = {AtomicOp.ADD, AtomicOp.OR, AtomicOp.AND, AtomicOp.XOR,
             AtomicOp.MIN, AtomicOp.MAX, AtomicOp.LRU_UPDATE};
 
@@ -265,7 +268,7 @@ final class LaneProgramGenerator {
         for (int attempt = 0; attempt < 12; attempt++) {
             UnaryOp op = UnaryOp.values()[rnd.nextInt(UnaryOp.values().length)];
             ScalarType x = VALUES[rnd.nextInt(VALUES.length)];
-            if (!VmOpTable.transcendental(op) && Ops.unaryType(op, x) == t) {
+            if (Ops.unaryType(op, x) == t) {
                 return new Expr.UnOp(op, expr(x, h, uniform));
             }
         }
@@ -314,8 +317,11 @@ final class LaneProgramGenerator {
                 default -> u32(SPECIAL_INTS[rnd.nextInt(SPECIAL_INTS.length)]);
             };
             case I32 -> new Expr.LitI32(rnd.nextInt(3) == 0 ? rnd.nextInt() : SPECIAL_INTS[rnd.nextInt(SPECIAL_INTS.length)]);
-            case F32 -> Expr.LitF32.of(rnd.nextInt(3) == 0 ? (float) (rnd.nextDouble() * 200 - 100)
-                    : SPECIAL_FLOATS[rnd.nextInt(SPECIAL_FLOATS.length)]);
+            case F32 -> switch (rnd.nextInt(3)) {
+                case 0 -> Expr.LitF32.of((float) (rnd.nextDouble() * 200 - 100));
+                case 1 -> new Expr.LitF32(F32_EDGES[rnd.nextInt(F32_EDGES.length)]);
+                default -> Expr.LitF32.of(SPECIAL_FLOATS[rnd.nextInt(SPECIAL_FLOATS.length)]);
+            };
             default -> new Expr.LitBool(rnd.nextBoolean());
         };
     }

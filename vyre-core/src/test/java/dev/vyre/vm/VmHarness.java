@@ -13,6 +13,7 @@ import dev.vyre.ir.interp.InterpreterException;
 import dev.vyre.ir.interp.ReferenceInterpreter;
 import dev.vyre.ir.interp.RunResult;
 import dev.vyre.ir.interp.StepBudgetExceededException;
+import dev.vyre.testing.F32Samples;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -26,7 +27,8 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Runs a program on the reference interpreter (the oracle) and on the VM over identical random inputs and
+ * Runs a program on the reference interpreter (the oracle) and on the VM over identical random inputs (F32
+ * buffers: edge cases of the transcendental operators in every other element) and
  * compares: both finish with the same memory (NaN equal to NaN in F32 buffers) and out-of-bounds counts, or both
  * fail on divergent collectives.
  */
@@ -34,6 +36,8 @@ final class VmHarness {
     static final long REFERENCE_BUDGET = 50_000_000L;
     static final long VM_BUDGET = 50_000_000L;
     private static final ValueLayout.OfInt WORD = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** F32 inputs: the transcendentals' edge cases ({@link F32Samples}) in every other element, random bits else. */
+    private static final int[] F32_EDGES = F32Samples.edgeCases();
 
     /** Opcodes of the images that finished on both sides, for coverage assertions. */
     final Set<VmOp> covered = EnumSet.noneOf(VmOp.class);
@@ -59,6 +63,11 @@ final class VmHarness {
                 if (d.access() != BufferAccess.WRITE_ONLY) {
                     for (long i = 0; i < a.byteSize(); i++) {
                         a.set(ValueLayout.JAVA_BYTE, i, (byte) rnd.nextInt());
+                    }
+                    if (t == ScalarType.F32) {
+                        for (long i = 0; i < count; i += 2) { // every other element an edge case
+                            a.set(WORD, i * 4, F32_EDGES[rnd.nextInt(F32_EDGES.length)]);
+                        }
                     }
                 }
                 MemorySegment b = arena.allocate(a.byteSize(), 4);

@@ -13,7 +13,6 @@ import dev.vyre.ir.Node;
 import dev.vyre.ir.Payload;
 import dev.vyre.ir.Program;
 import dev.vyre.ir.ScalarType;
-import dev.vyre.ir.UnaryOp;
 import dev.vyre.ir.check.ValidationException;
 import dev.vyre.ir.gen.RandomPrograms;
 import dev.vyre.testing.Props;
@@ -40,16 +39,6 @@ class VmLoweringTest {
             assertEquals(a, decoded);
             assertArrayEquals(a.bytes(), decoded.bytes());
         });
-    }
-
-    @Test
-    void transcendentalOperatorsAreRefusedWithAFix() {
-        for (UnaryOp op : new UnaryOp[] {UnaryOp.COS, UnaryOp.EXP2, UnaryOp.LOG, UnaryOp.TANH}) {
-            VmLoweringException e = assertThrows(VmLoweringException.class,
-                    () -> VmLowering.lower(storing(new Expr.UnOp(op, Expr.f32(1)))));
-            assertTrue(e.getMessage().contains(op.toString()) && e.getMessage().contains("Fix: run the program with"
-                    + " --backend cpu"), e.getMessage());
-        }
     }
 
     @Test

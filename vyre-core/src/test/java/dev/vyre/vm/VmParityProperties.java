@@ -48,5 +48,7 @@ class VmParityProperties {
         Set<VmOp> missing = EnumSet.allOf(VmOp.class);
         missing.removeAll(h.covered);
         assertEquals(Set.of(), missing, "opcodes no finished parity program used");
+        assertEquals(13, EnumSet.allOf(VmOp.class).stream().filter(VmOp::transcendental).count(),
+                "one opcode per transcendental operator, all of them covered above");
     }
 }

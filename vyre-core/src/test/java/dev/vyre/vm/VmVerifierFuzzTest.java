@@ -127,6 +127,22 @@ class VmVerifierFuzzTest {
         register.emit(VmOp.RET, 0, 0, 0, 0);
         assertMessage(register.words(), "names register r1 as dst but the image has 1 registers");
 
+        for (VmOp op : VmOp.values()) {
+            if (!op.transcendental()) {
+                continue;
+            }
+            VmImage.Builder selector = new VmImage.Builder(2, 1, 1, 1);
+            selector.emit(VmOp.CONST, 0, 0, 0, 0x3F80_0000);
+            selector.emit(op, 1, 0, 0, 1);
+            selector.emit(VmOp.RET, 0, 0, 0, 0);
+            assertMessage(selector.words(), "(" + op + ") has imm 0x1 that must be 0");
+            VmImage.Builder third = new VmImage.Builder(2, 1, 1, 1);
+            third.emit(VmOp.CONST, 0, 0, 0, 0x3F80_0000);
+            third.emit(op, 1, 0, 1, 0);
+            third.emit(VmOp.RET, 0, 0, 0, 0);
+            assertMessage(third.words(), "(" + op + ") has b = 1 in a field it does not use");
+        }
+
         VmImage.Builder ok = new VmImage.Builder(1, 1, 1, 1);
         ok.emit(VmOp.RET, 0, 0, 0, 0);
         int[] words = ok.words();

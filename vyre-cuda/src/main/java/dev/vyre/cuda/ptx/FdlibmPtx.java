@@ -47,6 +47,10 @@ public final class FdlibmPtx {
         }
     }
 
+    /** The operators these functions compute: Cos, Sin, Tan, Acos, Asin, Atan, Tanh, Sinh, Cosh, Exp, Log, Log2, Exp2. */
+    public static final Set<UnaryOp> OPERATORS = java.util.Collections.unmodifiableSet(
+            EnumSet.copyOf(LoweringCheck.TRANSCENDENTAL));
+
     private FdlibmPtx() {
     }
 

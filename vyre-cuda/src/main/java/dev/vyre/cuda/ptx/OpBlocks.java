@@ -43,13 +43,13 @@ public final class OpBlocks {
         return block(dst, c -> new Arith(c).binary(op, word(c, a, left), word(c, b, right)));
     }
 
-    /** {@code dst = op a}; the transcendental operators have no exact PTX and are refused. */
+    /**
+     * {@code dst = op a}. A transcendental operator ({@link FdlibmPtx#covers}) is a {@code call} of an fdlibm
+     * function: the module must hold {@link FdlibmPtx#definitions} of it (for example of
+     * {@link FdlibmPtx#OPERATORS}, once) before the function that contains the block.
+     */
     public String unary(UnaryOp op, ScalarType type, String dst, String a) {
         Objects.requireNonNull(op, "op");
-        if (LoweringCheck.TRANSCENDENTAL.contains(op)) {
-            throw new PtxEmitException(null, "UnOp " + LoweringCheck.name(op) + " has no exact PTX sequence",
-                    "run programs with transcendental operators on the cpu backend");
-        }
         return block(dst, c -> new Arith(c).unary(op, word(c, a, type)));
     }
 

@@ -1,5 +1,6 @@
 package dev.vyre.cuda.ptx;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,11 +35,26 @@ class OpBlocksTest {
     }
 
     @Test
-    void waveOperatorsAndTranscendentalsAreRefused() {
+    void waveOperatorsAreRefused() {
         OpBlocks b = new OpBlocks("vo");
         assertThrows(PtxEmitException.class, () -> b.binary(BinaryOp.SHUFFLE, ScalarType.U32, ScalarType.U32, "%d",
                 "%a", "%b"));
-        assertThrows(PtxEmitException.class, () -> b.unary(UnaryOp.SIN, ScalarType.F32, "%d", "%a"));
         assertThrows(PtxEmitException.class, () -> new OpBlocks("9bad"));
+    }
+
+    @Test
+    void transcendentalsCallTheFdlibmFunctionsOnTheWidenedOperandAndRoundOnce() {
+        OpBlocks b = new OpBlocks("vo");
+        for (UnaryOp op : FdlibmPtx.OPERATORS) {
+            String block = b.unary(op, ScalarType.F32, "%d", "%a");
+            String name = FdlibmPtx.funcName(op);
+            assertTrue(block.contains("cvt.f64.f32 ") && block.contains(", %a;"), block);
+            assertTrue(block.contains("call (") && block.contains("), " + name + ", ("), block);
+            assertTrue(block.contains("cvt.rn.f32.f64 "), block);
+            assertTrue(block.trim().endsWith("}") && block.contains("mov.b32 %d, "), block);
+            assertTrue(FdlibmPtx.definitions(java.util.Set.of(op)).contains(".func (.param .f64 r) " + name + "("),
+                    op + ": its definition defines " + name);
+        }
+        assertEquals(13, FdlibmPtx.OPERATORS.size());
     }
 }

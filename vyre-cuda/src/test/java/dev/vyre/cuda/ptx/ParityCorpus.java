@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * The emitter's parity programs for other modules' tests (the megakernel's bytecode interpreter runs them against
- * the fused kernels): the hand-written corpus and the random race-free programs over every non-transcendental
- * operator, with their grids and buffer lengths.
+ * the fused kernels): the hand-written corpus and the random race-free programs over every operator (the
+ * transcendental ones included), with their grids and buffer lengths.
  */
 public final class ParityCorpus {
     /**

@@ -324,7 +324,7 @@ public final class CudaBackend implements Backend {
      *
      * @throws CudaBackendException for a worker count that does not divide the ring or cannot stay resident,
      *                              foreign or misaligned buffers, user handlers on a GPU older than sm_80 or a
-     *                              handler the PTX emitter cannot lower exactly (a transcendental; a Barrier or a
+     *                              handler the PTX emitter cannot lower exactly (IndirectDispatch; a Barrier or a
      *                              wave operator outside a cooperative handler). With cooperative handlers the
      *                              workers run as warps ({@link WorkerShape#forHandlers})
      * @throws dev.vyre.cuda.CudaException when the driver refuses the module or the launch (with the JIT log)

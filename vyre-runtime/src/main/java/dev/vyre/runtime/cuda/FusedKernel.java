@@ -64,7 +64,7 @@ public final class FusedKernel implements AutoCloseable {
      * Emits {@code program} for the device of {@code context} (compute capability {@code major.minor}) and loads
      * it (the driver's PTX JIT).
      *
-     * @throws dev.vyre.cuda.ptx.PtxEmitException for a construct the emitter refuses (a transcendental, ...)
+     * @throws dev.vyre.cuda.ptx.PtxEmitException for a construct the emitter refuses (IndirectDispatch, ...)
      */
     public static FusedKernel compile(CudaContext context, Program program, int major, int minor) {
         long start = System.nanoTime();

@@ -2,6 +2,7 @@ package dev.vyre.runtime.cuda;
 
 import static dev.vyre.runtime.cuda.PtxBuilder.u32;
 
+import dev.vyre.cuda.ptx.FdlibmPtx;
 import dev.vyre.cuda.ptx.PtxEmitException;
 import dev.vyre.cuda.ptx.PtxEmitter;
 import dev.vyre.cuda.ptx.PtxTarget;
@@ -436,8 +437,16 @@ public final class MegakernelPtx {
         return options.handlers();
     }
 
-    /** Each user handler's {@code .func}, lowered by the PTX emitter, ahead of the entry that calls it. */
+    /**
+     * The fdlibm functions the module calls, once (all of them with the interpreter, else those of the handlers),
+     * then each user handler's {@code .func}, lowered by the PTX emitter, ahead of the entry that calls it.
+     */
     private void handlerFunctions() {
+        if (vm != null) {
+            out.section("fdlibm functions (StrictMath, bit for bit) of the interpreter's transcendental opcodes and"
+                    + " of the handlers: every one, once");
+            out.raw(FdlibmPtx.definitions(VmOpsPtx.SUPPORT));
+        }
         if (handlers().size() == 0) {
             return;
         }
@@ -461,7 +470,7 @@ public final class MegakernelPtx {
             }
         }
         // every handler was lowered, so none is refused here
-        String support = PtxEmitter.emitSupport(IntStream.range(0, handlers().size())
+        String support = vm != null ? "" : PtxEmitter.emitSupport(IntStream.range(0, handlers().size())
                 .mapToObj(handlers()::program).toList());
         if (!support.isEmpty()) {
             out.section("fdlibm functions the handlers call (StrictMath, bit for bit)");

@@ -31,18 +31,21 @@ import static dev.vyre.runtime.cuda.VmPtx.Y;
 import static dev.vyre.runtime.cuda.VmPtx.Z;
 import static dev.vyre.runtime.cuda.PtxBuilder.u32;
 
+import dev.vyre.cuda.ptx.FdlibmPtx;
 import dev.vyre.cuda.ptx.OpBlocks;
 import dev.vyre.ir.BinaryOp;
 import dev.vyre.ir.ScalarType;
 import dev.vyre.ir.UnaryOp;
 import dev.vyre.vm.VmImageLayout;
 import dev.vyre.vm.VmOp;
+import java.util.Set;
 
 /**
  * The instruction handlers of the device interpreter ({@link VmPtx}): the {@code brx.idx} jump table over the 256
  * opcode values, one handler per {@link VmOp}, the parking of collectives and their execution once every live
  * lane waits at one. Arithmetic handlers are the PTX emitter's own operator sequences ({@link OpBlocks}), so they
- * compute exactly what the fused kernel computes. Every handler runs on all 32 lanes; only issuing lanes
+ * compute exactly what the fused kernel computes; the transcendental opcodes ({@code COS_F32 .. EXP2_F32}) call the
+ * emitter's fdlibm functions, whose definitions the module holds once ({@link #SUPPORT}). Every handler runs on all 32 lanes; only issuing lanes
  * ({@link VmPtx#ISSUE}) write a register, memory or their pc.
  */
 final class VmOpsPtx {
@@ -63,6 +66,12 @@ final class VmOpsPtx {
     /** VIR0 element type tags. */
     static final int TYPE_BOOL = 3;
     static final int TYPE_BYTES = 4;
+    /**
+     * The operators whose module-scope functions the handlers call: every transcendental one
+     * ({@link FdlibmPtx#OPERATORS}). The megakernel's module places {@code FdlibmPtx.definitions(SUPPORT)} once,
+     * before its entry (a superset of what its user handlers call).
+     */
+    static final Set<UnaryOp> SUPPORT = FdlibmPtx.OPERATORS;
     private static final String TABLE = "vm_ops";
     private static final String UNKNOWN = "L_VM_UNKNOWN";
     private static final String[] WAVE_REDUCE_INT = {"add", "min", "max", "and", "or", "xor"};
@@ -135,6 +144,16 @@ final class VmOpsPtx {
 
     private void handler(VmOp op) {
         String block = arithmetic(op);
+        if (block != null && op.transcendental()) {
+            String skip = label(op) + "_SKIP";
+            out.comment("only issuing lanes call the fdlibm function: a lane's slow path (a huge argument) would");
+            out.comment("cost the whole warp; the others branch past it and rejoin at the write");
+            out.when("!" + ISSUE, "bra " + skip);
+            out.raw(block);
+            out.label(skip);
+            write();
+            return;
+        }
         if (block != null) {
             out.raw(block);
             write();
@@ -305,6 +324,19 @@ final class VmOpsPtx {
             case IS_NAN -> un(UnaryOp.IS_NAN, f);
             case IS_INF -> un(UnaryOp.IS_INF, f);
             case IS_FINITE -> un(UnaryOp.IS_FINITE, f);
+            case COS_F32 -> un(UnaryOp.COS, f);
+            case SIN_F32 -> un(UnaryOp.SIN, f);
+            case TAN_F32 -> un(UnaryOp.TAN, f);
+            case ACOS_F32 -> un(UnaryOp.ACOS, f);
+            case ASIN_F32 -> un(UnaryOp.ASIN, f);
+            case ATAN_F32 -> un(UnaryOp.ATAN, f);
+            case TANH_F32 -> un(UnaryOp.TANH, f);
+            case SINH_F32 -> un(UnaryOp.SINH, f);
+            case COSH_F32 -> un(UnaryOp.COSH, f);
+            case EXP_F32 -> un(UnaryOp.EXP, f);
+            case LOG_F32 -> un(UnaryOp.LOG, f);
+            case LOG2_F32 -> un(UnaryOp.LOG2, f);
+            case EXP2_F32 -> un(UnaryOp.EXP2, f);
             case U32_TO_F32 -> blocks.cast(f, u, RES, X);
             case I32_TO_F32 -> blocks.cast(f, i, RES, X);
             case F32_TO_U32 -> blocks.cast(u, f, RES, X);

@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The bytecode interpreter on the GPU (issue #7): cuda-interpreted (VM_EXEC on the resident megakernel),
  * cuda-fused ({@link FusedKernel}: the program emitted, JIT-compiled and launched on its own) and the CPU
- * reference agree on the emitter's corpus and on at least 1,000 generated programs (plus the Java bytecode
+ * reference agree on the emitter's corpus, on the 13 transcendental operators over the edge cases of
+ * {@code F32Samples} ({@code fdlibm_all}) and on at least 1,000 generated programs over every operator, the
+ * transcendental ones included (plus the Java bytecode
  * interpreter, with equal STEPS and out-of-bounds counts); a program that never ends faults STEP_BUDGET on its own
  * slot while the megakernel keeps serving the others; tenants cannot run each other's programs. The simulator runs
  * the same checks in {@link SimVmTest}.
@@ -76,8 +78,9 @@ class CudaVmGpuTest {
         SplittableRandom rnd = new SplittableRandom(17);
         List<ParityCorpus.Entry> all = new ArrayList<>(ParityCorpus.kernels());
         all.add(new ParityCorpus.Entry("barrier_reverse", SimVmTest.barrierReverse(), new Dispatch(3, 1, 1), 96));
-        all.addAll(ParityCorpus.random(23, GENERATED).stream().map(e -> new ParityCorpus.Entry(e.name(),
-                dev.vyre.vm.Rewrite.withoutTranscendentals(e.program()), e.grid(), e.elements())).toList());
+        all.add(new ParityCorpus.Entry("fdlibm_all", SimFdlibmTest.program(), new Dispatch(64, 1, 1),
+                64 * SimFdlibmTest.GROUP));
+        all.addAll(ParityCorpus.random(23, GENERATED));
         List<VmParity.FusedCheck> fusedChecks = new ArrayList<>();
         long start = System.nanoTime();
         int major;
@@ -105,9 +108,12 @@ class CudaVmGpuTest {
         }
         System.out.println("cuda-vm parity: " + parity.programs + " programs identical on cuda-interpreted, "
                 + "cuda-fused, the Java VM and the reference (" + parity.refused + " refused by the lowering); "
-                + "interpreted phase " + (interpreted - start) / 1_000_000 + " ms, fused phase "
+                + "transcendental opcodes covered " + parity.covered.stream().filter(VmOp::transcendental).count()
+                + "/13; interpreted phase " + (interpreted - start) / 1_000_000 + " ms, fused phase "
                 + (System.nanoTime() - interpreted) / 1_000_000 + " ms; opcodes not covered: " + missing);
         assertTrue(missing.isEmpty(), "opcodes not covered: " + missing);
+        assertEquals(13, parity.covered.stream().filter(VmOp::transcendental).count(),
+                "every transcendental opcode ran on the device");
     }
 
     /** The fused kernel over the same inputs: the reference's buffers. */

@@ -21,10 +21,12 @@ import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.Permissions;
 import dev.vyre.runtime.parity.StreamHandlers;
 import dev.vyre.runtime.stream.ChunkHandlers;
+import dev.vyre.vm.VmOp;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -94,6 +96,8 @@ class MegakernelPtxTest {
         list.add(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP, 1, 64).withVm(true));
         list.add(new MegakernelPtx.Options(new SmTarget(8, 0), WorkerShape.WARP, 1, 64).withVm(true)
                 .withHandlers(cooperativeTable()).withDfaStep(true));
+        list.add(new MegakernelPtx.Options(new SmTarget(8, 6), WorkerShape.WARP, 1, 64).withVm(true)
+                .withHandlers(HandlerTable.of(Map.of(0x300, sineHandler()))));
         // the doorbell fast path: pollers beside both shapes, with handlers and with DFA_STEP
         list.add(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.THREAD, 1, 16384).withDoorbell(2));
         list.add(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP, 1, 64).withDoorbell(
@@ -365,12 +369,56 @@ class MegakernelPtxTest {
                 && refused.getMessage().contains("IndirectDispatch")
                 && refused.getMessage().contains("body[0].Block.body[0]")
                 && refused.getMessage().contains("Fix:"), refused.getMessage());
-        Program sine = HandlerPrograms.handler(List.of(new Node.Store(HandlerTable.ARGS, Expr.u32(0),
-                new Expr.Cast(ScalarType.U32, Expr.un(UnaryOp.SIN, new Expr.Cast(ScalarType.F32,
-                        HandlerPrograms.arg(1)))))));
-        String fused = MegakernelPtx.generate(defaults().withHandlers(HandlerTable.of(Map.of(0x300, sine))));
+        String fused = MegakernelPtx.generate(defaults().withHandlers(HandlerTable.of(Map.of(0x300, sineHandler()))));
         assertTrue(fused.indexOf(".func (.param .f64 r) vyre_fdlibm_trig(") < fused.indexOf(".func (.param .b32"),
                 "the fdlibm function comes before the handler that calls it");
+    }
+
+    /** A handler that stores {@code (u32) sin((f32) arg1)} to arg 0: it calls the fdlibm trigonometric function. */
+    static Program sineHandler() {
+        return HandlerPrograms.handler(List.of(new Node.Store(HandlerTable.ARGS, Expr.u32(0),
+                new Expr.Cast(ScalarType.U32, Expr.un(UnaryOp.SIN, new Expr.Cast(ScalarType.F32,
+                        HandlerPrograms.arg(1)))))));
+    }
+
+    /** The fdlibm function that computes the transcendental opcode {@code op} (Sin, Cos and Tan share one). */
+    private static String fdlibmFunction(VmOp op) {
+        String name = op.name().substring(0, op.name().length() - "_F32".length()).toLowerCase(Locale.ROOT);
+        return "vyre_fdlibm_" + (name.equals("sin") || name.equals("cos") || name.equals("tan") ? "trig" : name);
+    }
+
+    @Test
+    void theInterpreterCallsEveryFdlibmFunctionDefinedOnceBeforeTheEntry() {
+        String plain = MegakernelPtx.generate(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP, 1, 64));
+        assertFalse(plain.contains("vyre_fdlibm_"), "no interpreter, no handler calling them: no fdlibm functions");
+        for (String ptx : List.of(
+                MegakernelPtx.generate(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP, 1, 64).withVm(true)),
+                MegakernelPtx.generate(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP, 1, 64).withVm(true)
+                        .withHandlers(HandlerTable.of(Map.of(0x300, sineHandler())))))) {
+            int entry = ptx.indexOf(".visible .entry ");
+            int transcendental = 0;
+            for (VmOp op : VmOp.values()) {
+                if (!op.transcendental()) {
+                    continue;
+                }
+                transcendental++;
+                String function = fdlibmFunction(op);
+                String definition = ".func (.param .f64 r) " + function + "(";
+                assertEquals(1, ptx.split(Pattern.quote(definition), -1).length - 1, function + " defined once");
+                assertTrue(ptx.indexOf(definition) < entry, function + " is defined before the entry");
+                int at = ptx.indexOf("L_VM_" + op.name() + ":");
+                assertTrue(at > entry, "the interpreter has a handler for " + op);
+                String handler = ptx.substring(at, ptx.indexOf("bra L_VM_STEP;", at));
+                assertTrue(handler.contains("cvt.f64.f32 ") && handler.contains("), " + function + ", (")
+                        && handler.contains("cvt.rn.f32.f64 "), op + " calls " + function + " on the widened operand"
+                        + " and rounds once:\n" + handler);
+                assertTrue(handler.startsWith("L_VM_" + op.name() + ":\n    // only issuing lanes call"), handler);
+                assertTrue(handler.contains("@!%vissue bra L_VM_" + op.name() + "_SKIP;"), "others skip the call");
+                assertTrue(handler.indexOf("L_VM_" + op.name() + "_SKIP:") > handler.indexOf("call ("), handler);
+                assertTrue(handler.contains("@%vissue st.global.u32 [%vda], %vres;"), "issuing lanes write d");
+            }
+            assertEquals(13, transcendental);
+        }
     }
 
     @Test

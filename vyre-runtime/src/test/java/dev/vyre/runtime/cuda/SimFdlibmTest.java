@@ -42,7 +42,7 @@ class SimFdlibmTest {
     static final List<UnaryOp> OPS = List.of(UnaryOp.SIN, UnaryOp.COS, UnaryOp.TAN, UnaryOp.ASIN, UnaryOp.ACOS,
             UnaryOp.ATAN, UnaryOp.SINH, UnaryOp.COSH, UnaryOp.TANH, UnaryOp.EXP, UnaryOp.LOG, UnaryOp.LOG2,
             UnaryOp.EXP2);
-    private static final int GROUP = 64;
+    static final int GROUP = 64;
     private static final ValueLayout.OfInt WORD = ValueLayout.JAVA_INT;
 
     /** {@code out<k>[i] = OPS[k](a[i])}. */

@@ -36,8 +36,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The megakernel's bytecode interpreter (VM_EXEC, {@link VmPtx}) run by {@link PtxSim}: parity with the Java
- * bytecode interpreter and the reference interpreter on the emitter's corpus and on generated programs over every
- * non-transcendental operator (multi-wave workgroups, wave operators, atomics, out-of-bounds accesses); a program
+ * bytecode interpreter and the reference interpreter on the emitter's corpus, on the 13 transcendental operators
+ * over the edge cases of {@code F32Samples} ({@code fdlibm_all}: the interpreter calls the emitter's fdlibm
+ * functions) and on generated programs over every operator (multi-wave workgroups, wave operators, atomics,
+ * out-of-bounds accesses; F32 inputs half edge cases); a program
  * that never ends faults STEP_BUDGET on its own slot while the other worker keeps serving; tenant and argument
  * refusals. The same checks run on the GPU in {@link CudaVmGpuTest}.
  */
@@ -80,8 +82,9 @@ class SimVmTest {
         SplittableRandom rnd = new SplittableRandom(7);
         List<ParityCorpus.Entry> all = new ArrayList<>(ParityCorpus.kernels());
         all.add(new ParityCorpus.Entry("barrier_reverse", barrierReverse(), new Dispatch(3, 1, 1), 96));
-        all.addAll(ParityCorpus.random(11, GENERATED).stream().map(e -> new ParityCorpus.Entry(e.name(),
-                dev.vyre.vm.Rewrite.withoutTranscendentals(e.program()), e.grid(), e.elements())).toList());
+        all.add(new ParityCorpus.Entry("fdlibm_all", SimFdlibmTest.program(), new Dispatch(4, 1, 1),
+                4 * SimFdlibmTest.GROUP));
+        all.addAll(ParityCorpus.random(11, GENERATED));
         for (ParityCorpus.Entry e : all) {
             try {
                 parity.check(rig, e.name(), e.program(), e.grid(), e.elements(), rnd.split(), null);
@@ -100,6 +103,8 @@ class SimVmTest {
         System.out.println("VM parity on the simulator: " + parity.programs + " programs (" + parity.refused
                 + " refused by the lowering); opcodes not covered: " + missing);
         assertTrue(missing.isEmpty(), "opcodes not covered: " + missing);
+        assertEquals(13, parity.covered.stream().filter(VmOp::transcendental).count(),
+                "every transcendental opcode ran on the simulated device");
     }
 
     /**

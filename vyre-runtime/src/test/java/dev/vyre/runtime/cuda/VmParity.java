@@ -12,6 +12,7 @@ import dev.vyre.ir.interp.Dispatch;
 import dev.vyre.ir.interp.ReferenceInterpreter;
 import dev.vyre.ir.interp.RunResult;
 import dev.vyre.runtime.SlotOutcome;
+import dev.vyre.testing.F32Samples;
 import dev.vyre.vm.VmExecAbi;
 import dev.vyre.vm.VmImage;
 import dev.vyre.vm.VmInterpreter;
@@ -41,6 +42,8 @@ final class VmParity {
     static final long REFERENCE_BUDGET = 50_000_000L;
     static final int DEVICE_BUDGET = 50_000_000;
     private static final ValueLayout.OfInt WORD = ValueLayout.JAVA_INT_UNALIGNED;
+    /** The transcendentals' edge cases ({@link F32Samples}: NaNs, infinities, subnormals, huge arguments). */
+    private static final int[] F32_EDGES = F32Samples.edgeCases();
 
     /** Opcodes of every program that ran, for the coverage assertion. */
     final Set<VmOp> covered = EnumSet.noneOf(VmOp.class);
@@ -121,7 +124,10 @@ final class VmParity {
                       Map<String, MemorySegment> expected) {
     }
 
-    /** Random initial bytes for every non-Workgroup buffer; WriteOnly ones start zeroed (as the reference's). */
+    /**
+     * Random initial bytes for every non-Workgroup buffer, F32 ones with an edge case of the transcendental operators
+     * in every other element; WriteOnly ones start zeroed (as the reference's).
+     */
     static Inputs inputs(Program program, int elements, SplittableRandom rnd) {
         List<BufferDecl> decls = program.buffers();
         List<byte[]> initial = new ArrayList<>();
@@ -136,6 +142,14 @@ final class VmParity {
             if (d.access() != BufferAccess.WRITE_ONLY) {
                 for (int i = 0; i < bytes.length; i++) {
                     bytes[i] = (byte) rnd.nextInt();
+                }
+                if (t == ScalarType.F32) {
+                    for (int i = 0; i < bytes.length; i += 8) { // every other element an edge case
+                        int bits = F32_EDGES[rnd.nextInt(F32_EDGES.length)];
+                        for (int k = 0; k < 4; k++) {
+                            bytes[i + k] = (byte) (bits >>> 8 * k);
+                        }
+                    }
                 }
                 if (t == ScalarType.BOOL) {
                     for (int i = 0; i < bytes.length; i += 4) {
