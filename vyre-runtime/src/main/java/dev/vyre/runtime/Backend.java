@@ -39,6 +39,15 @@ public interface Backend extends AutoCloseable {
     void start(RingBuffers buffers, MegakernelConfig config);
 
     /**
+     * An observer that must see every slot the host publishes (after {@link #start}), or null (the default). The
+     * isolated backend keeps each slot's published words with it, to give a slot that a dying child left half-run
+     * its arguments back before it runs again. {@link Megakernel} adds it beside the replay log's.
+     */
+    default SlotObserver publishObserver() {
+        return null;
+    }
+
+    /**
      * The doorbell line ({@link Doorbell}) that the running kernel polls besides the ring, or null (the default)
      * when it has none. {@link Megakernel} names each slot it publishes one at a time there, after the ring.
      */

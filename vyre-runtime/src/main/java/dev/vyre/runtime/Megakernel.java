@@ -139,6 +139,7 @@ public final class Megakernel implements AutoCloseable {
             }
             tenants.writeTo(buffers.control(), config.scheduler());
             backend.start(buffers, config);
+            observer = SlotObserver.both(observer, backend.publishObserver());
             return new Megakernel(backend, config, buffers, handlers, observer, tenants);
         } catch (RuntimeException | Error e) {
             try {

@@ -24,4 +24,33 @@ public interface SlotObserver extends AutoCloseable {
     /** No more calls follow; flush and release. */
     @Override
     void close();
+
+    /** An observer that tells {@code first}, then {@code second}; either may be null (then the other is returned). */
+    static SlotObserver both(SlotObserver first, SlotObserver second) {
+        if (first == null || second == null) {
+            return first == null ? second : first;
+        }
+        return new SlotObserver() {
+            @Override
+            public void published(long sequence, int slot, RingView ring) {
+                first.published(sequence, slot, ring);
+                second.published(sequence, slot, ring);
+            }
+
+            @Override
+            public void finished(long sequence, int slot, RingView ring) {
+                first.finished(sequence, slot, ring);
+                second.finished(sequence, slot, ring);
+            }
+
+            @Override
+            public void close() {
+                try {
+                    first.close();
+                } finally {
+                    second.close();
+                }
+            }
+        };
+    }
 }

@@ -12,6 +12,7 @@ import dev.vyre.runtime.Joins;
 import dev.vyre.runtime.KernelTimeoutException;
 import dev.vyre.runtime.MegakernelConfig;
 import dev.vyre.runtime.RingBuffers;
+import dev.vyre.runtime.SlotObserver;
 import dev.vyre.runtime.WorkerRecovery;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -57,6 +58,8 @@ public final class IsolatedBackend implements Backend {
     private RingView ring;
     private ControlView control;
     private IsolationHeader header;
+    /** The published words of every slot, restored into a half-run slot before it runs again. */
+    private PublishedWords published;
     private ChildSpec spec;
     private volatile ChildProcess child;
     private volatile int workers;
@@ -68,6 +71,12 @@ public final class IsolatedBackend implements Backend {
     private int restarts;
     private Thread supervisor;
     private boolean closed;
+
+    /** Keeps the published words of each slot ({@link PublishedWords}); set once {@link #start} ran. */
+    @Override
+    public SlotObserver publishObserver() {
+        return published;
+    }
 
     /** An isolated backend with {@code options} ({@link IsolatedOptions#cpu()}, {@link IsolatedOptions#cuda()}). */
     public IsolatedBackend(IsolatedOptions options) {
@@ -120,6 +129,7 @@ public final class IsolatedBackend implements Backend {
         this.ring = buffers.ring();
         this.control = buffers.control();
         int slots = ring.slotCount();
+        this.published = new PublishedWords(slots);
         this.header = new IsolationHeader(file.allocate(IsolationHeader.bytes(slots)), slots);
         header.set(IsolationHeader.MAGIC, IsolationHeader.MAGIC_VALUE);
         MemorySegment[] parts = {buffers.control().segment(), ring.segment(), buffers.debug().segment(),
@@ -214,7 +224,7 @@ public final class IsolatedBackend implements Backend {
             ChildProcess c = child;
             if (!c.isAlive()) {
                 if (header.get(IsolationHeader.STATE) == IsolationHeader.DRAINED) {
-                    RingRepair r = new RingRepair(ring, header, workers);
+                    RingRepair r = new RingRepair(ring, header, workers, published);
                     if (!republished || !r.outstanding()) {
                         return;
                     }
@@ -233,7 +243,7 @@ public final class IsolatedBackend implements Backend {
             }
             int done = control.doneCount();
             long now = System.nanoTime();
-            if (period <= 0 || done != lastDone || !new RingRepair(ring, header, workers).outstanding()) {
+            if (period <= 0 || done != lastDone || !new RingRepair(ring, header, workers, published).outstanding()) {
                 lastDone = done;
                 since = now;
             } else if (now - since >= period) {
@@ -263,7 +273,7 @@ public final class IsolatedBackend implements Backend {
     private boolean recover(WorkerRecovery.Cause cause, String error) {
         boolean shutdown = takeShutdown();
         try {
-            RingRepair repair = new RingRepair(ring, header, workers);
+            RingRepair repair = new RingRepair(ring, header, workers, published);
             List<Integer> suspects = repair.claimed();
             int[] cursors = repair.cursors();
             repair.holdAll();
@@ -292,7 +302,7 @@ public final class IsolatedBackend implements Backend {
                     culpritFound = true;
                     blame(s, t, error, suspects);
                 }
-                RingRepair again = new RingRepair(ring, header, workers);
+                RingRepair again = new RingRepair(ring, header, workers, published);
                 queue.addAll(again.claimed());
                 int[] next = again.cursors();
                 if (guilty) {

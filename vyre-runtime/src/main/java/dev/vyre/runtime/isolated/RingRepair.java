@@ -19,11 +19,13 @@ final class RingRepair {
     private final IsolationHeader header;
     private final int workers;
     private final List<Integer> held = new ArrayList<>();
+    private final PublishedWords published;
 
-    RingRepair(RingView ring, IsolationHeader header, int workers) {
+    RingRepair(RingView ring, IsolationHeader header, int workers, PublishedWords published) {
         this.ring = ring;
         this.header = header;
         this.workers = workers;
+        this.published = published;
     }
 
     /** Slots whose STATUS is CLAIMED, in ring order: at most one per worker. */
@@ -65,10 +67,13 @@ final class RingRepair {
         return c;
     }
 
-    /** Moves every CLAIMED slot and every PUBLISHED slot to EMPTY; the PUBLISHED ones are held for later. */
+    /**
+     * Moves every CLAIMED slot and every PUBLISHED slot to EMPTY; the PUBLISHED ones are held for later. A CLAIMED
+     * slot gets its published words back (its worker may have written results into them before it died).
+     */
     void holdAll() {
         for (int s = 0; s < ring.slotCount(); s++) {
-            if (ring.transition(s, SlotState.CLAIMED, SlotState.EMPTY)) {
+            if (unclaim(s)) {
                 continue;
             }
             if (ring.transition(s, SlotState.PUBLISHED, SlotState.EMPTY)) {
@@ -77,11 +82,23 @@ final class RingRepair {
         }
     }
 
-    /** Moves every CLAIMED slot to EMPTY (new suspects, to be run alone); PUBLISHED slots stay published. */
+    /**
+     * Moves every CLAIMED slot to EMPTY with its published words back (new suspects, to be run alone); PUBLISHED
+     * slots stay published.
+     */
     void holdClaimed() {
         for (int s = 0; s < ring.slotCount(); s++) {
-            ring.transition(s, SlotState.CLAIMED, SlotState.EMPTY);
+            unclaim(s);
         }
+    }
+
+    /** CLAIMED to EMPTY, then the published words 1..15 back; false when the slot was not CLAIMED. */
+    private boolean unclaim(int slot) {
+        if (!ring.transition(slot, SlotState.CLAIMED, SlotState.EMPTY)) {
+            return false;
+        }
+        published.restore(slot, ring);
+        return true;
     }
 
     /** Moves {@code slot} (held, or a suspect) from EMPTY back to PUBLISHED. */
