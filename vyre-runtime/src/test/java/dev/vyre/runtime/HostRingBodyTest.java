@@ -23,12 +23,7 @@ class HostRingBodyTest {
             HostRing host = new HostRing(ring);
             for (int round = 0; round < 200; round++) {
                 int slot = rnd.nextInt(4);
-                int[] before = new int[4 * Kernels.SPEC_SLOT_WORDS];
-                for (int s = 0; s < 4; s++) {
-                    for (int w = 0; w < Kernels.SPEC_SLOT_WORDS; w++) {
-                        before[s * Kernels.SPEC_SLOT_WORDS + w] = ring.word(s, w);
-                    }
-                }
+                int[] before = snapshot(ring);
                 int opcode = rnd.nextInt();
                 int tenant = rnd.nextInt();
                 Priority priority = Priority.values()[rnd.nextInt(Priority.values().length)];
@@ -70,12 +65,7 @@ class HostRingBodyTest {
             HostRing host = new HostRing(ring);
             for (int round = 0; round < 100; round++) {
                 int slot = rnd.nextInt(4);
-                int[] before = new int[4 * Kernels.SPEC_SLOT_WORDS];
-                for (int s = 0; s < 4; s++) {
-                    for (int w = 0; w < Kernels.SPEC_SLOT_WORDS; w++) {
-                        before[s * Kernels.SPEC_SLOT_WORDS + w] = ring.word(s, w);
-                    }
-                }
+                int[] before = snapshot(ring);
                 int opcode = rnd.nextInt();
                 int tenant = rnd.nextInt();
                 Priority priority = Priority.values()[rnd.nextInt(Priority.values().length)];
@@ -96,5 +86,16 @@ class HostRingBodyTest {
                         ring.read(slot));
             }
         }
+    }
+
+    /** Every word of the 4-slot ring, slot after slot. */
+    private static int[] snapshot(RingView ring) {
+        int[] words = new int[4 * Kernels.SPEC_SLOT_WORDS];
+        for (int s = 0; s < 4; s++) {
+            for (int w = 0; w < Kernels.SPEC_SLOT_WORDS; w++) {
+                words[s * Kernels.SPEC_SLOT_WORDS + w] = ring.word(s, w);
+            }
+        }
+        return words;
     }
 }

@@ -119,10 +119,14 @@ final class VmPtx {
     private final Frame frame;
     private final VmOpsPtx ops;
 
-    VmPtx(PtxBuilder out, Frame frame) {
+    /**
+     * The interpreter in {@code frame}; with {@code transcendentals} its 13 transcendental opcodes call the module's
+     * fdlibm functions, without them (the lean interpreter) they fault as unknown opcodes.
+     */
+    VmPtx(PtxBuilder out, Frame frame, boolean transcendentals) {
         this.out = out;
         this.frame = frame;
-        this.ops = new VmOpsPtx(out, this);
+        this.ops = new VmOpsPtx(out, this, transcendentals);
     }
 
     /** Register declarations of the section. */

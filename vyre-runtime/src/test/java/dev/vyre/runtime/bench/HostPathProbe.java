@@ -17,7 +17,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.Arrays;
 
 /**
  * A manual experiment (not a test): the host side of {@link Megakernel#call} on its own. A Java thread plays the
@@ -51,7 +50,7 @@ public final class HostPathProbe {
                         nanos[i - calls] = t1 - t0;
                     }
                 }
-                print("Megakernel.call(NOP), fake device thread", nanos);
+                LatencyProbe.print("Megakernel.call(NOP), fake device thread", nanos);
             }
             try (Arena arena = Arena.ofShared()) {
                 MemorySegment ring = arena.allocate((long) SLOTS * SlotLayout.SLOT_BYTES, 64);
@@ -79,7 +78,7 @@ public final class HostPathProbe {
                 }
                 WORD.setRelease(control, (long) ControlLayout.SHUTDOWN * Wire.WORD_BYTES, 1);
                 device.join();
-                print("raw loop (LatencyProbe's bell), fake device thread", nanos);
+                LatencyProbe.print("raw loop (LatencyProbe's bell), fake device thread", nanos);
             }
         }
     }
@@ -154,13 +153,5 @@ public final class HostPathProbe {
         public void close() {
             arena.close();
         }
-    }
-
-    private static void print(String what, long[] nanos) {
-        long[] s = nanos.clone();
-        Arrays.sort(s);
-        double mean = Arrays.stream(s).average().orElse(0);
-        System.out.printf("%-52s mean %6.0f  p10 %5d  p50 %5d  p90 %5d  p99 %6d  min %5d ns%n", what, mean,
-                s[s.length / 10], s[s.length / 2], s[s.length * 9 / 10], s[s.length * 99 / 100], s[0]);
     }
 }

@@ -438,7 +438,7 @@ public final class LatencyProbe {
         }
     }
 
-    private static void print(String what, long[] nanos) {
+    static void print(String what, long[] nanos) {
         long[] s = nanos.clone();
         Arrays.sort(s);
         double mean = Arrays.stream(s).average().orElse(0);
