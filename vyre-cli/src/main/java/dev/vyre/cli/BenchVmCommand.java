@@ -44,16 +44,12 @@ final class BenchVmCommand implements Callable<Integer> {
             description = "Inner-loop iterations per invocation (default: ${DEFAULT-VALUE}).")
     int loop;
 
-    @Option(names = "--lean-vm", description = "Measure the lean interpreter (no transcendental opcodes, no fdlibm"
-            + " calls in the kernel: faster for every program that needs none).")
-    boolean leanVm;
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         VmBench.Config defaults = VmBench.Config.defaults();
         Map<String, Object> evidence = new LinkedHashMap<>(VmBench.run(new VmBench.Config(fresh,
-                defaults.smallGroups(), smallRuns, largeGroups, loop, defaults.device(), leanVm), line -> {
+                defaults.smallGroups(), smallRuns, largeGroups, loop, defaults.device()), line -> {
                     out.println(line);
                     out.flush();
                 }));

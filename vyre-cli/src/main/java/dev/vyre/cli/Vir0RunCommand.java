@@ -81,7 +81,7 @@ final class Vir0RunCommand implements Callable<Integer> {
             String summary;
             if (target.equals(CPU_INTERPRETED) || target.equals(CUDA_INTERPRETED)) {
                 VmRun.Totals t = target.equals(CPU_INTERPRETED) ? VmRun.run(program, g, bound, stepBudget)
-                        : VmRun.run(VmRun.cudaBackend(program), program, g, bound, stepBudget);
+                        : VmRun.run(VmRun.cudaBackend(), program, g, bound, stepBudget);
                 summary = "bytecode steps " + t.steps() + " over " + t.slots() + " VM_EXEC slots, out-of-bounds loads "
                         + t.outOfBoundsLoads() + ", out-of-bounds stores " + t.outOfBoundsStores();
             } else if (target.equals(CUDA_FUSED)) {

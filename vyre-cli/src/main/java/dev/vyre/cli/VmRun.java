@@ -107,31 +107,16 @@ final class VmRun {
         }
     }
 
-    /**
-     * A CUDA backend whose megakernel runs VM_EXEC on the device (warps as workers): the lean interpreter
-     * ({@link CudaBackend#leanVm}, faster) unless {@code program} uses a transcendental operator.
-     */
-    static Backend cudaBackend(Program program) {
+    /** A CUDA backend whose megakernel runs VM_EXEC on the device (warps as workers). */
+    static Backend cudaBackend() {
         CudaBackend cuda = CudaBackend.open(CudaBackend.Settings.defaults().withShape(WorkerShape.WARP));
         try {
             cuda.enableVm();
-            cuda.leanVm(!usesTranscendentals(program));
         } catch (RuntimeException e) {
             cuda.close();
             throw e;
         }
         return cuda;
-    }
-
-    /** Whether the lowered {@code program} has one of the transcendental opcodes (COS_F32 .. EXP2_F32). */
-    static boolean usesTranscendentals(Program program) {
-        dev.vyre.vm.VmImage image = dev.vyre.vm.VmLowering.lower(program);
-        for (int pc = 0; pc < image.instructionCount(); pc++) {
-            if (image.op(pc).transcendental()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static CliException fault(SlotOutcome o, long budget) {

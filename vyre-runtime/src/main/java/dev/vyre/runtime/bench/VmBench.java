@@ -63,10 +63,9 @@ public final class VmBench {
      * @param loop         iterations of the program's inner loop (its work per invocation)
      * @param device       CUDA device ordinal
      */
-    public record Config(int fresh, int smallGroups, int smallRuns, int largeGroups, int loop, int device,
-                         boolean leanVm) {
+    public record Config(int fresh, int smallGroups, int smallRuns, int largeGroups, int loop, int device) {
         public static Config defaults() {
-            return new Config(7, 4, 2000, 32_768, 16, 0, false);
+            return new Config(7, 4, 2000, 32_768, 16, 0);
         }
     }
 
@@ -140,8 +139,6 @@ public final class VmBench {
                 .withCache(dev.vyre.runtime.cache.CacheSettings.disabled()));
         VmTables tables = new VmTables(backend.allocateShared(VmTableLayout.TABLE_BYTES, 16));
         backend.enableVm(tables.segment());
-        backend.leanVm(c.leanVm());
-        evidence.put("interpreter", c.leanVm() ? "lean (no transcendental opcodes)" : "full");
         try (Megakernel kernel = Megakernel.bootstrap(backend, MegakernelConfig.defaults().withSlots(1024))) {
             evidence.put("device", backend.device().name());
             evidence.put("workers", kernel.workers());

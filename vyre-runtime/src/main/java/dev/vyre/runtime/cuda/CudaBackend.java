@@ -184,8 +184,6 @@ public final class CudaBackend implements Backend {
     private boolean vmEnabled;
     /** Tables given to {@link #enableVm(MemorySegment)}, or null: the megakernel's own VM registry's. */
     private MemorySegment vmTables;
-    /** Whether the interpreter leaves out the transcendental opcodes ({@link #leanVm}). */
-    private boolean vmLean;
 
     private CudaBackend(Settings settings, CudaProbe.Device device, CudaContext context, int driverVersion) {
         this.settings = settings;
@@ -375,7 +373,7 @@ public final class CudaBackend implements Backend {
         int backoffMax = bells == 0 && defaultBackoff ? CLASSIC_BACKOFF_MAX_NANOS : settings.backoffMaxNanos();
         MegakernelPtx.Options options = new MegakernelPtx.Options(target, shape,
                 settings.backoffMinNanos(), backoffMax, handlers, dfa != null, tables != null,
-                cursors != null, faultOpcode, bells, confined, vmLean);
+                cursors != null, faultOpcode, bells, confined);
         DevicePtr vmTablesPtr = tables == null ? DevicePtr.NULL : devicePointer(tables, "VM tables",
                 VECTOR_ALIGNMENT);
         CachedCompiler.Loaded<CudaModule> loaded = loadModule(options);
@@ -484,24 +482,6 @@ public final class CudaBackend implements Backend {
                     + target.smName(), "run VM_EXEC on BackendKind.CPU on this GPU");
         }
         this.vmEnabled = true;
-    }
-
-    /**
-     * With {@code lean}, the interpreter {@link #enableVm} asks for is the <em>lean</em> one: the module has no fdlibm functions and the 13
-     * transcendental VM opcodes (COS_F32 .. EXP2_F32) fault their slot HANDLER_FAULT BAD_IMAGE | pc, so the
-     * interpreter needs no call ABI and runs every other program faster (on the H100 about 2x the small-dispatch
-     * rate and 8x the large-dispatch rate of the full one; docs/VM-BYTECODE.md, "What it costs"). For programs
-     * without Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Tanh, Exp, Exp2, Log or Log2. Call it before
-     * {@link #start}, with {@link #enableVm()} or {@link #enableVm(MemorySegment)}.
-     *
-     * @throws CudaBackendException after start
-     */
-    public synchronized void leanVm(boolean lean) {
-        requireOpen("choose the lean VM");
-        if (stream != null) {
-            throw new CudaBackendException("cuda backend: leanVm after start", "call leanVm before start");
-        }
-        this.vmLean = lean;
     }
 
     /**

@@ -68,9 +68,6 @@ public final class MegakernelKey {
         if (options.confined()) {
             b.number("confined", 1);
         }
-        if (options.vmLean()) {
-            b.number("vmLean", 1);
-        }
         HandlerTable handlers = options.handlers();
         b.number("handlers", handlers.size());
         for (int i = 0; i < handlers.size(); i++) {

@@ -162,7 +162,7 @@ public final class MegakernelPtx {
      */
     public record Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
                           HandlerTable handlers, boolean dfaStep, boolean vm, boolean cursors, int faultOpcode,
-                          int doorbellPollers, boolean confined, boolean vmLean) {
+                          int doorbellPollers, boolean confined) {
         /** Longest sleep {@code nanosleep} accepts. */
         public static final int NANOSLEEP_MAX = 1_000_000;
         /** Most doorbell pollers. */
@@ -205,14 +205,6 @@ public final class MegakernelPtx {
             }
         }
 
-        /** With the full interpreter (transcendental opcodes included) when {@code vm}. */
-        public Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
-                       HandlerTable handlers, boolean dfaStep, boolean vm, boolean cursors, int faultOpcode,
-                       int doorbellPollers, boolean confined) {
-            this(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, vm, cursors, faultOpcode,
-                    doorbellPollers, confined, false);
-        }
-
         /** Without confined tenants. */
         public Options(SmTarget target, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
                        HandlerTable handlers, boolean dfaStep, boolean vm, boolean cursors, int faultOpcode,
@@ -241,25 +233,25 @@ public final class MegakernelPtx {
         /** These options with {@code table}'s user handlers fused into the dispatch. */
         public Options withHandlers(HandlerTable table) {
             return new Options(target, shape, backoffMinNanos, backoffMaxNanos, table, dfaStep, vm, cursors,
-                    faultOpcode, doorbellPollers, confined, vmLean);
+                    faultOpcode, doorbellPollers, confined);
         }
 
         /** These options with (or without) the DFA_STEP built-in. */
         public Options withDfaStep(boolean on) {
             return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, on, vm, cursors, faultOpcode,
-                    doorbellPollers, confined, vmLean);
+                    doorbellPollers, confined);
         }
 
         /** These options with (or without) the VIR0 bytecode interpreter (VM_EXEC, {@link VmPtx}). */
         public Options withVm(boolean on) {
             return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, on, cursors,
-                    faultOpcode, doorbellPollers, confined, vmLean);
+                    faultOpcode, doorbellPollers, confined);
         }
 
         /** These options with (or without) per-worker cursor words ({@link Param#CURSORS}). */
         public Options withCursors(boolean on) {
             return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, vm, on, faultOpcode,
-                    doorbellPollers, confined, vmLean);
+                    doorbellPollers, confined);
         }
 
         /**
@@ -268,30 +260,19 @@ public final class MegakernelPtx {
          */
         public Options withInjectedFault(int opcode) {
             return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, vm, cursors, opcode,
-                    doorbellPollers, confined, vmLean);
+                    doorbellPollers, confined);
         }
 
         /** These options with {@code pollers} doorbell pollers (0: none). */
         public Options withDoorbell(int pollers) {
             return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, vm, cursors,
-                    faultOpcode, pollers, confined, vmLean);
+                    faultOpcode, pollers, confined);
         }
 
         /** These options with (or without) tenant confinement ({@link ConfinementPtx}). */
         public Options withConfined(boolean on) {
             return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, vm, cursors,
-                    faultOpcode, doorbellPollers, on, vmLean);
-        }
-
-        /**
-         * These options with (or without) the lean interpreter: no fdlibm functions in the module and the 13
-         * transcendental VM opcodes faulting as unknown ones (HANDLER_FAULT BAD_IMAGE | pc), so that the
-         * interpreter needs no call ABI and runs every other program faster (docs/VM-BYTECODE.md, "What it costs").
-         * Only meaningful with {@link #vm()}.
-         */
-        public Options withVmLean(boolean on) {
-            return new Options(target, shape, backoffMinNanos, backoffMaxNanos, handlers, dfaStep, vm, cursors,
-                    faultOpcode, doorbellPollers, confined, on);
+                    faultOpcode, doorbellPollers, on);
         }
 
         /** Refuses a doorbell poller count outside 0..{@link #MAX_DOORBELL_POLLERS}. */
@@ -421,7 +402,7 @@ public final class MegakernelPtx {
                 .toArray(String[]::new);
         this.dfaStep = options.dfaStep() ? new DfaStepPtx(out, args, SP, FCODE, FDETAIL, FAULT, DONE) : null;
         this.vm = options.vm() ? new VmPtx(out, new VmPtx.Frame(args, word(SlotLayout.TENANT), WORKER, SP, FCODE,
-                FDETAIL, FAULT, DONE, LANES_WAIT), !options.vmLean()) : null;
+                FDETAIL, FAULT, DONE, LANES_WAIT)) : null;
         this.doorbell = options.doorbellPollers() > 0 ? new DoorbellPtx(out, options) : null;
         this.confinement = options.confined() ? new ConfinementPtx(out, options.handlers().size() > 0) : null;
     }
@@ -461,8 +442,7 @@ public final class MegakernelPtx {
      * then each user handler's {@code .func}, lowered by the PTX emitter, ahead of the entry that calls it.
      */
     private void handlerFunctions() {
-        boolean vmCalls = vm != null && !options.vmLean();
-        if (vmCalls) {
+        if (vm != null) {
             out.section("fdlibm functions (StrictMath, bit for bit) of the interpreter's transcendental opcodes and"
                     + " of the handlers: every one, once");
             out.raw(FdlibmPtx.definitions(VmOpsPtx.SUPPORT));
@@ -490,7 +470,7 @@ public final class MegakernelPtx {
             }
         }
         // every handler was lowered, so none is refused here
-        String support = vmCalls ? "" : PtxEmitter.emitSupport(IntStream.range(0, handlers().size())
+        String support = vm != null ? "" : PtxEmitter.emitSupport(IntStream.range(0, handlers().size())
                 .mapToObj(handlers()::program).toList());
         if (!support.isEmpty()) {
             out.section("fdlibm functions the handlers call (StrictMath, bit for bit)");

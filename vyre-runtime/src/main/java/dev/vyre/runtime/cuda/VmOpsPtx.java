@@ -89,13 +89,10 @@ final class VmOpsPtx {
     private final PtxBuilder out;
     private final VmPtx vm;
     private final OpBlocks blocks = new OpBlocks("vo");
-    /** Whether the transcendental opcodes call fdlibm; without, they fault as unknown (the lean interpreter). */
-    private final boolean transcendentals;
 
-    VmOpsPtx(PtxBuilder out, VmPtx vm, boolean transcendentals) {
+    VmOpsPtx(PtxBuilder out, VmPtx vm) {
         this.out = out;
         this.vm = vm;
-        this.transcendentals = transcendentals;
     }
 
     static {
@@ -118,8 +115,7 @@ final class VmOpsPtx {
         StringBuilder targets = new StringBuilder();
         for (int code = 0; code < 256; code++) {
             VmOp op = VmOp.fromCode(code);
-            boolean absent = op == null || op.transcendental() && !transcendentals;
-            targets.append(code == 0 ? "" : ", ").append(absent ? UNKNOWN : op.collective() ? PARK : label(op));
+            targets.append(code == 0 ? "" : ", ").append(op == null ? UNKNOWN : op.collective() ? PARK : label(op));
         }
         out.raw(TABLE + ": .branchtargets " + targets + ";");
         out.ins("brx.idx.uni " + OP + ", " + TABLE);
@@ -136,7 +132,7 @@ final class VmOpsPtx {
         out.ins("mov.u32 " + VmPtx.FDETAIL_TMP + ", " + P);
         out.ins("bra " + BAD_IMAGE);
         for (VmOp op : VmOp.values()) {
-            if (op.collective() || op.transcendental() && !transcendentals) {
+            if (op.collective()) {
                 continue;
             }
             out.label(label(op));

@@ -119,14 +119,10 @@ final class VmPtx {
     private final Frame frame;
     private final VmOpsPtx ops;
 
-    /**
-     * The interpreter in {@code frame}; with {@code transcendentals} its 13 transcendental opcodes call the module's
-     * fdlibm functions, without them (the lean interpreter) they fault as unknown opcodes.
-     */
-    VmPtx(PtxBuilder out, Frame frame, boolean transcendentals) {
+    VmPtx(PtxBuilder out, Frame frame) {
         this.out = out;
         this.frame = frame;
-        this.ops = new VmOpsPtx(out, this, transcendentals);
+        this.ops = new VmOpsPtx(out, this);
     }
 
     /** Register declarations of the section. */

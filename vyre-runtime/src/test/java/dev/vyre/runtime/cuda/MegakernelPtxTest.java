@@ -119,10 +119,6 @@ class MegakernelPtxTest {
         list.add(new MegakernelPtx.Options(new SmTarget(8, 0), WorkerShape.WARP, 1, 64).withVm(true)
                 .withHandlers(cooperativeTable()).withConfined(true));
         list.add(defaults().withHandlers(cooperativeTable()).withCursors(true).withConfined(true));
-        // the lean interpreter (no transcendental opcodes, no fdlibm functions)
-        list.add(new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP, 1, 64).withVm(true).withVmLean(true));
-        list.add(new MegakernelPtx.Options(new SmTarget(8, 0), WorkerShape.WARP, 1, 64).withVm(true).withVmLean(true)
-                .withHandlers(HandlerTable.of(Map.of(0x300, sineHandler()))));
         return list.stream();
     }
 
@@ -423,35 +419,6 @@ class MegakernelPtxTest {
             }
             assertEquals(13, transcendental);
         }
-    }
-
-    @Test
-    void theLeanInterpreterHasNoFdlibmAndSendsTheTranscendentalOpcodesToTheUnknownOpcodeFault() {
-        MegakernelPtx.Options lean = new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.WARP, 1, 64).withVm(true)
-                .withVmLean(true);
-        String ptx = MegakernelPtx.generate(lean);
-        assertFalse(ptx.contains("vyre_fdlibm_"), "the lean interpreter holds and calls no fdlibm function");
-        assertFalse(ptx.contains("call ("), "no call at all: the interpreter needs no call ABI");
-        Matcher table = Pattern.compile("vm_ops: \\.branchtargets ([^;]*);").matcher(ptx);
-        assertTrue(table.find(), "the interpreter's jump table");
-        String[] targets = table.group(1).split(", ");
-        assertEquals(256, targets.length);
-        for (VmOp op : VmOp.values()) {
-            String target = targets[op.code()];
-            if (op.transcendental()) {
-                assertEquals("L_VM_UNKNOWN", target, op + " faults as an unknown opcode");
-                assertFalse(ptx.contains("L_VM_" + op.name() + ":"), op + " has no handler");
-            } else {
-                assertFalse(target.equals("L_VM_UNKNOWN"), op + " keeps its handler");
-            }
-        }
-        // a handler that calls sin still gets its fdlibm function: only the interpreter is lean
-        String withSine = MegakernelPtx.generate(lean.withHandlers(HandlerTable.of(Map.of(0x300, sineHandler()))));
-        assertEquals(1, withSine.split(Pattern.quote(".func (.param .f64 r) vyre_fdlibm_trig("), -1).length - 1);
-        assertFalse(withSine.contains("vyre_fdlibm_exp("), "only the functions the handler calls");
-        assertTrue(MegakernelKey.of(lean, 9, 0, "d", "e").equals(MegakernelKey.of(lean, 9, 0, "d", "e"))
-                && !MegakernelKey.of(lean, 9, 0, "d", "e").equals(MegakernelKey.of(lean.withVmLean(false), 9, 0, "d",
-                "e")), "the lean interpreter has its own cache key");
     }
 
     @Test

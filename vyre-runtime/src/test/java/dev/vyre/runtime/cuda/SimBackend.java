@@ -48,7 +48,6 @@ final class SimBackend implements Backend {
     private boolean closed;
     /** The VM tables ({@link #enableVm}), or null; {@link #REGISTRY} for the megakernel's VM registry's. */
     private MemorySegment vmTables;
-    private boolean vmLean;
     /** Marks "the registry's tables" in {@link #vmTables}. */
     private static final MemorySegment REGISTRY = MemorySegment.ofArray(new byte[0]);
 
@@ -111,11 +110,6 @@ final class SimBackend implements Backend {
         this.vmTables = REGISTRY;
     }
 
-    /** As {@link CudaBackend#leanVm}: the interpreter without the transcendental opcodes. */
-    synchronized void leanVm(boolean lean) {
-        this.vmLean = lean;
-    }
-
     @Override
     public synchronized void start(RingBuffers b, MegakernelConfig config) {
         if (vmTables == REGISTRY) {
@@ -134,7 +128,7 @@ final class SimBackend implements Backend {
         String ptx = MegakernelPtx.generate(new MegakernelPtx.Options(SmTarget.SM_90, shape,
                 CudaBackend.DEFAULT_BACKOFF_MIN_NANOS, CudaBackend.DEFAULT_BACKOFF_MAX_NANOS).withHandlers(handlers)
                 .withDfaStep(dfa != null).withCursors(cursors != null).withVm(vmTables != null)
-                .withDoorbell(doorbellPollers).withConfined(confined).withVmLean(vmLean));
+                .withDoorbell(doorbellPollers).withConfined(confined));
         sim = new PtxSim(edit.apply(ptx));
         shared.forEach(sim::map);
         // the automata blob, "device memory" like the DeviceBuffer CudaBackend uploads

@@ -11,7 +11,6 @@ import dev.vyre.ir.Expr;
 import dev.vyre.ir.Node;
 import dev.vyre.ir.Program;
 import dev.vyre.ir.ScalarType;
-import dev.vyre.ir.UnaryOp;
 import dev.vyre.ir.interp.Dispatch;
 import dev.vyre.protocol.FaultCode;
 import dev.vyre.protocol.Opcodes;
@@ -184,41 +183,6 @@ class SimVmTest {
             for (int i = 0; i < 80; i++) {
                 assertEquals(i * 3 + 1, out.getAtIndex(ValueLayout.JAVA_INT, i));
             }
-        }
-    }
-
-    @Test
-    void theLeanInterpreterRunsOtherProgramsAndFaultsATranscendentalAsABadImageAtItsPc() {
-        SimBackend own = new SimBackend(WorkerShape.WARP, 1);
-        own.enableVm();
-        own.leanVm(true);
-        Program sine = Program.of(Program.WorkgroupSize.of(32), List.of(BufferDecl.of("out", 0,
-                BufferAccess.READ_WRITE, ScalarType.U32, 0, true)), List.of(new Node.Store("out", Expr.gid(0),
-                new Expr.Cast(ScalarType.U32, Expr.un(UnaryOp.SIN, new Expr.Cast(ScalarType.F32, Expr.gid(0)))))));
-        VmImage sineImage = VmLowering.lower(sine);
-        int sinPc = -1;
-        for (int pc = 0; pc < sineImage.instructionCount() && sinPc < 0; pc++) {
-            sinPc = sineImage.op(pc) == VmOp.SIN_F32 ? pc : -1;
-        }
-        assertTrue(sinPc >= 0, "the lowered program has a SIN_F32 instruction");
-        try (Megakernel k = Megakernel.bootstrap(own, MegakernelConfig.defaults().withSlots(4).withWorkers(1))) {
-            int id = k.vm().register(0, triple());
-            MemorySegment out = k.allocateShared(80 * 4, 16);
-            int set = k.vm().registerBufferSet(0, id, List.of(out));
-            SlotOutcome done = k.publish(Opcodes.VM_EXEC, 0, Priority.NORMAL,
-                    VmExecAbi.args(id, set, 2, 1, 1, 0, 2, 10_000)).await(VmRig.WAIT);
-            assertTrue(done.isDone(), done.toString());
-            for (int i = 0; i < 80; i++) {
-                assertEquals(i * 3 + 1, out.getAtIndex(ValueLayout.JAVA_INT, i));
-            }
-            int sineId = k.vm().register(0, sine);
-            MemorySegment sineOut = k.allocateShared(32 * 4, 16);
-            int sineSet = k.vm().registerBufferSet(0, sineId, List.of(sineOut));
-            SlotOutcome refused = k.publish(Opcodes.VM_EXEC, 0, Priority.NORMAL,
-                    VmExecAbi.args(sineId, sineSet, 1, 1, 1, 0, 1, 10_000)).await(VmRig.WAIT);
-            assertNull(own.failure(), () -> "the simulated kernel failed: " + own.failure());
-            assertEquals(FaultCode.HANDLER_FAULT, refused.fault(), refused.toString());
-            assertEquals(VmExecAbi.BAD_IMAGE | sinPc, refused.faultDetail(), refused.toString());
         }
     }
 
