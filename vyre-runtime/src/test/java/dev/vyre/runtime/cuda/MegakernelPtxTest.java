@@ -422,6 +422,17 @@ class MegakernelPtxTest {
     }
 
     @Test
+    void everyWitherKeepsTheOtherOptions() {
+        MegakernelPtx.Options all = new MegakernelPtx.Options(SmTarget.SM_90, WorkerShape.THREAD, 2, 128)
+                .withConfined(true).withDoorbell(2).withDfaStep(true).withCursors(false);
+        for (MegakernelPtx.Options o : List.of(all.withDfaStep(true), all.withHandlers(HandlerTable.empty()),
+                all.withCursors(false), all.withDoorbell(2), all.withInjectedFault(0), all.withConfined(true))) {
+            assertEquals(all, o, "a wither changed another option");
+        }
+        assertTrue(all.confined() && all.dfaStep() && all.doorbellPollers() == 2, all.toString());
+    }
+
+    @Test
     void cooperativeHandlersKeepTheWholeWarpAndOthersRunOnLaneZero() {
         HandlerTable coop = cooperativeTable();
         String ptx = MegakernelPtx.generate(defaults().withHandlers(coop));
