@@ -4,7 +4,9 @@ import dev.vyre.ir.BufferAccess;
 import dev.vyre.ir.BufferDecl;
 import dev.vyre.ir.Program;
 import dev.vyre.ir.ScalarType;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -65,15 +67,48 @@ public final class ReferenceInterpreter {
         long[] outOfBounds;
         try {
             Compiler.Code code = Compiler.compile(program, elements);
-            BoundBuffer[] bound = bind(program, elements, buffers);
-            outOfBounds = code.collective()
-                    ? new ConcurrentRun(code, execution, bound, size).run(grid)
-                    : runSequential(code, execution, bound, size, grid);
+            if (code.collective()) {
+                outOfBounds = runConcurrent(program, elements, buffers, code, execution, size, grid);
+            } else {
+                outOfBounds = runSequential(code, execution, bind(program, elements, buffers), size, grid);
+            }
         } catch (StackOverflowError e) {
             throw new InterpreterException("the program nests expressions or nodes too deeply for the interpreter's"
                     + " stack", "flatten deep expression chains with Let, or run with a larger thread stack (-Xss)");
         }
         return new RunResult(execution.steps(), outOfBounds[0], outOfBounds[1], execution.indirectDispatches());
+    }
+
+    /**
+     * A program with collectives runs its invocations on threads of their own ({@link ConcurrentRun}), which cannot
+     * touch a segment confined to the caller's thread: such a segment is copied into a shared one for the run and
+     * copied back afterwards (unless it is read-only), so callers may pass segments of any arena.
+     */
+    private static long[] runConcurrent(Program program, ScalarType[] elements, Map<String, MemorySegment> buffers,
+                                        Compiler.Code code, Execution execution, int[] size, Dispatch grid) {
+        Thread other = Thread.ofVirtual().unstarted(() -> { });
+        Map<String, MemorySegment> usable = new LinkedHashMap<>(buffers);
+        Map<MemorySegment, MemorySegment> copies = new LinkedHashMap<>();
+        try (Arena staging = Arena.ofShared()) {
+            for (Map.Entry<String, MemorySegment> e : buffers.entrySet()) {
+                MemorySegment segment = e.getValue();
+                if (segment != null && !segment.isAccessibleBy(other)) {
+                    // one copy per segment, so that two names bound to the same memory still alias
+                    usable.put(e.getKey(), copies.computeIfAbsent(segment, s -> {
+                        MemorySegment copy = staging.allocate(Math.max(1, s.byteSize()), Long.BYTES)
+                                .asSlice(0, s.byteSize());
+                        return copy.copyFrom(s);
+                    }));
+                }
+            }
+            long[] outOfBounds = new ConcurrentRun(code, execution, bind(program, elements, usable), size).run(grid);
+            copies.forEach((segment, copy) -> {
+                if (!segment.isReadOnly()) {
+                    segment.copyFrom(copy);
+                }
+            });
+            return outOfBounds;
+        }
     }
 
     /** How one invocation of {@link #runLanes} ended. */

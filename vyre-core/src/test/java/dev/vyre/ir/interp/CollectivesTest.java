@@ -59,6 +59,32 @@ class CollectivesTest {
         return assertTimeoutPreemptively(LIMIT, () -> INTERPRETER.run(p, Dispatch.of(groups), buffers));
     }
 
+    @Test
+    void aBarrierProgramRunsOnSegmentsConfinedToTheCallersThread() {
+        // its invocations run on threads of their own: confined segments are copied in and back (the CLI's case)
+        int size = 64;
+        Program p = program(size, List.of(input("in", 0, U32), scratch("s", 1, U32, size), output("out", 2, U32)),
+                new Node.Let("l", lid()),
+                new Node.Store("s", v("l"), Expr.add(Expr.load("in", Expr.gid(0)), u(1))),
+                new Node.Barrier(),
+                new Node.Store("out", Expr.gid(0), Expr.load("s", Expr.bin(BinaryOp.SUB, u(size - 1), v("l")))));
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment in = arena.allocate(2L * size * 4, 4);
+            for (int i = 0; i < 2 * size; i++) {
+                in.setAtIndex(java.lang.foreign.ValueLayout.JAVA_INT, i, i * 7);
+            }
+            MemorySegment out = arena.allocate(2L * size * 4, 4);
+            // on this thread (run() would time it on another, which may not touch these segments at all)
+            RunResult r = INTERPRETER.run(p, Dispatch.of(2), Map.of("in", in.asReadOnly(), "out", out));
+            assertEquals(0, r.outOfBoundsStores());
+            for (int i = 0; i < 2 * size; i++) {
+                int group = i / size;
+                int mirrored = group * size + (size - 1 - i % size);
+                assertEquals(mirrored * 7 + 1, out.getAtIndex(java.lang.foreign.ValueLayout.JAVA_INT, i), "out " + i);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "workgroup size {0}")
     @ValueSource(ints = {256, 1024})
     void barrierTreeSumMatchesJavaSum(int size) {
