@@ -65,7 +65,7 @@ final class ConfinementPtx {
     }
 
     void loadParams() {
-        out.ins("ld.param.u64 " + TABLE + ", [" + MegakernelPtx.Param.WINDOWS.ptxName() + "]");
+        out.loadParam(MegakernelPtx.Param.WINDOWS, TABLE);
         out.ins("cvta.to.global.u64 " + TABLE + ", " + TABLE);
     }
 

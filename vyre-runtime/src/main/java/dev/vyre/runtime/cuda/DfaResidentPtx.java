@@ -64,34 +64,27 @@ public final class DfaResidentPtx {
     /** Kernel parameters, in launch order. */
     public enum Param implements PtxBuilder.KernelParam {
         /** The DfaImage in device memory. */
-        IMAGE(".u64", "p_image"),
+        IMAGE(".u64"),
         /** The data (files, each at a 128-byte aligned offset). */
-        DATA(".u64", "p_data"),
+        DATA(".u64"),
         /** The thread tasks. */
-        TASKS(".u64", "p_tasks"),
+        TASKS(".u64"),
         /** The thread state records. */
-        STATES(".u64", "p_states"),
+        STATES(".u64"),
         /** Threads with a task. */
-        THREADS(".u32", "p_threads"),
+        THREADS(".u32"),
         /** Warm-up bytes of a guessed start. */
-        WARMUP(".u32", "p_warmup");
+        WARMUP(".u32");
 
         private final String type;
-        private final String ptxName;
 
-        Param(String type, String ptxName) {
+        Param(String type) {
             this.type = type;
-            this.ptxName = ptxName;
         }
 
         @Override
         public String type() {
             return type;
-        }
-
-        @Override
-        public String ptxName() {
-            return ptxName;
         }
     }
 

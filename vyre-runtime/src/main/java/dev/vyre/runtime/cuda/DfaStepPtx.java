@@ -108,10 +108,10 @@ final class DfaStepPtx {
 
     /** Loads the section's kernel parameters. */
     void loadParams() {
-        out.ins("ld.param.u64 " + BLOB + ", [" + MegakernelPtx.Param.DFA_BLOB.ptxName() + "]");
+        out.loadParam(MegakernelPtx.Param.DFA_BLOB, BLOB);
         out.ins("cvta.to.global.u64 " + BLOB + ", " + BLOB);
-        out.ins("ld.param.u32 " + COUNT + ", [" + MegakernelPtx.Param.DFA_COUNT.ptxName() + "]");
-        out.ins("ld.param.u64 " + TABLES + ", [" + MegakernelPtx.Param.DFA_TABLES.ptxName() + "]");
+        out.loadParam(MegakernelPtx.Param.DFA_COUNT, COUNT);
+        out.loadParam(MegakernelPtx.Param.DFA_TABLES, TABLES);
     }
 
     /** The section: checks, the stepping loop, reports, the END report and the continuation words. */

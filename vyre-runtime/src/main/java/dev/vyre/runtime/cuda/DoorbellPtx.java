@@ -101,8 +101,8 @@ final class DoorbellPtx {
     }
 
     void loadParams() {
-        out.ins("ld.param.u64 " + BELL + ", [" + MegakernelPtx.Param.DOORBELL.ptxName() + "]");
-        out.ins("ld.param.u64 " + CLAIMS + ", [" + MegakernelPtx.Param.CLAIMS.ptxName() + "]");
+        out.loadParam(MegakernelPtx.Param.DOORBELL, BELL);
+        out.loadParam(MegakernelPtx.Param.CLAIMS, CLAIMS);
         out.ins("cvta.to.global.u64 " + CLAIMS + ", " + CLAIMS);
         out.ins("sub.u32 " + SLOT_MASK + ", " + MegakernelPtx.SLOTS + ", 1");
         out.ins("mov.u32 " + KEY + ", 0");

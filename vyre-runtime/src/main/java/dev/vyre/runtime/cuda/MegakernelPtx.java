@@ -52,86 +52,80 @@ public final class MegakernelPtx {
     public static final int SCRATCH_BYTES_PER_WORKER = SCRATCH_WORDS_PER_WORKER * Wire.WORD_BYTES;
 
     /** Kernel parameters, in launch order. */
-    public enum Param {
+    public enum Param implements PtxBuilder.KernelParam {
         /** Device address of the control block. */
-        CONTROL(".u64", "p_control"),
+        CONTROL(".u64"),
         /** Words of the control block (160 + observables). */
-        CONTROL_WORDS(".u32", "p_control_words"),
+        CONTROL_WORDS(".u32"),
         /** Device address of the ring. */
-        RING(".u64", "p_ring"),
+        RING(".u64"),
         /** Slots of the ring. */
-        SLOT_COUNT(".u32", "p_slot_count"),
+        SLOT_COUNT(".u32"),
         /** Device address of the debug log (header, then records; 16-byte aligned). */
-        DEBUG(".u64", "p_debug"),
+        DEBUG(".u64"),
         /** Record capacity of the debug log, as the host read it when it wrapped the log. */
-        DEBUG_CAPACITY(".u32", "p_debug_capacity"),
+        DEBUG_CAPACITY(".u32"),
         /** Workers; slot {@code s} belongs to worker {@code s % workers}. */
-        WORKERS(".u32", "p_workers"),
+        WORKERS(".u32"),
         /**
          * Device address of the user handlers' argument scratch: {@link #SCRATCH_WORDS_PER_WORKER} words per worker
          * in device memory, 16-byte aligned (null, and unused, without handlers).
          */
-        SCRATCH(".u64", "p_scratch"),
+        SCRATCH(".u64"),
         /** Step budget of one user-handler run, 1..0xFFFFFFFF (unused without handlers). */
-        STEP_BUDGET(".u32", "p_step_budget"),
+        STEP_BUDGET(".u32"),
         /** Device address of the data region, which handlers may declare as {@code data} (null when it is empty). */
-        DATA(".u64", "p_data"),
+        DATA(".u64"),
         /** Bytes of the data region, 0..{@link dev.vyre.runtime.RingBuffers#MAX_DATA_BYTES}. */
-        DATA_BYTES(".u32", "p_data_bytes"),
+        DATA_BYTES(".u32"),
         /** Device address of the automata blob ({@code DfaDeviceLayout}; null, and unused, without DFA_STEP). */
-        DFA_BLOB(".u64", "p_dfa_blob"),
+        DFA_BLOB(".u64"),
         /** Automata in the blob (0 without DFA_STEP). */
-        DFA_COUNT(".u32", "p_dfa_count"),
+        DFA_COUNT(".u32"),
         /** Device address of DFA_STEP's descriptor tables in shared memory (null without DFA_STEP). */
-        DFA_TABLES(".u64", "p_dfa_tables"),
+        DFA_TABLES(".u64"),
         /**
          * Device address of the per-worker cursor words, one u32 per worker in shared memory (null, and unused,
          * without {@link Options#cursors()}): worker w starts at slot {@code cursors[w]} and stores there, with
          * release and before it commits a slot, the next slot it will visit (the isolated backend's restart point).
          */
-        CURSORS(".u64", "p_cursors"),
+        CURSORS(".u64"),
         /**
          * Device address of the VM tables ({@code dev.vyre.vm.VmTableLayout}) in shared memory (null, and unused,
          * without the interpreter).
          */
-        VM_TABLES(".u64", "p_vm_tables"),
+        VM_TABLES(".u64"),
         /**
          * Device address of the interpreter's scratch: {@link VmScratchLayout#WARP_BYTES} per worker in device
          * memory, 128-byte aligned (null, and unused, without the interpreter).
          */
-        VM_SCRATCH(".u64", "p_vm_scratch"),
+        VM_SCRATCH(".u64"),
         /**
          * Device address of the doorbell line ({@link dev.vyre.runtime.Doorbell}, shared memory the host writes;
          * null, and unused, without doorbell pollers).
          */
-        DOORBELL(".u64", "p_doorbell"),
+        DOORBELL(".u64"),
         /**
          * Device address of the claim words: one u32 per ring slot in device memory, zeroed before the launch
          * ({@link #claimWords}; null, and unused, without doorbell pollers).
          */
-        CLAIMS(".u64", "p_claims"),
+        CLAIMS(".u64"),
         /**
          * Device address of the tenant window table ({@link TenantWindows}, device memory written before the launch;
          * null, and unused, without confined tenants).
          */
-        WINDOWS(".u64", "p_windows");
+        WINDOWS(".u64");
 
         private final String type;
-        private final String ptxName;
 
-        Param(String type, String ptxName) {
+        Param(String type) {
             this.type = type;
-            this.ptxName = ptxName;
         }
 
         /** The PTX type, {@code .u64} or {@code .u32}. */
+        @Override
         public String type() {
             return type;
-        }
-
-        /** The parameter's name in the PTX text. */
-        public String ptxName() {
-            return ptxName;
         }
     }
 
@@ -484,15 +478,7 @@ public final class MegakernelPtx {
     }
 
     private void entry() {
-        Param[] params = Param.values();
-        out.raw(".visible .entry " + ENTRY + "(");
-        for (int i = 0; i < params.length; i++) {
-            out.raw("    .param " + params[i].type() + " " + params[i].ptxName() + (i + 1 < params.length ? "," : ""));
-        }
-        out.raw(")");
-        out.raw(".maxntid " + WorkerShape.BLOCK_THREADS + ", 1, 1");
-        out.raw(".maxnreg " + MAX_REGISTERS);
-        out.raw("{");
+        out.entry(ENTRY, Param.values(), WorkerShape.BLOCK_THREADS, MAX_REGISTERS);
         declareRegisters();
         loadParams();
         workerIdentity();
@@ -560,26 +546,26 @@ public final class MegakernelPtx {
 
     private void loadParams() {
         out.section("parameters");
-        out.ins("ld.param.u64 " + CTL + ", [" + Param.CONTROL.ptxName() + "]");
-        out.ins("ld.param.u32 " + CTL_WORDS + ", [" + Param.CONTROL_WORDS.ptxName() + "]");
+        out.loadParam(Param.CONTROL, CTL);
+        out.loadParam(Param.CONTROL_WORDS, CTL_WORDS);
         out.ins("cvt.u64.u32 " + CTL_WORDS64 + ", " + CTL_WORDS);
-        out.ins("ld.param.u64 " + RING + ", [" + Param.RING.ptxName() + "]");
-        out.ins("ld.param.u32 " + SLOTS + ", [" + Param.SLOT_COUNT.ptxName() + "]");
-        out.ins("ld.param.u64 " + DBG + ", [" + Param.DEBUG.ptxName() + "]");
-        out.ins("ld.param.u32 " + DBG_CAP + ", [" + Param.DEBUG_CAPACITY.ptxName() + "]");
-        out.ins("ld.param.u32 " + WORKERS + ", [" + Param.WORKERS.ptxName() + "]");
+        out.loadParam(Param.RING, RING);
+        out.loadParam(Param.SLOT_COUNT, SLOTS);
+        out.loadParam(Param.DEBUG, DBG);
+        out.loadParam(Param.DEBUG_CAPACITY, DBG_CAP);
+        out.loadParam(Param.WORKERS, WORKERS);
         if (handlers().size() > 0) {
-            out.ins("ld.param.u64 " + SCRATCH + ", [" + Param.SCRATCH.ptxName() + "]");
+            out.loadParam(Param.SCRATCH, SCRATCH);
             out.ins("cvta.to.global.u64 " + SCRATCH + ", " + SCRATCH);
-            out.ins("ld.param.u32 " + BUDGET + ", [" + Param.STEP_BUDGET.ptxName() + "]");
-            out.ins("ld.param.u64 " + DATA + ", [" + Param.DATA.ptxName() + "]");
-            out.ins("ld.param.u32 " + DATA_BYTES + ", [" + Param.DATA_BYTES.ptxName() + "]");
+            out.loadParam(Param.STEP_BUDGET, BUDGET);
+            out.loadParam(Param.DATA, DATA);
+            out.loadParam(Param.DATA_BYTES, DATA_BYTES);
         }
         if (dfaStep != null) {
             dfaStep.loadParams();
         }
         if (options.cursors()) {
-            out.ins("ld.param.u64 " + CURS + ", [" + Param.CURSORS.ptxName() + "]");
+            out.loadParam(Param.CURSORS, CURS);
         }
         if (vm != null) {
             vm.loadParams();

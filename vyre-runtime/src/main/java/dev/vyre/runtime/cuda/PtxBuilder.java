@@ -45,23 +45,17 @@ final class PtxBuilder {
     }
 
     /**
-     * The start of a one-shot kernel module: a comment line, {@code target}'s header, the entry's signature (one
-     * {@code .param} per type and name), {@code .maxntid threads, 1, 1}, {@code .maxnreg registers} and the opening
-     * brace.
+     * A kernel parameter, a constant of an enum that lists them in launch order: its PTX type (with the leading dot);
+     * its name in the PTX text is {@code p_} and the constant's name in lower case.
      */
-    /** A kernel parameter: its PTX type (with the leading dot) and name. */
     interface KernelParam {
         String type();
 
-        String ptxName();
-    }
+        String name();
 
-    /** {@link #kernelEntry(String, SmTarget, String, String[], String[], int, int)} for {@code params} in order. */
-    PtxBuilder kernelEntry(String comment, SmTarget target, String entry, KernelParam[] params, int threads,
-            int registers) {
-        return kernelEntry(comment, target, entry,
-                java.util.Arrays.stream(params).map(KernelParam::type).toArray(String[]::new),
-                java.util.Arrays.stream(params).map(KernelParam::ptxName).toArray(String[]::new), threads, registers);
+        default String ptxName() {
+            return "p_" + name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /** {@code ld.param} of {@code param} into {@code register}. */
@@ -69,13 +63,24 @@ final class PtxBuilder {
         return ins("ld.param" + param.type() + " " + register + ", [" + param.ptxName() + "]");
     }
 
-    PtxBuilder kernelEntry(String comment, SmTarget target, String entry, String[] types, String[] names,
-            int threads, int registers) {
+    /**
+     * The start of a one-shot kernel module: a comment line, {@code target}'s header, then {@link #entry}.
+     */
+    PtxBuilder kernelEntry(String comment, SmTarget target, String entry, KernelParam[] params, int threads,
+            int registers) {
         raw("// " + comment);
         raw(target.header());
+        return entry(entry, params, threads, registers);
+    }
+
+    /**
+     * An entry's signature (one {@code .param} per parameter, in order), {@code .maxntid threads, 1, 1},
+     * {@code .maxnreg registers} and the opening brace.
+     */
+    PtxBuilder entry(String entry, KernelParam[] params, int threads, int registers) {
         raw(".visible .entry " + entry + "(");
-        for (int i = 0; i < types.length; i++) {
-            raw("    .param " + types[i] + " " + names[i] + (i + 1 < types.length ? "," : ""));
+        for (int i = 0; i < params.length; i++) {
+            raw("    .param " + params[i].type() + " " + params[i].ptxName() + (i + 1 < params.length ? "," : ""));
         }
         raw(")");
         raw(".maxntid " + threads + ", 1, 1");

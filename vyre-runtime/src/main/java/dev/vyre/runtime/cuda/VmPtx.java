@@ -138,8 +138,8 @@ final class VmPtx {
 
     /** Loads the section's kernel parameters and this warp's scratch address. */
     void loadParams() {
-        out.ins("ld.param.u64 " + TABLES + ", [" + MegakernelPtx.Param.VM_TABLES.ptxName() + "]");
-        out.ins("ld.param.u64 " + SCRATCH + ", [" + MegakernelPtx.Param.VM_SCRATCH.ptxName() + "]");
+        out.loadParam(MegakernelPtx.Param.VM_TABLES, TABLES);
+        out.loadParam(MegakernelPtx.Param.VM_SCRATCH, SCRATCH);
         out.ins("cvta.to.global.u64 " + SCRATCH + ", " + SCRATCH);
     }
 

@@ -29,40 +29,33 @@ public final class WindowFilterPtx {
     /** Kernel parameters, in launch order. */
     public enum Param implements PtxBuilder.KernelParam {
         /** The bit table ({@link WindowBitmap#words()}). */
-        BITS(".u64", "p_bits"),
+        BITS(".u64"),
         /** The data: window k starts at byte k * STRIDE. */
-        DATA(".u64", "p_data"),
+        DATA(".u64"),
         /** Windows to test. */
-        WINDOWS(".u32", "p_windows"),
+        WINDOWS(".u32"),
         /** Bytes between windows. */
-        STRIDE(".u32", "p_stride"),
+        STRIDE(".u32"),
         /** 32 - hash bits. */
-        SHIFT(".u32", "p_shift"),
+        SHIFT(".u32"),
         /** The output list of u32 window indices. */
-        OUT(".u64", "p_out"),
+        OUT(".u64"),
         /** The u32 cursor: candidates found (stored or not). */
-        CURSOR(".u64", "p_cursor"),
+        CURSOR(".u64"),
         /** Entries the output list holds. */
-        CAPACITY(".u32", "p_capacity"),
+        CAPACITY(".u32"),
         /** Threads of the grid. */
-        THREADS(".u32", "p_threads");
+        THREADS(".u32");
 
-        final String type;
-        final String ptxName;
+        private final String type;
 
-        Param(String type, String ptxName) {
+        Param(String type) {
             this.type = type;
-            this.ptxName = ptxName;
         }
 
         @Override
         public String type() {
             return type;
-        }
-
-        @Override
-        public String ptxName() {
-            return ptxName;
         }
     }
 

@@ -23,8 +23,10 @@ import java.util.SplittableRandom;
 
 /**
  * A manual experiment for the GPU machine (not a test): where does a mapped-memory round trip spend its time?
- * Measures the device's dependent-read latency of mapped host memory, echo kernels with one or several staggered
- * pollers and with jitter, and megakernel {@code call(NOP)} with and without host think time between calls.
+ * Measures, in one JVM: the device's dependent-read latency of mapped host memory; echo kernels with one and three
+ * staggered pollers; three pollers claiming through shared memory ({@code probe_group}) and device memory
+ * ({@code probe_gglobal}); the 64-byte slot ring with one poller and with a pair; the raw doorbell ring with and
+ * without its claim CAS; and megakernel {@code call(NOP)} over worker counts and doorbell pollers.
  * Run: {@code java -cp ... dev.vyre.runtime.bench.LatencyProbe [calls]}.
  */
 public final class LatencyProbe {
@@ -255,13 +257,17 @@ public final class LatencyProbe {
             }
             PinnedBuffer ring = ctx.allocatePinned(4096 * 64 + 256);
             gpairTurn = ctx.allocate(256);
-            for (int rep = 0; rep < 1; rep++) {
-                echo(echo, stream, host, base, 1, 0, 0, 0, calls);
-                echo(echo, stream, host, base, 3, 400, 0, 0, calls);
-                for (int g : new int[] {1, 3}) {
-                    bell(module.function("probe_bell"), g, ring, pinned, stream, claim, 4096, calls);
-                    bell(module.function("probe_bell_nocas"), g, ring, pinned, stream, claim, 4096, calls);
-                }
+            echo(echo, stream, host, base, 1, 0, 0, 0, calls);
+            echo(echo, stream, host, base, 3, 400, 0, 0, calls);
+            pipe(module.function("probe_group"), 1, 32 * 3, stream, host, base, 400, 0, calls,
+                    "probe_group G=3", null);
+            pipe(module.function("probe_gglobal"), 3, 1, stream, host, base, 400, 0, calls, "probe_gglobal G=3",
+                    claim);
+            slots(module.function("probe_slot"), 32, ring, stream, 7, 4096, calls, "slot", 600);
+            slots(module.function("probe_slot_gpair"), -2, ring, stream, 7, 4096, calls, "slot gpair 400", 400);
+            for (int g : new int[] {1, 3}) {
+                bell(module.function("probe_bell"), g, ring, pinned, stream, claim, 4096, calls);
+                bell(module.function("probe_bell_nocas"), g, ring, pinned, stream, claim, 4096, calls);
             }
         }
         for (int rep = 0; rep < 2; rep++) {
@@ -408,15 +414,12 @@ public final class LatencyProbe {
 
     private static void megakernel(CudaProbe.Device device, CudaBackend.Settings settings, int workers, String what,
                                    int calls, int opcode) {
-        int think = 0;
         CudaBackend backend = CudaBackend.open(settings);
         try (Megakernel k = Megakernel.bootstrap(backend, MegakernelConfig.defaults().withSlots(4096)
                 .withWorkers(workers))) {
-            SplittableRandom rnd = new SplittableRandom(2);
             int warm = WARM_CALLS;
             long[] nanos = new long[calls];
             for (int i = 0; i < warm + calls; i++) {
-                spin(think == 0 ? 0 : rnd.nextInt(think));
                 long t0 = System.nanoTime();
                 k.call(opcode, 0, Priority.NORMAL, 7, 96);
                 long t1 = System.nanoTime();
