@@ -168,10 +168,13 @@ public final class LineEngine implements Engine {
             for (int i = 0; i < hitCount; i++) {
                 long at = hits[i] >>> 16;
                 int g = (int) (hits[i] & 0xFFFF);
-                for (long stop = Math.min(at, end); at0 < stop; at0++) {
-                    if (chunk.get(ValueLayout.JAVA_BYTE, at0 - chunkStart) == '\n') {
-                        lineStart = at0 + 1;
+                long stop = Math.min(at, end);
+                if (at0 < stop) {
+                    long nl = Newlines.lastIndexOf(chunk, at0 - chunkStart, stop - chunkStart);
+                    if (nl >= 0) {
+                        lineStart = chunkStart + nl + 1;
                     }
+                    at0 = stop;
                 }
                 if (active[g] && runPos[g] < lineStart) {
                     advance(g, chunk, chunkStart, lineStart, sink);
@@ -220,13 +223,8 @@ public final class LineEngine implements Engine {
             long pos = runPos[g];
             int s = runState[g];
             while (pos < target) {
-                long stop = target;
-                for (long p = pos; p < target; p++) {
-                    if (chunk.get(ValueLayout.JAVA_BYTE, p - chunkStart) == '\n') {
-                        stop = p + 1;
-                        break;
-                    }
-                }
+                long nl = Newlines.indexOf(chunk, pos - chunkStart, target - chunkStart);
+                long stop = nl < 0 ? target : chunkStart + nl + 1;
                 boolean newline = stop < target
                         || chunk.get(ValueLayout.JAVA_BYTE, stop - 1 - chunkStart) == '\n';
                 if (s == q) {
@@ -248,13 +246,8 @@ public final class LineEngine implements Engine {
 
         /** Keeps the unfinished last line for the next chunk (or starts every group's run when it is too long). */
         private void keepOpenLine(MemorySegment chunk, long chunkStart, long end) {
-            long last = -1;
-            for (long p = end - 1; p >= chunkStart; p--) {
-                if (chunk.get(ValueLayout.JAVA_BYTE, p - chunkStart) == '\n') {
-                    last = p;
-                    break;
-                }
-            }
+            long nl = Newlines.lastIndexOf(chunk, 0, end - chunkStart);
+            long last = nl < 0 ? -1 : chunkStart + nl;
             if (last >= 0) {
                 openLine = last + 1;
                 carrySize = 0;

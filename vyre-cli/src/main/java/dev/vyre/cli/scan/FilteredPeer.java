@@ -63,6 +63,7 @@ public final class FilteredPeer implements ScanPeer {
             private double bestStageRate;
             private long bestTransferNanos;
             private long bestSortNanos;
+            private Map<String, Object> bestStageDetails = Map.of();
 
             @Override
             public long scan(List<Path> files) {
@@ -73,6 +74,9 @@ public final class FilteredPeer implements ScanPeer {
                 long sb0 = stage == null ? 0 : stage.bytes();
                 long tr0 = filter.transferNanos();
                 long so0 = filter.sortNanos();
+                if (stage != null) {
+                    stage.resetDetails();
+                }
                 List<IngestFile> ingest = new ArrayList<>();
                 for (Path f : files) {
                     ingest.add(new IngestFile(ingest.size(), f));
@@ -87,6 +91,7 @@ public final class FilteredPeer implements ScanPeer {
                     best = r;
                     bestTransferNanos = filter.transferNanos() - tr0;
                     bestSortNanos = filter.sortNanos() - so0;
+                    bestStageDetails = stage == null ? Map.of() : stage.details();
                 }
                 if (rate > bestFilterRate) {
                     bestFilterRate = rate;
@@ -133,6 +138,9 @@ public final class FilteredPeer implements ScanPeer {
                         : stage instanceof dev.vyre.runtime.automata.CpuDfaStage ? "cpu-model" : "device");
                 if (stage != null) {
                     m.put("dfaStageGbPerSecond", bestStageRate);
+                    if (!bestStageDetails.isEmpty()) {
+                        m.put("dfaStageDetails", bestStageDetails);
+                    }
                 }
                 if (setup.filter().equals("cuda") && !lastFiles.isEmpty()) {
                     m.put("dfaKernels", dfaKernels(automaton, lastFiles));

@@ -55,9 +55,26 @@ public record FilteredScan(String filter, int threads, long batchBytes, int slot
         }
     }
 
-    /** The defaults for {@code filter}: one thread per processor, two 256 MiB batches, 2^22-bit table. */
+    /** System property: bytes per batch in MiB (default {@link #DEFAULT_BATCH}), for measuring other shapes. */
+    public static final String BATCH_MIB_PROPERTY = "vyre.filter.batchMiB";
+    /** System property: batches in flight (default {@link #DEFAULT_SLOTS}). */
+    public static final String SLOTS_PROPERTY = "vyre.filter.slots";
+    /** Default batches in flight. */
+    public static final int DEFAULT_SLOTS = 2;
+
+    /**
+     * The defaults for {@code filter}: one thread per processor, two 256 MiB batches (or {@link #BATCH_MIB_PROPERTY}
+     * and {@link #SLOTS_PROPERTY}), 2^22-bit table.
+     */
     public static FilteredScan defaults(String filter) {
-        return new FilteredScan(filter, 0, DEFAULT_BATCH, 2, WindowBitmap.DEFAULT_HASH_BITS);
+        long batch = Long.getLong(BATCH_MIB_PROPERTY, DEFAULT_BATCH >> 20) << 20;
+        int slots = Integer.getInteger(SLOTS_PROPERTY, DEFAULT_SLOTS);
+        if (batch < (1L << 20) || batch > (4L << 30) || slots < 1 || slots > 64) {
+            throw new ScanException("filtered scan: " + BATCH_MIB_PROPERTY + "=" + (batch >> 20) + " and "
+                    + SLOTS_PROPERTY + "=" + slots + " are out of range",
+                    "give batches of 1 to 4096 MiB and 1 to 64 slots");
+        }
+        return new FilteredScan(filter, 0, batch, slots, WindowBitmap.DEFAULT_HASH_BITS);
     }
 
     /** The patterns as this path runs them: the line prefilter on (what the CPU backend compiles too). */

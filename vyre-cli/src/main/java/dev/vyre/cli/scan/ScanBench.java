@@ -204,6 +204,12 @@ public final class ScanBench {
                     : String.format(Locale.ROOT, "%s: DFA stage (%s) %.3f GB/s per DFA", r.peer(),
                     m.get("dfaStage"), stageRate));
         }
+        if (m.get("dfaStageDetails") instanceof Map<?, ?> details) {
+            StringBuilder line = new StringBuilder(r.peer()).append(": DFA stage of the best run:");
+            details.forEach((k, v) -> line.append(' ').append(k).append(' ')
+                    .append(v instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : v));
+            out.add(line.toString());
+        }
         if (m.get("dfaKernels") instanceof List<?> kernels) {
             for (Object k : kernels) {
                 Map<?, ?> d = (Map<?, ?>) k;

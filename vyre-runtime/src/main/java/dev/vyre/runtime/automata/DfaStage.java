@@ -37,6 +37,18 @@ public interface DfaStage extends AutoCloseable {
     /** Bytes stepped, summed (batch bytes once per engine and batch). */
     long bytes();
 
+    /**
+     * What the stage did since the last {@link #resetDetails} (for reports: on CUDA segments, passes, re-run
+     * segments, kernel and wait seconds); empty where there is nothing more to say.
+     */
+    default java.util.Map<String, Object> details() {
+        return java.util.Map.of();
+    }
+
+    /** Starts the counts of {@link #details} afresh (a bench calls it before each timed run). */
+    default void resetDetails() {
+    }
+
     @Override
     void close();
 

@@ -38,6 +38,11 @@ public final class FilteredScanner implements AutoCloseable {
     private final BatchFilter filter;
     private final DfaStage stage;
     private final ForkJoinPool pool;
+    /**
+     * Runs the batches' confirmations one after another (each spreads its files over {@link #pool}), so that a
+     * file's pieces are confirmed in order while the scanning thread reads and stages the next batches.
+     */
+    private final java.util.concurrent.ExecutorService confirmDriver;
     private final int stride;
     /** Per scan: host thread nanoseconds of confirmation summed over pieces, and the longest piece. */
     private final java.util.concurrent.atomic.AtomicLong confirmBusy = new java.util.concurrent.atomic.AtomicLong();
@@ -109,6 +114,10 @@ public final class FilteredScanner implements AutoCloseable {
     private record Batch(int slot, List<Piece> pieces, long bytes) {
     }
 
+    /** A batch whose confirmation runs on the host threads; its staging slot stays taken until it is done. */
+    private record Confirming(Batch batch, long candidates, java.util.concurrent.Future<?> done) {
+    }
+
     /**
      * @param automaton compiled with the line prefilter (at most one line engine; without one the filter is not
      *     used and every engine scans the bytes)
@@ -129,6 +138,11 @@ public final class FilteredScanner implements AutoCloseable {
                 stage == null ? List.of() : List.copyOf(stage.engines()));
         this.filter = filter;
         this.pool = new ForkJoinPool(Math.max(1, threads));
+        this.confirmDriver = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread th = new Thread(r, "vyre-filtered-confirm");
+            th.setDaemon(true);
+            return th;
+        });
         this.stride = scan.lineEngine() == null ? 1 : scan.lineEngine().matcher().stride();
         if (filter.capacity() <= 2L * stride + WindowFilter.WINDOW) {
             throw new ScanException("filtered scan: batches of " + filter.capacity() + " bytes",
@@ -169,76 +183,104 @@ public final class FilteredScanner implements AutoCloseable {
         }
         long mark = lap(t, STAT, t0);
         long[] counters = new long[5]; // bytes, matches, batches, candidates, failed
-        ArrayDeque<Batch> inFlight = new ArrayDeque<>();
+        ArrayDeque<Batch> submitted = new ArrayDeque<>();
+        ArrayDeque<Confirming> confirming = new ArrayDeque<>();
         int fileIndex = 0;
         long fileOffset = 0;
         int slot = 0;
-        while (fileIndex < states.size() || !inFlight.isEmpty()) {
-            if (fileIndex < states.size() && inFlight.size() < filter.slots()) {
-                List<Piece> pieces = new ArrayList<>();
-                long at = 0;
-                while (fileIndex < states.size()) {
-                    FileState fs = states.get(fileIndex);
-                    long start = at + Math.floorMod(fileOffset - at, stride);
-                    long room = filter.capacity() - start;
-                    long rest = fs.size - fileOffset;
-                    if (room <= 0 || (rest > room && !pieces.isEmpty())) {
-                        break;
+        try {
+            while (fileIndex < states.size() || !submitted.isEmpty() || !confirming.isEmpty()) {
+                if (fileIndex < states.size() && submitted.size() + confirming.size() < filter.slots()) {
+                    List<Piece> pieces = new ArrayList<>();
+                    long at = 0;
+                    while (fileIndex < states.size()) {
+                        FileState fs = states.get(fileIndex);
+                        long start = at + Math.floorMod(fileOffset - at, stride);
+                        long room = filter.capacity() - start;
+                        long rest = fs.size - fileOffset;
+                        if (room <= 0 || (rest > room && !pieces.isEmpty())) {
+                            break;
+                        }
+                        long len = Math.min(rest, room);
+                        pieces.add(new Piece(fileIndex, fileOffset, len, start, len == rest));
+                        at = start + len;
+                        if (len == rest) {
+                            fileIndex++;
+                            fileOffset = 0;
+                        } else {
+                            fileOffset += len;
+                            break;
+                        }
                     }
-                    long len = Math.min(rest, room);
-                    pieces.add(new Piece(fileIndex, fileOffset, len, start, len == rest));
-                    at = start + len;
-                    if (len == rest) {
-                        fileIndex++;
-                        fileOffset = 0;
-                    } else {
-                        fileOffset += len;
-                        break;
+                    Batch b = new Batch(slot, pieces, at);
+                    mark = lap(t, PACK, mark);
+                    read(b, states);
+                    mark = lap(t, READ, mark);
+                    zeroGaps(b);
+                    mark = lap(t, PACK, mark);
+                    if (scan.lineEngine() != null) {
+                        filter.submit(slot, b.bytes(), stride);
+                    }
+                    submitted.add(b);
+                    slot = (slot + 1) % filter.slots();
+                    mark = lap(t, SUBMIT, mark);
+                    continue;
+                }
+                if (!submitted.isEmpty()) {
+                    // The next batch's candidates and DFA stage (this thread, the device) while the host threads
+                    // still confirm earlier batches.
+                    Batch b = submitted.poll();
+                    BatchFilter.Candidates c = scan.lineEngine() == null ? null : filter.await(b.slot());
+                    mark = lap(t, AWAIT, mark);
+                    List<DfaStage.Segments> segments = stage == null ? null : runStage(b, states);
+                    int[][] bounds = segments == null ? null : pieceSegments(b, segments);
+                    if (segments != null) {
+                        carryStates(b, segments, bounds, states);
+                    }
+                    mark = lap(t, DFA, mark);
+                    confirming.add(new Confirming(b, c == null ? 0 : c.count(),
+                            confirmDriver.submit(() -> confirm(b, c, segments, bounds, states))));
+                    continue;
+                }
+                // Every slot is taken: wait for the oldest batch's confirmation, then hand its files on.
+                Confirming k = confirming.poll();
+                await(k.done());
+                mark = lap(t, CONFIRM, mark);
+                Batch b = k.batch();
+                counters[2]++;
+                counters[3] += k.candidates();
+                for (Piece p : b.pieces()) {
+                    FileState fs = states.get(p.file());
+                    counters[0] += p.length();
+                    if (p.last()) {
+                        List<Match> ms = fs.matches;
+                        IngestFileException err = fs.error;
+                        fs.matches = null;
+                        fs.stream = null;
+                        if (err != null) {
+                            counters[4]++;
+                            ready.put(fs.file.id(), () -> listener.onFailure(fs.file, err));
+                        } else {
+                            counters[1] += ms.size();
+                            ready.put(fs.file.id(), () -> listener.onFile(fs.file, ms));
+                        }
                     }
                 }
-                Batch b = new Batch(slot, pieces, at);
-                mark = lap(t, PACK, mark);
-                read(b, states);
-                mark = lap(t, READ, mark);
-                zeroGaps(b);
-                mark = lap(t, PACK, mark);
-                if (scan.lineEngine() != null) {
-                    filter.submit(slot, b.bytes(), stride);
-                }
-                inFlight.add(b);
-                slot = (slot + 1) % filter.slots();
-                mark = lap(t, SUBMIT, mark);
-                continue;
+                listener.onProgress(b.bytes());
+                emit(ready, next);
+                mark = lap(t, EMIT, mark);
             }
-            Batch b = inFlight.poll();
-            BatchFilter.Candidates c = scan.lineEngine() == null ? null : filter.await(b.slot());
-            mark = lap(t, AWAIT, mark);
-            List<DfaStage.Segments> segments = stage == null ? null : runStage(b, states);
-            mark = lap(t, DFA, mark);
-            confirm(b, c, segments, states);
-            mark = lap(t, CONFIRM, mark);
-            counters[2]++;
-            counters[3] += c == null ? 0 : c.count();
-            for (Piece p : b.pieces()) {
-                FileState fs = states.get(p.file());
-                counters[0] += p.length();
-                if (p.last()) {
-                    List<Match> ms = fs.matches;
-                    IngestFileException err = fs.error;
-                    fs.matches = null;
-                    fs.stream = null;
-                    if (err != null) {
-                        counters[4]++;
-                        ready.put(fs.file.id(), () -> listener.onFailure(fs.file, err));
-                    } else {
-                        counters[1] += ms.size();
-                        ready.put(fs.file.id(), () -> listener.onFile(fs.file, ms));
-                    }
+        } finally {
+            // A failure leaves no confirmation running over a staging slot that the caller may free.
+            for (Confirming k : confirming) {
+                try {
+                    k.done().get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (java.util.concurrent.ExecutionException ignored) {
+                    // the first failure is the one thrown
                 }
             }
-            listener.onProgress(b.bytes());
-            emit(ready, next);
-            mark = lap(t, EMIT, mark);
         }
         emit(ready, next);
         lap(t, EMIT, mark);
@@ -335,10 +377,9 @@ public final class FilteredScanner implements AutoCloseable {
     }
 
     /** Confirms every piece of the batch with its candidates and DFA segments, files in parallel. */
-    private void confirm(Batch b, BatchFilter.Candidates c, List<DfaStage.Segments> segments,
+    private void confirm(Batch b, BatchFilter.Candidates c, List<DfaStage.Segments> segments, int[][] bounds,
             List<FileState> states) {
         MemorySegment staging = filter.staging(b.slot());
-        int[][] bounds = segments == null ? null : pieceSegments(b, segments);
         // Largest pieces first, one task each: a big file's confirmation starts at once instead of waiting behind
         // a static split of the list (files are independent; results are handed on in file order later).
         Integer[] order = java.util.stream.IntStream.range(0, b.pieces().size()).boxed()
@@ -406,12 +447,6 @@ public final class FilteredScanner implements AutoCloseable {
      */
     private void stageMatches(Piece p, int i, int[][] bounds, List<DfaStage.Segments> segments, FileState fs,
             MemorySegment staging, dev.vyre.automata.MatchSink sink) {
-        if (fs.dfaState == null) {
-            fs.dfaState = new int[segments.size()];
-            for (int e = 0; e < segments.size(); e++) {
-                fs.dfaState[e] = stage.engines().get(e).dfa().startState(dev.vyre.automata.dfa.Dfa.CONTEXT_START);
-            }
-        }
         if (bounds[i][0] < 0) {
             return; // an empty piece
         }
@@ -424,7 +459,29 @@ public final class FilteredScanner implements AutoCloseable {
                     dfa.run(staging, shift, s.start()[k] + shift, s.end()[k] + shift, s.used()[k], sink);
                 }
             }
-            fs.dfaState[e] = s.last()[bounds[i][1] - 1];
+        }
+    }
+
+    /**
+     * After the stage ran a batch (on the scanning thread, before its confirmation starts): each file's state after
+     * its piece, which the next batch's stage starts from and the file's last confirmation reports the end from.
+     * Only this thread writes {@code dfaState}, so a confirmation still running on an earlier batch never moves it
+     * back.
+     */
+    private void carryStates(Batch b, List<DfaStage.Segments> segments, int[][] bounds, List<FileState> states) {
+        for (int i = 0; i < b.pieces().size(); i++) {
+            FileState fs = states.get(b.pieces().get(i).file());
+            if (fs.dfaState == null) {
+                fs.dfaState = new int[segments.size()];
+                for (int e = 0; e < segments.size(); e++) {
+                    fs.dfaState[e] = stage.engines().get(e).dfa().startState(dev.vyre.automata.dfa.Dfa.CONTEXT_START);
+                }
+            }
+            if (bounds[i][0] >= 0) {
+                for (int e = 0; e < segments.size(); e++) {
+                    fs.dfaState[e] = segments.get(e).last()[bounds[i][1] - 1];
+                }
+            }
         }
     }
 
@@ -445,9 +502,30 @@ public final class FilteredScanner implements AutoCloseable {
         return out;
     }
 
-    /** Shuts the host pool down (the filter is the caller's). */
+    /** Waits for a batch's confirmation; its failure is rethrown as it was thrown. */
+    private static void await(java.util.concurrent.Future<?> done) {
+        try {
+            done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ScanException("filtered scan: interrupted while host threads confirmed a batch",
+                    "do not interrupt the scanning thread, or scan again");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new ScanException("filtered scan: confirming a batch failed: " + e.getCause(),
+                    "report this with the files scanned", e.getCause());
+        }
+    }
+
+    /** Shuts the host pool and the confirmation thread down (the filter is the caller's). */
     @Override
     public void close() {
+        confirmDriver.shutdown();
         pool.shutdown();
     }
 }

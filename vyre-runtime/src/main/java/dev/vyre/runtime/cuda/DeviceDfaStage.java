@@ -40,6 +40,11 @@ public final class DeviceDfaStage implements DfaStage {
     private MemorySegment hostStates;
     private long nanos;
     private long bytes;
+    private long passes;
+    private long reruns;
+    private long segments;
+    private long kernelNanos;
+    private long waitNanos;
 
     /** The stage for {@code engines} in {@code filter}'s context. */
     public DeviceDfaStage(DeviceWindowFilter filter, List<DfaEngine> engines) {
@@ -90,34 +95,49 @@ public final class DeviceDfaStage implements DfaStage {
         }
         ensure(n);
         int[] first = new int[n];
+        int tw = DfaResidentPtx.TASK_WORDS / 2; // longs per task
+        long[] taskLongs = new long[n * tw];
         for (int i = 0; i < n; i++) {
             int p = (int) plan[i][0];
             first[i] = i == 0 || plan[i - 1][0] != p ? 1 : 0;
-            long at = (long) i * DfaResidentPtx.TASK_WORDS * 4;
-            hostTasks.set(ValueLayout.JAVA_LONG, at + DfaResidentPtx.T_SEG_START * 4L, plan[i][1]);
-            hostTasks.set(ValueLayout.JAVA_LONG, at + DfaResidentPtx.T_SEG_END * 4L, plan[i][2]);
-            hostTasks.set(ValueLayout.JAVA_LONG, at + DfaResidentPtx.T_FILE_START * 4L, pieceStart[p]);
-            hostTasks.set(ValueLayout.JAVA_LONG, at + DfaResidentPtx.T_FILE_END * 4L, pieceEnd[p]);
+            taskLongs[i * tw + DfaResidentPtx.T_SEG_START / 2] = plan[i][1];
+            taskLongs[i * tw + DfaResidentPtx.T_SEG_END / 2] = plan[i][2];
+            taskLongs[i * tw + DfaResidentPtx.T_FILE_START / 2] = pieceStart[p];
+            taskLongs[i * tw + DfaResidentPtx.T_FILE_END / 2] = pieceEnd[p];
         }
+        MemorySegment.copy(taskLongs, 0, hostTasks, ValueLayout.JAVA_LONG, 0, taskLongs.length);
+        long h0 = System.nanoTime();
         filter.stream(slot).synchronize(); // the batch's copy (and the prefilter) are done
+        waitNanos += System.nanoTime() - h0;
         tasks.copyFrom(hostTasks.asSlice(0, (long) n * DfaResidentPtx.TASK_WORDS * 4), 0);
+        int sw = DfaResidentPtx.STATE_WORDS;
+        int[] piece = new int[n];
+        long[] start = new long[n];
+        long[] end = new long[n];
+        for (int i = 0; i < n; i++) {
+            piece[i] = (int) plan[i][0];
+            start[i] = plan[i][1];
+            end[i] = plan[i][2];
+        }
         for (int e = 0; e < engines.size(); e++) {
+            int[] w = new int[n * sw];
             for (int i = 0; i < n; i++) {
-                int p = (int) plan[i][0];
-                int given = startStates[e][p];
-                ResidentDfaScan.word(hostStates, i, DfaResidentPtx.S_START,
-                        first[i] == 1 && given != FRESH ? given : DfaResidentPtx.GUESS);
+                int given = startStates[e][piece[i]];
+                w[i * sw + DfaResidentPtx.S_START] = first[i] == 1 && given != FRESH ? given : DfaResidentPtx.GUESS;
             }
-            ResidentDfaScan.passes(kernel, filter.stream(slot), images.get(e).ptr(), filter.data(slot), tasks.ptr(),
-                    states, hostStates, n, warmups[e], first);
-            Segments s = new Segments(new int[n], new long[n], new long[n], new int[n], new int[n], new long[n]);
+            MemorySegment.copy(w, 0, hostStates, ValueLayout.JAVA_INT, 0, w.length);
+            ResidentDfaScan.Passes pr = ResidentDfaScan.passes(kernel, filter.stream(slot), images.get(e).ptr(),
+                    filter.data(slot), tasks.ptr(), states, hostStates, n, warmups[e], first);
+            passes += pr.passes();
+            reruns += pr.reruns();
+            segments += n;
+            kernelNanos += pr.kernelNanos();
+            MemorySegment.copy(hostStates, ValueLayout.JAVA_INT, 0, w, 0, w.length);
+            Segments s = new Segments(piece, start, end, new int[n], new int[n], new long[n]);
             for (int i = 0; i < n; i++) {
-                s.piece()[i] = (int) plan[i][0];
-                s.start()[i] = plan[i][1];
-                s.end()[i] = plan[i][2];
-                s.used()[i] = ResidentDfaScan.word(hostStates, i, DfaResidentPtx.S_USED);
-                s.last()[i] = ResidentDfaScan.word(hostStates, i, DfaResidentPtx.S_FINAL);
-                s.count()[i] = Integer.toUnsignedLong(ResidentDfaScan.word(hostStates, i, DfaResidentPtx.S_COUNT));
+                s.used()[i] = w[i * sw + DfaResidentPtx.S_USED];
+                s.last()[i] = w[i * sw + DfaResidentPtx.S_FINAL];
+                s.count()[i] = Integer.toUnsignedLong(w[i * sw + DfaResidentPtx.S_COUNT]);
             }
             out.add(s);
             bytes += total;
@@ -153,6 +173,26 @@ public final class DeviceDfaStage implements DfaStage {
     @Override
     public long bytes() {
         return bytes;
+    }
+
+    @Override
+    public java.util.Map<String, Object> details() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("segments", segments);
+        m.put("passes", passes);
+        m.put("reruns", reruns);
+        m.put("kernelSeconds", kernelNanos / 1e9);
+        m.put("waitForBatchSeconds", waitNanos / 1e9);
+        return m;
+    }
+
+    @Override
+    public void resetDetails() {
+        passes = 0;
+        reruns = 0;
+        segments = 0;
+        kernelNanos = 0;
+        waitNanos = 0;
     }
 
     /** Frees the host staging (device memory goes with the filter's context). */

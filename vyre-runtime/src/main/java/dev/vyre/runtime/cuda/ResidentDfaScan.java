@@ -131,10 +131,10 @@ public final class ResidentDfaScan implements AutoCloseable {
         for (int i = 0; i < threads; i++) {
             word(i, DfaResidentPtx.S_START, DfaResidentPtx.GUESS);
         }
-        int[] pr = passes(kernel, stream, image.ptr(), data.ptr(), tasks.ptr(), states, hostStates, threads, warmup,
+        Passes pr = passes(kernel, stream, image.ptr(), data.ptr(), tasks.ptr(), states, hostStates, threads, warmup,
                 firstOfFile);
-        int passes = pr[0];
-        int reruns = pr[1];
+        int passes = pr.passes();
+        int reruns = pr.reruns();
         long count = 0;
         for (int i = 0; i < threads; i++) {
             count += Integer.toUnsignedLong(word(i, DfaResidentPtx.S_COUNT));
@@ -142,42 +142,54 @@ public final class ResidentDfaScan implements AutoCloseable {
         return new Result(count, System.nanoTime() - t0, passes, reruns);
     }
 
+    /** What {@link #passes} did: kernel passes, re-run segments, and nanoseconds in kernel launches and waits. */
+    record Passes(int passes, int reruns, long kernelNanos) {
+    }
+
     /**
      * Runs the kernel until every segment started from its true state: the START words of {@code host} are set by
      * the caller (GUESS, or a known state for a segment that begins a file); after each pass a segment whose USED
      * differs from its predecessor's FINAL (or, for a segment with {@code first[i] == 1}, that is first of its file)
-     * runs again from that state, the others are skipped. Returns {passes, re-run segments}; {@code host} then
-     * holds every segment's exact USED, FINAL and COUNT.
+     * runs again from that state, the others are skipped. {@code host} then holds every segment's exact USED, FINAL
+     * and COUNT. The host side works on a bulk copy of the state words (one copy each way per pass, no per-word
+     * segment access).
      */
-    static int[] passes(CudaFunction kernel, CudaStream stream, DevicePtr image, DevicePtr data, DevicePtr tasks,
+    static Passes passes(CudaFunction kernel, CudaStream stream, DevicePtr image, DevicePtr data, DevicePtr tasks,
             DeviceBuffer states, MemorySegment host, int threads, int warmup, int[] first) {
         int passes = 0;
         int reruns = 0;
+        long kernelNanos = 0;
+        int words = DfaResidentPtx.STATE_WORDS;
+        MemorySegment live = host.asSlice(0, (long) threads * words * Integer.BYTES);
         while (threads > 0) {
-            states.copyFrom(host.asSlice(0, (long) threads * DfaResidentPtx.STATE_WORDS * 4), 0);
+            states.copyFrom(live, 0);
+            long k0 = System.nanoTime();
             kernel.launch(Dim3.of((threads + DfaResidentPtx.BLOCK_THREADS - 1) / DfaResidentPtx.BLOCK_THREADS),
                     Dim3.of(DfaResidentPtx.BLOCK_THREADS), 0, stream, image, data, tasks, states.ptr(), threads,
                     warmup);
             stream.synchronize();
-            states.copyTo(host.asSlice(0, (long) threads * DfaResidentPtx.STATE_WORDS * 4), 0);
+            kernelNanos += System.nanoTime() - k0;
+            states.copyTo(live, 0);
             passes++;
+            int[] w = live.toArray(ValueLayout.JAVA_INT);
             int marked = 0;
             for (int i = 0; i < threads; i++) {
-                int used = word(host, i, DfaResidentPtx.S_USED);
-                int trueStart = first[i] == 1 ? used : word(host, i - 1, DfaResidentPtx.S_FINAL);
+                int used = w[i * words + DfaResidentPtx.S_USED];
+                int trueStart = first[i] == 1 ? used : w[(i - 1) * words + DfaResidentPtx.S_FINAL];
                 if (used != trueStart) {
-                    word(host, i, DfaResidentPtx.S_START, trueStart);
+                    w[i * words + DfaResidentPtx.S_START] = trueStart;
                     marked++;
                 } else {
-                    word(host, i, DfaResidentPtx.S_START, DfaResidentPtx.SKIP);
+                    w[i * words + DfaResidentPtx.S_START] = DfaResidentPtx.SKIP;
                 }
             }
             if (marked == 0) {
                 break;
             }
+            MemorySegment.copy(w, 0, live, ValueLayout.JAVA_INT, 0, w.length);
             reruns += marked;
         }
-        return new int[] {passes, reruns};
+        return new Passes(passes, reruns, kernelNanos);
     }
 
     static int word(MemorySegment host, int thread, int w) {
