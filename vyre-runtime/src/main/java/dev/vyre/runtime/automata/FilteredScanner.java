@@ -27,7 +27,9 @@ import java.util.concurrent.ForkJoinPool;
  * {@link BatchFilter} (the CUDA prefilter kernel, or its CPU model) finds the candidate windows of the line
  * engine's factors in each batch, and host threads confirm: per file, a {@link WindowedScan} stream runs the line
  * engine over the candidates only and the other engines (patterns without a long factor) over the bytes. Batches
- * are pipelined: while the filter runs batch i, the host reads batch i+1. Matches are byte-identical to a
+ * are pipelined: while the host threads read batch i+1 and confirm batch i-1 (one batch after another, so a file's
+ * pieces are confirmed in order), the scanning thread waits for batch i's candidates and runs its DFA stage; a
+ * staging slot is refilled only after its batch's confirmation. Matches are byte-identical to a
  * {@link dev.vyre.automata.scan.Scanner} over each file (and so to the ring scan): every piece of a file lies in
  * the batch at an offset congruent to its file offset modulo the stride, so window k of the batch is the file's
  * window at the same stride phase; only windows wholly inside a piece are passed on, the windows across piece
@@ -60,9 +62,10 @@ public final class FilteredScanner implements AutoCloseable {
      * waiting for the filter's candidates (on CUDA: kernel wait, candidate transfer and sort), {@code dfaStage} the
      * DFA stage, {@code confirm} the host confirmation, {@code emit} handing results to the listener. The filter's
      * own view of its await ({@link BatchFilter#transferNanos()}, {@link BatchFilter#sortNanos()}) is the caller's.
-     * Within {@code confirm}, not part of the sum: {@code confirmBusy}, the host threads' time summed over pieces,
-     * and {@code confirmLongest}, the longest single piece (the floor of {@code confirm} per batch: a piece is
-     * confirmed by one thread).
+     * The stages partition the scanning thread's wall clock. Reads and confirmations run on the host threads
+     * behind the scanning thread's other stages, so {@code read} and {@code confirm} count only the time it
+     * waited for them (the part not hidden). Not part of the sum: {@code confirmBusy}, the host threads' time
+     * summed over pieces, and {@code confirmLongest}, the longest single piece (a piece is confirmed by one thread).
      */
     public record Stages(long stat, long pack, long read, long submit, long await, long dfaStage, long confirm,
             long emit, long confirmBusy, long confirmLongest) {
@@ -188,9 +191,12 @@ public final class FilteredScanner implements AutoCloseable {
         int fileIndex = 0;
         long fileOffset = 0;
         int slot = 0;
+        Batch reading = null;
+        java.util.concurrent.Future<?> readDone = null;
         try {
-            while (fileIndex < states.size() || !submitted.isEmpty() || !confirming.isEmpty()) {
-                if (fileIndex < states.size() && submitted.size() + confirming.size() < filter.slots()) {
+            while (fileIndex < states.size() || reading != null || !submitted.isEmpty() || !confirming.isEmpty()) {
+                int taken = (reading == null ? 0 : 1) + submitted.size() + confirming.size();
+                if (reading == null && fileIndex < states.size() && taken < filter.slots()) {
                     List<Piece> pieces = new ArrayList<>();
                     long at = 0;
                     while (fileIndex < states.size()) {
@@ -212,17 +218,24 @@ public final class FilteredScanner implements AutoCloseable {
                             break;
                         }
                     }
-                    Batch b = new Batch(slot, pieces, at);
+                    reading = new Batch(slot, pieces, at);
+                    slot = (slot + 1) % filter.slots();
+                    // The host threads read it while this thread stages the batch before it.
+                    readDone = read(reading, states);
                     mark = lap(t, PACK, mark);
-                    read(b, states);
+                    continue;
+                }
+                if (reading != null && (submitted.isEmpty() || readDone.isDone())) {
+                    await(readDone);
                     mark = lap(t, READ, mark);
+                    Batch b = reading;
+                    reading = null;
                     zeroGaps(b);
                     mark = lap(t, PACK, mark);
                     if (scan.lineEngine() != null) {
-                        filter.submit(slot, b.bytes(), stride);
+                        filter.submit(b.slot(), b.bytes(), stride);
                     }
                     submitted.add(b);
-                    slot = (slot + 1) % filter.slots();
                     mark = lap(t, SUBMIT, mark);
                     continue;
                 }
@@ -271,7 +284,16 @@ public final class FilteredScanner implements AutoCloseable {
                 mark = lap(t, EMIT, mark);
             }
         } finally {
-            // A failure leaves no confirmation running over a staging slot that the caller may free.
+            // A failure leaves no read or confirmation running over a staging slot that the caller may free.
+            if (readDone != null) {
+                try {
+                    readDone.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (java.util.concurrent.ExecutionException ignored) {
+                    // the first failure is the one thrown
+                }
+            }
             for (Confirming k : confirming) {
                 try {
                     k.done().get();
@@ -323,9 +345,9 @@ public final class FilteredScanner implements AutoCloseable {
     }
 
     /** Reads every piece into the batch's staging slot (zeros between pieces), in parallel. */
-    private void read(Batch b, List<FileState> states) {
+    private java.util.concurrent.Future<?> read(Batch b, List<FileState> states) {
         MemorySegment staging = filter.staging(b.slot());
-        pool.submit(() -> b.pieces().parallelStream().forEach(p -> {
+        return pool.submit(() -> b.pieces().parallelStream().forEach(p -> {
             FileState fs = states.get(p.file());
             if (fs.error != null) {
                 return;
@@ -345,7 +367,7 @@ public final class FilteredScanner implements AutoCloseable {
             } catch (IOException e) {
                 fs.error = IngestFileException.io(fs.file, IngestFileException.Operation.READ, p.offset(), e);
             }
-        })).join();
+        }));
     }
 
     /** Gaps between pieces hold bytes of earlier batches: clears them so no stale window is read as data. */
@@ -502,13 +524,13 @@ public final class FilteredScanner implements AutoCloseable {
         return out;
     }
 
-    /** Waits for a batch's confirmation; its failure is rethrown as it was thrown. */
+    /** Waits for a batch's read or confirmation on the host threads; a failure is rethrown as it was thrown. */
     private static void await(java.util.concurrent.Future<?> done) {
         try {
             done.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ScanException("filtered scan: interrupted while host threads confirmed a batch",
+            throw new ScanException("filtered scan: interrupted while host threads read or confirmed a batch",
                     "do not interrupt the scanning thread, or scan again");
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
@@ -517,7 +539,7 @@ public final class FilteredScanner implements AutoCloseable {
             if (e.getCause() instanceof Error err) {
                 throw err;
             }
-            throw new ScanException("filtered scan: confirming a batch failed: " + e.getCause(),
+            throw new ScanException("filtered scan: reading or confirming a batch failed: " + e.getCause(),
                     "report this with the files scanned", e.getCause());
         }
     }

@@ -35,7 +35,8 @@ public final class DeviceDfaStage implements DfaStage {
     private final int sms;
     private DeviceBuffer tasks;
     private DeviceBuffer states;
-    private Arena arena = Arena.ofShared();
+    private dev.vyre.cuda.PinnedBuffer pinnedTasks;
+    private dev.vyre.cuda.PinnedBuffer pinnedStates;
     private MemorySegment hostTasks;
     private MemorySegment hostStates;
     private long nanos;
@@ -146,6 +147,10 @@ public final class DeviceDfaStage implements DfaStage {
         return out;
     }
 
+    /**
+     * Device task and state arrays for {@code n} segments, with pinned host staging (the passes copy the state
+     * words both ways every pass: from pageable memory those copies were most of the stage's time on the H100).
+     */
     private void ensure(int n) {
         long taskBytes = (long) n * DfaResidentPtx.TASK_WORDS * 4;
         if (tasks != null && tasks.byteSize() >= taskBytes) {
@@ -155,14 +160,16 @@ public final class DeviceDfaStage implements DfaStage {
         if (tasks != null) {
             tasks.close();
             states.close();
-            arena.close();
-            arena = Arena.ofShared();
+            pinnedTasks.close();
+            pinnedStates.close();
         }
         long count = grown / (DfaResidentPtx.TASK_WORDS * 4);
         tasks = filter.context().allocate(grown);
         states = filter.context().allocate(count * DfaResidentPtx.STATE_WORDS * 4);
-        hostTasks = arena.allocate(grown, 16);
-        hostStates = arena.allocate(count * DfaResidentPtx.STATE_WORDS * 4, 16);
+        pinnedTasks = filter.context().allocatePinned(grown);
+        pinnedStates = filter.context().allocatePinned(count * DfaResidentPtx.STATE_WORDS * 4);
+        hostTasks = pinnedTasks.host();
+        hostStates = pinnedStates.host();
     }
 
     @Override
@@ -195,9 +202,12 @@ public final class DeviceDfaStage implements DfaStage {
         waitNanos = 0;
     }
 
-    /** Frees the host staging (device memory goes with the filter's context). */
+    /** Frees the pinned host staging (device memory goes with the filter's context, which may be closed already). */
     @Override
     public void close() {
-        arena.close();
+        if (pinnedTasks != null && !filter.context().isClosed()) {
+            pinnedTasks.close();
+            pinnedStates.close();
+        }
     }
 }

@@ -43,7 +43,7 @@ class FilteredScannerTest {
         Props.forAll("filtered scan = scanner", 40, (i, rnd) -> {
             try {
                 runCase(dir, i, rnd, a, scanner, matched, split, (bitmap, capacity) -> new CpuBatchFilter(bitmap,
-                        rnd.nextInt(1, 4), capacity), filter -> rnd.nextBoolean() ? null
+                        rnd.nextInt(1, 6), capacity), filter -> rnd.nextBoolean() ? null
                         : new CpuDfaStage(dfaEngines(a), filter, rnd.nextInt(64, 6000)));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -161,8 +161,8 @@ class FilteredScannerTest {
                     assertTrue(st.total() <= r.elapsedNanos(), "stages " + st + " within the wall " + r);
                     assertEquals(st.read(), r.readNanos());
                     assertEquals(st.confirm(), r.confirmNanos());
-                    assertTrue(st.confirmLongest() <= st.confirm() && st.confirmLongest() <= st.confirmBusy(),
-                            "the longest piece is within the confirm wall and the summed busy time: " + st);
+                    assertTrue(st.confirmLongest() <= st.confirmBusy(),
+                            "the longest piece is within the summed busy time: " + st);
                 } finally {
                     fs.close();
                     if (stage != null) {
