@@ -17,7 +17,8 @@ import dev.vyre.protocol.Wire;
  *       start the segment from;</li>
  *   <li>it then steps the segment, counting at each offset the ids of accepts(s, lookahead) as the CPU stream
  *       reports them (before each byte; at the file's end the END accepts), and writes USED (its start state at
- *       the segment), FINAL and COUNT.</li>
+ *       the segment), FINAL and COUNT, then START = {@link #SKIP} (so that a later pass over the same records runs
+ *       only those whose START the host wrote again).</li>
  * </ul>
  *
  * <p>The host resolves segments in order: a segment whose USED differs from its predecessor's FINAL runs again
@@ -191,6 +192,8 @@ public final class DfaResidentPtx {
         countWhen("%p");
         out.ins("st.global.u32 [%st+" + S_FINAL * Wire.WORD_BYTES + "], %s");
         out.ins("st.global.u32 [%st+" + S_COUNT * Wire.WORD_BYTES + "], %count");
+        out.comment("done: START = SKIP, so a later pass runs only the records the host sets again");
+        out.ins("st.global.u32 [%st+" + S_START * Wire.WORD_BYTES + "], " + PtxBuilder.u32(SKIP));
         out.label("L_EXIT");
         out.ins("ret");
         out.raw("}");

@@ -15,6 +15,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -146,50 +147,112 @@ public final class ResidentDfaScan implements AutoCloseable {
     record Passes(int passes, int reruns, long kernelNanos) {
     }
 
+    /** Re-run sets up to this size move record by record between passes; larger ones move the whole array. */
+    static final int RECORD_COPIES = 64;
+
     /**
      * Runs the kernel until every segment started from its true state: the START words of {@code host} are set by
      * the caller (GUESS, or a known state for a segment that begins a file); after each pass a segment whose USED
      * differs from its predecessor's FINAL (or, for a segment with {@code first[i] == 1}, that is first of its file)
      * runs again from that state, the others are skipped. {@code host} then holds every segment's exact USED, FINAL
-     * and COUNT. The host side works on a bulk copy of the state words (one copy each way per pass, no per-word
-     * segment access).
+     * and COUNT.
+     *
+     * <p>The first pass moves the whole state array each way. The kernel leaves every record it ran with START =
+     * SKIP, so a later pass needs only the START words of the records to re-run, and brings back only those
+     * records, one copy each, while there are at most {@link #RECORD_COPIES} of them (a handful on real corpora).
+     * After a pass only a segment whose predecessor ran can differ from that predecessor's FINAL: the others were
+     * checked before and neither side changed.
      */
     static Passes passes(CudaFunction kernel, CudaStream stream, DevicePtr image, DevicePtr data, DevicePtr tasks,
             DeviceBuffer states, MemorySegment host, int threads, int warmup, int[] first) {
-        int passes = 0;
-        int reruns = 0;
-        long kernelNanos = 0;
         int words = DfaResidentPtx.STATE_WORDS;
-        MemorySegment live = host.asSlice(0, (long) threads * words * Integer.BYTES);
-        while (threads > 0) {
-            states.copyFrom(live, 0);
-            long k0 = System.nanoTime();
-            kernel.launch(Dim3.of((threads + DfaResidentPtx.BLOCK_THREADS - 1) / DfaResidentPtx.BLOCK_THREADS),
-                    Dim3.of(DfaResidentPtx.BLOCK_THREADS), 0, stream, image, data, tasks, states.ptr(), threads,
-                    warmup);
-            stream.synchronize();
-            kernelNanos += System.nanoTime() - k0;
-            states.copyTo(live, 0);
-            passes++;
-            int[] w = live.toArray(ValueLayout.JAVA_INT);
-            int marked = 0;
-            for (int i = 0; i < threads; i++) {
-                int used = w[i * words + DfaResidentPtx.S_USED];
-                int trueStart = first[i] == 1 ? used : w[(i - 1) * words + DfaResidentPtx.S_FINAL];
-                if (used != trueStart) {
-                    w[i * words + DfaResidentPtx.S_START] = trueStart;
-                    marked++;
-                } else {
-                    w[i * words + DfaResidentPtx.S_START] = DfaResidentPtx.SKIP;
+        long recordBytes = (long) words * Integer.BYTES;
+        MemorySegment live = host.asSlice(0, threads * recordBytes);
+        states.copyFrom(live, 0);
+        long kernelNanos = launch(kernel, stream, image, data, tasks, states, threads, warmup);
+        states.copyTo(live, 0);
+        int[] w = live.toArray(ValueLayout.JAVA_INT);
+        int passes = 1;
+        int reruns = 0;
+        int[] ran = null; // null: every segment ran
+        while (true) {
+            int[] marked = new int[ran == null ? threads : ran.length];
+            int count = 0;
+            if (ran == null) {
+                for (int i = 0; i < threads; i++) {
+                    count = mark(w, first, i, marked, count);
+                }
+            } else {
+                for (int r : ran) {
+                    if (r + 1 < threads) {
+                        count = mark(w, first, r + 1, marked, count);
+                    }
                 }
             }
-            if (marked == 0) {
+            if (count == 0) {
                 break;
             }
-            MemorySegment.copy(w, 0, live, ValueLayout.JAVA_INT, 0, w.length);
-            reruns += marked;
+            reruns += count;
+            boolean few = count <= RECORD_COPIES;
+            if (few) {
+                for (int k = 0; k < count; k++) {
+                    long at = marked[k] * recordBytes + DfaResidentPtx.S_START * Integer.BYTES;
+                    live.set(ValueLayout.JAVA_INT, at, w[marked[k] * words + DfaResidentPtx.S_START]);
+                    states.copyFrom(live.asSlice(at, Integer.BYTES), at);
+                }
+            } else {
+                // Every START word: SKIP but for the re-runs (the device's words are SKIP already after a pass).
+                for (int i = 0; i < threads; i++) {
+                    w[i * words + DfaResidentPtx.S_START] = DfaResidentPtx.SKIP;
+                }
+                for (int k = 0; k < count; k++) {
+                    w[marked[k] * words + DfaResidentPtx.S_START] = startOf(w, first, marked[k]);
+                }
+                MemorySegment.copy(w, 0, live, ValueLayout.JAVA_INT, 0, w.length);
+                states.copyFrom(live, 0);
+            }
+            kernelNanos += launch(kernel, stream, image, data, tasks, states, threads, warmup);
+            passes++;
+            if (few) {
+                for (int k = 0; k < count; k++) {
+                    long at = marked[k] * recordBytes;
+                    states.copyTo(live.asSlice(at, recordBytes), at);
+                    MemorySegment.copy(live, ValueLayout.JAVA_INT, at, w, marked[k] * words, words);
+                }
+            } else {
+                states.copyTo(live, 0);
+                MemorySegment.copy(live, ValueLayout.JAVA_INT, 0, w, 0, w.length);
+            }
+            ran = Arrays.copyOf(marked, count);
         }
+        MemorySegment.copy(w, 0, live, ValueLayout.JAVA_INT, 0, w.length);
         return new Passes(passes, reruns, kernelNanos);
+    }
+
+    /** The true start of segment {@code i}: its own USED when it begins its file, else its predecessor's FINAL. */
+    private static int startOf(int[] w, int[] first, int i) {
+        int words = DfaResidentPtx.STATE_WORDS;
+        return first[i] == 1 ? w[i * words + DfaResidentPtx.S_USED] : w[(i - 1) * words + DfaResidentPtx.S_FINAL];
+    }
+
+    /** Appends {@code i} to {@code marked} (with its START set to its true start) when it started elsewhere. */
+    private static int mark(int[] w, int[] first, int i, int[] marked, int count) {
+        int words = DfaResidentPtx.STATE_WORDS;
+        int trueStart = startOf(w, first, i);
+        if (w[i * words + DfaResidentPtx.S_USED] != trueStart) {
+            w[i * words + DfaResidentPtx.S_START] = trueStart;
+            marked[count++] = i;
+        }
+        return count;
+    }
+
+    private static long launch(CudaFunction kernel, CudaStream stream, DevicePtr image, DevicePtr data,
+            DevicePtr tasks, DeviceBuffer states, int threads, int warmup) {
+        long k0 = System.nanoTime();
+        kernel.launch(Dim3.of((threads + DfaResidentPtx.BLOCK_THREADS - 1) / DfaResidentPtx.BLOCK_THREADS),
+                Dim3.of(DfaResidentPtx.BLOCK_THREADS), 0, stream, image, data, tasks, states.ptr(), threads, warmup);
+        stream.synchronize();
+        return System.nanoTime() - k0;
     }
 
     static int word(MemorySegment host, int thread, int w) {
