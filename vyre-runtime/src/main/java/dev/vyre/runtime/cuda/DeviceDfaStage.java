@@ -46,6 +46,10 @@ public final class DeviceDfaStage implements DfaStage {
     private long segments;
     private long kernelNanos;
     private long waitNanos;
+    private long planNanos;
+    private long prepareNanos;
+    private long passesNanos;
+    private long resultNanos;
 
     /** The stage for {@code engines} in {@code filter}'s context. */
     public DeviceDfaStage(DeviceWindowFilter filter, List<DfaEngine> engines) {
@@ -87,6 +91,8 @@ public final class DeviceDfaStage implements DfaStage {
         long segment = Math.min(1 << 20, Math.max(MIN_SEGMENT, (per + block - 1) / block * block));
         long[][] plan = DfaStage.plan(pieceStart, pieceEnd, segment);
         int n = plan.length;
+        long tp = System.nanoTime();
+        planNanos += tp - t0;
         List<Segments> out = new ArrayList<>();
         if (n == 0) {
             for (int e = 0; e < engines.size(); e++) {
@@ -127,12 +133,16 @@ public final class DeviceDfaStage implements DfaStage {
                 w[i * sw + DfaResidentPtx.S_START] = first[i] == 1 && given != FRESH ? given : DfaResidentPtx.GUESS;
             }
             MemorySegment.copy(w, 0, hostStates, ValueLayout.JAVA_INT, 0, w.length);
+            long ps = System.nanoTime();
+            prepareNanos += ps - tp;
             ResidentDfaScan.Passes pr = ResidentDfaScan.passes(kernel, filter.stream(slot), images.get(e).ptr(),
                     filter.data(slot), tasks.ptr(), states, hostStates, n, warmups[e], first);
             passes += pr.passes();
             reruns += pr.reruns();
             segments += n;
             kernelNanos += pr.kernelNanos();
+            tp = System.nanoTime();
+            passesNanos += tp - ps;
             MemorySegment.copy(hostStates, ValueLayout.JAVA_INT, 0, w, 0, w.length);
             Segments s = new Segments(piece, start, end, new int[n], new int[n], new long[n]);
             for (int i = 0; i < n; i++) {
@@ -143,7 +153,9 @@ public final class DeviceDfaStage implements DfaStage {
             out.add(s);
             bytes += total;
         }
-        nanos += System.nanoTime() - t0;
+        long t1 = System.nanoTime();
+        resultNanos += t1 - tp;
+        nanos += t1 - t0;
         return out;
     }
 
@@ -190,6 +202,10 @@ public final class DeviceDfaStage implements DfaStage {
         m.put("reruns", reruns);
         m.put("kernelSeconds", kernelNanos / 1e9);
         m.put("waitForBatchSeconds", waitNanos / 1e9);
+        m.put("planSeconds", planNanos / 1e9);
+        m.put("prepareSeconds", prepareNanos / 1e9);
+        m.put("passesSeconds", passesNanos / 1e9);
+        m.put("resultSeconds", resultNanos / 1e9);
         return m;
     }
 
@@ -200,6 +216,10 @@ public final class DeviceDfaStage implements DfaStage {
         segments = 0;
         kernelNanos = 0;
         waitNanos = 0;
+        planNanos = 0;
+        prepareNanos = 0;
+        passesNanos = 0;
+        resultNanos = 0;
     }
 
     /** Frees the pinned host staging (device memory goes with the filter's context, which may be closed already). */
