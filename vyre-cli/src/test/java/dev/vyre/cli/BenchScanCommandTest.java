@@ -32,6 +32,22 @@ class BenchScanCommandTest {
     }
 
     @Test
+    void theReadCeilingReadsEveryByteAndTakesNoPartInTheCounts(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("scan.json");
+        CliRun r = CliRun.of("bench", "scan", "--size", "300000", "--files", "3", "--repeat", "1", "--peers",
+                "vyre-cpu,read-all-cores", "--json", json.toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("counts agree"), r.out());
+        Matcher row = Pattern.compile("read-all-cores\s+0\s+[0-9.]+\s+[0-9.]+\s+none").matcher(r.out());
+        assertTrue(row.find(), r.out());
+        String e = Files.readString(json);
+        Matcher read = Pattern.compile("\"bytesRead\":(\\d+)").matcher(e);
+        assertTrue(read.find(), e);
+        // the runs (warm-up and timed) read the whole corpus of 300,000 bytes at least once
+        assertTrue(Long.parseLong(read.group(1)) >= 300_000, e);
+    }
+
+    @Test
     void filteredPeerReportsItsWallByStage(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("scan.json");
         CliRun r = CliRun.of("bench", "scan", "--size", "200000", "--files", "3", "--repeat", "1", "--peers",

@@ -74,7 +74,7 @@ public final class ScanBench {
             List<SliceEvidence> slices) {
         /** Peers that ran and whose counts differ from the first peer that ran, described; empty when they agree. */
         public List<String> disagreements() {
-            List<Row> ran = rows.stream().filter(Row::ran).toList();
+            List<Row> ran = rows.stream().filter(r -> r.ran() && !"none".equals(r.counting())).toList();
             List<String> out = new ArrayList<>();
             if (!ran.isEmpty()) {
                 Row first = ran.getFirst();
@@ -241,6 +241,7 @@ public final class ScanBench {
         ServiceLoader.load(ScanPeer.class).forEach(all::add);
         all.add(new JdkRegexPeer());
         all.add(new RipgrepPeer());
+        all.add(new ReadPeer());
         return all;
     }
 

@@ -16,7 +16,9 @@ public interface ScanPeer {
         /** Distinct (pattern id, end offset) pairs: vyre and Hyperscan semantics. */
         END_OFFSETS,
         /** Non-overlapping leftmost matches of the alternation of all patterns: java.util.regex, RE2J, ripgrep. */
-        LEFTMOST
+        LEFTMOST,
+        /** Nothing: the peer only reads (an I/O ceiling); its rows take no part in the agreement of counts. */
+        NONE
     }
 
     /** A short name for tables and evidence. */
