@@ -46,6 +46,7 @@ public final class FilteredScanner implements AutoCloseable {
      */
     private final java.util.concurrent.ExecutorService confirmDriver;
     private final int stride;
+    private long readSplit = READ_SPLIT;
     /** Per scan: host thread nanoseconds of confirmation summed over pieces, and the longest piece. */
     private final java.util.concurrent.atomic.AtomicLong confirmBusy = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong confirmLongest = new java.util.concurrent.atomic.AtomicLong();
@@ -344,18 +345,43 @@ public final class FilteredScanner implements AutoCloseable {
         }
     }
 
-    /** Reads every piece into the batch's staging slot (zeros between pieces), in parallel. */
+    /** Bytes one host thread reads of a piece at most: a large file is read by several threads at once. */
+    static final long READ_SPLIT = 4L << 20;
+
+    /** Reads of at most {@code bytes} per host thread (tests cut small files too); returns this scanner. */
+    FilteredScanner readSplit(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("read split " + bytes);
+        }
+        this.readSplit = bytes;
+        return this;
+    }
+
+    /**
+     * Reads every piece into the batch's staging slot, in parallel: pieces larger than {@link #READ_SPLIT} in
+     * ranges of that size (each with its own channel), so that a batch of a few large files still keeps every host
+     * thread reading. A failed range marks its file failed.
+     */
     private java.util.concurrent.Future<?> read(Batch b, List<FileState> states) {
         MemorySegment staging = filter.staging(b.slot());
-        return pool.submit(() -> b.pieces().parallelStream().forEach(p -> {
+        List<long[]> ranges = new ArrayList<>(); // {piece index, offset within the piece, length}
+        for (int i = 0; i < b.pieces().size(); i++) {
+            long len = b.pieces().get(i).length();
+            for (long from = 0; from < len; from += readSplit) {
+                ranges.add(new long[] {i, from, Math.min(readSplit, len - from)});
+            }
+        }
+        return pool.submit(() -> ranges.parallelStream().forEach(r -> {
+            Piece p = b.pieces().get((int) r[0]);
             FileState fs = states.get(p.file());
             if (fs.error != null) {
                 return;
             }
-            MemorySegment dst = staging.asSlice(p.at(), p.length());
+            MemorySegment dst = staging.asSlice(p.at() + r[1], r[2]);
+            long first = p.offset() + r[1];
             try (FileChannel ch = FileChannel.open(fs.file.path(), StandardOpenOption.READ)) {
                 ByteBuffer buf = dst.asByteBuffer();
-                long pos = p.offset();
+                long pos = first;
                 while (buf.hasRemaining()) {
                     int n = ch.read(buf, pos);
                     if (n < 0) {
@@ -365,7 +391,7 @@ public final class FilteredScanner implements AutoCloseable {
                     pos += n;
                 }
             } catch (IOException e) {
-                fs.error = IngestFileException.io(fs.file, IngestFileException.Operation.READ, p.offset(), e);
+                fs.error = IngestFileException.io(fs.file, IngestFileException.Operation.READ, first, e);
             }
         }));
     }

@@ -142,6 +142,9 @@ class FilteredScannerTest {
             try (BatchFilter filter = filters.apply(bitmap, capacity)) {
                 DfaStage stage = stages.apply(filter);
                 FilteredScanner fs = new FilteredScanner(a, filter, stage, rnd.nextInt(1, 4));
+                if (rnd.nextBoolean()) {
+                    fs.readSplit(rnd.nextInt(1, 3 * capacity)); // files read in several ranges at once
+                }
                 try {
                     FilteredScanner.Report r = fs.scanPaths(List.of(root), new ScanListener() {
                         @Override
