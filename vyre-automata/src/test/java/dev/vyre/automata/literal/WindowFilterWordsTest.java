@@ -98,7 +98,7 @@ class WindowFilterWordsTest {
         return new Factor(pos);
     }
 
-    private static Factor randomFactor(SplittableRandom rnd) {
+    static Factor randomFactor(SplittableRandom rnd) {
         int n = rnd.nextInt(5, 24);
         int kind = rnd.nextInt(4); // 0, 1: simple; 2: caseless; 3: mixed with ranges
         List<ByteSet> pos = new ArrayList<>();
@@ -115,7 +115,7 @@ class WindowFilterWordsTest {
         return new Factor(pos);
     }
 
-    private static int pick(ByteSet set, SplittableRandom rnd) {
+    static int pick(ByteSet set, SplittableRandom rnd) {
         List<Integer> bytes = new ArrayList<>();
         for (int b = set.next(0); b >= 0; b = b == 255 ? -1 : set.next(b + 1)) {
             bytes.add(b);
