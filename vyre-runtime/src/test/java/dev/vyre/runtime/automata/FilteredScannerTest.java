@@ -114,6 +114,45 @@ class FilteredScannerTest {
         assertTrue(windows[1] * 2 < windows[0], "kept " + windows[1] + " of " + windows[0] + " bit-test windows");
     }
 
+    /**
+     * Files dense with line-engine keywords, several batches long, so that batch boundaries cut occurrences at every
+     * phase (a piece that continues a file starts at batch offset 1 to 4 when the stride is 5; an occurrence whose
+     * first bytes are in the previous batch must be kept by the device confirm through {@code keepFrom}): the
+     * filtered scan with the confirm equals the scanner per file.
+     */
+    @Test
+    void occurrencesCutByBatchBoundariesAreKept(@TempDir Path dir) throws Exception {
+        CompiledAutomaton a = compiled();
+        Scanner scanner = new Scanner(a);
+        AtomicLong matched = new AtomicLong();
+        AtomicLong split = new AtomicLong();
+        Props.forAll("boundaries, device confirm = scanner", 40, (i, rnd) -> {
+            try {
+                runCase(dir, i, rnd, a, scanner, matched, split, (bitmap, table, capacity) -> new CpuBatchFilter(
+                        bitmap, table, rnd.nextInt(1, 4), capacity), filter -> null, FilteredScannerTest::dense);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertTrue(split.get() > 40, "only " + split.get() + " files were larger than a batch");
+    }
+
+    /** Keywords of the line-engine patterns back to back with short digit runs between them. */
+    private static byte[] dense(SplittableRandom rnd, int n) {
+        String[] words = {"needle_haystack", "Failed password for root", "DISK FULL on /var"};
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        while (out.size() < n) {
+            out.writeBytes(words[rnd.nextInt(words.length)].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            for (int j = rnd.nextInt(0, 6); j > 0; j--) {
+                out.write('0' + rnd.nextInt(10));
+            }
+            if (rnd.nextInt(4) == 0) {
+                out.write('\n');
+            }
+        }
+        return java.util.Arrays.copyOf(out.toByteArray(), n);
+    }
+
     /** Fragments of the keywords, whole keywords (some with a bit flipped), digits and newlines. */
     private static byte[] keywordText(SplittableRandom rnd, List<String> keywords, int n) {
         byte[] out = new byte[n];
