@@ -138,7 +138,7 @@ class FilteredScannerTest {
     }
 
     /** Keywords of the line-engine patterns back to back with short digit runs between them. */
-    private static byte[] dense(SplittableRandom rnd, int n) {
+    static byte[] dense(SplittableRandom rnd, int n) {
         String[] words = {"needle_haystack", "Failed password for root", "DISK FULL on /var"};
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         while (out.size() < n) {
