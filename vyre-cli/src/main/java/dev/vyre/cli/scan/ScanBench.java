@@ -234,7 +234,8 @@ public final class ScanBench {
         List<ScanPeer> all = new ArrayList<>(List.of(new VyrePeer("cuda", setup), new ResidentPeer(),
                 new VyrePeer("cpu", setup), new FilteredPeer(FilteredScan.defaults("cuda")),
                 new FilteredPeer(FilteredScan.defaults("cpu")),
-                new FilteredPeer(FilteredScan.defaults("cuda").withConfirm(false))));
+                new FilteredPeer(FilteredScan.defaults("cuda").withConfirm(false)),
+                new FilteredPeer(FilteredScan.defaults("cpu").withConfirm(false))));
         ServiceLoader.load(ScanPeer.class).forEach(all::add);
         all.add(new JdkRegexPeer());
         all.add(new RipgrepPeer());
