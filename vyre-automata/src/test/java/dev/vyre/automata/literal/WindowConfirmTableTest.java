@@ -27,6 +27,9 @@ import org.junit.jupiter.api.Test;
  * </ul>
  */
 class WindowConfirmTableTest {
+    private static final java.lang.foreign.ValueLayout.OfInt BE = java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED
+            .withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+
     @Test
     void keptWindowsAreTheOccurrencesAndTheUndecidable() {
         long[] registered = {0};
@@ -43,7 +46,7 @@ class WindowConfirmTableTest {
                     factors.add(f);
                 }
             }
-            byte[] text = seeded(rnd, factors, rnd.nextInt(64, 3000));
+            byte[] text = WindowFilterWordsTest.seeded(rnd, factors, rnd.nextInt(64, 3000));
             WindowFilter filter = new WindowFilter(factors, stride);
             WindowConfirmTable table = filter.confirmTable();
             MemorySegment data = MemorySegment.ofArray(text);
@@ -51,8 +54,7 @@ class WindowConfirmTableTest {
             long keepFrom = rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(0, Math.min(64, text.length));
             List<Long> windows = new ArrayList<>();
             for (long q = 0; q + WindowFilter.WINDOW <= bytes; q++) {
-                int w = data.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED
-                        .withOrder(java.nio.ByteOrder.BIG_ENDIAN), q);
+                int w = data.get(BE, q);
                 boolean keep = table.keep(data, bytes, q, keepFrom);
                 if (allWords && q % stride == 0 && filter.registered(w)) {
                     registered[0]++;
@@ -109,8 +111,7 @@ class WindowConfirmTableTest {
             long registered = 0;
             List<Long> kept = new ArrayList<>();
             for (long q = 0; q + WindowFilter.WINDOW <= text.length; q += stride) {
-                if (filter.registered(data.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED
-                        .withOrder(java.nio.ByteOrder.BIG_ENDIAN), q))) {
+                if (filter.registered(data.get(BE, q))) {
                     registered++;
                     if (table.keep(data, text.length, q, 0)) {
                         kept.add(q);
@@ -157,8 +158,7 @@ class WindowConfirmTableTest {
         MemorySegment data = MemorySegment.ofArray(text);
         List<Integer> out = new ArrayList<>();
         for (int o = 0; start + o + WindowFilter.WINDOW <= text.length; o++) {
-            if (filter.registered(data.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED
-                    .withOrder(java.nio.ByteOrder.BIG_ENDIAN), start + o))) {
+            if (filter.registered(data.get(BE, start + o))) {
                 out.add(o);
             }
         }
@@ -206,28 +206,6 @@ class WindowConfirmTableTest {
                     (f, end) -> out.add(f + "@" + end));
         }
         return out;
-    }
-
-    /** Random text over the factors' alphabet with occurrences and one-bit near misses written in. */
-    static byte[] seeded(SplittableRandom rnd, List<Factor> factors, int n) {
-        byte[] text = new byte[n];
-        for (int k = 0; k < text.length; k++) {
-            text[k] = (byte) "abcABC01 -_\n".charAt(rnd.nextInt(12));
-        }
-        for (int k = rnd.nextInt(1, 20); k > 0; k--) {
-            Factor f = factors.get(rnd.nextInt(factors.size()));
-            if (f.length() > text.length) {
-                continue;
-            }
-            int at = rnd.nextInt(0, text.length - f.length() + 1);
-            for (int j = 0; j < f.length(); j++) {
-                text[at + j] = (byte) WindowFilterWordsTest.pick(f.positions().get(j), rnd);
-            }
-            if (rnd.nextBoolean()) {
-                text[at + rnd.nextInt(f.length())] ^= (byte) (1 << rnd.nextInt(8));
-            }
-        }
-        return text;
     }
 
     private static Factor literal(String s) {

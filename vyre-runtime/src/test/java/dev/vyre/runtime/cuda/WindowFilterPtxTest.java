@@ -71,16 +71,8 @@ class WindowFilterPtxTest {
                 sim.map(bits);
                 sim.map(out);
                 sim.map(cursor);
-                int blocks = rnd.nextInt(1, 4);
-                int ntid = rnd.nextInt(1, 9) * 32;
-                int threads = blocks * ntid;
-                long[] params = {bits.address(), data.address(), windows, stride, 32 - hashBits, out.address(),
-                        cursor.address(), capacity, threads, 0, 0, 0, 0, 0, 0, n, 0};
-                for (int b = 0; b < blocks; b++) {
-                    for (int t = 0; t < ntid; t++) {
-                        sim.new Thread(b, ntid, t, params).run(false);
-                    }
-                }
+                launch(sim, rnd, threads -> new long[] {bits.address(), data.address(), windows, stride,
+                        32 - hashBits, out.address(), cursor.address(), capacity, threads, 0, 0, 0, 0, 0, 0, n, 0});
                 assertEquals(count[0], cursor.get(ValueLayout.JAVA_INT, 0), "every candidate is counted");
                 assertEquals(0, cursor.get(ValueLayout.JAVA_INT, WindowFilterPtx.CURSOR_TESTED),
                         "without the confirm nothing is counted as tested");
@@ -181,19 +173,11 @@ class WindowFilterPtxTest {
                 sim.map(confirm);
                 sim.map(out);
                 sim.map(cursor);
-                int blocks = rnd.nextInt(1, 4);
-                int ntid = rnd.nextInt(1, 9) * 32;
-                int threads = blocks * ntid;
                 long base = confirm.address();
-                long[] params = {bits.address(), data.address(), windows, stride, 32 - hashBits, out.address(),
-                        cursor.address(), count[0], threads, 1, base + table.slotsAt() * 4L,
-                        base + table.candidatesAt() * 4L, base + table.factorsAt() * 4L, base + table.wordsAt() * 4L,
-                        32 - table.slotBits(), n, keepFrom};
-                for (int b = 0; b < blocks; b++) {
-                    for (int t = 0; t < ntid; t++) {
-                        sim.new Thread(b, ntid, t, params).run(false);
-                    }
-                }
+                launch(sim, rnd, threads -> new long[] {bits.address(), data.address(), windows, stride,
+                        32 - hashBits, out.address(), cursor.address(), count[0], threads, 1,
+                        base + table.slotsAt() * 4L, base + table.candidatesAt() * 4L, base + table.factorsAt() * 4L,
+                        base + table.wordsAt() * 4L, 32 - table.slotBits(), n, keepFrom});
                 int got = cursor.get(ValueLayout.JAVA_INT, WindowFilterPtx.CURSOR_KEPT);
                 assertEquals(count[0], cursor.get(ValueLayout.JAVA_INT, WindowFilterPtx.CURSOR_TESTED),
                         "case " + c + ": windows that passed the bit test");
@@ -248,12 +232,28 @@ class WindowFilterPtxTest {
         return new Factor(pos);
     }
 
+    /** A random member of {@code set} (not empty). */
     private static int pick(ByteSet set, SplittableRandom rnd) {
-        List<Integer> bytes = new ArrayList<>();
-        for (int b = set.next(0); b >= 0; b = b == 255 ? -1 : set.next(b + 1)) {
-            bytes.add(b);
+        int b = set.next(0);
+        for (int k = rnd.nextInt(set.size()); k > 0; k--) {
+            b = set.next(b + 1);
         }
-        return bytes.get(rnd.nextInt(bytes.size()));
+        return b;
+    }
+
+    /**
+     * Runs the kernel in {@code sim} on a random grid (1 to 3 blocks of 32 to 256 threads), every thread to its end,
+     * with the parameters {@code params} gives for the grid's thread count.
+     */
+    private static void launch(PtxSim sim, SplittableRandom rnd, java.util.function.IntFunction<long[]> params) {
+        int blocks = rnd.nextInt(1, 4);
+        int ntid = rnd.nextInt(1, 9) * 32;
+        long[] p = params.apply(blocks * ntid);
+        for (int b = 0; b < blocks; b++) {
+            for (int t = 0; t < ntid; t++) {
+                sim.new Thread(b, ntid, t, p).run(false);
+            }
+        }
     }
 
     @ParameterizedTest
