@@ -14,8 +14,8 @@ import dev.vyre.protocol.Wire;
  * stored when it is below CAPACITY (the cursor still counts the others, so the host sees an overflow and re-runs
  * with a larger list). The list's order is unspecified; the host sorts it.
  *
- * <p>With CONFIRM set (the device confirm), a window whose bit is set is then counted at {@link #CURSOR_TESTED} and
- * appended only where {@link WindowConfirmTable#keep} holds: the window is looked up in the table's slots (linear
+ * <p>With CONFIRM set (the device confirm), a window whose bit is set is then counted (per thread in a register,
+ * added to {@link #CURSOR_TESTED} once when the thread ends) and appended only where {@link WindowConfirmTable#keep} holds: the window is looked up in the table's slots (linear
  * probing from its home slot), and each of its candidates (factor, offset) is kept where the factor would start
  * before KEEP_FROM or end past BYTES, has no word triples, or matches all its triples (8 bytes read one at a time,
  * little-endian: any alignment). The bit test stays first, so most windows cost no look-up.
@@ -105,7 +105,7 @@ public final class WindowFilterPtx {
         Param[] ps = Param.values();
         out.ins(".reg .u64 %bits, %data, %out, %cur, %a, %slots, %cands, %factors, %words, %o, %m, %v, %g, %e");
         out.ins(".reg .u32 %n, %stride, %shift, %cap, %threads, %k, %w, %b, %h, %x, %i, %confirm, %slotShift, %bytes");
-        out.ins(".reg .u32 %keepFrom, %q, %s, %key, %c, %cend, %off, %f, %len, %t, %tend, %st, %y, %z");
+        out.ins(".reg .u32 %keepFrom, %q, %s, %key, %c, %cend, %off, %f, %len, %t, %tend, %st, %y, %z, %tested");
         out.ins(".reg .pred %p, %p1");
         out.section("parameters; the first window of this thread");
         for (Param p : ps) {
@@ -134,6 +134,7 @@ public final class WindowFilterPtx {
         out.ins("mov.u32 %x, %ntid.x");
         out.ins("mov.u32 %i, %tid.x");
         out.ins("mad.lo.u32 %k, %k, %x, %i");
+        out.ins("mov.u32 %tested, 0");
         out.section("one window per iteration: read it big-endian, hash, test the bit");
         out.label("L_LOOP");
         out.ins("setp.ge.u32 %p, %k, %n");
@@ -160,7 +161,7 @@ public final class WindowFilterPtx {
         out.when("%p", "bra L_NEXT");
         out.ins("setp.eq.u32 %p, %confirm, 0");
         out.when("%p", "bra L_KEEP");
-        out.ins("red.global.add.u32 [%cur+" + CURSOR_TESTED + "], 1");
+        out.ins("add.u32 %tested, %tested, 1");
         lookUp();
         confirmCandidates();
         out.section("append the window index");
@@ -174,6 +175,9 @@ public final class WindowFilterPtx {
         out.ins("add.u32 %k, %k, %threads");
         out.ins("bra L_LOOP");
         out.label("L_EXIT");
+        out.comment("this thread's bit-test windows, added once (not one atomic per window)");
+        out.ins("setp.ne.u32 %p, %tested, 0");
+        out.when("%p", "red.global.add.u32 [%cur+" + CURSOR_TESTED + "], %tested");
         out.ins("ret");
         out.raw("}");
     }
