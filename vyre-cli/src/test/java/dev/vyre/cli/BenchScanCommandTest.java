@@ -74,6 +74,15 @@ class BenchScanCommandTest {
                 "confirmBusy", "confirmLongest", "awaitTransfer", "awaitSort", "other", "wall"), names);
         assertTrue(wall > 0 && Math.abs(sum - wall) < 0.01, "stages and other sum to the wall: " + m.group());
         assertTrue(Files.readString(json).contains("\"stageSeconds\":{\"stat\":"), Files.readString(json));
+        Matcher w = Pattern.compile("vyre-cpu-filter: prefilter \\(cpu-model\\) [0-9.]+ GB/s over [0-9]+ bytes, "
+                + "([0-9]+) candidate windows \\(([0-9]+) passed the bit test, device confirm on\\)").matcher(r.out());
+        assertTrue(w.find(), r.out());
+        long kept = Long.parseLong(w.group(1));
+        long tested = Long.parseLong(w.group(2));
+        assertTrue(kept <= tested && tested > 0, w.group());
+        String e = Files.readString(json);
+        assertTrue(e.contains("\"bitTestWindows\":" + tested) && e.contains("\"confirmedWindows\":" + kept)
+                && e.contains("\"deviceConfirm\":true"), e);
     }
 
     @Test

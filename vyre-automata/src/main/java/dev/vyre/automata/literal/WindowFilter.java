@@ -214,6 +214,14 @@ public final class WindowFilter {
         return used[slot];
     }
 
+    /**
+     * The registered windows, their candidates and the factors' word tests as the flat table a device prefilter
+     * reads to confirm factors before the host does ({@link WindowConfirmTable}).
+     */
+    public WindowConfirmTable confirmTable() {
+        return WindowConfirmTable.of(keys, used, candidates, lengths, words);
+    }
+
     /** The factors, in the order given. */
     public List<Factor> factors() {
         return factors;

@@ -35,20 +35,7 @@ class WindowFilterWordsTest {
                     simple[0] += WindowFilter.wordsOf(f) != null ? 1 : 0;
                 }
             }
-            byte[] text = new byte[rnd.nextInt(64, 2000)];
-            for (int k = 0; k < text.length; k++) {
-                text[k] = (byte) "abcABC01 -_\n".charAt(rnd.nextInt(12));
-            }
-            for (int k = rnd.nextInt(1, 20); k > 0; k--) {
-                Factor f = factors.get(rnd.nextInt(factors.size()));
-                int at = rnd.nextInt(0, text.length - f.length() + 1);
-                for (int j = 0; j < f.length(); j++) {
-                    text[at + j] = (byte) pick(f.positions().get(j), rnd);
-                }
-                if (rnd.nextBoolean()) {
-                    text[at + rnd.nextInt(f.length())] ^= (byte) (1 << rnd.nextInt(8));
-                }
-            }
+            byte[] text = seeded(rnd, factors, rnd.nextInt(64, 2000));
             WindowFilter filter = new WindowFilter(factors, stride);
             TreeSet<String> got = new TreeSet<>();
             filter.open().scan(MemorySegment.ofArray(text), 0, 0, text.length, p -> {
@@ -98,7 +85,7 @@ class WindowFilterWordsTest {
         return new Factor(pos);
     }
 
-    private static Factor randomFactor(SplittableRandom rnd) {
+    static Factor randomFactor(SplittableRandom rnd) {
         int n = rnd.nextInt(5, 24);
         int kind = rnd.nextInt(4); // 0, 1: simple; 2: caseless; 3: mixed with ranges
         List<ByteSet> pos = new ArrayList<>();
@@ -115,7 +102,29 @@ class WindowFilterWordsTest {
         return new Factor(pos);
     }
 
-    private static int pick(ByteSet set, SplittableRandom rnd) {
+    /** Random text over the factors' alphabet with occurrences and one-bit near misses written in. */
+    static byte[] seeded(SplittableRandom rnd, List<Factor> factors, int n) {
+        byte[] text = new byte[n];
+        for (int k = 0; k < text.length; k++) {
+            text[k] = (byte) "abcABC01 -_\n".charAt(rnd.nextInt(12));
+        }
+        for (int k = rnd.nextInt(1, 20); k > 0; k--) {
+            Factor f = factors.get(rnd.nextInt(factors.size()));
+            if (f.length() > text.length) {
+                continue;
+            }
+            int at = rnd.nextInt(0, text.length - f.length() + 1);
+            for (int j = 0; j < f.length(); j++) {
+                text[at + j] = (byte) pick(f.positions().get(j), rnd);
+            }
+            if (rnd.nextBoolean()) {
+                text[at + rnd.nextInt(f.length())] ^= (byte) (1 << rnd.nextInt(8));
+            }
+        }
+        return text;
+    }
+
+    static int pick(ByteSet set, SplittableRandom rnd) {
         List<Integer> bytes = new ArrayList<>();
         for (int b = set.next(0); b >= 0; b = b == 255 ? -1 : set.next(b + 1)) {
             bytes.add(b);

@@ -10,6 +10,7 @@ import dev.vyre.automata.Match;
 import dev.vyre.automata.RegexCompiler;
 import dev.vyre.automata.RegexGen;
 import dev.vyre.automata.literal.WindowBitmap;
+import dev.vyre.automata.literal.WindowConfirmTable;
 import dev.vyre.automata.literal.WindowFilter;
 import dev.vyre.automata.regex.PatternSpec;
 import dev.vyre.testing.Props;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * The CPU model of the device prefilter: a line engine fed only the windows whose {@link WindowBitmap} bit is set
  * (per chunk, as a device pass over the chunk finds them) reports exactly what the unfiltered {@link Scanner}
  * reports, on random pattern sets with long factors, random inputs and random chunkings, for tables from nearly full
- * (5 hash bits: almost every window is a candidate) to sparse (22 bits).
+ * (5 hash bits: almost every window is a candidate) to sparse (22 bits), with and without the device confirm
+ * ({@link WindowConfirmTable}: each chunk as a batch whose factors across its ends are kept).
  */
 class WindowedScanTest {
     private static final CompileOptions LINES = CompileOptions.defaults().withPrefilter(false)
@@ -34,6 +36,7 @@ class WindowedScanTest {
     void filteredWindowsGiveTheMatchesOfTheFullScan() {
         AtomicInteger filtered = new AtomicInteger();
         AtomicInteger dropped = new AtomicInteger();
+        AtomicInteger confirmDropped = new AtomicInteger();
         Props.forAll("windowed scan = scanner", 300, (i, rnd) -> {
             int n = rnd.nextInt(1, 8);
             List<PatternSpec> specs = new ArrayList<>();
@@ -58,20 +61,27 @@ class WindowedScanTest {
             int bits = rnd.nextBoolean() ? WindowBitmap.MIN_HASH_BITS + rnd.nextInt(4) : WindowBitmap.DEFAULT_HASH_BITS;
             WindowBitmap bitmap = WindowBitmap.of(filter, bits);
             Scanner scanner = new Scanner(a);
+            WindowConfirmTable table = rnd.nextBoolean() ? filter.confirmTable() : null;
             for (int t = 0; t < 3; t++) {
                 byte[] in = LineEngineTest.input(rnd, 400);
                 List<Match> expected = scanner.scan(in);
-                List<Match> got = windowed(ws, bitmap, filter.stride(), in, rnd, rnd.nextInt(1, 200), dropped);
-                assertEquals(expected, got, () -> "hash bits " + bits + ", " + specs + " on " + Inputs.show(in));
+                List<Match> got = windowed(ws, bitmap, table, filter.stride(), in, rnd, rnd.nextInt(1, 200),
+                        table == null ? dropped : confirmDropped);
+                assertEquals(expected, got, () -> "hash bits " + bits + ", confirm " + (table != null) + ", "
+                        + specs + " on " + Inputs.show(in));
             }
         });
         assertTrue(filtered.get() > 150, "only " + filtered.get() + " of 300 sets had a line engine");
         assertTrue(dropped.get() > 0, "no chunk had a window the bitmap rejected: the filter was never exercised");
+        assertTrue(confirmDropped.get() > 0, "no chunk had a window the confirm table rejected");
     }
 
-    /** Feeds {@code in} in random chunks, each with the candidate windows of the chunk alone. */
-    static List<Match> windowed(WindowedScan ws, WindowBitmap bitmap, int stride, byte[] in, SplittableRandom rnd,
-            int maxChunk, AtomicInteger dropped) {
+    /**
+     * Feeds {@code in} in random chunks, each with the candidate windows of the chunk alone (those the confirm table
+     * keeps with the chunk as its batch, when {@code table} is not null).
+     */
+    static List<Match> windowed(WindowedScan ws, WindowBitmap bitmap, WindowConfirmTable table, int stride,
+            byte[] in, SplittableRandom rnd, int maxChunk, AtomicInteger dropped) {
         List<Match> out = new ArrayList<>();
         WindowedScan.Stream s = ws.stream();
         int off = 0;
@@ -82,6 +92,12 @@ class WindowedScanTest {
             long[] windows = bitmap.chunkCandidates(chunk, off, stride, count);
             long aligned = len < WindowFilter.WINDOW ? 0
                     : (off + len - WindowFilter.WINDOW) / stride - (off + stride - 1) / stride + 1;
+            if (table != null) {
+                // counts chunks where the confirm rejected some of the bitmap's candidates
+                aligned = count[0];
+                windows = table.chunkKept(chunk, off, windows, count[0]);
+                count[0] = windows.length;
+            }
             if (count[0] < aligned) {
                 dropped.incrementAndGet();
             }

@@ -20,7 +20,7 @@ import java.util.Optional;
 /**
  * The filtered scan ({@link FilteredScan}) as a bench peer: {@code vyre-cuda-filter} (the prefilter kernel on the
  * GPU) or {@code vyre-cpu-filter} (its CPU model). Besides the end-to-end time it reports, in the same run, the
- * prefilter's own rate (the kernel over batches already in device memory, from CUDA events) and, on CUDA, the
+ * prefilter's own rate, the windows that passed its bit test and those its confirm kept (the candidates) (the kernel over batches already in device memory, from CUDA events) and, on CUDA, the
  * resident DFA kernel ({@link ResidentDfaScan}) over the same files for each DFA of the patterns without a long
  * factor (the DFAs the host steps over every byte).
  */
@@ -33,7 +33,7 @@ public final class FilteredPeer implements ScanPeer {
 
     @Override
     public String name() {
-        return "vyre-" + setup.filter() + "-filter";
+        return "vyre-" + setup.filter() + "-filter" + (setup.confirm() ? "" : "-bits");
     }
 
     @Override
@@ -64,6 +64,8 @@ public final class FilteredPeer implements ScanPeer {
             private long bestTransferNanos;
             private long bestSortNanos;
             private Map<String, Object> bestStageDetails = Map.of();
+            private long bestTested;
+            private long bestKept;
 
             @Override
             public long scan(List<Path> files) {
@@ -77,6 +79,8 @@ public final class FilteredPeer implements ScanPeer {
                 if (stage != null) {
                     stage.resetDetails();
                 }
+                long te0 = filter.testedWindows();
+                long ke0 = filter.keptWindows();
                 List<IngestFile> ingest = new ArrayList<>();
                 for (Path f : files) {
                     ingest.add(new IngestFile(ingest.size(), f));
@@ -92,6 +96,8 @@ public final class FilteredPeer implements ScanPeer {
                     bestTransferNanos = filter.transferNanos() - tr0;
                     bestSortNanos = filter.sortNanos() - so0;
                     bestStageDetails = stage == null ? Map.of() : stage.details();
+                    bestTested = filter.testedWindows() - te0;
+                    bestKept = filter.keptWindows() - ke0;
                 }
                 if (rate > bestFilterRate) {
                     bestFilterRate = rate;
@@ -126,6 +132,9 @@ public final class FilteredPeer implements ScanPeer {
                 if (best != null) {
                     m.put("batches", best.batches());
                     m.put("candidates", best.candidates());
+                    m.put("deviceConfirm", setup.confirm());
+                    m.put("bitTestWindows", bestTested);
+                    m.put("confirmedWindows", bestKept);
                     m.put("readSeconds", best.readNanos() / 1e9);
                     m.put("confirmSeconds", best.confirmNanos() / 1e9);
                     m.put("prefilterBytes", bestFilterBytes);

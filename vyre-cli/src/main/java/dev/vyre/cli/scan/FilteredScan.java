@@ -4,6 +4,7 @@ import dev.vyre.automata.CompileOptions;
 import dev.vyre.automata.CompiledAutomaton;
 import dev.vyre.automata.RegexCompiler;
 import dev.vyre.automata.literal.WindowBitmap;
+import dev.vyre.automata.literal.WindowConfirmTable;
 import dev.vyre.automata.regex.PatternSpec;
 import dev.vyre.automata.scan.LineEngine;
 import dev.vyre.automata.scan.WindowedScan;
@@ -34,8 +35,11 @@ import java.util.Locale;
  * @param batchBytes bytes per batch
  * @param slots      batches in flight
  * @param hashBits   the device table's size (2^hashBits bits)
+ * @param confirm    whether the prefilter confirms factors itself (the device confirm, {@link WindowConfirmTable}):
+ *                   only windows that may hold a factor occurrence reach the host; false: every window whose bit is
+ *                   set does (the bit test alone, as before)
  */
-public record FilteredScan(String filter, int threads, long batchBytes, int slots, int hashBits) {
+public record FilteredScan(String filter, int threads, long batchBytes, int slots, int hashBits, boolean confirm) {
     /** System property that keeps the DFAs of the non-factor patterns on the host also on CUDA (for comparison). */
     public static final String HOST_DFA_PROPERTY = "vyre.filter.hostDfa";
     /**
@@ -55,6 +59,11 @@ public record FilteredScan(String filter, int threads, long batchBytes, int slot
         }
     }
 
+    /** With the device confirm. */
+    public FilteredScan(String filter, int threads, long batchBytes, int slots, int hashBits) {
+        this(filter, threads, batchBytes, slots, hashBits, true);
+    }
+
     /** System property: bytes per batch in MiB (default {@link #DEFAULT_BATCH}), for measuring other shapes. */
     public static final String BATCH_MIB_PROPERTY = "vyre.filter.batchMiB";
     /** System property: batches in flight (default {@link #DEFAULT_SLOTS}). */
@@ -64,7 +73,7 @@ public record FilteredScan(String filter, int threads, long batchBytes, int slot
 
     /**
      * The defaults for {@code filter}: one thread per processor, two 256 MiB batches (or {@link #BATCH_MIB_PROPERTY}
-     * and {@link #SLOTS_PROPERTY}), 2^22-bit table.
+     * and {@link #SLOTS_PROPERTY}), 2^22-bit table, the device confirm.
      */
     public static FilteredScan defaults(String filter) {
         long batch = Long.getLong(BATCH_MIB_PROPERTY, DEFAULT_BATCH >> 20) << 20;
@@ -75,6 +84,11 @@ public record FilteredScan(String filter, int threads, long batchBytes, int slot
                     "give batches of 1 to 4096 MiB and 1 to 64 slots");
         }
         return new FilteredScan(filter, 0, batch, slots, WindowBitmap.DEFAULT_HASH_BITS);
+    }
+
+    /** This setup with the device confirm on or off. */
+    public FilteredScan withConfirm(boolean on) {
+        return new FilteredScan(filter, threads, batchBytes, slots, hashBits, on);
     }
 
     /** The patterns as this path runs them: the line prefilter on (what the CPU backend compiles too). */
@@ -93,8 +107,9 @@ public record FilteredScan(String filter, int threads, long batchBytes, int slot
         LineEngine line = new WindowedScan(automaton, dev.vyre.automata.scan.ScanOptions.defaults()).lineEngine();
         WindowBitmap bitmap = line == null ? WindowBitmap.of(new int[0], hashBits)
                 : WindowBitmap.of(line.matcher(), hashBits);
-        return filter.equals("cuda") ? DeviceWindowFilter.open(bitmap, slots, batchBytes)
-                : new CpuBatchFilter(bitmap, slots, batchBytes);
+        WindowConfirmTable table = line == null || !confirm ? null : line.matcher().confirmTable();
+        return filter.equals("cuda") ? DeviceWindowFilter.open(bitmap, table, slots, batchBytes)
+                : new CpuBatchFilter(bitmap, table, slots, batchBytes);
     }
 
     /**
@@ -144,6 +159,6 @@ public record FilteredScan(String filter, int threads, long batchBytes, int slot
     /** The filter a {@code vyre scan --path filter} uses for the backend {@code kind}. */
     public static FilteredScan forBackend(BackendKind kind, int threads) {
         FilteredScan d = defaults(kind == BackendKind.CUDA ? "cuda" : "cpu");
-        return new FilteredScan(d.filter(), threads, d.batchBytes(), d.slots(), d.hashBits());
+        return new FilteredScan(d.filter(), threads, d.batchBytes(), d.slots(), d.hashBits(), d.confirm());
     }
 }

@@ -187,11 +187,13 @@ public final class ScanBench {
         Map<String, Object> m = r.measurements();
         List<String> out = new ArrayList<>();
         if (m.get("prefilterGbPerSecond") instanceof Double rate) {
-            out.add(String.format(Locale.ROOT, "%s: prefilter (%s) %.3f GB/s over %d bytes%s, %s candidate windows,"
-                    + " %s batches; host read %.3f s, confirm %.3f s", r.peer(), m.get("filter"), rate,
-                    m.get("prefilterBytes"), "cuda".equals(m.get("filter")) ? String.format(Locale.ROOT,
-                    " resident (copies %.3f GB/s)", (Double) m.get("copyGbPerSecond")) : "", m.get("candidates"),
-                    m.get("batches"), (Double) m.get("readSeconds"), (Double) m.get("confirmSeconds")));
+            out.add(String.format(Locale.ROOT, "%s: prefilter (%s) %.3f GB/s over %d bytes%s, %s candidate windows"
+                    + " (%s passed the bit test, device confirm %s), %s batches; host read %.3f s, confirm %.3f s",
+                    r.peer(), m.get("filter"), rate, m.get("prefilterBytes"), "cuda".equals(m.get("filter"))
+                    ? String.format(Locale.ROOT, " resident (copies %.3f GB/s)", (Double) m.get("copyGbPerSecond"))
+                    : "", m.get("candidates"), m.get("bitTestWindows"),
+                    Boolean.TRUE.equals(m.get("deviceConfirm")) ? "on" : "off", m.get("batches"),
+                    (Double) m.get("readSeconds"), (Double) m.get("confirmSeconds")));
         }
         if (m.get("stageSeconds") instanceof Map<?, ?> stages) {
             StringBuilder line = new StringBuilder(r.peer()).append(": wall by stage (best run, s):");
@@ -237,7 +239,9 @@ public final class ScanBench {
     public static List<ScanPeer> peers(VyreScan setup) {
         List<ScanPeer> all = new ArrayList<>(List.of(new VyrePeer("cuda", setup), new ResidentPeer(),
                 new VyrePeer("cpu", setup), new FilteredPeer(FilteredScan.defaults("cuda")),
-                new FilteredPeer(FilteredScan.defaults("cpu"))));
+                new FilteredPeer(FilteredScan.defaults("cpu")),
+                new FilteredPeer(FilteredScan.defaults("cuda").withConfirm(false)),
+                new FilteredPeer(FilteredScan.defaults("cpu").withConfirm(false))));
         ServiceLoader.load(ScanPeer.class).forEach(all::add);
         all.add(new JdkRegexPeer());
         all.add(new RipgrepPeer());

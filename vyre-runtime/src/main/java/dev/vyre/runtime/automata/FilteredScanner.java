@@ -234,7 +234,7 @@ public final class FilteredScanner implements AutoCloseable {
                     zeroGaps(b);
                     mark = lap(t, PACK, mark);
                     if (scan.lineEngine() != null) {
-                        filter.submit(b.slot(), b.bytes(), stride);
+                        filter.submit(b.slot(), b.bytes(), stride, keepFrom(b));
                     }
                     submitted.add(b);
                     mark = lap(t, SUBMIT, mark);
@@ -394,6 +394,14 @@ public final class FilteredScanner implements AutoCloseable {
                 fs.error = IngestFileException.io(fs.file, IngestFileException.Operation.READ, first, e);
             }
         }));
+    }
+
+    /**
+     * The batch offset before which a factor's bytes may continue a file from a previous batch: the first piece's
+     * offset when it continues a file (only a batch's first piece can), else 0 ({@link BatchFilter#submit}).
+     */
+    private static long keepFrom(Batch b) {
+        return b.pieces().isEmpty() || b.pieces().getFirst().offset() == 0 ? 0 : b.pieces().getFirst().at();
     }
 
     /** Gaps between pieces hold bytes of earlier batches: clears them so no stale window is read as data. */

@@ -1,6 +1,7 @@
 package dev.vyre.runtime.cuda;
 
 import dev.vyre.automata.literal.WindowBitmap;
+import dev.vyre.automata.literal.WindowConfirmTable;
 import dev.vyre.automata.literal.WindowFilter;
 import dev.vyre.cuda.CudaContext;
 import dev.vyre.cuda.CudaEvent;
@@ -23,7 +24,9 @@ import java.util.Arrays;
  * slot a pinned host buffer, a device copy of the batch, a candidate list and its cursor, and a stream. {@link
  * #submit} enqueues the host-to-device copy of the batch, the cursor reset and the kernel (asynchronous: the host
  * reads the next batch meanwhile); {@link #await} waits, fetches the cursor and the list, re-runs the kernel with a
- * larger list if it overflowed, and sorts the candidates. Copy and kernel times come from events around them, so
+ * larger list if it overflowed, and sorts the candidates. With a {@link WindowConfirmTable} (uploaded once) the kernel
+ * confirms factors on the device: only windows that may hold an occurrence come back ({@link #testedWindows()}
+ * counts those whose bit was set). Copy and kernel times come from events around them, so
  * {@link #filterNanos()} is the kernel over data already in device memory (the resident-data rate).
  */
 public final class DeviceWindowFilter implements BatchFilter {
@@ -35,6 +38,9 @@ public final class DeviceWindowFilter implements BatchFilter {
     private final CudaContext context;
     private final CudaFunction kernel;
     private final DeviceBuffer bits;
+    /** The confirm table, uploaded once (null: no device confirm). */
+    private final WindowConfirmTable table;
+    private final DeviceBuffer confirm;
     private final int shift;
     private final long capacity;
     private final int gridThreads;
@@ -46,6 +52,8 @@ public final class DeviceWindowFilter implements BatchFilter {
     private long filtered;
     private long transferNanos;
     private long sortNanos;
+    private long tested;
+    private long kept;
 
     private final class Slot {
         final PinnedBuffer staging;
@@ -60,11 +68,12 @@ public final class DeviceWindowFilter implements BatchFilter {
         long windows;
         int stride;
         long bytes;
+        long keepFrom;
 
         Slot() {
             staging = context.allocatePinned(capacity);
             data = context.allocate(capacity);
-            cursor = context.allocate(Integer.BYTES);
+            cursor = context.allocate(WindowFilterPtx.CURSOR_BYTES);
             stream = context.createStream();
             start = context.createEvent();
             copied = context.createEvent();
@@ -74,7 +83,8 @@ public final class DeviceWindowFilter implements BatchFilter {
         }
     }
 
-    private DeviceWindowFilter(CudaContext context, WindowBitmap bitmap, int slotCount, long capacity) {
+    private DeviceWindowFilter(CudaContext context, WindowBitmap bitmap, WindowConfirmTable table, int slotCount,
+            long capacity) {
         this.context = context;
         CudaProbe.Device device = CudaProbe.run().devices().getFirst();
         this.kernel = context.loadPtx(WindowFilterPtx.generate(SmTarget.forDevice(device.ccMajor(),
@@ -84,10 +94,20 @@ public final class DeviceWindowFilter implements BatchFilter {
         MemorySegment host = arena.allocate((long) words.length * Integer.BYTES, Integer.BYTES);
         MemorySegment.copy(words, 0, host, ValueLayout.JAVA_INT, 0, words.length);
         bits.copyFrom(host, 0);
+        this.table = table;
+        if (table != null) {
+            int[] ints = table.ints();
+            this.confirm = context.allocate(table.byteSize());
+            MemorySegment t = arena.allocate(table.byteSize(), Long.BYTES);
+            MemorySegment.copy(ints, 0, t, ValueLayout.JAVA_INT, 0, ints.length);
+            confirm.copyFrom(t, 0);
+        } else {
+            this.confirm = null;
+        }
         this.shift = 32 - bitmap.hashBits();
         this.capacity = capacity;
         this.gridThreads = device.multiprocessors() * 2048;
-        this.zero = arena.allocate(Integer.BYTES, Integer.BYTES);
+        this.zero = arena.allocate(WindowFilterPtx.CURSOR_BYTES, Long.BYTES);
         this.slots = new Slot[slotCount];
         for (int i = 0; i < slotCount; i++) {
             slots[i] = new Slot();
@@ -100,6 +120,16 @@ public final class DeviceWindowFilter implements BatchFilter {
      * @throws BackendUnavailableException without a CUDA driver and device
      */
     public static DeviceWindowFilter open(WindowBitmap bitmap, int slots, long capacity) {
+        return open(bitmap, null, slots, capacity);
+    }
+
+    /**
+     * As {@link #open(WindowBitmap, int, long)}, with the device confirm over {@code table} (uploaded once; null:
+     * none): only windows that {@link WindowConfirmTable#keep} keeps come back.
+     *
+     * @throws BackendUnavailableException without a CUDA driver and device
+     */
+    public static DeviceWindowFilter open(WindowBitmap bitmap, WindowConfirmTable table, int slots, long capacity) {
         CudaProbe probe = CudaProbe.run();
         if (!probe.available() || probe.devices().isEmpty()) {
             throw new BackendUnavailableException("window prefilter: no CUDA device (" + probe.reason() + ")",
@@ -111,7 +141,7 @@ public final class DeviceWindowFilter implements BatchFilter {
         }
         CudaContext context = CudaContext.open(0);
         try {
-            return new DeviceWindowFilter(context, bitmap, slots, capacity);
+            return new DeviceWindowFilter(context, bitmap, table, slots, capacity);
         } catch (RuntimeException e) {
             context.close();
             throw e;
@@ -139,9 +169,10 @@ public final class DeviceWindowFilter implements BatchFilter {
     }
 
     @Override
-    public void submit(int slot, long bytes, int stride) {
+    public void submit(int slot, long bytes, int stride, long keepFrom) {
         Slot s = slots[slot];
         s.bytes = bytes;
+        s.keepFrom = Math.min(keepFrom, bytes);
         s.stride = stride;
         s.windows = bytes < WindowFilter.WINDOW ? 0 : (bytes - WindowFilter.WINDOW) / stride + 1;
         s.start.record(s.stream);
@@ -162,7 +193,15 @@ public final class DeviceWindowFilter implements BatchFilter {
                 / WindowFilterPtx.BLOCK_THREADS * WindowFilterPtx.BLOCK_THREADS);
         kernel.launch(Dim3.of(threads / WindowFilterPtx.BLOCK_THREADS), Dim3.of(WindowFilterPtx.BLOCK_THREADS), 0,
                 s.stream, bits.ptr(), s.data.ptr(), (int) s.windows, s.stride, shift, s.out.ptr(), s.cursor.ptr(),
-                s.outCapacity, threads);
+                s.outCapacity, threads, table == null ? 0 : 1, section(table == null ? 0 : table.slotsAt()),
+                section(table == null ? 0 : table.candidatesAt()), section(table == null ? 0 : table.factorsAt()),
+                section(table == null ? 0 : table.wordsAt()), table == null ? 0 : 32 - table.slotBits(),
+                (int) s.bytes, (int) s.keepFrom);
+    }
+
+    /** The device address of the confirm table's section at int offset {@code at} (0 without a table). */
+    private DevicePtr section(int at) {
+        return confirm == null ? DevicePtr.NULL : confirm.ptr().plus((long) at * Integer.BYTES);
     }
 
     @Override
@@ -173,15 +212,19 @@ public final class DeviceWindowFilter implements BatchFilter {
         filterNanos += (long) (s.done.millisSince(s.copied) * 1e6);
         filtered += s.bytes;
         long t0 = System.nanoTime();
-        int found = readCursor(s);
+        int[] counts = readCursor(s);
+        int found = counts[0];
         if (Integer.compareUnsigned(found, s.outCapacity) > 0) {
             s.out.close();
             s.outCapacity = found;
             s.out = context.allocate((long) found * Integer.BYTES);
             launch(s);
             s.stream.synchronize();
-            found = readCursor(s);
+            counts = readCursor(s);
+            found = counts[0];
         }
+        kept += Integer.toUnsignedLong(found);
+        tested += Integer.toUnsignedLong(table == null ? found : counts[1]);
         int[] list = new int[found];
         if (found > 0) {
             try (Arena a = Arena.ofConfined()) {
@@ -197,12 +240,24 @@ public final class DeviceWindowFilter implements BatchFilter {
         return new Candidates(list, found);
     }
 
-    private int readCursor(Slot s) {
+    /** The cursor's counters: windows appended (kept) and windows whose bit is set (tested). */
+    private int[] readCursor(Slot s) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment host = a.allocate(Integer.BYTES, Integer.BYTES);
+            MemorySegment host = a.allocate(WindowFilterPtx.CURSOR_BYTES, Long.BYTES);
             s.cursor.copyTo(host, 0);
-            return host.get(ValueLayout.JAVA_INT, 0);
+            return new int[] {host.get(ValueLayout.JAVA_INT, WindowFilterPtx.CURSOR_KEPT),
+                    host.get(ValueLayout.JAVA_INT, WindowFilterPtx.CURSOR_TESTED)};
         }
+    }
+
+    @Override
+    public long testedWindows() {
+        return tested;
+    }
+
+    @Override
+    public long keptWindows() {
+        return kept;
     }
 
     /** The context the filter's buffers live in (the DFA stage loads its kernel there). */

@@ -1,6 +1,7 @@
 package dev.vyre.runtime.cuda;
 
 import dev.vyre.automata.literal.WindowBitmap;
+import dev.vyre.automata.literal.WindowConfirmTable;
 import dev.vyre.automata.literal.WindowFilter;
 import dev.vyre.protocol.Wire;
 
@@ -13,10 +14,16 @@ import dev.vyre.protocol.Wire;
  * stored when it is below CAPACITY (the cursor still counts the others, so the host sees an overflow and re-runs
  * with a larger list). The list's order is unspecified; the host sorts it.
  *
+ * <p>With CONFIRM set (the device confirm), a window whose bit is set is then counted (per thread in a register,
+ * added to {@link #CURSOR_TESTED} once when the thread ends) and appended only where {@link WindowConfirmTable#keep} holds: the window is looked up in the table's slots (linear
+ * probing from its home slot), and each of its candidates (factor, offset) is kept where the factor would start
+ * before KEEP_FROM or end past BYTES, has no word triples, or matches all its triples (8 bytes read one at a time,
+ * little-endian: any alignment). The bit test stays first, so most windows cost no look-up.
+ *
  * <p>Threads stride over the windows ({@code k = thread, thread + THREADS, ...}), so a warp reads 32 neighbouring
- * windows (a few cache lines) per iteration; data and table are read through the read-only cache
- * ({@code ld.global.nc}: neither changes during the kernel). The table (512 KiB at the default 2^22 bits) stays in
- * L2.
+ * windows (a few cache lines) per iteration; data and tables are read through the read-only cache
+ * ({@code ld.global.nc}: none changes during the kernel). The bit table (512 KiB at the default 2^22 bits) and the
+ * confirm table stay in L2.
  */
 public final class WindowFilterPtx {
     /** Name of the entry. */
@@ -25,6 +32,10 @@ public final class WindowFilterPtx {
     public static final int BLOCK_THREADS = 256;
     /** Register cap. */
     public static final int MAX_REGISTERS = 32;
+    /** The cursor's two u32 counters: windows appended (kept) and windows whose bit is set (tested). */
+    public static final int CURSOR_KEPT = 0;
+    public static final int CURSOR_TESTED = 4;
+    public static final int CURSOR_BYTES = 8;
 
     /** Kernel parameters, in launch order. */
     public enum Param implements PtxBuilder.KernelParam {
@@ -40,12 +51,28 @@ public final class WindowFilterPtx {
         SHIFT(".u32"),
         /** The output list of u32 window indices. */
         OUT(".u64"),
-        /** The u32 cursor: candidates found (stored or not). */
+        /** Two u32 counters: {@link #CURSOR_KEPT} candidates found (stored or not), {@link #CURSOR_TESTED}. */
         CURSOR(".u64"),
         /** Entries the output list holds. */
         CAPACITY(".u32"),
         /** Threads of the grid. */
-        THREADS(".u32");
+        THREADS(".u32"),
+        /** 1: confirm each window whose bit is set with the tables below; 0: append it (the tables are not read). */
+        CONFIRM(".u32"),
+        /** The confirm table's slots section ({@link WindowConfirmTable#slotsAt()}). */
+        SLOTS(".u64"),
+        /** Its candidates section. */
+        CANDIDATES(".u64"),
+        /** Its factors section. */
+        FACTORS(".u64"),
+        /** Its words section (8-byte aligned). */
+        WORDS(".u64"),
+        /** 32 - {@link WindowConfirmTable#slotBits()}. */
+        SLOT_SHIFT(".u32"),
+        /** Bytes of the batch: a factor that would end past them is kept. */
+        BYTES(".u32"),
+        /** A factor that would start before this batch offset is kept. */
+        KEEP_FROM(".u32");
 
         private final String type;
 
@@ -76,8 +103,9 @@ public final class WindowFilterPtx {
 
     private void entry() {
         Param[] ps = Param.values();
-        out.ins(".reg .u64 %bits, %data, %out, %cur, %a");
-        out.ins(".reg .u32 %n, %stride, %shift, %cap, %threads, %k, %w, %b, %h, %x, %i");
+        out.ins(".reg .u64 %bits, %data, %out, %cur, %a, %slots, %cands, %factors, %words, %o, %m, %v, %g, %e");
+        out.ins(".reg .u32 %n, %stride, %shift, %cap, %threads, %k, %w, %b, %h, %x, %i, %confirm, %slotShift, %bytes");
+        out.ins(".reg .u32 %keepFrom, %q, %s, %key, %c, %cend, %off, %f, %len, %t, %tend, %st, %y, %z, %tested");
         out.ins(".reg .pred %p, %p1");
         out.section("parameters; the first window of this thread");
         for (Param p : ps) {
@@ -91,6 +119,14 @@ public final class WindowFilterPtx {
                 case CURSOR -> "%cur";
                 case CAPACITY -> "%cap";
                 case THREADS -> "%threads";
+                case CONFIRM -> "%confirm";
+                case SLOTS -> "%slots";
+                case CANDIDATES -> "%cands";
+                case FACTORS -> "%factors";
+                case WORDS -> "%words";
+                case SLOT_SHIFT -> "%slotShift";
+                case BYTES -> "%bytes";
+                case KEEP_FROM -> "%keepFrom";
             };
             out.loadParam(p, reg);
         }
@@ -98,11 +134,13 @@ public final class WindowFilterPtx {
         out.ins("mov.u32 %x, %ntid.x");
         out.ins("mov.u32 %i, %tid.x");
         out.ins("mad.lo.u32 %k, %k, %x, %i");
-        out.section("one window per iteration: read it big-endian, hash, test the bit, append the index if set");
+        out.ins("mov.u32 %tested, 0");
+        out.section("one window per iteration: read it big-endian, hash, test the bit");
         out.label("L_LOOP");
         out.ins("setp.ge.u32 %p, %k, %n");
         out.when("%p", "bra L_EXIT");
-        out.ins("mul.wide.u32 %a, %k, %stride");
+        out.ins("mul.lo.u32 %q, %k, %stride");
+        out.ins("cvt.u64.u32 %a, %q");
         out.ins("add.u64 %a, %a, %data");
         out.ins("ld.global.nc.u8 %w, [%a]");
         for (int i = 1; i < WindowFilter.WINDOW; i++) {
@@ -119,17 +157,114 @@ public final class WindowFilterPtx {
         out.ins("and.b32 %h, %h, 31");
         out.ins("shr.u32 %x, %x, %h");
         out.ins("and.b32 %x, %x, 1");
-        out.ins("setp.ne.u32 %p, %x, 0");
-        out.when("%p", "atom.global.add.u32 %i, [%cur], 1");
+        out.ins("setp.eq.u32 %p, %x, 0");
+        out.when("%p", "bra L_NEXT");
+        out.ins("setp.eq.u32 %p, %confirm, 0");
+        out.when("%p", "bra L_KEEP");
+        out.ins("add.u32 %tested, %tested, 1");
+        lookUp();
+        confirmCandidates();
+        out.section("append the window index");
+        out.label("L_KEEP");
+        out.ins("atom.global.add.u32 %i, [%cur+" + CURSOR_KEPT + "], 1");
         out.ins("setp.lt.u32 %p1, %i, %cap");
-        out.ins("and.pred %p1, %p1, %p");
         out.when("%p1", "mul.wide.u32 %a, %i, " + Wire.WORD_BYTES);
         out.when("%p1", "add.u64 %a, %a, %out");
         out.when("%p1", "st.global.u32 [%a], %k");
+        out.label("L_NEXT");
         out.ins("add.u32 %k, %k, %threads");
         out.ins("bra L_LOOP");
         out.label("L_EXIT");
+        out.comment("this thread's bit-test windows, added once (not one atomic per window)");
+        out.ins("setp.ne.u32 %p, %tested, 0");
+        out.when("%p", "red.global.add.u32 [%cur+" + CURSOR_TESTED + "], %tested");
         out.ins("ret");
         out.raw("}");
+    }
+
+    /** The window's slot: its candidates {@code %c .. %cend - 1}; an empty slot on the way drops the window. */
+    private void lookUp() {
+        int slotBytes = WindowConfirmTable.SLOT_INTS * Integer.BYTES;
+        out.section("look the window up: linear probing from its home slot; an empty slot means not registered");
+        out.ins("mul.lo.u32 %s, %w, " + PtxBuilder.u32(WindowBitmap.MULTIPLIER));
+        out.ins("shr.u32 %s, %s, %slotShift");
+        out.label("L_PROBE");
+        out.ins("mul.wide.u32 %a, %s, " + slotBytes);
+        out.ins("add.u64 %a, %a, %slots");
+        out.ins("ld.global.nc.u32 %key, [%a+" + WindowConfirmTable.SLOT_KEY * Integer.BYTES + "]");
+        out.ins("ld.global.nc.u32 %c, [%a+" + WindowConfirmTable.SLOT_ROW * Integer.BYTES + "]");
+        out.ins("ld.global.nc.u32 %cend, [%a+" + (slotBytes + WindowConfirmTable.SLOT_ROW * Integer.BYTES) + "]");
+        out.ins("setp.eq.u32 %p, %c, %cend");
+        out.when("%p", "bra L_NEXT");
+        out.ins("setp.eq.u32 %p, %key, %w");
+        out.when("%p", "bra L_CAND");
+        out.ins("add.u32 %s, %s, 1");
+        out.comment("wrap: a slot index has 32 - SLOT_SHIFT bits");
+        out.ins("shl.b32 %s, %s, %slotShift");
+        out.ins("shr.u32 %s, %s, %slotShift");
+        out.ins("bra L_PROBE");
+    }
+
+    /**
+     * Each candidate (factor f, offset): kept when the factor would start before KEEP_FROM or end past BYTES, has no
+     * word triples, or matches all of them; the window is dropped when none is kept.
+     */
+    private void confirmCandidates() {
+        int factorBytes = WindowConfirmTable.FACTOR_INTS * Integer.BYTES;
+        int tripleBytes = WindowConfirmTable.TRIPLE_LONGS * Long.BYTES;
+        out.section("confirm the window's candidates (factor, offset) in turn");
+        out.label("L_CAND");
+        out.ins("setp.ge.u32 %p, %c, %cend");
+        out.when("%p", "bra L_NEXT");
+        out.ins("mul.wide.u32 %a, %c, " + Integer.BYTES);
+        out.ins("add.u64 %a, %a, %cands");
+        out.ins("ld.global.nc.u32 %x, [%a]");
+        out.ins("add.u32 %c, %c, 1");
+        out.ins("and.b32 %off, %x, " + ((1 << WindowConfirmTable.OFFSET_BITS) - 1));
+        out.ins("shr.u32 %f, %x, " + WindowConfirmTable.OFFSET_BITS);
+        out.comment("start = q - off < KEEP_FROM: bytes before this batch's piece may continue a file");
+        out.ins("add.u32 %y, %keepFrom, %off");
+        out.ins("setp.lt.u32 %p, %q, %y");
+        out.when("%p", "bra L_KEEP");
+        out.ins("mul.wide.u32 %a, %f, " + factorBytes);
+        out.ins("add.u64 %a, %a, %factors");
+        out.ins("ld.global.nc.u32 %len, [%a+" + WindowConfirmTable.FACTOR_LENGTH * Integer.BYTES + "]");
+        out.ins("ld.global.nc.u32 %t, [%a+" + WindowConfirmTable.FACTOR_WORDS * Integer.BYTES + "]");
+        out.ins("ld.global.nc.u32 %tend, [%a+" + (factorBytes + WindowConfirmTable.FACTOR_WORDS * Integer.BYTES)
+                + "]");
+        out.comment("start + len > BYTES: the factor would end past the batch");
+        out.ins("add.u32 %y, %q, %len");
+        out.ins("add.u32 %z, %bytes, %off");
+        out.ins("setp.gt.u32 %p, %y, %z");
+        out.when("%p", "bra L_KEEP");
+        out.comment("no word triples: undecidable here");
+        out.ins("setp.eq.u32 %p, %t, %tend");
+        out.when("%p", "bra L_KEEP");
+        out.ins("sub.u32 %st, %q, %off");
+        out.label("L_WORD");
+        out.ins("setp.ge.u32 %p, %t, %tend");
+        out.when("%p", "bra L_KEEP");
+        out.ins("mul.wide.u32 %a, %t, " + tripleBytes);
+        out.ins("add.u64 %a, %a, %words");
+        out.ins("ld.global.nc.u64 %o, [%a+" + WindowConfirmTable.TRIPLE_OFFSET * Long.BYTES + "]");
+        out.ins("ld.global.nc.u64 %m, [%a+" + WindowConfirmTable.TRIPLE_MASK * Long.BYTES + "]");
+        out.ins("ld.global.nc.u64 %v, [%a+" + WindowConfirmTable.TRIPLE_VALUE * Long.BYTES + "]");
+        out.ins("cvt.u32.u64 %y, %o");
+        out.ins("add.u32 %y, %y, %st");
+        out.ins("cvt.u64.u32 %a, %y");
+        out.ins("add.u64 %a, %a, %data");
+        out.ins("ld.global.nc.u8 %x, [%a]");
+        out.ins("cvt.u64.u32 %g, %x");
+        for (int i = 1; i < Long.BYTES; i++) {
+            out.ins("ld.global.nc.u8 %x, [%a+" + i + "]");
+            out.ins("cvt.u64.u32 %e, %x");
+            out.ins("shl.b64 %e, %e, " + 8 * i);
+            out.ins("or.b64 %g, %g, %e");
+        }
+        out.ins("and.b64 %g, %g, %m");
+        out.ins("add.u32 %t, %t, 1");
+        out.ins("setp.eq.u64 %p, %g, %v");
+        out.when("%p", "bra L_WORD");
+        out.ins("bra L_CAND");
     }
 }

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vyre.automata.CompiledAutomaton;
 import dev.vyre.automata.literal.WindowBitmap;
+import dev.vyre.automata.literal.WindowConfirmTable;
+import dev.vyre.automata.literal.WindowFilter;
+import dev.vyre.automata.scan.Engine;
+import dev.vyre.automata.scan.LineEngine;
 import dev.vyre.automata.scan.Scanner;
 import dev.vyre.cuda.CudaProbe;
 import dev.vyre.runtime.cuda.DeviceDfaStage;
@@ -23,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CUDA prefilter ({@link DeviceWindowFilter}, kernel {@code WindowFilterPtx}) on a GPU: its candidates equal the
- * CPU model's ({@link CpuBatchFilter}) on random batches, including a list overflow and its re-run; the filtered scan
+ * CPU model's ({@link CpuBatchFilter}) on random batches, including a list overflow and its re-run, also with the
+ * device confirm ({@link WindowConfirmTable}: kept windows and bit-test counts); the filtered scan
  * over it (with and without the resident DFA kernel as the DFA stage, {@link DeviceDfaStage}) reports per file
  * exactly what a {@link Scanner} reports; and it prints the prefilter kernel's resident-data rate.
  */
@@ -51,8 +56,8 @@ class CudaFilteredScanGpuTest {
                     long n = rnd.nextLong(0, capacity + 1);
                     fill(gpu.staging(slot), n, rnd, keys);
                     MemorySegment.copy(gpu.staging(slot), 0, cpu.staging(0), 0, n);
-                    gpu.submit(slot, n, stride);
-                    cpu.submit(0, n, stride);
+                    gpu.submit(slot, n, stride, 0);
+                    cpu.submit(0, n, stride, 0);
                     BatchFilter.Candidates want = cpu.await(0);
                     BatchFilter.Candidates got = gpu.await(slot);
                     assertEquals(want.count(), got.count(), "case " + c + " slot " + slot + ": candidates");
@@ -72,14 +77,91 @@ class CudaFilteredScanGpuTest {
         Props.forAll("filtered scan on the GPU = scanner", 20, (i, rnd) -> {
             try {
                 FilteredScannerTest.runCase(dir, i, rnd, a, scanner, matched, split,
-                        (bitmap, capacity) -> DeviceWindowFilter.open(bitmap, rnd.nextInt(1, 4), capacity),
+                        (bitmap, table, capacity) -> DeviceWindowFilter.open(bitmap, i % 4 == 3 ? null : table,
+                                rnd.nextInt(1, 4), capacity),
                         filter -> i % 2 == 0 ? null : new DeviceDfaStage((DeviceWindowFilter) filter,
-                                FilteredScannerTest.dfaEngines(a)));
+                                FilteredScannerTest.dfaEngines(a)),
+                        i % 3 == 2 ? FilteredScannerTest::dense : FilteredCorpus::content);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         });
         assertTrue(matched.get() > 100, "only " + matched.get() + " matches over all cases");
+    }
+
+    /**
+     * With the device confirm (the line engine's {@link WindowConfirmTable}), the kernel's candidates and its count
+     * of bit-test windows equal the CPU model's, on batches of log-like text and text dense with keywords, with
+     * random {@code keepFrom} (a piece continuing a file) and the confirm off in some batches.
+     */
+    @Test
+    void deviceConfirmEqualsTheModel() {
+        CompiledAutomaton a = FilteredScannerTest.compiled();
+        WindowFilter matcher = ((LineEngine) a.engines(Engine.Kind.LINE).getFirst()).matcher();
+        WindowConfirmTable table = matcher.confirmTable();
+        long[] totals = new long[2];
+        Props.forAll("device confirm = model", 12, (c, rnd) -> {
+            int bits = rnd.nextBoolean() ? WindowBitmap.MIN_HASH_BITS : WindowBitmap.DEFAULT_HASH_BITS;
+            WindowBitmap bitmap = WindowBitmap.of(matcher, bits);
+            WindowConfirmTable t = c % 4 == 3 ? null : table;
+            long capacity = rnd.nextLong(4096, 16L << 20);
+            try (DeviceWindowFilter gpu = DeviceWindowFilter.open(bitmap, t, 2, capacity);
+                 CpuBatchFilter cpu = new CpuBatchFilter(bitmap, t, 1, capacity)) {
+                for (int slot = 0; slot < 2; slot++) {
+                    long n = rnd.nextLong(0, capacity + 1);
+                    byte[] text = rnd.nextBoolean() ? FilteredScannerTest.dense(rnd, (int) n)
+                            : FilteredCorpus.content(rnd, (int) n);
+                    MemorySegment.copy(text, 0, gpu.staging(slot), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, text.length);
+                    MemorySegment.copy(gpu.staging(slot), 0, cpu.staging(0), 0, n);
+                    long keepFrom = rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(0, 5);
+                    gpu.submit(slot, n, matcher.stride(), keepFrom);
+                    cpu.submit(0, n, matcher.stride(), keepFrom);
+                    BatchFilter.Candidates want = cpu.await(0);
+                    BatchFilter.Candidates got = gpu.await(slot);
+                    assertEquals(want.count(), got.count(), "case " + c + " slot " + slot + ": kept windows");
+                    assertTrue(Arrays.equals(want.windows(), 0, want.count(), got.windows(), 0, got.count()),
+                            "case " + c + " slot " + slot + ": candidate lists differ");
+                }
+                assertEquals(cpu.testedWindows(), gpu.testedWindows(), "case " + c + ": bit-test windows");
+                assertEquals(cpu.keptWindows(), gpu.keptWindows(), "case " + c + ": kept windows");
+                if (t != null) {
+                    totals[0] += gpu.testedWindows();
+                    totals[1] += gpu.keptWindows();
+                }
+            }
+        });
+        System.out.printf("device confirm: kept %d of %d windows that passed the bit test%n", totals[1], totals[0]);
+        assertTrue(totals[1] < totals[0], "the confirm kept all " + totals[0] + " windows");
+    }
+
+    /** The kernel with and without the device confirm over 256 MiB of log-like text (rates printed). */
+    @Test
+    void confirmKernelRateOverResidentData() {
+        CompiledAutomaton a = FilteredScannerTest.compiled();
+        WindowFilter matcher = ((LineEngine) a.engines(Engine.Kind.LINE).getFirst()).matcher();
+        WindowBitmap bitmap = WindowBitmap.of(matcher, WindowBitmap.DEFAULT_HASH_BITS);
+        long bytes = 256L << 20;
+        byte[] block = FilteredCorpus.content(new SplittableRandom(9), 1 << 20);
+        for (WindowConfirmTable t : new WindowConfirmTable[] {null, matcher.confirmTable()}) {
+            try (DeviceWindowFilter gpu = DeviceWindowFilter.open(bitmap, t, 1, bytes)) {
+                for (long at = 0; at < bytes; at += block.length) {
+                    MemorySegment.copy(block, 0, gpu.staging(0), java.lang.foreign.ValueLayout.JAVA_BYTE, at,
+                            block.length);
+                }
+                long best = Long.MAX_VALUE;
+                for (int r = 0; r < 5; r++) {
+                    long before = gpu.filterNanos();
+                    gpu.submit(0, bytes, matcher.stride(), 0);
+                    gpu.await(0);
+                    best = Math.min(best, gpu.filterNanos() - before);
+                }
+                System.out.printf("window prefilter kernel, device confirm %s: %d MiB of log-like text resident, "
+                        + "best %.3f ms = %.1f GB/s; %d windows passed the bit test, %d kept (5 runs)%n",
+                        t == null ? "off" : "on", bytes >> 20, best / 1e6, bytes / (double) best,
+                        gpu.testedWindows(), gpu.keptWindows());
+                assertTrue(best > 0, "the kernel took no measurable time");
+            }
+        }
     }
 
     @Test
@@ -93,7 +175,7 @@ class CudaFilteredScanGpuTest {
             long best = Long.MAX_VALUE;
             for (int r = 0; r < 5; r++) {
                 long before = gpu.filterNanos();
-                gpu.submit(0, bytes, 5);
+                gpu.submit(0, bytes, 5, 0);
                 gpu.await(0);
                 best = Math.min(best, gpu.filterNanos() - before);
             }

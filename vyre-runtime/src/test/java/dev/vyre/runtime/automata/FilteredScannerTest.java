@@ -8,6 +8,7 @@ import dev.vyre.automata.CompiledAutomaton;
 import dev.vyre.automata.Match;
 import dev.vyre.automata.RegexCompiler;
 import dev.vyre.automata.literal.WindowBitmap;
+import dev.vyre.automata.literal.WindowConfirmTable;
 import dev.vyre.automata.scan.Engine;
 import dev.vyre.automata.scan.Scanner;
 import dev.vyre.testing.Props;
@@ -42,8 +43,9 @@ class FilteredScannerTest {
         AtomicLong split = new AtomicLong();
         Props.forAll("filtered scan = scanner", 40, (i, rnd) -> {
             try {
-                runCase(dir, i, rnd, a, scanner, matched, split, (bitmap, capacity) -> new CpuBatchFilter(bitmap,
-                        rnd.nextInt(1, 6), capacity), filter -> rnd.nextBoolean() ? null
+                runCase(dir, i, rnd, a, scanner, matched, split, (bitmap, table, capacity) -> new CpuBatchFilter(
+                        bitmap, rnd.nextInt(4) == 0 ? null : table, rnd.nextInt(1, 6), capacity),
+                        filter -> rnd.nextBoolean() ? null
                         : new CpuDfaStage(dfaEngines(a), filter, rnd.nextInt(64, 6000)));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -51,6 +53,200 @@ class FilteredScannerTest {
         });
         assertTrue(matched.get() > 200, "only " + matched.get() + " matches over all cases");
         assertTrue(split.get() > 10, "only " + split.get() + " files were larger than a batch");
+    }
+
+    /**
+     * Random rule sets (keywords of 8 to 30 bytes, literal, caseless or with a digit range, so factors with and
+     * without word form, with suffixes and anchors, beside short patterns) over files made of the keywords'
+     * fragments, whole keywords and one-bit near misses, larger than a batch or not: the filtered scan with the CPU
+     * model of the device confirm equals the scanner per file, and the confirm keeps fewer windows than the bit test
+     * passes.
+     */
+    @Test
+    void randomRuleSetsWithTheDeviceConfirmEqualTheScanner(@TempDir Path dir) throws Exception {
+        AtomicLong matched = new AtomicLong();
+        AtomicLong split = new AtomicLong();
+        long[] windows = new long[2];
+        Props.forAll("random rules, device confirm = scanner", 30, (i, rnd) -> {
+            List<String> keywords = new ArrayList<>();
+            List<dev.vyre.automata.regex.PatternSpec> specs = new ArrayList<>();
+            for (int k = rnd.nextInt(1, 8); k > 0; k--) {
+                StringBuilder kw = new StringBuilder();
+                for (int j = rnd.nextInt(8, 31); j > 0; j--) {
+                    kw.append("abcdeXYZ01:- ".charAt(rnd.nextInt(13)));
+                }
+                keywords.add(kw.toString());
+                String body = kw.toString();
+                if (rnd.nextInt(4) == 0) {
+                    int at = rnd.nextInt(body.length());
+                    body = body.substring(0, at) + "[0-3]" + body.substring(at + 1);
+                }
+                String suffix = switch (rnd.nextInt(4)) {
+                    case 0 -> "[0-9]{1,3}";
+                    case 1 -> " [a-z]+$";
+                    default -> "";
+                };
+                java.util.Set<dev.vyre.automata.regex.PatternFlag> flags = java.util.EnumSet.of(
+                        dev.vyre.automata.regex.PatternFlag.MULTILINE);
+                if (rnd.nextInt(3) == 0) {
+                    flags.add(dev.vyre.automata.regex.PatternFlag.CASELESS);
+                }
+                specs.add(new dev.vyre.automata.regex.PatternSpec(specs.size(), (rnd.nextInt(5) == 0 ? "^" : "")
+                        + body + suffix, flags));
+            }
+            specs.add(new dev.vyre.automata.regex.PatternSpec(specs.size(), "[0-9]{3}x", java.util.Set.of()));
+            CompiledAutomaton a = RegexCompiler.compile(specs, CompileOptions.defaults().withPrefilter(false)
+                    .withLinePrefilter(true));
+            if (a.engines(Engine.Kind.LINE).isEmpty()) {
+                return;
+            }
+            try {
+                runCase(dir, i, rnd, a, new Scanner(a), matched, split, (bitmap, table, capacity) -> {
+                    CpuBatchFilter f = new CpuBatchFilter(bitmap, table, rnd.nextInt(1, 4), capacity);
+                    return new CountingFilter(f, windows);
+                }, filter -> null, (r, n) -> keywordText(r, keywords, n));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertTrue(matched.get() > 100, "only " + matched.get() + " matches over all cases");
+        assertTrue(split.get() > 10, "only " + split.get() + " files were larger than a batch");
+        assertTrue(windows[1] * 2 < windows[0], "kept " + windows[1] + " of " + windows[0] + " bit-test windows");
+    }
+
+    /**
+     * Files dense with line-engine keywords, several batches long, so that batch boundaries cut occurrences at every
+     * phase (a piece that continues a file starts at batch offset 1 to 4 when the stride is 5; an occurrence whose
+     * first bytes are in the previous batch must be kept by the device confirm through {@code keepFrom}): the
+     * filtered scan with the confirm equals the scanner per file.
+     */
+    @Test
+    void occurrencesCutByBatchBoundariesAreKept(@TempDir Path dir) throws Exception {
+        CompiledAutomaton a = compiled();
+        Scanner scanner = new Scanner(a);
+        AtomicLong matched = new AtomicLong();
+        AtomicLong split = new AtomicLong();
+        Props.forAll("boundaries, device confirm = scanner", 40, (i, rnd) -> {
+            try {
+                runCase(dir, i, rnd, a, scanner, matched, split, (bitmap, table, capacity) -> new CpuBatchFilter(
+                        bitmap, table, rnd.nextInt(1, 4), capacity), filter -> null, FilteredScannerTest::dense);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertTrue(split.get() > 40, "only " + split.get() + " files were larger than a batch");
+    }
+
+    /** Keywords of the line-engine patterns back to back with short digit runs between them. */
+    static byte[] dense(SplittableRandom rnd, int n) {
+        String[] words = {"needle_haystack", "Failed password for root", "DISK FULL on /var"};
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        while (out.size() < n) {
+            out.writeBytes(words[rnd.nextInt(words.length)].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            for (int j = rnd.nextInt(0, 6); j > 0; j--) {
+                out.write('0' + rnd.nextInt(10));
+            }
+            if (rnd.nextInt(4) == 0) {
+                out.write('\n');
+            }
+        }
+        return java.util.Arrays.copyOf(out.toByteArray(), n);
+    }
+
+    /** Fragments of the keywords, whole keywords (some with a bit flipped), digits and newlines. */
+    private static byte[] keywordText(SplittableRandom rnd, List<String> keywords, int n) {
+        byte[] out = new byte[n];
+        int i = 0;
+        while (i < n) {
+            String kw = keywords.get(rnd.nextInt(keywords.size()));
+            int kind = rnd.nextInt(10);
+            int from = kind < 2 ? 0 : rnd.nextInt(kw.length());
+            int to = kind < 2 ? kw.length() : Math.min(kw.length(), from + rnd.nextInt(4, 10));
+            int start = i;
+            for (int j = from; j < to && i < n; j++) {
+                out[i++] = (byte) kw.charAt(j);
+            }
+            if (kind == 1 && i > start) {
+                out[start + rnd.nextInt(i - start)] ^= (byte) (1 << rnd.nextInt(7));
+            }
+            for (int j = rnd.nextInt(0, 3); j > 0 && i < n; j--) {
+                out[i++] = (byte) "0123456789\n xz".charAt(rnd.nextInt(14));
+            }
+        }
+        return out;
+    }
+
+    /** A batch filter that adds the windows its delegate tested and kept to {@code windows[0]} and {@code [1]}. */
+    private static final class CountingFilter implements BatchFilter {
+        private final BatchFilter inner;
+        private final long[] windows;
+
+        CountingFilter(BatchFilter inner, long[] windows) {
+            this.inner = inner;
+            this.windows = windows;
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public int slots() {
+            return inner.slots();
+        }
+
+        @Override
+        public long capacity() {
+            return inner.capacity();
+        }
+
+        @Override
+        public java.lang.foreign.MemorySegment staging(int slot) {
+            return inner.staging(slot);
+        }
+
+        @Override
+        public void submit(int slot, long bytes, int stride, long keepFrom) {
+            inner.submit(slot, bytes, stride, keepFrom);
+        }
+
+        @Override
+        public Candidates await(int slot) {
+            return inner.await(slot);
+        }
+
+        @Override
+        public long testedWindows() {
+            return inner.testedWindows();
+        }
+
+        @Override
+        public long keptWindows() {
+            return inner.keptWindows();
+        }
+
+        @Override
+        public long filterNanos() {
+            return inner.filterNanos();
+        }
+
+        @Override
+        public long copyNanos() {
+            return inner.copyNanos();
+        }
+
+        @Override
+        public long filteredBytes() {
+            return inner.filteredBytes();
+        }
+
+        @Override
+        public void close() {
+            windows[0] += inner.testedWindows();
+            windows[1] += inner.keptWindows();
+            inner.close();
+        }
     }
 
     /**
@@ -110,20 +306,33 @@ class FilteredScannerTest {
                 .withLinePrefilter(true));
     }
 
+    /** Opens the batch filter of one case: its bit table, the line engine's confirm table, the batch capacity. */
+    interface Filters {
+        BatchFilter open(WindowBitmap bitmap, WindowConfirmTable table, int capacity);
+    }
+
     /**
      * One random tree scanned by a {@link FilteredScanner} over the filter {@code filters} makes for a table and a
      * batch capacity, compared file by file with {@code scanner}.
      */
     static void runCase(Path dir, int i, SplittableRandom rnd, CompiledAutomaton a, Scanner scanner,
-            AtomicLong matched, AtomicLong split, java.util.function.BiFunction<WindowBitmap, Integer, BatchFilter>
-            filters, java.util.function.Function<BatchFilter, DfaStage> stages) throws java.io.IOException {
+            AtomicLong matched, AtomicLong split, Filters filters,
+            java.util.function.Function<BatchFilter, DfaStage> stages) throws java.io.IOException {
+        runCase(dir, i, rnd, a, scanner, matched, split, filters, stages, FilteredCorpus::content);
+    }
+
+    /** As above, with file contents from {@code content} (random, of the given length). */
+    static void runCase(Path dir, int i, SplittableRandom rnd, CompiledAutomaton a, Scanner scanner,
+            AtomicLong matched, AtomicLong split, Filters filters,
+            java.util.function.Function<BatchFilter, DfaStage> stages,
+            java.util.function.BiFunction<SplittableRandom, Integer, byte[]> content) throws java.io.IOException {
         {
             Path root = Files.createDirectories(dir.resolve("case" + i));
             int files = rnd.nextInt(1, 12);
             List<byte[]> contents = new ArrayList<>();
             int capacity = rnd.nextInt(4096, 40_000);
             for (int f = 0; f < files; f++) {
-                byte[] b = FilteredCorpus.content(rnd, rnd.nextInt(6) == 0 ? 0 : rnd.nextInt(1, 3 * capacity));
+                byte[] b = content.apply(rnd, rnd.nextInt(6) == 0 ? 0 : rnd.nextInt(1, 3 * capacity));
                 contents.add(b);
                 Files.write(root.resolve(String.format("f%03d", f)), b);
                 if (b.length > capacity) {
@@ -137,9 +346,10 @@ class FilteredScannerTest {
             int bits = rnd.nextBoolean() ? WindowBitmap.MIN_HASH_BITS + rnd.nextInt(3)
                     : WindowBitmap.DEFAULT_HASH_BITS;
             List<String> got = new ArrayList<>();
-            WindowBitmap bitmap = WindowBitmap.of(((dev.vyre.automata.scan.LineEngine) a.engines(Engine.Kind.LINE)
-                    .getFirst()).matcher(), bits);
-            try (BatchFilter filter = filters.apply(bitmap, capacity)) {
+            dev.vyre.automata.literal.WindowFilter matcher = ((dev.vyre.automata.scan.LineEngine) a.engines(
+                    Engine.Kind.LINE).getFirst()).matcher();
+            WindowBitmap bitmap = WindowBitmap.of(matcher, bits);
+            try (BatchFilter filter = filters.open(bitmap, matcher.confirmTable(), capacity)) {
                 DfaStage stage = stages.apply(filter);
                 FilteredScanner fs = new FilteredScanner(a, filter, stage, rnd.nextInt(1, 4));
                 if (rnd.nextBoolean()) {
@@ -166,6 +376,8 @@ class FilteredScannerTest {
                     assertEquals(st.confirm(), r.confirmNanos());
                     assertTrue(st.confirmLongest() <= st.confirmBusy(),
                             "the longest piece is within the summed busy time: " + st);
+                    assertTrue(filter.keptWindows() <= filter.testedWindows(), "kept within the bit test's");
+                    assertEquals(r.candidates(), filter.keptWindows(), "candidates are the kept windows");
                 } finally {
                     fs.close();
                     if (stage != null) {
