@@ -35,28 +35,28 @@ public final class CpuDfaStage implements DfaStage {
     public List<Segments> run(int slot, long[] pieceStart, long[] pieceEnd, int[][] startStates) {
         long t0 = System.nanoTime();
         MemorySegment data = filter.staging(slot);
-        long[][] plan = DfaStage.plan(pieceStart, pieceEnd, segmentBytes);
+        Plan plan = DfaStage.plan(pieceStart, pieceEnd, segmentBytes);
         List<Segments> out = new ArrayList<>();
         for (int e = 0; e < engines.size(); e++) {
             Dfa dfa = engines.get(e).dfa();
-            int n = plan.length;
+            int n = plan.size();
             Segments s = new Segments(new int[n], new long[n], new long[n], new int[n], new int[n], new long[n]);
             long[] count = new long[1];
             MatchSink counter = (id, end) -> count[0]++;
             int state = 0;
             for (int i = 0; i < n; i++) {
-                int p = (int) plan[i][0];
-                if (i == 0 || plan[i - 1][0] != p) {
+                int p = plan.piece()[i];
+                if (plan.firstOfPiece(i)) {
                     state = startStates[e][p] == FRESH ? dfa.startState(Dfa.CONTEXT_START) : startStates[e][p];
                 }
                 count[0] = 0;
                 s.piece()[i] = p;
-                s.start()[i] = plan[i][1];
-                s.end()[i] = plan[i][2];
+                s.start()[i] = plan.start()[i];
+                s.end()[i] = plan.end()[i];
                 s.used()[i] = state;
-                state = dfa.run(data, 0, plan[i][1], plan[i][2], state, counter);
-                if (plan[i][2] == pieceEnd[p]) {
-                    dfa.reportEnd(state, plan[i][2], counter);
+                state = dfa.run(data, 0, plan.start()[i], plan.end()[i], state, counter);
+                if (plan.end()[i] == pieceEnd[p]) {
+                    dfa.reportEnd(state, plan.end()[i], counter);
                 }
                 s.last()[i] = state;
                 s.count()[i] = count[0];

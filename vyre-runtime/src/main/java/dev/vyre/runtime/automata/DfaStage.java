@@ -1,7 +1,6 @@
 package dev.vyre.runtime.automata;
 
 import dev.vyre.automata.scan.DfaEngine;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -52,14 +51,37 @@ public interface DfaStage extends AutoCloseable {
     @Override
     void close();
 
-    /** Cuts the pieces into segments of at most {@code segmentBytes}: {piece, start, end} per segment. */
-    static long[][] plan(long[] pieceStart, long[] pieceEnd, long segmentBytes) {
-        List<long[]> out = new ArrayList<>();
+    /** Segments of a batch, as parallel arrays: piece index, start and end (batch offsets). */
+    record Plan(int[] piece, long[] start, long[] end) {
+        /** Segments. */
+        public int size() {
+            return piece.length;
+        }
+
+        /** Whether segment {@code i} is the first of its piece. */
+        public boolean firstOfPiece(int i) {
+            return i == 0 || piece[i - 1] != piece[i];
+        }
+    }
+
+    /** Cuts the pieces into segments of at most {@code segmentBytes}, in order. */
+    static Plan plan(long[] pieceStart, long[] pieceEnd, long segmentBytes) {
+        int n = 0;
+        for (int p = 0; p < pieceStart.length; p++) {
+            n += (int) ((pieceEnd[p] - pieceStart[p] + segmentBytes - 1) / segmentBytes);
+        }
+        int[] piece = new int[n];
+        long[] start = new long[n];
+        long[] end = new long[n];
+        int i = 0;
         for (int p = 0; p < pieceStart.length; p++) {
             for (long s = pieceStart[p]; s < pieceEnd[p]; s += segmentBytes) {
-                out.add(new long[] {p, s, Math.min(pieceEnd[p], s + segmentBytes)});
+                piece[i] = p;
+                start[i] = s;
+                end[i] = Math.min(pieceEnd[p], s + segmentBytes);
+                i++;
             }
         }
-        return out.toArray(new long[0][]);
+        return new Plan(piece, start, end);
     }
 }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 
 /**
@@ -27,9 +28,9 @@ import java.util.concurrent.ForkJoinPool;
  * {@link BatchFilter} (the CUDA prefilter kernel, or its CPU model) finds the candidate windows of the line
  * engine's factors in each batch, and host threads confirm: per file, a {@link WindowedScan} stream runs the line
  * engine over the candidates only and the other engines (patterns without a long factor) over the bytes. Batches
- * are pipelined: while the host threads read batch i+1 and confirm batch i-1 (one batch after another, so a file's
- * pieces are confirmed in order), the scanning thread waits for batch i's candidates and runs its DFA stage; a
- * staging slot is refilled only after its batch's confirmation. Matches are byte-identical to a
+ * are planned up front and pipelined: the host threads read each batch into its staging slot as soon as the slot's
+ * previous batch is confirmed, and confirm batches one after another (so a file's pieces are confirmed in order),
+ * while the scanning thread submits batch i, waits for its candidates and runs its DFA stage. Matches are byte-identical to a
  * {@link dev.vyre.automata.scan.Scanner} over each file (and so to the ring scan): every piece of a file lies in
  * the batch at an offset congruent to its file offset modulo the stride, so window k of the batch is the file's
  * window at the same stride phase; only windows wholly inside a piece are passed on, the windows across piece
@@ -65,7 +66,8 @@ public final class FilteredScanner implements AutoCloseable {
      * own view of its await ({@link BatchFilter#transferNanos()}, {@link BatchFilter#sortNanos()}) is the caller's.
      * The stages partition the scanning thread's wall clock. Reads and confirmations run on the host threads
      * behind the scanning thread's other stages, so {@code read} and {@code confirm} count only the time it
-     * waited for them (the part not hidden). Not part of the sum: {@code confirmBusy}, the host threads' time
+     * waited for them (the part not hidden; a batch's read starts once its slot's previous batch is confirmed,
+     * so {@code read} includes that wait too). Not part of the sum: {@code confirmBusy}, the host threads' time
      * summed over pieces, and {@code confirmLongest}, the longest single piece (a piece is confirmed by one thread).
      */
     public record Stages(long stat, long pack, long read, long submit, long await, long dfaStage, long confirm,
@@ -119,7 +121,7 @@ public final class FilteredScanner implements AutoCloseable {
     }
 
     /** A batch whose confirmation runs on the host threads; its staging slot stays taken until it is done. */
-    private record Confirming(Batch batch, long candidates, java.util.concurrent.Future<?> done) {
+    private record Confirming(Batch batch, long candidates, CompletableFuture<Void> done) {
     }
 
     /**
@@ -187,122 +189,59 @@ public final class FilteredScanner implements AutoCloseable {
         }
         long mark = lap(t, STAT, t0);
         long[] counters = new long[5]; // bytes, matches, batches, candidates, failed
-        ArrayDeque<Batch> submitted = new ArrayDeque<>();
+        List<Batch> batches = pack(states);
+        mark = lap(t, PACK, mark);
+        int slots = filter.slots();
+        // Batch i is read into slot i % slots as soon as the batch before it in that slot is confirmed: reads run
+        // on the host threads ahead of this thread, which submits, stages and hands on the batches in order.
+        List<CompletableFuture<Void>> reads = new ArrayList<>();
+        List<CompletableFuture<Void>> confirmed = new ArrayList<>();
         ArrayDeque<Confirming> confirming = new ArrayDeque<>();
-        int fileIndex = 0;
-        long fileOffset = 0;
-        int slot = 0;
-        Batch reading = null;
-        java.util.concurrent.Future<?> readDone = null;
         try {
-            while (fileIndex < states.size() || reading != null || !submitted.isEmpty() || !confirming.isEmpty()) {
-                int taken = (reading == null ? 0 : 1) + submitted.size() + confirming.size();
-                if (reading == null && fileIndex < states.size() && taken < filter.slots()) {
-                    List<Piece> pieces = new ArrayList<>();
-                    long at = 0;
-                    while (fileIndex < states.size()) {
-                        FileState fs = states.get(fileIndex);
-                        long start = at + Math.floorMod(fileOffset - at, stride);
-                        long room = filter.capacity() - start;
-                        long rest = fs.size - fileOffset;
-                        if (room <= 0 || (rest > room && !pieces.isEmpty())) {
-                            break;
-                        }
-                        long len = Math.min(rest, room);
-                        pieces.add(new Piece(fileIndex, fileOffset, len, start, len == rest));
-                        at = start + len;
-                        if (len == rest) {
-                            fileIndex++;
-                            fileOffset = 0;
-                        } else {
-                            fileOffset += len;
-                            break;
-                        }
-                    }
-                    reading = new Batch(slot, pieces, at);
-                    slot = (slot + 1) % filter.slots();
-                    // The host threads read it while this thread stages the batch before it.
-                    readDone = read(reading, states);
-                    mark = lap(t, PACK, mark);
-                    continue;
+            for (int i = 0; i < batches.size(); i++) {
+                startReads(batches, reads, confirmed, states, i + slots - 1);
+                Batch b = batches.get(i);
+                await(reads.get(i));
+                mark = lap(t, READ, mark);
+                zeroGaps(b);
+                mark = lap(t, PACK, mark);
+                if (scan.lineEngine() != null) {
+                    filter.submit(b.slot(), b.bytes(), stride, keepFrom(b));
                 }
-                if (reading != null && (submitted.isEmpty() || readDone.isDone())) {
-                    await(readDone);
-                    mark = lap(t, READ, mark);
-                    Batch b = reading;
-                    reading = null;
-                    zeroGaps(b);
-                    mark = lap(t, PACK, mark);
-                    if (scan.lineEngine() != null) {
-                        filter.submit(b.slot(), b.bytes(), stride, keepFrom(b));
-                    }
-                    submitted.add(b);
-                    mark = lap(t, SUBMIT, mark);
-                    continue;
+                mark = lap(t, SUBMIT, mark);
+                BatchFilter.Candidates c = scan.lineEngine() == null ? null : filter.await(b.slot());
+                mark = lap(t, AWAIT, mark);
+                List<DfaStage.Segments> segments = stage == null ? null : runStage(b, states);
+                int[][] bounds = segments == null ? null : pieceSegments(b, segments);
+                if (segments != null) {
+                    carryStates(b, segments, bounds, states);
                 }
-                if (!submitted.isEmpty()) {
-                    // The next batch's candidates and DFA stage (this thread, the device) while the host threads
-                    // still confirm earlier batches.
-                    Batch b = submitted.poll();
-                    BatchFilter.Candidates c = scan.lineEngine() == null ? null : filter.await(b.slot());
-                    mark = lap(t, AWAIT, mark);
-                    List<DfaStage.Segments> segments = stage == null ? null : runStage(b, states);
-                    int[][] bounds = segments == null ? null : pieceSegments(b, segments);
-                    if (segments != null) {
-                        carryStates(b, segments, bounds, states);
-                    }
-                    mark = lap(t, DFA, mark);
-                    confirming.add(new Confirming(b, c == null ? 0 : c.count(),
-                            confirmDriver.submit(() -> confirm(b, c, segments, bounds, states))));
-                    continue;
+                mark = lap(t, DFA, mark);
+                // One batch after another on the confirm thread (a file's pieces in order), spread over the host
+                // threads.
+                CompletableFuture<Void> done = CompletableFuture.runAsync(
+                        () -> confirm(b, c, segments, bounds, states), confirmDriver);
+                confirmed.add(done);
+                confirming.add(new Confirming(b, c == null ? 0 : c.count(), done));
+                startReads(batches, reads, confirmed, states, i + slots);
+                // Hand on every batch already confirmed (after the last batch: wait for them all). A slot's next
+                // read waits for its confirmation by itself.
+                while (!confirming.isEmpty() && (confirming.peek().done().isDone() || i == batches.size() - 1)) {
+                    Confirming k = confirming.poll();
+                    await(k.done());
+                    mark = lap(t, CONFIRM, mark);
+                    handOn(k, states, counters, ready, listener);
+                    emit(ready, next);
+                    mark = lap(t, EMIT, mark);
                 }
-                // Every slot is taken: wait for the oldest batch's confirmation, then hand its files on.
-                Confirming k = confirming.poll();
-                await(k.done());
-                mark = lap(t, CONFIRM, mark);
-                Batch b = k.batch();
-                counters[2]++;
-                counters[3] += k.candidates();
-                for (Piece p : b.pieces()) {
-                    FileState fs = states.get(p.file());
-                    counters[0] += p.length();
-                    if (p.last()) {
-                        List<Match> ms = fs.matches;
-                        IngestFileException err = fs.error;
-                        fs.matches = null;
-                        fs.stream = null;
-                        if (err != null) {
-                            counters[4]++;
-                            ready.put(fs.file.id(), () -> listener.onFailure(fs.file, err));
-                        } else {
-                            counters[1] += ms.size();
-                            ready.put(fs.file.id(), () -> listener.onFile(fs.file, ms));
-                        }
-                    }
-                }
-                listener.onProgress(b.bytes());
-                emit(ready, next);
-                mark = lap(t, EMIT, mark);
             }
         } finally {
             // A failure leaves no read or confirmation running over a staging slot that the caller may free.
-            if (readDone != null) {
-                try {
-                    readDone.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (java.util.concurrent.ExecutionException ignored) {
-                    // the first failure is the one thrown
-                }
+            for (CompletableFuture<Void> f : reads) {
+                f.exceptionally(e -> null).join();
             }
-            for (Confirming k : confirming) {
-                try {
-                    k.done().get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (java.util.concurrent.ExecutionException ignored) {
-                    // the first failure is the one thrown
-                }
+            for (CompletableFuture<Void> f : confirmed) {
+                f.exceptionally(e -> null).join();
             }
         }
         emit(ready, next);
@@ -312,6 +251,87 @@ public final class FilteredScanner implements AutoCloseable {
                 t[CONFIRM], System.nanoTime() - t0,
                 new Stages(t[STAT], t[PACK], t[READ], t[SUBMIT], t[AWAIT], t[DFA], t[CONFIRM], t[EMIT],
                         confirmBusy.get(), confirmLongest.get()));
+    }
+
+    /**
+     * Plans the batches over the sized files, in order: a file that does not fit the rest of a batch starts the
+     * next one, a file larger than a batch is cut into pieces in consecutive batches, each piece at a batch offset
+     * congruent to its file offset modulo the stride. Batch i uses staging slot i % slots.
+     */
+    private List<Batch> pack(List<FileState> states) {
+        List<Batch> out = new ArrayList<>();
+        int fileIndex = 0;
+        long fileOffset = 0;
+        while (fileIndex < states.size()) {
+            List<Piece> pieces = new ArrayList<>();
+            long at = 0;
+            while (fileIndex < states.size()) {
+                FileState fs = states.get(fileIndex);
+                long start = at + Math.floorMod(fileOffset - at, stride);
+                long room = filter.capacity() - start;
+                long rest = fs.size - fileOffset;
+                if (room <= 0 || (rest > room && !pieces.isEmpty())) {
+                    break;
+                }
+                long len = Math.min(rest, room);
+                pieces.add(new Piece(fileIndex, fileOffset, len, start, len == rest));
+                at = start + len;
+                if (len == rest) {
+                    fileIndex++;
+                    fileOffset = 0;
+                } else {
+                    fileOffset += len;
+                    break;
+                }
+            }
+            out.add(new Batch(out.size() % filter.slots(), pieces, at));
+        }
+        return out;
+    }
+
+    /**
+     * Starts the reads of the batches up to {@code upTo} not started yet: batch j once batch j - slots (the last
+     * user of its slot) is confirmed, on the host threads.
+     */
+    private void startReads(List<Batch> batches, List<CompletableFuture<Void>> reads,
+            List<CompletableFuture<Void>> confirmed, List<FileState> states, int upTo) {
+        int slots = filter.slots();
+        while (reads.size() <= Math.min(upTo, batches.size() - 1)) {
+            int j = reads.size();
+            if (j >= slots && confirmed.size() <= j - slots) {
+                return; // the slot's last batch is not staged yet
+            }
+            CompletableFuture<Void> free = j < slots ? CompletableFuture.completedFuture(null)
+                    : confirmed.get(j - slots);
+            Batch b = batches.get(j);
+            reads.add(free.thenRunAsync(() -> read(b, states), pool));
+        }
+    }
+
+    /** Counts a confirmed batch and queues its finished files (and failures) for the listener. */
+    private static void handOn(Confirming k, List<FileState> states, long[] counters,
+            TreeMap<Integer, Runnable> ready, ScanListener listener) {
+        Batch b = k.batch();
+        counters[2]++;
+        counters[3] += k.candidates();
+        for (Piece p : b.pieces()) {
+            FileState fs = states.get(p.file());
+            counters[0] += p.length();
+            if (p.last()) {
+                List<Match> ms = fs.matches;
+                IngestFileException err = fs.error;
+                fs.matches = null;
+                fs.stream = null;
+                if (err != null) {
+                    counters[4]++;
+                    ready.put(fs.file.id(), () -> listener.onFailure(fs.file, err));
+                } else {
+                    counters[1] += ms.size();
+                    ready.put(fs.file.id(), () -> listener.onFile(fs.file, ms));
+                }
+            }
+        }
+        listener.onProgress(b.bytes());
     }
 
     /**
@@ -362,7 +382,7 @@ public final class FilteredScanner implements AutoCloseable {
      * ranges of that size (each with its own channel), so that a batch of a few large files still keeps every host
      * thread reading. A failed range marks its file failed.
      */
-    private java.util.concurrent.Future<?> read(Batch b, List<FileState> states) {
+    private void read(Batch b, List<FileState> states) {
         MemorySegment staging = filter.staging(b.slot());
         List<long[]> ranges = new ArrayList<>(); // {piece index, offset within the piece, length}
         for (int i = 0; i < b.pieces().size(); i++) {
@@ -371,7 +391,7 @@ public final class FilteredScanner implements AutoCloseable {
                 ranges.add(new long[] {i, from, Math.min(readSplit, len - from)});
             }
         }
-        return pool.submit(() -> ranges.parallelStream().forEach(r -> {
+        ranges.parallelStream().forEach(r -> {
             Piece p = b.pieces().get((int) r[0]);
             FileState fs = states.get(p.file());
             if (fs.error != null) {
@@ -393,7 +413,7 @@ public final class FilteredScanner implements AutoCloseable {
             } catch (IOException e) {
                 fs.error = IngestFileException.io(fs.file, IngestFileException.Operation.READ, first, e);
             }
-        }));
+        });
     }
 
     /**

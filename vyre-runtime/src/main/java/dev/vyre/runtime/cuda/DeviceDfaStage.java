@@ -89,8 +89,8 @@ public final class DeviceDfaStage implements DfaStage {
         long per = total / ((long) sms * THREADS_PER_SM) + 1;
         int block = DfaResidentPtx.BLOCK_BYTES;
         long segment = Math.min(1 << 20, Math.max(MIN_SEGMENT, (per + block - 1) / block * block));
-        long[][] plan = DfaStage.plan(pieceStart, pieceEnd, segment);
-        int n = plan.length;
+        DfaStage.Plan plan = DfaStage.plan(pieceStart, pieceEnd, segment);
+        int n = plan.size();
         long tp = System.nanoTime();
         planNanos += tp - t0;
         List<Segments> out = new ArrayList<>();
@@ -102,13 +102,16 @@ public final class DeviceDfaStage implements DfaStage {
         }
         ensure(n);
         int[] first = new int[n];
+        int[] piece = plan.piece();
+        long[] start = plan.start();
+        long[] end = plan.end();
         int tw = DfaResidentPtx.TASK_WORDS / 2; // longs per task
         long[] taskLongs = new long[n * tw];
         for (int i = 0; i < n; i++) {
-            int p = (int) plan[i][0];
-            first[i] = i == 0 || plan[i - 1][0] != p ? 1 : 0;
-            taskLongs[i * tw + DfaResidentPtx.T_SEG_START / 2] = plan[i][1];
-            taskLongs[i * tw + DfaResidentPtx.T_SEG_END / 2] = plan[i][2];
+            int p = piece[i];
+            first[i] = plan.firstOfPiece(i) ? 1 : 0;
+            taskLongs[i * tw + DfaResidentPtx.T_SEG_START / 2] = start[i];
+            taskLongs[i * tw + DfaResidentPtx.T_SEG_END / 2] = end[i];
             taskLongs[i * tw + DfaResidentPtx.T_FILE_START / 2] = pieceStart[p];
             taskLongs[i * tw + DfaResidentPtx.T_FILE_END / 2] = pieceEnd[p];
         }
@@ -118,14 +121,6 @@ public final class DeviceDfaStage implements DfaStage {
         waitNanos += System.nanoTime() - h0;
         tasks.copyFrom(hostTasks.asSlice(0, (long) n * DfaResidentPtx.TASK_WORDS * 4), 0);
         int sw = DfaResidentPtx.STATE_WORDS;
-        int[] piece = new int[n];
-        long[] start = new long[n];
-        long[] end = new long[n];
-        for (int i = 0; i < n; i++) {
-            piece[i] = (int) plan[i][0];
-            start[i] = plan[i][1];
-            end[i] = plan[i][2];
-        }
         for (int e = 0; e < engines.size(); e++) {
             int[] w = new int[n * sw];
             for (int i = 0; i < n; i++) {
