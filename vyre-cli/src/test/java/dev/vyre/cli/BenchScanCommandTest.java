@@ -65,13 +65,14 @@ class BenchScanCommandTest {
             double v = Double.parseDouble(parts[i + 1]);
             if (parts[i].equals("wall")) {
                 wall = v;
-            } else if (!List.of("awaitTransfer", "awaitSort", "confirmBusy", "confirmLongest").contains(parts[i])) {
+            } else if (!List.of("awaitTransfer", "awaitSort", "confirmBusy", "confirmLongest", "dfaStageBusy")
+                    .contains(parts[i])) {
                 assertTrue(v >= 0 || parts[i].equals("other"), parts[i] + " " + v);
                 sum += v;
             }
         }
         assertEquals(List.of("stat", "pack", "read", "submit", "await", "dfaStage", "confirm", "emit",
-                "confirmBusy", "confirmLongest", "awaitTransfer", "awaitSort", "other", "wall"), names);
+                "confirmBusy", "confirmLongest", "dfaStageBusy", "awaitTransfer", "awaitSort", "other", "wall"), names);
         assertTrue(wall > 0 && Math.abs(sum - wall) < 0.01, "stages and other sum to the wall: " + m.group());
         assertTrue(Files.readString(json).contains("\"stageSeconds\":{\"stat\":"), Files.readString(json));
         Matcher w = Pattern.compile("vyre-cpu-filter: prefilter \\(cpu-model\\) [0-9.]+ GB/s over [0-9]+ bytes, "

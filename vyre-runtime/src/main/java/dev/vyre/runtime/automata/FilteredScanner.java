@@ -19,7 +19,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 
@@ -29,9 +28,9 @@ import java.util.concurrent.ForkJoinPool;
  * engine's factors in each batch, and host threads confirm: per file, a {@link WindowedScan} stream runs the line
  * engine over the candidates only and the other engines (patterns without a long factor) over the bytes. Batches
  * are planned up front and pipelined: the host threads read each batch into its staging slot as soon as the slot's
- * previous batch is confirmed, and confirm batches one after another (so a file's pieces are confirmed in order),
- * while the scanning thread submits batch i, waits for its candidates and runs its DFA stage. Matches are byte-identical to a
- * {@link dev.vyre.automata.scan.Scanner} over each file (and so to the ring scan): every piece of a file lies in
+ * previous batch is confirmed, and confirm batches one after another (so a file's pieces are confirmed in order);
+ * a stage thread runs the batches' DFA stages in order; the scanning thread submits batch i and waits for its
+ * candidates. Matches are byte-identical to a {@link dev.vyre.automata.scan.Scanner} over each file (and so to the ring scan): every piece of a file lies in
  * the batch at an offset congruent to its file offset modulo the stride, so window k of the batch is the file's
  * window at the same stride phase; only windows wholly inside a piece are passed on, the windows across piece
  * boundaries are read by the stream from its history.
@@ -46,11 +45,15 @@ public final class FilteredScanner implements AutoCloseable {
      * file's pieces are confirmed in order while the scanning thread reads and stages the next batches.
      */
     private final java.util.concurrent.ExecutorService confirmDriver;
+    /** Runs the batches' DFA stages one after another (each starts from the states the one before carried). */
+    private final java.util.concurrent.ExecutorService stageDriver;
     private final int stride;
     private long readSplit = READ_SPLIT;
     /** Per scan: host thread nanoseconds of confirmation summed over pieces, and the longest piece. */
     private final java.util.concurrent.atomic.AtomicLong confirmBusy = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong confirmLongest = new java.util.concurrent.atomic.AtomicLong();
+    /** Per scan: nanoseconds the stage thread spent in the DFA stage. */
+    private final java.util.concurrent.atomic.AtomicLong stageBusy = new java.util.concurrent.atomic.AtomicLong();
 
     /** What one scan did; {@code stages} breaks its wall time down. */
     public record Report(int files, int failedFiles, long bytes, long matches, long batches, long candidates,
@@ -67,11 +70,13 @@ public final class FilteredScanner implements AutoCloseable {
      * The stages partition the scanning thread's wall clock. Reads and confirmations run on the host threads
      * behind the scanning thread's other stages, so {@code read} and {@code confirm} count only the time it
      * waited for them (the part not hidden; a batch's read starts once its slot's previous batch is confirmed,
-     * so {@code read} includes that wait too). Not part of the sum: {@code confirmBusy}, the host threads' time
-     * summed over pieces, and {@code confirmLongest}, the longest single piece (a piece is confirmed by one thread).
+     * so {@code read} includes that wait too). The DFA stage runs on a thread of its own, so {@code dfaStage} is 0
+     * (kept for the shape of reports). Not part of the sum: {@code confirmBusy}, the host threads' time summed
+     * over pieces, {@code confirmLongest}, the longest single piece (a piece is confirmed by one thread), and
+     * {@code dfaStageBusy}, the stage thread's time in the DFA stage.
      */
     public record Stages(long stat, long pack, long read, long submit, long await, long dfaStage, long confirm,
-            long emit, long confirmBusy, long confirmLongest) {
+            long emit, long confirmBusy, long confirmLongest, long dfaStageBusy) {
         /** The stages by name, in scan order. */
         public java.util.Map<String, Long> byName() {
             java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
@@ -85,6 +90,7 @@ public final class FilteredScanner implements AutoCloseable {
             m.put("emit", emit);
             m.put("confirmBusy", confirmBusy);
             m.put("confirmLongest", confirmLongest);
+            m.put("dfaStageBusy", dfaStageBusy);
             return m;
         }
 
@@ -144,11 +150,8 @@ public final class FilteredScanner implements AutoCloseable {
                 stage == null ? List.of() : List.copyOf(stage.engines()));
         this.filter = filter;
         this.pool = new ForkJoinPool(Math.max(1, threads));
-        this.confirmDriver = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread th = new Thread(r, "vyre-filtered-confirm");
-            th.setDaemon(true);
-            return th;
-        });
+        this.confirmDriver = driver("vyre-filtered-confirm");
+        this.stageDriver = driver("vyre-filtered-stage");
         this.stride = scan.lineEngine() == null ? 1 : scan.lineEngine().matcher().stride();
         if (filter.capacity() <= 2L * stride + WindowFilter.WINDOW) {
             throw new ScanException("filtered scan: batches of " + filter.capacity() + " bytes",
@@ -173,11 +176,11 @@ public final class FilteredScanner implements AutoCloseable {
         long[] t = new long[8];
         confirmBusy.set(0);
         confirmLongest.set(0);
-        TreeMap<Integer, Runnable> ready = new TreeMap<>();
+        stageBusy.set(0);
+        InOrder ready = new InOrder(files.size() + failures.size());
         for (IngestEvent.FileFailed f : failures) {
             ready.put(f.file().id(), () -> listener.onFailure(f.file(), f.error()));
         }
-        int[] next = {0};
         List<FileState> states = new ArrayList<>();
         for (Object o : sizes(files)) {
             if (o instanceof FileState fs) {
@@ -211,16 +214,13 @@ public final class FilteredScanner implements AutoCloseable {
                 mark = lap(t, SUBMIT, mark);
                 BatchFilter.Candidates c = scan.lineEngine() == null ? null : filter.await(b.slot());
                 mark = lap(t, AWAIT, mark);
-                List<DfaStage.Segments> segments = stage == null ? null : runStage(b, states);
-                int[][] bounds = segments == null ? null : pieceSegments(b, segments);
-                if (segments != null) {
-                    carryStates(b, segments, bounds, states);
-                }
-                mark = lap(t, DFA, mark);
-                // One batch after another on the confirm thread (a file's pieces in order), spread over the host
-                // threads.
-                CompletableFuture<Void> done = CompletableFuture.runAsync(
-                        () -> confirm(b, c, segments, bounds, states), confirmDriver);
+                // The DFA stage on its own thread, batches in order (each starts from the states the one before
+                // carried), then the confirmation on the confirm thread, also in order (a file's pieces in order),
+                // spread over the host threads; this thread goes on with the next batch meanwhile.
+                CompletableFuture<Staged> staged = stage == null ? CompletableFuture.completedFuture(Staged.NONE)
+                        : CompletableFuture.supplyAsync(() -> stage(b, states), stageDriver);
+                CompletableFuture<Void> done = staged.thenAcceptAsync(
+                        st -> confirm(b, c, st.segments(), st.bounds(), states), confirmDriver);
                 confirmed.add(done);
                 confirming.add(new Confirming(b, c == null ? 0 : c.count(), done));
                 startReads(batches, reads, confirmed, states, i + slots);
@@ -231,7 +231,7 @@ public final class FilteredScanner implements AutoCloseable {
                     await(k.done());
                     mark = lap(t, CONFIRM, mark);
                     handOn(k, states, counters, ready, listener);
-                    emit(ready, next);
+                    ready.emit();
                     mark = lap(t, EMIT, mark);
                 }
             }
@@ -244,13 +244,13 @@ public final class FilteredScanner implements AutoCloseable {
                 f.exceptionally(e -> null).join();
             }
         }
-        emit(ready, next);
+        ready.flush();
         lap(t, EMIT, mark);
         return new Report(files.size() + failures.size(), failures.size() + (int) counters[4]
                 + (files.size() - states.size()), counters[0], counters[1], counters[2], counters[3], t[READ],
                 t[CONFIRM], System.nanoTime() - t0,
                 new Stages(t[STAT], t[PACK], t[READ], t[SUBMIT], t[AWAIT], t[DFA], t[CONFIRM], t[EMIT],
-                        confirmBusy.get(), confirmLongest.get()));
+                        confirmBusy.get(), confirmLongest.get(), stageBusy.get()));
     }
 
     /**
@@ -310,7 +310,7 @@ public final class FilteredScanner implements AutoCloseable {
 
     /** Counts a confirmed batch and queues its finished files (and failures) for the listener. */
     private static void handOn(Confirming k, List<FileState> states, long[] counters,
-            TreeMap<Integer, Runnable> ready, ScanListener listener) {
+            InOrder ready, ScanListener listener) {
         Batch b = k.batch();
         counters[2]++;
         counters[3] += k.candidates();
@@ -358,10 +358,44 @@ public final class FilteredScanner implements AutoCloseable {
         return now;
     }
 
-    private static void emit(TreeMap<Integer, Runnable> ready, int[] next) {
-        while (!ready.isEmpty() && ready.firstKey() == next[0]) {
-            ready.pollFirstEntry().getValue().run();
-            next[0]++;
+    /**
+     * Results waiting for their turn: the listener hears files in id order (ids 0..n-1 over files and failures),
+     * each as soon as every smaller id was heard. An array by id, not a sorted map: tens of thousands of small
+     * files made the map a visible share of the scan.
+     */
+    private static final class InOrder {
+        private Runnable[] byId;
+        private int next;
+
+        InOrder(int ids) {
+            byId = new Runnable[Math.max(1, ids)];
+        }
+
+        void put(int id, Runnable r) {
+            if (id >= byId.length) {
+                byId = Arrays.copyOf(byId, Math.max(id + 1, 2 * byId.length));
+            }
+            byId[id] = r;
+        }
+
+        /** Runs the waiting results from the next id on, up to the first id still missing. */
+        void emit() {
+            while (next < byId.length && byId[next] != null) {
+                Runnable r = byId[next];
+                byId[next++] = null;
+                r.run();
+            }
+        }
+
+        /** Runs every result left, in id order (the end of a scan: no id is missing any more). */
+        void flush() {
+            for (; next < byId.length; next++) {
+                Runnable r = byId[next];
+                if (r != null) {
+                    byId[next] = null;
+                    r.run();
+                }
+            }
         }
     }
 
@@ -432,6 +466,21 @@ public final class FilteredScanner implements AutoCloseable {
             staging.asSlice(at, p.at() - at).fill((byte) 0);
             at = p.at() + p.length();
         }
+    }
+
+    /** A batch's DFA stage results: segments per DFA and, per piece, its segment range (null without a stage). */
+    private record Staged(List<DfaStage.Segments> segments, int[][] bounds) {
+        static final Staged NONE = new Staged(null, null);
+    }
+
+    /** The DFA stage of batch {@code b} on the stage thread, with the states carried to the next batch. */
+    private Staged stage(Batch b, List<FileState> states) {
+        long s0 = System.nanoTime();
+        List<DfaStage.Segments> segments = runStage(b, states);
+        int[][] bounds = pieceSegments(b, segments);
+        carryStates(b, segments, bounds, states);
+        stageBusy.addAndGet(System.nanoTime() - s0);
+        return new Staged(segments, bounds);
     }
 
     /** Runs the DFA stage over the batch, each piece starting from its file's carried states. */
@@ -598,9 +647,19 @@ public final class FilteredScanner implements AutoCloseable {
         }
     }
 
-    /** Shuts the host pool and the confirmation thread down (the filter is the caller's). */
+    /** A single daemon thread that runs tasks in the order they come. */
+    private static java.util.concurrent.ExecutorService driver(String name) {
+        return java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread th = new Thread(r, name);
+            th.setDaemon(true);
+            return th;
+        });
+    }
+
+    /** Shuts the host pool and the stage and confirmation threads down (the filter is the caller's). */
     @Override
     public void close() {
+        stageDriver.shutdown();
         confirmDriver.shutdown();
         pool.shutdown();
     }
