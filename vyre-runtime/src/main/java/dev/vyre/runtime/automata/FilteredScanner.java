@@ -201,17 +201,23 @@ public final class FilteredScanner implements AutoCloseable {
         List<CompletableFuture<Void>> confirmed = new ArrayList<>();
         ArrayDeque<Confirming> confirming = new ArrayDeque<>();
         try {
+            // With two slots or more, batch i + 1 goes to the filter before batch i's candidates are awaited, so
+            // its copy and kernel run while this thread waits for batch i (its read needs batch i - 1's slot only).
+            int lookahead = slots >= 2 ? 1 : 0;
+            int submittedUpTo = 0;
             for (int i = 0; i < batches.size(); i++) {
-                startReads(batches, reads, confirmed, states, i + slots - 1);
-                Batch b = batches.get(i);
-                await(reads.get(i));
-                mark = lap(t, READ, mark);
-                zeroGaps(b);
-                mark = lap(t, PACK, mark);
-                if (scan.lineEngine() != null) {
-                    filter.submit(b.slot(), b.bytes(), stride, keepFrom(b));
+                while (submittedUpTo <= Math.min(i + lookahead, batches.size() - 1)) {
+                    int j = submittedUpTo++;
+                    startReads(batches, reads, confirmed, states, j + slots - 1);
+                    await(reads.get(j));
+                    mark = lap(t, READ, mark);
+                    Batch sb = batches.get(j);
+                    if (scan.lineEngine() != null) {
+                        filter.submit(sb.slot(), sb.bytes(), stride, keepFrom(sb));
+                    }
+                    mark = lap(t, SUBMIT, mark);
                 }
-                mark = lap(t, SUBMIT, mark);
+                Batch b = batches.get(i);
                 BatchFilter.Candidates c = scan.lineEngine() == null ? null : filter.await(b.slot());
                 mark = lap(t, AWAIT, mark);
                 // The DFA stage on its own thread, batches in order (each starts from the states the one before
@@ -412,11 +418,12 @@ public final class FilteredScanner implements AutoCloseable {
     }
 
     /**
-     * Reads every piece into the batch's staging slot, in parallel: pieces larger than {@link #READ_SPLIT} in
-     * ranges of that size (each with its own channel), so that a batch of a few large files still keeps every host
-     * thread reading. A failed range marks its file failed.
+     * Reads every piece into the batch's staging slot (and zeroes the gaps between them), in parallel: pieces
+     * larger than {@link #READ_SPLIT} in ranges of that size (each with its own channel), so that a batch of a few
+     * large files still keeps every host thread reading. A failed range marks its file failed.
      */
     private void read(Batch b, List<FileState> states) {
+        zeroGaps(b);
         MemorySegment staging = filter.staging(b.slot());
         List<long[]> ranges = new ArrayList<>(); // {piece index, offset within the piece, length}
         for (int i = 0; i < b.pieces().size(); i++) {
