@@ -201,12 +201,12 @@ public final class FilteredScanner implements AutoCloseable {
         List<CompletableFuture<Void>> confirmed = new ArrayList<>();
         ArrayDeque<Confirming> confirming = new ArrayDeque<>();
         try {
-            // With two slots or more, batch i + 1 goes to the filter before batch i's candidates are awaited, so
-            // its copy and kernel run while this thread waits for batch i (its read needs batch i - 1's slot only).
-            int lookahead = slots >= 2 ? 1 : 0;
             int submittedUpTo = 0;
             for (int i = 0; i < batches.size(); i++) {
-                while (submittedUpTo <= Math.min(i + lookahead, batches.size() - 1)) {
+                // Batch i to the filter (after its read), and batch i + 1 too when its read is done already (two
+                // slots or more: its copy and kernel then run while this thread waits for batch i's candidates).
+                while (submittedUpTo <= i || (slots >= 2 && submittedUpTo == i + 1 && submittedUpTo < batches.size()
+                        && reads.size() > submittedUpTo && reads.get(submittedUpTo).isDone())) {
                     int j = submittedUpTo++;
                     startReads(batches, reads, confirmed, states, j + slots - 1);
                     await(reads.get(j));
@@ -296,8 +296,8 @@ public final class FilteredScanner implements AutoCloseable {
     }
 
     /**
-     * Starts the reads of the batches up to {@code upTo} not started yet: batch j once batch j - slots (the last
-     * user of its slot) is confirmed, on the host threads.
+     * Starts the reads of the batches up to {@code upTo} not started yet: batch j once batch j - 1 is read and
+     * batch j - slots (the last user of its slot) is confirmed, on the host threads.
      */
     private void startReads(List<Batch> batches, List<CompletableFuture<Void>> reads,
             List<CompletableFuture<Void>> confirmed, List<FileState> states, int upTo) {
@@ -307,10 +307,13 @@ public final class FilteredScanner implements AutoCloseable {
             if (j >= slots && confirmed.size() <= j - slots) {
                 return; // the slot's last batch is not staged yet
             }
-            CompletableFuture<Void> free = j < slots ? CompletableFuture.completedFuture(null)
+            // One batch read at a time (each spreads over every host thread), so the first batches are ready
+            // soonest; and only into a free slot.
+            CompletableFuture<Void> slotFree = j < slots ? CompletableFuture.completedFuture(null)
                     : confirmed.get(j - slots);
+            CompletableFuture<Void> previous = j == 0 ? CompletableFuture.completedFuture(null) : reads.get(j - 1);
             Batch b = batches.get(j);
-            reads.add(free.thenRunAsync(() -> read(b, states), pool));
+            reads.add(CompletableFuture.allOf(slotFree, previous).thenRunAsync(() -> read(b, states), pool));
         }
     }
 
