@@ -270,18 +270,20 @@ public final class MegakernelProgram {
 
     /**
      * Nothing to run: every {@link #SHUTDOWN_POLL_INTERVAL}th idle poll reads SHUTDOWN; set, and the slot re-read
-     * after it (behind an acquire fence) not published, the worker returns; then it sleeps, doubling the sleep up to
-     * the maximum.
+     * after it (behind an acquire fence) not published, the worker returns; published, it polls again at once (and
+     * claims it); otherwise it sleeps, doubling the sleep up to the maximum.
      */
     private List<Node> idle() {
         List<Node> drained = nodes(SystemMemory.fence(SystemMemory.Ordering.ACQ_REL),
                 let("again", load(RING, v(SP))),
-                when(ne(v("again"), u(SlotState.PUBLISHED.wire())), nodes(new Node.Return())));
+                when(ne(v("again"), u(SlotState.PUBLISHED.wire())), nodes(new Node.Return()),
+                        nodes(set("wake", new Expr.LitBool(true)))));
         List<Node> shutdown = nodes(let("shutdown", load(CONTROL, u(ControlLayout.SHUTDOWN))),
                 when(ne(v("shutdown"), u(0)), drained));
         return nodes(set(IDLE, add(v(IDLE), u(1))),
+                let("wake", new Expr.LitBool(false)),
                 when(eq(bin(BinaryOp.BIT_AND, v(IDLE), u(SHUTDOWN_POLL_INTERVAL - 1)), u(0)), shutdown),
-                SystemMemory.sleep(SLEEP),
-                set(SLEEP, bin(BinaryOp.MIN, bin(BinaryOp.SHL, v(SLEEP), u(1)), u(options.backoffMaxNanos()))));
+                when(not(v("wake")), nodes(SystemMemory.sleep(SLEEP), set(SLEEP, bin(BinaryOp.MIN,
+                        bin(BinaryOp.SHL, v(SLEEP), u(1)), u(options.backoffMaxNanos()))))));
     }
 }
