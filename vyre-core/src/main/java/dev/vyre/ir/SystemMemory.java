@@ -15,8 +15,13 @@ import java.util.Optional;
  * wire tag (docs/VIR0-SEMANTICS.md, "System-memory extension"):
  * <ul>
  *   <li>a program metadata field with discriminant {@link #METADATA_DISCRIMINANT}, payload
- *       {@code u8 version (=1) | u32 count | count x ident}: the buffers that are <em>mapped</em> host memory. Every
- *       Load, Store and Atomic on them is a system-scope relaxed access (PTX {@code .relaxed.sys});</li>
+ *       {@code u8 version (=1) | u32 count | count x ident} or {@code u8 version (=2) | u32 count |
+ *       count x (ident, u8 mode)}: the buffers that are <em>mapped</em> host memory. Every Load, Store and Atomic on
+ *       them is a system-scope access (PTX {@code .sys}): relaxed, except that a buffer whose mode has
+ *       {@link #ACQUIRE} has acquire loads ({@code ld.acquire.sys}) and one whose mode has {@link #RELEASE} release
+ *       stores and atomics ({@code st.release.sys}, {@code atom.release.sys}; both bits: {@code atom.acq_rel.sys}).
+ *       Two names may be bound to the same memory, so one program can read a word with acquire through one name and
+ *       the words around it relaxed through another;</li>
  *   <li>{@code Opaque} node {@link #FENCE}, payload one byte {@link Ordering}: a system-scope fence
  *       ({@code fence.acq_rel.sys} / {@code fence.sc.sys}). A relaxed access to a mapped buffer followed by an
  *       acquire-release fence is an acquire; a fence followed by a relaxed access is a release (the PTX memory
@@ -30,12 +35,50 @@ import java.util.Optional;
 public final class SystemMemory {
     /** Metadata discriminant of the mapped-buffer declaration (in VIR0's extension range 0x80..0xFF). */
     public static final int METADATA_DISCRIMINANT = 0xC5;
-    /** Payload version of the metadata field. */
-    public static final int VERSION = 1;
     /** Extension id of the fence node ({@code "sys"} then 1). */
     public static final int FENCE = 0x7379_7301;
     /** Extension id of the sleep node ({@code "sys"} then 2). */
     public static final int SLEEP = 0x7379_7302;
+
+    /** Version of the metadata payload that names buffers only (all relaxed). */
+    public static final int VERSION_NAMES = 1;
+    /** Version of the metadata payload that gives each buffer a mode byte. */
+    public static final int VERSION_MODES = 2;
+    /** Mode bit: loads of the buffer are acquire loads. */
+    public static final int ACQUIRE = 1;
+    /** Mode bit: stores and atomics on the buffer are release operations. */
+    public static final int RELEASE = 2;
+
+    /**
+     * One mapped buffer and its access mode.
+     *
+     * @param name the buffer
+     * @param mode 0 (relaxed) or a combination of {@link #ACQUIRE} and {@link #RELEASE}
+     */
+    public record Mapped(String name, int mode) {
+        public Mapped {
+            java.util.Objects.requireNonNull(name, "name");
+            if ((mode & ~(ACQUIRE | RELEASE)) != 0) {
+                throw new MalformedException("system-memory mode " + mode + " of buffer '" + name + "' has bits "
+                        + "other than ACQUIRE (1) and RELEASE (2)", "use 0, 1, 2 or 3");
+            }
+        }
+
+        /** A relaxed mapped buffer. */
+        public static Mapped relaxed(String name) {
+            return new Mapped(name, 0);
+        }
+
+        /** Whether loads are acquire loads. */
+        public boolean acquire() {
+            return (mode & ACQUIRE) != 0;
+        }
+
+        /** Whether stores and atomics are release operations. */
+        public boolean release() {
+            return (mode & RELEASE) != 0;
+        }
+    }
 
     /** The ordering of a {@link #FENCE}: its payload byte. */
     public enum Ordering {
@@ -73,13 +116,25 @@ public final class SystemMemory {
     private SystemMemory() {
     }
 
-    /** The metadata field declaring {@code mapped} (buffer names, in order) as mapped host memory. */
+    /** The metadata field declaring {@code mapped} (buffer names, in order) as relaxed mapped host memory. */
     public static MetadataExtension declare(List<String> mapped) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(VERSION);
+        out.write(VERSION_NAMES);
         writeU32(out, mapped.size());
         for (String name : mapped) {
             writeIdent(out, name);
+        }
+        return new MetadataExtension(METADATA_DISCRIMINANT, Payload.wrap(out.toByteArray()));
+    }
+
+    /** The metadata field declaring {@code mapped} (in order) with their modes (payload version 2). */
+    public static MetadataExtension declareModes(List<Mapped> mapped) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(VERSION_MODES);
+        writeU32(out, mapped.size());
+        for (Mapped m : mapped) {
+            writeIdent(out, m.name());
+            out.write(m.mode());
         }
         return new MetadataExtension(METADATA_DISCRIMINANT, Payload.wrap(out.toByteArray()));
     }
@@ -107,7 +162,16 @@ public final class SystemMemory {
      * @throws MalformedException for a malformed or repeated declaration
      */
     public static Optional<List<String>> mappedBuffers(Program program) {
-        List<String> found = null;
+        return modes(program).map(list -> list.stream().map(Mapped::name).toList());
+    }
+
+    /**
+     * The mapped buffers {@code program} declares with their modes, or empty when it does not use the profile.
+     *
+     * @throws MalformedException for a malformed or repeated declaration
+     */
+    public static Optional<List<Mapped>> modes(Program program) {
+        List<Mapped> found = null;
         for (MetadataExtension e : program.extensions()) {
             if (e.discriminant() != METADATA_DISCRIMINANT) {
                 continue;
@@ -117,7 +181,7 @@ public final class SystemMemory {
                         + Integer.toHexString(METADATA_DISCRIMINANT) + ") appears twice",
                         "declare every mapped buffer in one field (SystemMemory.declare)");
             }
-            found = mappedBuffers(e);
+            found = modes(e);
         }
         return Optional.ofNullable(found);
     }
@@ -155,6 +219,15 @@ public final class SystemMemory {
      * @throws MalformedException for another discriminant or a malformed payload
      */
     public static List<String> mappedBuffers(MetadataExtension field) {
+        return modes(field).stream().map(Mapped::name).toList();
+    }
+
+    /**
+     * The buffers of one system-memory metadata field with their modes (0 for every buffer of a version-1 field).
+     *
+     * @throws MalformedException for another discriminant or a malformed payload
+     */
+    public static List<Mapped> modes(MetadataExtension field) {
         if (field.discriminant() != METADATA_DISCRIMINANT) {
             throw new MalformedException("metadata field 0x" + Integer.toHexString(field.discriminant()) + " is not"
                     + " the system-memory field", "pass a field with discriminant 0x"
@@ -162,9 +235,10 @@ public final class SystemMemory {
         }
         ByteBuffer in = ByteBuffer.wrap(field.payload().toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
         String what = "system-memory metadata field";
-        if (!in.hasRemaining() || in.get() != VERSION) {
-            throw new MalformedException(what + " does not start with version " + VERSION,
-                    "build the field with SystemMemory.declare");
+        int version = in.hasRemaining() ? in.get() : -1;
+        if (version != VERSION_NAMES && version != VERSION_MODES) {
+            throw new MalformedException(what + " does not start with version " + VERSION_NAMES + " or "
+                    + VERSION_MODES, "build the field with SystemMemory.declare or SystemMemory.declareModes");
         }
         if (in.remaining() < Integer.BYTES) {
             throw new MalformedException(what + " lacks its u32 buffer count", "build the field with "
@@ -176,9 +250,17 @@ public final class SystemMemory {
             throw new MalformedException(what + " announces " + count + " buffer names in " + in.remaining()
                     + " bytes", "build the field with SystemMemory.declare");
         }
-        List<String> names = new ArrayList<>();
+        List<Mapped> names = new ArrayList<>();
         for (long i = 0; i < count; i++) {
-            names.add(readIdent(in, what));
+            String name = readIdent(in, what);
+            if (version == VERSION_NAMES) {
+                names.add(Mapped.relaxed(name));
+            } else if (!in.hasRemaining()) {
+                throw new MalformedException(what + " lacks the mode byte of buffer '" + name + "'",
+                        "build the field with SystemMemory.declareModes");
+            } else {
+                names.add(new Mapped(name, in.get() & 0xFF));
+            }
         }
         if (in.hasRemaining()) {
             throw new MalformedException(what + " has " + in.remaining() + " bytes after its last name",

@@ -71,6 +71,37 @@ class SystemMemoryTest {
     }
 
     @Test
+    void modesRoundTripAndReachTheInterpreter() {
+        List<SystemMemory.Mapped> modes = List.of(new SystemMemory.Mapped("host", SystemMemory.ACQUIRE
+                | SystemMemory.RELEASE));
+        Program p = program(List.of(SystemMemory.declareModes(modes)), BODY);
+        assertEquals(List.of(), Validator.check(p));
+        assertEquals(Optional.of(modes), SystemMemory.modes(p));
+        assertEquals(Optional.of(List.of("host")), SystemMemory.mappedBuffers(p));
+        assertEquals(List.of(SystemMemory.Mapped.relaxed("host")), SystemMemory.modes(
+                SystemMemory.declare(List.of("host"))));
+        assertEquals(p, Vir0Decoder.decode(Vir0Encoder.encode(p)));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment host = arena.allocate(8, 4);
+            new ReferenceInterpreter().run(p, Dispatch.of(1), Map.of("host", host));
+            assertEquals(7, host.getAtIndex(ValueLayout.JAVA_INT, 0));
+            assertEquals(100, host.getAtIndex(ValueLayout.JAVA_INT, 1));
+        }
+        assertThrows(SystemMemory.MalformedException.class, () -> new SystemMemory.Mapped("host", 4));
+        String badMode = problems(program(List.of(new MetadataExtension(SystemMemory.METADATA_DISCRIMINANT,
+                Payload.of((byte) 2, (byte) 1, (byte) 0, (byte) 0, (byte) 0, (byte) 1, (byte) 0, (byte) 0, (byte) 0,
+                        (byte) 'h', (byte) 9))), List.of()));
+        assertTrue(badMode.contains("has bits other than ACQUIRE (1) and RELEASE (2)"), badMode);
+        String noMode = problems(program(List.of(new MetadataExtension(SystemMemory.METADATA_DISCRIMINANT,
+                Payload.of((byte) 2, (byte) 1, (byte) 0, (byte) 0, (byte) 0, (byte) 1, (byte) 0, (byte) 0, (byte) 0,
+                        (byte) 'h'))), List.of()));
+        assertTrue(noMode.contains("lacks the mode byte"), noMode);
+        String badVersion = problems(program(List.of(new MetadataExtension(SystemMemory.METADATA_DISCRIMINANT,
+                Payload.of((byte) 3, (byte) 0, (byte) 0, (byte) 0, (byte) 0))), List.of()));
+        assertTrue(badVersion.contains("does not start with version 1 or 2"), badVersion);
+    }
+
+    @Test
     void theNodesAreRefusedWhereTheProfileIsNotDeclared() {
         List<Problem> found = Validator.check(program(List.of(), BODY));
         assertEquals(3, found.size(), found::toString);
@@ -129,8 +160,12 @@ class SystemMemoryTest {
         Props.forAll("system-memory payloads", 300, (i, rnd) -> {
             List<MetadataExtension> extensions = new ArrayList<>();
             if (rnd.nextBoolean()) {
-                extensions.add(rnd.nextBoolean() ? SystemMemory.declare(randomNames(rnd))
-                        : new MetadataExtension(SystemMemory.METADATA_DISCRIMINANT, randomBytes(rnd)));
+                extensions.add(switch (rnd.nextInt(3)) {
+                    case 0 -> SystemMemory.declare(randomNames(rnd));
+                    case 1 -> SystemMemory.declareModes(randomNames(rnd).stream()
+                            .map(n -> new SystemMemory.Mapped(n, rnd.nextInt(4))).toList());
+                    default -> new MetadataExtension(SystemMemory.METADATA_DISCRIMINANT, randomBytes(rnd));
+                });
             }
             List<Node> body = new ArrayList<>(List.of(new Node.Let("ns", new Expr.LitU32(rnd.nextInt()))));
             for (int k = rnd.nextInt(4); k > 0; k--) {

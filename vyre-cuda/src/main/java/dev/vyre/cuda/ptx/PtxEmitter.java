@@ -84,7 +84,8 @@ public final class PtxEmitter {
         Program.WorkgroupSize ws = p.workgroupSize();
         int threads = ws.x() * ws.y() * ws.z();
         // the system-memory profile: these buffers are mapped host memory, every access system scope
-        java.util.Set<String> mapped = java.util.Set.copyOf(SystemMemory.mappedBuffers(p).orElse(List.of()));
+        Map<String, SystemMemory.Mapped> mapped = new java.util.HashMap<>();
+        SystemMemory.modes(p).orElse(List.of()).forEach(m -> mapped.put(m.name(), m));
 
         PtxCode code = new PtxCode();
         List<PtxKernel.Param> params = new ArrayList<>();
@@ -116,7 +117,8 @@ public final class PtxEmitter {
                 params.add(new PtxKernel.Param(count, ".u32", PtxKernel.ParamKind.ELEMENT_COUNT, b.name()));
                 String base = globalPointer(code, pointer);
                 String length = loadU32(code, count);
-                buffers.put(b.name(), mapped.contains(b.name()) ? BufferRef.mapped(b, base, length)
+                SystemMemory.Mapped m = mapped.get(b.name());
+                buffers.put(b.name(), m != null ? BufferRef.mapped(b, base, length, m.acquire(), m.release())
                         : BufferRef.global(b, base, length));
             }
         }

@@ -64,6 +64,22 @@ class PtxSystemMemoryTest {
     }
 
     @Test
+    void modesGiveAcquireLoadsAndReleaseStoresAndAtomics() {
+        String acquire = PtxEmitter.emitKernel(program(List.of(SystemMemory.declareModes(List.of(
+                new SystemMemory.Mapped("host", SystemMemory.ACQUIRE))))), "k", PtxTarget.SM_90).ptx();
+        assertTrue(acquire.contains("ld.acquire.sys.global.u32") && acquire.contains("st.relaxed.sys.global.u32")
+                && acquire.contains("atom.acquire.sys.global.add.u32") && !acquire.contains("ld.relaxed"), acquire);
+        String release = PtxEmitter.emitKernel(program(List.of(SystemMemory.declareModes(List.of(
+                new SystemMemory.Mapped("host", SystemMemory.RELEASE))))), "k", PtxTarget.SM_90).ptx();
+        assertTrue(release.contains("ld.relaxed.sys.global.u32") && release.contains("st.release.sys.global.u32")
+                && release.contains("atom.release.sys.global.add.u32") && !release.contains("st.relaxed"), release);
+        String both = PtxEmitter.emitKernel(program(List.of(SystemMemory.declareModes(List.of(
+                new SystemMemory.Mapped("host", SystemMemory.ACQUIRE | SystemMemory.RELEASE))))), "k",
+                PtxTarget.SM_90).ptx();
+        assertTrue(both.contains("atom.acq_rel.sys.global.add.u32"), both);
+    }
+
+    @Test
     void withoutTheDeclarationTheProgramIsRefused() {
         ValidationException e = assertThrows(ValidationException.class,
                 () -> PtxEmitter.emitKernel(program(List.of()), "k", PtxTarget.SM_90));
@@ -85,8 +101,9 @@ class PtxSystemMemoryTest {
         Assumptions.assumeTrue(ptxas != null, "ptxas not found: the system-memory kernel is not assembled here");
         for (String arch : List.of("sm_80", "sm_90")) {
             PtxTarget target = new PtxTarget(arch.charAt(3) - '0', 0);
-            String text = PtxEmitter.emitKernel(program(List.of(SystemMemory.declare(List.of("host")))), "k",
-                    target).ptx();
+            String text = PtxEmitter.emitKernel(program(List.of(SystemMemory.declareModes(List.of(
+                    new SystemMemory.Mapped("host", SystemMemory.ACQUIRE | SystemMemory.RELEASE))))), "k", target)
+                    .ptx();
             Ptxas.Result r = Ptxas.assemble(ptxas, dir, "sys_" + arch, text, arch);
             assertEquals(0, r.exit(), () -> "ptxas -arch=" + arch + ":\n" + r.output());
         }

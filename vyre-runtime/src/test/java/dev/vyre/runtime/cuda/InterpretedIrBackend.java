@@ -46,11 +46,13 @@ final class InterpretedIrBackend implements Backend {
             throw new IllegalArgumentException("the interpreted IR kernel runs one worker, not " + config.workers());
         }
         Program program = MegakernelProgram.build(new MegakernelProgram.Options(1, 1, 64));
-        Map<String, MemorySegment> bound = Map.of(
+        Map<String, MemorySegment> memory = Map.of(
                 MegakernelProgram.CONTROL, b.control().segment(),
                 MegakernelProgram.RING, b.ring().segment().asSlice(0, (long) IrKernel.elements(MegakernelProgram.RING,
                         b) * Integer.BYTES),
                 MegakernelProgram.DEBUG, b.debug().segment());
+        Map<String, MemorySegment> bound = new java.util.HashMap<>();
+        program.buffers().forEach(d -> bound.put(d.name(), memory.get(MegakernelProgram.memoryOf(d.name()))));
         buffers = b;
         worker = Thread.ofPlatform().daemon().name("ir-interpreter").start(() -> {
             try {

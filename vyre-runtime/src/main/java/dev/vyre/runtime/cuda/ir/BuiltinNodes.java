@@ -27,7 +27,6 @@ import static dev.vyre.runtime.cuda.ir.Ir.when;
 import dev.vyre.ir.BinaryOp;
 import dev.vyre.ir.Expr;
 import dev.vyre.ir.Node;
-import dev.vyre.ir.SystemMemory;
 import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.DebugLogLayout;
 import dev.vyre.protocol.FaultCode;
@@ -51,6 +50,8 @@ final class BuiltinNodes {
 
     private final String control;
     private final String debug;
+    /** The debug log with release atomics (COMMITTED). */
+    private final String debugRelease;
     private final String controlWords;
     private final String mask;
     /** Makes the variable names of one body unique (the validator forbids shadowing and redeclaration). */
@@ -59,12 +60,14 @@ final class BuiltinNodes {
     /**
      * @param control      the control block buffer
      * @param debug        the debug log buffer
+     * @param debugRelease the debug log buffer with release atomics
      * @param controlWords a U32 variable holding the control block's words
      * @param mask         a U32 variable holding the slot tenant's permission mask
      */
-    BuiltinNodes(String control, String debug, String controlWords, String mask) {
+    BuiltinNodes(String control, String debug, String debugRelease, String controlWords, String mask) {
         this.control = control;
         this.debug = debug;
+        this.debugRelease = debugRelease;
         this.controlWords = controlWords;
         this.mask = mask;
     }
@@ -171,8 +174,8 @@ final class BuiltinNodes {
 
     /**
      * PRINTF: one attempt to reserve record {@code cursor} by CAS CURSOR -> cursor + 1 while it is below the capacity
-     * {@code capacity} (a U32 variable). Won: the record {fmt_id = a0, a1, a2, slot base}, then a release fence and
-     * COMMITTED += 1. Full: DROPPED += 1. Lost the race: {@code retry} becomes true and the slot is run again
+     * {@code capacity} (a U32 variable). Won: the record {fmt_id = a0, a1, a2, slot base}, then COMMITTED += 1 with
+     * release. Full: DROPPED += 1. Lost the race: {@code retry} becomes true and the slot is run again
      * (the hand-written kernel's reservation loop, taken through the worker's loop).
      */
     List<Node> printf(Expr a0, Expr a1, Expr a2, Expr slotBase, String capacity, String retry) {
@@ -186,8 +189,7 @@ final class BuiltinNodes {
                 store(debug, add(v(record), u(DebugLogLayout.RECORD_ARG0)), a1),
                 store(debug, add(v(record), u(DebugLogLayout.RECORD_ARG1)), a2),
                 store(debug, add(v(record), u(DebugLogLayout.RECORD_ARG2)), slotBase),
-                SystemMemory.fence(SystemMemory.Ordering.ACQ_REL),
-                let(fresh("committed"), atomicAdd(debug, u(DebugLogLayout.COMMITTED), u(1))));
+                let(fresh("committed"), atomicAdd(debugRelease, u(DebugLogLayout.COMMITTED), u(1))));
         List<Node> reserve = nodes(
                 let(seen, cas(debug, u(DebugLogLayout.CURSOR), v(cursor), add(v(cursor), u(1)))),
                 when(ne(v(seen), v(cursor)), nodes(set(retry, new Expr.LitBool(true))), write));

@@ -55,7 +55,7 @@ public record IrKernel(Program program, PtxKernel kernel) {
 
     /** Element counts of the buffers: the control words, 16 words per slot, the debug log's header and records. */
     public static int elements(String buffer, RingBuffers buffers) {
-        return switch (buffer) {
+        return switch (MegakernelProgram.memoryOf(buffer)) {
             case MegakernelProgram.CONTROL -> buffers.control().wordCount();
             case MegakernelProgram.RING -> buffers.ring().slotCount() * SlotLayout.SLOT_WORDS;
             case MegakernelProgram.DEBUG -> Math.toIntExact(DebugLogLayout.bufferWords(buffers.debug().capacity()));
@@ -64,7 +64,8 @@ public record IrKernel(Program program, PtxKernel kernel) {
     }
 
     /**
-     * The launch arguments: for each buffer parameter {@code address.apply(buffer)}, for each count parameter its
+     * The launch arguments: for each buffer parameter {@code address.apply(memory)} of the memory it is bound to
+     * ({@link MegakernelProgram#memoryOf}: control, ring or debug), for each count parameter its
      * {@link #elements} as an Integer, and {@code counters} (the out-of-bounds counters' device address, 8 bytes of
      * zeroed device memory) for the last.
      */
@@ -72,7 +73,7 @@ public record IrKernel(Program program, PtxKernel kernel) {
         List<Object> args = new ArrayList<>();
         for (PtxKernel.Param p : kernel.params()) {
             args.add(switch (p.kind()) {
-                case BUFFER_POINTER -> address.apply(p.buffer());
+                case BUFFER_POINTER -> address.apply(MegakernelProgram.memoryOf(p.buffer()));
                 case ELEMENT_COUNT -> elements(p.buffer(), buffers);
                 case OOB_COUNTERS -> counters;
             });

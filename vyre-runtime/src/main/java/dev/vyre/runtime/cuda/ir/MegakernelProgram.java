@@ -40,17 +40,19 @@ import dev.vyre.runtime.Permissions;
 import dev.vyre.runtime.cuda.CudaBackendException;
 import dev.vyre.runtime.cuda.MegakernelPtx;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * Builds the persistent megakernel as a VIR0 {@link Program} (docs/MEGAKERNEL-CUDA.md, "The IR-built kernel"): the
  * hand-written {@link MegakernelPtx}'s THREAD kernel without doorbell, as a program the PTX emitter lowers. Invocation
  * {@code w < workers} is worker w and owns slots {@code w, w + W, ...} (the only device owner of each); it loops
- * forever: polls its slot's first four words (relaxed, system scope), and on PUBLISHED fences (acquire), stores
- * CLAIMED, reads the arguments, checks the opcode's permission bit against the tenant's mask (read once at start),
- * runs the built-in, and completes: FAULT_CODE and FAULT_DETAIL on a fault, a release fence, STATUS DONE or FAULT,
- * another fence, DONE_COUNT += 1 (a permitted NOP, which wrote nothing, stores and counts relaxed). An idle poll
+ * forever: polls its slot's first four words (one acquire load, system scope), and on PUBLISHED stores CLAIMED,
+ * reads the arguments, checks the opcode's permission bit against the tenant's mask (read once at start), runs the
+ * built-in, and completes: FAULT_CODE and FAULT_DETAIL on a fault, STATUS DONE or FAULT with release, DONE_COUNT += 1
+ * with release (a permitted NOP, which wrote nothing, stores and counts relaxed). An idle poll
  * sleeps (doubling from the minimum to the maximum) and, every {@link #SHUTDOWN_POLL_INTERVAL}th, reads SHUTDOWN:
  * set, and the slot re-read after it not published, the worker returns.
  *
@@ -59,7 +61,8 @@ import java.util.TreeMap;
  * automata or a VM registry); user handlers are not part of this kernel (the backend refuses them at start).
  *
  * <p>Buffers: {@value #CONTROL}, {@value #RING} and {@value #DEBUG}, all U32, sized by the caller and mapped host
- * memory ({@link SystemMemory}); the program runs in workgroups of {@link #WORKGROUP} invocations.
+ * memory ({@link SystemMemory}), and ordered aliases of them that the caller binds to the same memory
+ * ({@link #memoryOf}); the program runs in workgroups of {@link #WORKGROUP} invocations.
  */
 public final class MegakernelProgram {
     /** The control block buffer. */
@@ -68,6 +71,27 @@ public final class MegakernelProgram {
     public static final String RING = "ring";
     /** The debug log buffer: the header and exactly its capacity of records. */
     public static final String DEBUG = "debug";
+    /** The ring again, with acquire loads (the poll). */
+    public static final String RING_ACQUIRE = "ring_acquire";
+    /** The ring again, with release stores (STATUS at completion). */
+    public static final String RING_RELEASE = "ring_release";
+    /** The control block again, with release stores and atomics (DONE_COUNT, SHUTDOWN). */
+    public static final String CONTROL_RELEASE = "control_release";
+    /** The debug log again, with release atomics (COMMITTED). */
+    public static final String DEBUG_RELEASE = "debug_release";
+    /** Every buffer of the program, in binding order, with the memory it is bound to. */
+    private static final Map<String, String> MEMORY = new LinkedHashMap<>();
+
+    static {
+        MEMORY.put(CONTROL, CONTROL);
+        MEMORY.put(RING, RING);
+        MEMORY.put(DEBUG, DEBUG);
+        MEMORY.put(RING_ACQUIRE, RING);
+        MEMORY.put(RING_RELEASE, RING);
+        MEMORY.put(CONTROL_RELEASE, CONTROL);
+        MEMORY.put(DEBUG_RELEASE, DEBUG);
+    }
+
     /** Invocations per workgroup. */
     public static final int WORKGROUP = dev.vyre.runtime.cuda.WorkerShape.BLOCK_THREADS;
     /** An idle worker reads SHUTDOWN once per this many empty polls (a power of two), as the hand-written kernel. */
@@ -110,7 +134,7 @@ public final class MegakernelProgram {
     }
 
     private final Options options;
-    private final BuiltinNodes builtins = new BuiltinNodes(CONTROL, DEBUG, CONTROL_WORDS, MASK);
+    private final BuiltinNodes builtins = new BuiltinNodes(CONTROL, DEBUG, DEBUG_RELEASE, CONTROL_WORDS, MASK);
 
     private MegakernelProgram(Options options) {
         this.options = options;
@@ -129,13 +153,35 @@ public final class MegakernelProgram {
         return (workers + WORKGROUP - 1) / WORKGROUP;
     }
 
+    /**
+     * The memory buffer {@code buffer} is bound to: {@link #CONTROL}, {@link #RING} or {@link #DEBUG} (each ordered
+     * alias is bound to the same memory as its plain name).
+     */
+    public static String memoryOf(String buffer) {
+        String memory = MEMORY.get(buffer);
+        if (memory == null) {
+            throw new IllegalArgumentException("the IR megakernel has no buffer " + buffer);
+        }
+        return memory;
+    }
+
+    /**
+     * Buffers: the three memories, relaxed, then ordered aliases of them (bound to the same memory by the caller):
+     * the ring with acquire loads for the poll, the ring with release stores for STATUS, the control block and the
+     * debug log with release stores and atomics. So the kernel's orderings are those of {@link MegakernelPtx}:
+     * {@code ld.acquire.sys} polls, {@code st.release.sys} of STATUS, release DONE_COUNT and COMMITTED increments.
+     */
     private Program program() {
-        List<BufferDecl> buffers = List.of(
-                BufferDecl.of(CONTROL, 0, BufferAccess.READ_WRITE, ScalarType.U32, 0, true),
-                BufferDecl.of(RING, 1, BufferAccess.READ_WRITE, ScalarType.U32, 0, true),
-                BufferDecl.of(DEBUG, 2, BufferAccess.READ_WRITE, ScalarType.U32, 0, true));
+        List<BufferDecl> buffers = new ArrayList<>();
+        List<SystemMemory.Mapped> mapped = new ArrayList<>();
+        for (String name : MEMORY.keySet()) {
+            buffers.add(BufferDecl.of(name, buffers.size(), BufferAccess.READ_WRITE, ScalarType.U32, 0, true));
+            int mode = name.equals(RING_ACQUIRE) ? SystemMemory.ACQUIRE
+                    : name.endsWith("_release") ? SystemMemory.RELEASE : 0;
+            mapped.add(new SystemMemory.Mapped(name, mode));
+        }
         return new Program(0, "vyre.megakernel", Program.WorkgroupSize.of(WORKGROUP), buffers, new TreeMap<>(),
-                List.of(SystemMemory.declare(List.of(CONTROL, RING, DEBUG))), body());
+                List.of(SystemMemory.declareModes(mapped)), body());
     }
 
     private List<Node> body() {
@@ -166,18 +212,18 @@ public final class MegakernelProgram {
     private List<Node> iteration() {
         List<Node> turn = new ArrayList<>();
         turn.add(let(SP, bin(BinaryOp.MUL, v(SLOT), u(SlotLayout.SLOT_WORDS))));
-        turn.addAll(quad(HEAD, SP, 0));
+        // the acquire load orders the argument loads after the host's writes of the slot (as MegakernelPtx's poll)
+        turn.addAll(quad(RING_ACQUIRE, HEAD, SP));
         turn.add(when(or(eq(v(HEAD[SlotLayout.STATUS]), u(SlotState.PUBLISHED.wire())), v(PENDING)), runSlot(),
                 idle()));
         return turn;
     }
 
-    /** Four Lets of consecutive ring words from {@code index + first} (one 16-byte load on the GPU). */
-    private static List<Node> quad(String[] names, String index, int first) {
+    /** Four Lets of consecutive words of {@code ring} from {@code index} (one 16-byte load on the GPU). */
+    private static List<Node> quad(String ring, String[] names, String index) {
         List<Node> lets = new ArrayList<>();
         for (int k = 0; k < names.length; k++) {
-            Expr at = first + k == 0 ? v(index) : add(v(index), u(first + k));
-            lets.add(let(names[k], load(RING, at)));
+            lets.add(let(names[k], load(ring, k == 0 ? v(index) : add(v(index), u(k)))));
         }
         return lets;
     }
@@ -186,7 +232,6 @@ public final class MegakernelProgram {
     private List<Node> runSlot() {
         Expr op = v(HEAD[SlotLayout.OPCODE]);
         List<Node> run = new ArrayList<>();
-        run.add(SystemMemory.fence(SystemMemory.Ordering.ACQ_REL));
         run.add(when(not(v(PENDING)), nodes(store(RING, v(SP), u(SlotState.CLAIMED.wire())))));
         run.add(let(MASK, tenantMask(v(HEAD[SlotLayout.TENANT]))));
         run.add(let("bit", permissionBit(op)));
@@ -226,7 +271,7 @@ public final class MegakernelProgram {
         for (int first = 0; first < SlotLayout.ARGS_PER_SLOT; first += 4) {
             String index = "args" + first;
             run.add(let(index, add(v(SP), u(SlotLayout.ARG0 + first))));
-            run.addAll(quad(args.subList(first, first + 4).toArray(String[]::new), index, 0));
+            run.addAll(quad(RING, args.subList(first, first + 4).toArray(String[]::new), index));
         }
         Expr a0 = v(args.get(0));
         Expr a1 = v(args.get(1));
@@ -237,8 +282,7 @@ public final class MegakernelProgram {
         List<Node> dispatch = chain(op, others, system -> switch (system) {
             case Opcodes.PRINTF -> builtins.printf(a0, a1, a2, v(SP), CAPACITY, RETRY);
             case Opcodes.PACKED_SLOT -> builtins.packed(args);
-            default -> nodes(SystemMemory.fence(SystemMemory.Ordering.ACQ_REL),
-                    store(CONTROL, u(ControlLayout.SHUTDOWN), u(1)));
+            default -> nodes(store(CONTROL_RELEASE, u(ControlLayout.SHUTDOWN), u(1)));
         }, unknown);
         // DFA_STEP, LOAD_MISS and VM_EXEC have permission bits but no executor here: UNKNOWN_OPCODE, as on the CPU
         // backend without automata or a VM registry
@@ -255,9 +299,8 @@ public final class MegakernelProgram {
         // a NOP wrote nothing that a release would have to order: relaxed stores, no fence (as MegakernelPtx)
         List<Node> relaxed = nodes(store(RING, v(SP), u(SlotState.DONE.wire())),
                 let("counted", atomicAdd(CONTROL, u(ControlLayout.DONE_COUNT), u(1))));
-        List<Node> released = nodes(SystemMemory.fence(SystemMemory.Ordering.ACQ_REL), store(RING, v(SP), status),
-                SystemMemory.fence(SystemMemory.Ordering.ACQ_REL),
-                let("released", atomicAdd(CONTROL, u(ControlLayout.DONE_COUNT), u(1))));
+        List<Node> released = nodes(store(RING_RELEASE, v(SP), status),
+                let("released", atomicAdd(CONTROL_RELEASE, u(ControlLayout.DONE_COUNT), u(1))));
         return concat(nodes(when(faulted, fault), when(v("nop"), relaxed, released),
                         set(PENDING, new Expr.LitBool(false)), set(SLEEP, u(options.backoffMinNanos()))),
                 advance());
@@ -275,7 +318,7 @@ public final class MegakernelProgram {
      */
     private List<Node> idle() {
         List<Node> drained = nodes(SystemMemory.fence(SystemMemory.Ordering.ACQ_REL),
-                let("again", load(RING, v(SP))),
+                let("again", load(RING_ACQUIRE, v(SP))),
                 when(ne(v("again"), u(SlotState.PUBLISHED.wire())), nodes(new Node.Return()),
                         nodes(set("wake", new Expr.LitBool(true)))));
         List<Node> shutdown = nodes(let("shutdown", load(CONTROL, u(ControlLayout.SHUTDOWN))),

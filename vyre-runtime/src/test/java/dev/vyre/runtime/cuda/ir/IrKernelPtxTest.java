@@ -52,11 +52,15 @@ class IrKernelPtxTest {
     void theKernelUsesSystemScopeOrderingAndSleeps() {
         String ptx = IrKernel.emit(OPTIONS, SmTarget.SM_90).ptx();
         assertTrue(ptx.contains(".visible .entry " + IrKernel.ENTRY + "("), ptx);
-        for (String needed : List.of("ld.relaxed.sys.global.v4.u32", "st.relaxed.sys.global.u32",
-                "atom.relaxed.sys.global.cas.b32", "atom.relaxed.sys.global.add.u32", "fence.acq_rel.sys",
-                "nanosleep.u32")) {
+        // the hand-written kernel's orderings: an acquire 16-byte poll, relaxed argument loads and CLAIMED store,
+        // release STATUS, DONE_COUNT and COMMITTED
+        for (String needed : List.of("ld.acquire.sys.global.v4.u32", "ld.relaxed.sys.global.v4.u32",
+                "st.relaxed.sys.global.u32", "st.release.sys.global.u32", "atom.release.sys.global.add.u32",
+                "atom.relaxed.sys.global.cas.b32", "atom.relaxed.sys.global.add.u32", "nanosleep.u32")) {
             assertTrue(ptx.contains(needed), () -> "the IR kernel has no " + needed);
         }
+        // one fence, on the drain check (SHUTDOWN, then the slot again); none on the path of a slot
+        assertEquals(1, ptx.split("fence\\.", -1).length - 1, "fences in the IR kernel");
         // no weak (gpu-scope) access to the mapped buffers: every ld/st/atom on them is .sys
         Matcher weak = Pattern.compile("\\b(ld|st)\\.global\\.").matcher(ptx);
         assertTrue(!weak.find(), () -> "a weak global access: " + weak.group());
