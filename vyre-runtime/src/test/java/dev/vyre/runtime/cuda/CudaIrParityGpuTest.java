@@ -35,7 +35,7 @@ class CudaIrParityGpuTest {
                     CudaBackend b = CudaBackend.open(CudaBackend.Settings.defaults().withIrKernel());
                     backends.add(b);
                     return b;
-                }, s -> "IR-built kernel");
+                }, s -> "cuda IR-built kernel");
         assertEquals(262_144, total);
         for (CudaBackend b : backends) {
             assertTrue(b.ptx().contains(".entry " + IrKernel.ENTRY), "the IR-built kernel ran");

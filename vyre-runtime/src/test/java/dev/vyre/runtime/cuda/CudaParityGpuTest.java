@@ -29,7 +29,7 @@ class CudaParityGpuTest {
         CudaTests.assumeGpu();
         long total = CudaTests.assertParity(0x5EED_0000L, STREAMS, SLOTS_PER_STREAM,
                 new SlotStream.Options(4096, 6, false, 10), BATCH,
-                s -> CudaBackend.open(CudaBackend.Settings.defaults().withShape(shape(s))), s -> shape(s).name());
+                s -> CudaBackend.open(CudaBackend.Settings.defaults().withShape(shape(s))), s -> "cuda " + shape(s));
         assertEquals(1_048_576, total);
     }
 }

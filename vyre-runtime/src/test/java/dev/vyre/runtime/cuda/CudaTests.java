@@ -62,7 +62,7 @@ final class CudaTests {
             RunSnapshot other = SettledRun.run(backend.apply(s), stream, batch);
             String who = label.apply(s);
             Optional<String> difference = cpu.firstDifference(other);
-            assertTrue(difference.isEmpty(), () -> "stream seed " + seed + " (" + who + "): cpu vs cuda differ at "
+            assertTrue(difference.isEmpty(), () -> "stream seed " + seed + ": cpu vs " + who + " differ at "
                     + difference.orElseThrow());
             assertEquals(slots, other.outcomes().size());
             total += other.outcomes().size();

@@ -1,12 +1,8 @@
 package dev.vyre.runtime.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vyre.runtime.cpu.CpuBackend;
-import dev.vyre.runtime.parity.RunSnapshot;
 import dev.vyre.runtime.parity.SlotStream;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,13 +19,9 @@ class InterpretedIrParityTest {
     @ParameterizedTest
     @ValueSource(longs = {21, 22, 23})
     void theInterpretedProgramMatchesTheCpuBackend(long seed) {
-        SlotStream stream = SlotStream.random(seed, 1_000, new SlotStream.Options(64, 6, false, 15));
-        RunSnapshot cpu = SettledRun.run(new CpuBackend(), stream, 64);
         InterpretedIrBackend interpreted = new InterpretedIrBackend();
-        RunSnapshot ir = SettledRun.run(interpreted, stream, 64);
+        CudaTests.assertParity(seed, 1, 1_000, new SlotStream.Options(64, 6, false, 15), 64, s -> interpreted,
+                s -> "the interpreted IR kernel");
         assertNull(interpreted.failure(), "the interpreter failed");
-        Optional<String> difference = cpu.firstDifference(ir);
-        assertTrue(difference.isEmpty(), () -> "seed " + seed + ": cpu vs interpreted IR kernel differ at "
-                + difference.orElseThrow());
     }
 }

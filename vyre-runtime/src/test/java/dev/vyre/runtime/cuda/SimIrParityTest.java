@@ -3,12 +3,8 @@ package dev.vyre.runtime.cuda;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vyre.runtime.cpu.CpuBackend;
-import dev.vyre.runtime.parity.RunSnapshot;
 import dev.vyre.runtime.parity.SlotStream;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,15 +22,11 @@ class SimIrParityTest {
     @ParameterizedTest
     @CsvSource({"1, 4", "2, 8", "3, 1", "4, 16", "5, 64"})
     void irKernelMatchesTheCpuBackend(long seed, int workers) {
-        SlotStream stream = SlotStream.random(seed, 2_000, new SlotStream.Options(64, 6, false, 15));
-        RunSnapshot cpu = SettledRun.run(new CpuBackend(), stream, 64);
         SimBackend sim = SimBackend.irKernel(workers);
-        RunSnapshot simulated = SettledRun.run(sim, stream, 64);
+        CudaTests.assertParity(seed, 1, 2_000, new SlotStream.Options(64, 6, false, 15), 64, s -> sim,
+                s -> "simulated IR kernel, " + workers + " workers");
         assertNull(sim.failure(), "the simulated IR kernel failed");
         assertEquals(workers, sim.liveThreads(), "one live device thread per worker");
-        Optional<String> difference = cpu.firstDifference(simulated);
-        assertTrue(difference.isEmpty(), () -> "seed " + seed + ": cpu vs simulated IR kernel differ at "
-                + difference.orElseThrow());
         assertArrayEquals(new int[] {0, 0}, sim.outOfBoundsCounts(), "out-of-bounds loads and stores of the kernel");
     }
 }
