@@ -13,6 +13,7 @@ import dev.vyre.protocol.Slot;
 import dev.vyre.protocol.SlotState;
 import dev.vyre.runtime.Megakernel;
 import dev.vyre.runtime.MegakernelConfig;
+import dev.vyre.runtime.Permissions;
 import dev.vyre.runtime.SlotOutcome;
 import dev.vyre.runtime.Ticket;
 import dev.vyre.runtime.cpu.CpuBackend;
@@ -82,6 +83,30 @@ class SimIrKernelTest {
             }
             CudaTests.awaitDoneCount(kernel.control(), n);
             assertEquals(n, kernel.control().load(counter), "a slot ran twice or not at all");
+        }
+        assertNull(sim.failure());
+    }
+
+    @Test
+    void everyTenantGetsItsOwnMask() {
+        MegakernelConfig config = CudaTests.small();
+        for (int t = 0; t < Permissions.TENANTS; t++) {
+            // tenant t may run NOP and, where bit t % 3 of its index says so, ATOMIC_ADD or STORE_U32
+            int mask = 1 << Opcodes.NOP | (t % 3 == 0 ? 1 << Opcodes.ATOMIC_ADD : 0)
+                    | (t % 3 == 1 ? 1 << Opcodes.STORE_U32 : 0);
+            config = config.withTenantMask(t, mask);
+        }
+        SimBackend sim = SimBackend.irKernel(4);
+        int word = ControlLayout.OBSERVABLE_BASE + 11;
+        try (Megakernel kernel = Megakernel.bootstrap(sim, config)) {
+            for (int t = 0; t < Permissions.TENANTS; t++) {
+                SlotOutcome add = kernel.call(Opcodes.ATOMIC_ADD, t, Priority.NORMAL, 1, word);
+                SlotOutcome set = kernel.call(Opcodes.STORE_U32, t, Priority.NORMAL, 5, word + 1);
+                assertEquals(t % 3 == 0 ? SlotState.DONE : SlotState.FAULT, add.state(), "ATOMIC_ADD of tenant " + t);
+                assertEquals(t % 3 == 1 ? SlotState.DONE : SlotState.FAULT, set.state(), "STORE_U32 of tenant " + t);
+                assertEquals(SlotState.DONE, kernel.call(Opcodes.NOP, t, Priority.NORMAL).state());
+            }
+            assertEquals((Permissions.TENANTS + 2) / 3, kernel.control().load(word));
         }
         assertNull(sim.failure());
     }
