@@ -214,12 +214,8 @@ public final class MegakernelProgram {
         turn.add(let(SP, bin(BinaryOp.MUL, v(SLOT), u(SlotLayout.SLOT_WORDS))));
         // the acquire load orders the argument loads after the host's writes of the slot (as MegakernelPtx's poll)
         turn.addAll(quad(RING_ACQUIRE, HEAD, SP));
-        turn.add(let("run", or(eq(v(HEAD[SlotLayout.STATUS]), u(SlotState.PUBLISHED.wire())), v(PENDING))));
-        // two Ifs rather than one If-else: in a warp whose threads diverge here, the thread that runs a slot goes
-        // first and stores its STATUS before the idle threads of its warp sleep or read SHUTDOWN (a structured
-        // if-else lets the GPU run the idle side first, and the slot waits for it)
-        turn.add(when(v("run"), runSlot()));
-        turn.add(when(not(v("run")), idle()));
+        turn.add(when(or(eq(v(HEAD[SlotLayout.STATUS]), u(SlotState.PUBLISHED.wire())), v(PENDING)), runSlot(),
+                idle()));
         return turn;
     }
 
@@ -249,26 +245,13 @@ public final class MegakernelProgram {
         return run;
     }
 
-    /**
-     * {@code control[TENANT_BASE + tenant]} as read at start; 0 (nothing permitted) for a TENANT word past them. A
-     * balanced tree of Selects on the tenant's bits (depth 6, not a chain of 30 dependent Selects).
-     */
+    /** {@code control[TENANT_BASE + tenant]} as read at start; 0 (nothing permitted) for a TENANT word past them. */
     private static Expr tenantMask(Expr tenant) {
-        return select(bin(BinaryOp.LT, tenant, u(Permissions.TENANTS)), maskTree(tenant, 0, MASK_TREE_LEAVES),
-                u(Permissions.NONE));
-    }
-
-    /** Leaves of the mask tree: the power of two at or above the tenant count. */
-    private static final int MASK_TREE_LEAVES = Integer.highestOneBit(Permissions.TENANTS - 1) << 1;
-
-    /** The mask of tenant {@code first + (tenant mod count)}; {@code count} a power of two. */
-    private static Expr maskTree(Expr tenant, int first, int count) {
-        if (count == 1) {
-            return first < Permissions.TENANTS ? v(maskName(first)) : u(Permissions.NONE);
+        Expr mask = u(Permissions.NONE);
+        for (int t = Permissions.TENANTS - 1; t >= 0; t--) {
+            mask = select(eq(tenant, u(t)), v(maskName(t)), mask);
         }
-        int half = count / 2;
-        return select(bitSet(tenant, u(Integer.numberOfTrailingZeros(half))), maskTree(tenant, first + half, half),
-                maskTree(tenant, first, half));
+        return mask;
     }
 
     /** The opcode's permission bit ({@link Permissions#systemBit}), or {@link #NO_BIT}. */
