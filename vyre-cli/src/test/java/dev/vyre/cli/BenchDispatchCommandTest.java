@@ -66,6 +66,9 @@ class BenchDispatchCommandTest {
         assertEquals(2, variant.exit(), variant::toString);
         assertTrue(variant.err().startsWith("vyre: CUDA variant 'BLOCK:1:1-2'") && variant.err().contains("Fix: "),
                 variant::toString);
+        CliRun warpIr = CliRun.of("bench", "dispatch", "--backends", "cpu", "--cuda-variant", "WARP:0:1-64:IR");
+        assertEquals(2, warpIr.exit(), warpIr::toString);
+        assertTrue(warpIr.err().contains("IR-built kernel") && warpIr.err().contains("Fix: "), warpIr::toString);
         CliRun backend = CliRun.of("bench", "dispatch", "--backends", "tpu");
         assertEquals(2, backend.exit(), backend::toString);
         assertTrue(backend.err().contains("unknown backend 'tpu'"), backend::toString);

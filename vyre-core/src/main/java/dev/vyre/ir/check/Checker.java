@@ -10,6 +10,7 @@ import dev.vyre.ir.BufferDecl;
 import dev.vyre.ir.Expr;
 import dev.vyre.ir.Node;
 import dev.vyre.ir.ScalarType;
+import dev.vyre.ir.SystemMemory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,9 +46,17 @@ final class Checker {
     private final ArrayDeque<Task> work = new ArrayDeque<>();
     private final List<ScalarType> types = new ArrayList<>();
 
+    /** Whether the program declares the system-memory profile, whose Opaque nodes are then allowed. */
+    private final boolean systemMemory;
+
     Checker(Map<String, BufferDecl> buffers, Findings out) {
+        this(buffers, out, false);
+    }
+
+    Checker(Map<String, BufferDecl> buffers, Findings out, boolean systemMemory) {
         this.buffers = buffers;
         this.out = out;
+        this.systemMemory = systemMemory;
     }
 
     /** Checks a program body; its top-level nodes are {@code body[i]}. */
@@ -148,10 +157,39 @@ final class Checker {
             case Node.Block block -> scoped(block.body(), path, ".Block.body", 0);
             case Node.IndirectDispatch d -> buffer(d.buffer(), path.child(".IndirectDispatch.buffer", 0),
                     "IndirectDispatch from");
-            case Node.Opaque o -> out.add(path, "Opaque node of extension " + Names.hex(o.extensionId())
-                            + " cannot run: this runtime executes only core VIR0 nodes",
-                    "lower extension " + Names.hex(o.extensionId()) + " to core nodes before running, or remove it");
+            case Node.Opaque o -> opaqueNode(o, path);
             case Node.Barrier _, Node.Return _, Node.AsyncLoad _, Node.AsyncWait _ -> {
+            }
+        }
+    }
+
+    /** A system-memory node where the program declares the profile; any other Opaque node is refused. */
+    private void opaqueNode(Node.Opaque o, Path path) {
+        if (!SystemMemory.isNode(o.extensionId())) {
+            out.add(path, "Opaque node of extension " + Names.hex(o.extensionId())
+                    + " cannot run: this runtime executes only core VIR0 nodes",
+                    "lower extension " + Names.hex(o.extensionId()) + " to core nodes before running, or remove it");
+            return;
+        }
+        if (!systemMemory) {
+            out.add(path, "system-memory node (extension " + Names.hex(o.extensionId()) + ") in a program that does"
+                    + " not declare the system-memory profile", "add the metadata field SystemMemory.declare(mapped "
+                    + "buffers) to the program's extensions, or remove the node");
+            return;
+        }
+        SystemMemory.Op op;
+        try {
+            op = SystemMemory.parse(o);
+        } catch (SystemMemory.MalformedException e) {
+            out.add(path, e.problem(), e.fix());
+            return;
+        }
+        if (op instanceof SystemMemory.Op.Sleep sleep) {
+            ScalarType t = variableType(sleep.variable(), path.child(".Sleep.variable", 0));
+            if (t != null && t != U32) {
+                out.add(path.child(".Sleep.variable", 0), "system-memory sleep of variable "
+                        + Names.quote(sleep.variable()) + " of type " + Names.type(t) + "; the nanoseconds are U32",
+                        "sleep on a U32 variable (Cast the value)");
             }
         }
     }

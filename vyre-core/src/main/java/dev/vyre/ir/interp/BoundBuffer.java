@@ -28,14 +28,37 @@ public final class BoundBuffer {
     private final MemorySegment memory;
     private final boolean atomicAligned;
     private final Object atomicLock = new Object();
+    /**
+     * Word accesses of mapped memory (the system-memory profile): 0 plain, else opaque, with acquire loads
+     * ({@link #ACQUIRE_LOADS}) and release stores ({@link #RELEASE_STORES}) where its mode says so.
+     */
+    private final int mapped;
+    private static final int MAPPED = 1;
+    private static final int ACQUIRE_LOADS = 2;
+    private static final int RELEASE_STORES = 4;
 
     /** {@code memory} must be exactly {@code length} elements of {@code element}. */
     public BoundBuffer(ScalarType element, long length, MemorySegment memory, boolean workgroupScratch) {
+        this(element, length, memory, workgroupScratch, 0);
+    }
+
+    private BoundBuffer(ScalarType element, long length, MemorySegment memory, boolean workgroupScratch,
+                        int mapped) {
         this.element = element;
         this.length = length;
         this.workgroupScratch = workgroupScratch;
         this.memory = memory;
         this.atomicAligned = memory.maxByteAlignment() >= WORD_BYTES;
+        this.mapped = atomicAligned ? mapped : 0;
+    }
+
+    /**
+     * This buffer as mapped memory of the system-memory profile: aligned word loads and stores are opaque (never
+     * cached or elided), loads acquire where {@code acquire}, stores release where {@code release}.
+     */
+    BoundBuffer mapped(boolean acquire, boolean release) {
+        return new BoundBuffer(element, length, memory, workgroupScratch,
+                MAPPED | (acquire ? ACQUIRE_LOADS : 0) | (release ? RELEASE_STORES : 0));
     }
 
     /** Sets every byte to 0 (workgroup scratch at workgroup start). */
@@ -48,16 +71,25 @@ public final class BoundBuffer {
         return switch (element) {
             case BYTES -> Byte.toUnsignedInt(memory.get(ValueLayout.JAVA_BYTE, index));
             case BOOL -> memory.get(WORD, index * WORD_BYTES) != 0 ? 1 : 0;
-            default -> memory.get(WORD, index * WORD_BYTES);
+            default -> mapped == 0 ? memory.get(WORD, index * WORD_BYTES) : mappedGet(index * WORD_BYTES);
         };
+    }
+
+    private int mappedGet(long offset) {
+        return (mapped & ACQUIRE_LOADS) != 0 ? (int) ATOMIC_WORD.getAcquire(memory, offset)
+                : (int) ATOMIC_WORD.getOpaque(memory, offset);
     }
 
     /** Stores a runtime value at a valid index (Bytes keep the low 8 bits). */
     public void set(long index, int value) {
         if (element == ScalarType.BYTES) {
             memory.set(ValueLayout.JAVA_BYTE, index, (byte) value);
-        } else {
+        } else if (mapped == 0) {
             memory.set(WORD, index * WORD_BYTES, value);
+        } else if ((mapped & RELEASE_STORES) != 0) {
+            ATOMIC_WORD.setRelease(memory, index * WORD_BYTES, value);
+        } else {
+            ATOMIC_WORD.setOpaque(memory, index * WORD_BYTES, value);
         }
     }
 

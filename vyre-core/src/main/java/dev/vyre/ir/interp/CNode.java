@@ -206,4 +206,24 @@ abstract class CNode {
             return false;
         }
     }
+
+    /** The system-memory profile's nodes: a fence (a full fence here) or a sleep (a spin-wait hint). */
+    static final class Pause extends CNode {
+        private final boolean fence;
+
+        Pause(boolean fence) {
+            this.fence = fence;
+        }
+
+        @Override
+        boolean exec(Invocation inv) {
+            inv.step();
+            if (fence) {
+                java.lang.invoke.VarHandle.fullFence();
+            } else {
+                Thread.onSpinWait();
+            }
+            return false;
+        }
+    }
 }

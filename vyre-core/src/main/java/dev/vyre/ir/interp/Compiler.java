@@ -6,6 +6,7 @@ import dev.vyre.ir.Expr;
 import dev.vyre.ir.Node;
 import dev.vyre.ir.Program;
 import dev.vyre.ir.ScalarType;
+import dev.vyre.ir.SystemMemory;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -151,6 +152,14 @@ final class Compiler {
             case Node.IndirectDispatch d -> new CNode.IndirectDispatch(buffer(d.buffer(), path), d.offset());
             case Node.AsyncLoad a -> new CNode.NoOp();
             case Node.AsyncWait a -> new CNode.NoOp();
+            // the system-memory profile (the validator allowed it): a fence is a full fence, a sleep a spin hint
+            case Node.Opaque o when SystemMemory.isNode(o.extensionId()) -> {
+                if (SystemMemory.parse(o) instanceof SystemMemory.Op.Sleep sleep) {
+                    lookup(sleep.variable(), path);
+                    yield new CNode.Pause(false);
+                }
+                yield new CNode.Pause(true);
+            }
             case Node.Opaque o -> throw invalid(path, "Opaque node of extension " + Integer.toUnsignedString(
                     o.extensionId()) + " is not executable");
         };

@@ -4,6 +4,7 @@ import dev.vyre.ir.BufferAccess;
 import dev.vyre.ir.BufferDecl;
 import dev.vyre.ir.Program;
 import dev.vyre.ir.ScalarType;
+import dev.vyre.ir.SystemMemory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
@@ -218,6 +219,13 @@ public final class ReferenceInterpreter {
                 bound[i] = new BoundBuffer(elements[i], count, scratch(count * elementSize), true);
             } else {
                 bound[i] = bindOne(d, elements[i], count, buffers.get(d.name()));
+            }
+        }
+        // the system-memory profile: mapped buffers are accessed as shared memory another thread may change
+        for (SystemMemory.Mapped m : SystemMemory.modes(program).orElse(List.of())) {
+            int i = decls.indexOf(program.buffer(m.name()));
+            if (i >= 0 && !bound[i].workgroupScratch) {
+                bound[i] = bound[i].mapped(m.acquire(), m.release());
             }
         }
         return bound;

@@ -11,9 +11,10 @@ import dev.vyre.ir.ScalarType;
  *   <li>{@link #global}: a kernel parameter buffer or a handler's argument scratch; weak {@code ld/st.global},
  *       {@code atom.global} (gpu scope).</li>
  *   <li>{@link #shared}: a {@code Workgroup} buffer as a {@code .shared} array with 32-bit addresses.</li>
- *   <li>{@link #mapped}: a handler's control block or data region in pinned, device-mapped host memory; every
- *       access is system scope ({@code ld.relaxed.sys.global}, {@code st.relaxed.sys.global},
- *       {@code atom.relaxed.sys.global}).</li>
+ *   <li>{@link #mapped}: a handler's control block or data region, or a kernel buffer the system-memory profile
+ *       maps, in pinned, device-mapped host memory; every access is system scope ({@code ld.relaxed.sys.global},
+ *       {@code st.relaxed.sys.global}, {@code atom.relaxed.sys.global}; acquire loads and release stores and
+ *       atomics where the profile's mode says so).</li>
  * </ul>
  */
 final class BufferRef {
@@ -21,17 +22,27 @@ final class BufferRef {
     private final ScalarType element;
     private final String base;
     private final String length;
-    private final String space;
+    /** The state space and ordering of loads, of stores and of atomics (for mapped memory they may differ). */
+    private final String loadSpace;
+    private final String storeSpace;
+    private final String atomSpace;
     private final boolean wideAddress;
     private final boolean mapped;
 
     private BufferRef(BufferDecl decl, String base, String length, String space, boolean wideAddress,
                       boolean mapped) {
+        this(decl, base, length, space, space, space, wideAddress, mapped);
+    }
+
+    private BufferRef(BufferDecl decl, String base, String length, String loadSpace, String storeSpace,
+                      String atomSpace, boolean wideAddress, boolean mapped) {
         this.decl = decl;
         this.element = (ScalarType) decl.elementType();
         this.base = base;
         this.length = length;
-        this.space = space;
+        this.loadSpace = loadSpace;
+        this.storeSpace = storeSpace;
+        this.atomSpace = atomSpace;
         this.wideAddress = wideAddress;
         this.mapped = mapped;
     }
@@ -48,7 +59,18 @@ final class BufferRef {
 
     /** A mapped host buffer at the 64-bit global address in {@code base}, with {@code length} elements. */
     static BufferRef mapped(BufferDecl decl, String base, String length) {
-        return new BufferRef(decl, base, length, "relaxed.sys.global", true, true);
+        return mapped(decl, base, length, false, false);
+    }
+
+    /**
+     * As {@link #mapped(BufferDecl, String, String)}, with acquire loads ({@code ld.acquire.sys}) where
+     * {@code acquire} and release stores and atomics ({@code st.release.sys}, {@code atom.release.sys};
+     * {@code atom.acq_rel.sys} with both) where {@code release} (the system-memory modes).
+     */
+    static BufferRef mapped(BufferDecl decl, String base, String length, boolean acquire, boolean release) {
+        String atom = acquire && release ? "acq_rel" : acquire ? "acquire" : release ? "release" : "relaxed";
+        return new BufferRef(decl, base, length, (acquire ? "acquire" : "relaxed") + ".sys.global",
+                (release ? "release" : "relaxed") + ".sys.global", atom + ".sys.global", true, true);
     }
 
     /** Whether this is mapped host memory (system scope), whose changes the host sees whatever the run's fate. */
@@ -112,7 +134,7 @@ final class BufferRef {
 
     /** {@code ld.<space>.u32} or {@code .u8} for Bytes (zero-extended into a 32-bit register). */
     String loadOp() {
-        return "ld." + space + (element == ScalarType.BYTES ? ".u8" : ".u32");
+        return "ld." + loadSpace + (element == ScalarType.BYTES ? ".u8" : ".u32");
     }
 
     /**
@@ -126,12 +148,12 @@ final class BufferRef {
 
     /** {@code ld.<space>.v4.u32}: four consecutive 4-byte elements from a 16-byte aligned address. */
     String vectorLoadOp() {
-        return "ld." + space + ".v4.u32";
+        return "ld." + loadSpace + ".v4.u32";
     }
 
     /** {@code st.<space>.u32} or {@code .u8} for Bytes (keeps the low 8 bits). */
     String storeOp() {
-        return "st." + space + (element == ScalarType.BYTES ? ".u8" : ".u32");
+        return "st." + storeSpace + (element == ScalarType.BYTES ? ".u8" : ".u32");
     }
 
     /** The atomic instruction for {@code op} on this (U32 or I32) buffer; FetchNand is a CAS loop instead. */
@@ -149,6 +171,6 @@ final class BufferRef {
             // a monotonic timestamp: stores value when it is larger compared unsigned, whatever the element type
             case LRU_UPDATE -> "max.u32";
         };
-        return "atom." + space + "." + suffix;
+        return "atom." + atomSpace + "." + suffix;
     }
 }

@@ -3,6 +3,7 @@ package dev.vyre.cuda.ptx;
 import dev.vyre.ir.Expr;
 import dev.vyre.ir.Node;
 import dev.vyre.ir.Program;
+import dev.vyre.ir.SystemMemory;
 import dev.vyre.ir.UnaryOp;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -142,6 +143,9 @@ final class LoweringCheck {
             case Node.IndirectDispatch d -> throw new PtxEmitException(it.loc().toString(), "IndirectDispatch from"
                     + " buffer '" + d.buffer() + "' is not supported on CUDA",
                     "dispatch the follow-up grid from the host, or run the program on the cpu backend");
+            // the validator allowed it: the program declares the system-memory profile
+            case Node.Opaque o when SystemMemory.isNode(o.extensionId()) -> {
+            }
             case Node.Opaque o -> throw new PtxEmitException(it.loc().toString(), "Opaque node of extension 0x"
                     + Integer.toHexString(o.extensionId()) + " cannot be lowered to PTX",
                     "lower the extension to core VIR0 nodes first");

@@ -4,6 +4,7 @@ import static dev.vyre.ir.ScalarType.I32;
 import static dev.vyre.ir.ScalarType.U32;
 
 import dev.vyre.ir.Node;
+import dev.vyre.ir.SystemMemory;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
@@ -129,8 +130,21 @@ final class NodeLowering {
             }
             case Node.AsyncLoad _ -> c.comment("AsyncLoad: no-op");
             case Node.AsyncWait _ -> c.comment("AsyncWait: no-op");
+            case Node.Opaque o when SystemMemory.isNode(o.extensionId()) -> systemMemory(SystemMemory.parse(o));
             case Node.IndirectDispatch _, Node.Opaque _ ->
                     throw new IllegalStateException(n + " reached lowering; LoweringCheck refuses it");
+        }
+    }
+
+    /**
+     * The system-memory profile: a fence is {@code fence.acq_rel.sys} or {@code fence.sc.sys}; a sleep is
+     * {@code nanosleep.u32} of its variable.
+     */
+    private void systemMemory(SystemMemory.Op op) {
+        switch (op) {
+            case SystemMemory.Op.Fence f -> c.op(f.ordering() == SystemMemory.Ordering.SC ? "fence.sc.sys"
+                    : "fence.acq_rel.sys");
+            case SystemMemory.Op.Sleep s -> c.op("nanosleep.u32 " + lookup(s.variable()).reg());
         }
     }
 

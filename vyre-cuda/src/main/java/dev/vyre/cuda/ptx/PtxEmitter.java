@@ -4,6 +4,7 @@ import dev.vyre.ir.BufferAccess;
 import dev.vyre.ir.BufferDecl;
 import dev.vyre.ir.Program;
 import dev.vyre.ir.ScalarType;
+import dev.vyre.ir.SystemMemory;
 import dev.vyre.ir.UnaryOp;
 import dev.vyre.ir.check.Validator;
 import java.util.ArrayList;
@@ -82,6 +83,9 @@ public final class PtxEmitter {
         LoweringCheck.Features features = LoweringCheck.check(p, false);
         Program.WorkgroupSize ws = p.workgroupSize();
         int threads = ws.x() * ws.y() * ws.z();
+        // the system-memory profile: these buffers are mapped host memory, every access system scope
+        Map<String, SystemMemory.Mapped> mapped = new java.util.HashMap<>();
+        SystemMemory.modes(p).orElse(List.of()).forEach(m -> mapped.put(m.name(), m));
 
         PtxCode code = new PtxCode();
         List<PtxKernel.Param> params = new ArrayList<>();
@@ -111,7 +115,11 @@ public final class PtxEmitter {
                 bound++;
                 params.add(new PtxKernel.Param(pointer, ".u64", PtxKernel.ParamKind.BUFFER_POINTER, b.name()));
                 params.add(new PtxKernel.Param(count, ".u32", PtxKernel.ParamKind.ELEMENT_COUNT, b.name()));
-                buffers.put(b.name(), BufferRef.global(b, globalPointer(code, pointer), loadU32(code, count)));
+                String base = globalPointer(code, pointer);
+                String length = loadU32(code, count);
+                SystemMemory.Mapped m = mapped.get(b.name());
+                buffers.put(b.name(), m != null ? BufferRef.mapped(b, base, length, m.acquire(), m.release())
+                        : BufferRef.global(b, base, length));
             }
         }
         params.add(new PtxKernel.Param(COUNTERS, ".u64", PtxKernel.ParamKind.OOB_COUNTERS, null));

@@ -25,14 +25,18 @@ import dev.vyre.runtime.cache.CacheSettings;
 import dev.vyre.runtime.cache.CachedCompiler;
 import dev.vyre.runtime.cache.Fingerprint;
 import dev.vyre.runtime.cache.PipelineCache;
+import dev.vyre.runtime.cuda.ir.IrKernel;
+import dev.vyre.runtime.cuda.ir.MegakernelProgram;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * The persistent megakernel on an NVIDIA GPU (docs/MEGAKERNEL-CUDA.md). Shared buffers are pinned, device-mapped
@@ -98,9 +102,13 @@ public final class CudaBackend implements Backend {
      * @param doorbellPollers doorbell pollers beside the ring's workers (docs/MEGAKERNEL-CUDA.md, "Doorbell fast
      *                        path"): 0 for none ({@link #defaults()} has {@link #DEFAULT_DOORBELL_POLLERS}); a ring
      *                        that is not a power of two, or cooperative handlers, run without them
+     * @param irKernel        whether {@link #start} launches the IR-built kernel ({@link IrKernel}: the persistent
+     *                        ring loop built as a VIR0 program and lowered by the PTX emitter; THREAD workers, no
+     *                        doorbell pollers, no handlers, DFA_STEP, VM_EXEC or confined tenants) instead of the
+     *                        hand-written {@link MegakernelPtx} (docs/MEGAKERNEL-CUDA.md, "The IR-built kernel")
      */
     public record Settings(int ordinal, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
-                           int maxDefaultWorkers, CacheSettings cache, int doorbellPollers) {
+                           int maxDefaultWorkers, CacheSettings cache, int doorbellPollers, boolean irKernel) {
         public Settings {
             if (ordinal < 0 || shape == null || maxDefaultWorkers < 1 || cache == null) {
                 throw new CudaBackendException("CUDA backend settings: ordinal " + ordinal + ", shape " + shape
@@ -109,6 +117,17 @@ public final class CudaBackend implements Backend {
             }
             MegakernelPtx.Options.checkBackoff(backoffMinNanos, backoffMaxNanos);
             MegakernelPtx.Options.checkDoorbell(doorbellPollers);
+            if (irKernel && (shape != WorkerShape.THREAD || doorbellPollers != 0)) {
+                throw new CudaBackendException("CUDA backend settings: the IR-built kernel with shape " + shape
+                        + " and " + doorbellPollers + " doorbell pollers", "the IR-built kernel runs THREAD workers "
+                        + "without doorbell pollers: call withIrKernel() last, or leave it off");
+            }
+        }
+
+        /** Settings with the hand-written kernel. */
+        public Settings(int ordinal, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
+                        int maxDefaultWorkers, CacheSettings cache, int doorbellPollers) {
+            this(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache, doorbellPollers, false);
         }
 
         /** Settings without doorbell pollers. */
@@ -135,28 +154,39 @@ public final class CudaBackend implements Backend {
 
         public Settings withShape(WorkerShape s) {
             return new Settings(ordinal, s, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache,
-                    doorbellPollers);
+                    doorbellPollers, irKernel);
         }
 
         /** These settings on CUDA device {@code device}. */
         public Settings withDevice(int device) {
             return new Settings(device, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache,
-                    doorbellPollers);
+                    doorbellPollers, irKernel);
         }
 
         public Settings withBackoff(int minNanos, int maxNanos) {
-            return new Settings(ordinal, shape, minNanos, maxNanos, maxDefaultWorkers, cache, doorbellPollers);
+            return new Settings(ordinal, shape, minNanos, maxNanos, maxDefaultWorkers, cache, doorbellPollers,
+                    irKernel);
         }
 
         /** These settings with another pipeline cache ({@link CacheSettings#disabled()} for none). */
         public Settings withCache(CacheSettings c) {
             return new Settings(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, c,
-                    doorbellPollers);
+                    doorbellPollers, irKernel);
         }
 
         /** These settings with {@code pollers} doorbell pollers (0: none). */
         public Settings withDoorbell(int pollers) {
-            return new Settings(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache, pollers);
+            return new Settings(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache, pollers,
+                    irKernel);
+        }
+
+        /**
+         * These settings with the IR-built kernel ({@link IrKernel}): THREAD workers and no doorbell pollers (the
+         * shape and pollers are set so; docs/MEGAKERNEL-CUDA.md, "The IR-built kernel").
+         */
+        public Settings withIrKernel() {
+            return new Settings(ordinal, WorkerShape.THREAD, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers,
+                    cache, 0, true);
         }
 
     }
@@ -340,6 +370,10 @@ public final class CudaBackend implements Backend {
             throw new CudaBackendException("cuda backend: start needs buffers and a config", "pass both");
         }
         checkScheduler(config);
+        if (settings.irKernel()) {
+            startIr(buffers, config);
+            return;
+        }
         HandlerTable handlers = HandlerTable.of(config.userHandlers());
         TenantSpec.Regions[] regions = Tenants.regions(config);
         boolean confined = TenantWindows.any(regions);
@@ -415,22 +449,79 @@ public final class CudaBackend implements Backend {
     }
 
     /**
+     * Starts the IR-built kernel ({@link IrKernel}): THREAD workers over the control block, ring and debug log, with
+     * 8 bytes of zeroed device memory as the emitter's out-of-bounds counters.
+     */
+    private void startIr(RingBuffers buffers, MegakernelConfig config) {
+        checkIrKernel(config, buffers);
+        if (vmEnabled || cursors != null || faultOpcode != 0) {
+            throw new CudaBackendException("cuda backend: the IR-built megakernel does not run " + (vmEnabled
+                    ? "VM_EXEC (enableVm)" : cursors != null ? "with cursor words (the isolated backend)"
+                    : "injected faults"), "use the hand-written kernel: settings without withIrKernel()");
+        }
+        int slots = buffers.ring().slotCount();
+        int w = resolveWorkers(config.workers(), slots, WorkerShape.THREAD);
+        Map<String, DevicePtr> pointers = Map.of(
+                MegakernelProgram.CONTROL, devicePointer(buffers.control().segment(), "control", Integer.BYTES),
+                MegakernelProgram.RING, devicePointer(buffers.ring().segment(), "ring", VECTOR_ALIGNMENT),
+                MegakernelProgram.DEBUG, devicePointer(buffers.debug().segment(), "debug log", VECTOR_ALIGNMENT));
+        boolean defaultBackoff = settings.backoffMinNanos() == DEFAULT_BACKOFF_MIN_NANOS
+                && settings.backoffMaxNanos() == DEFAULT_BACKOFF_MAX_NANOS;
+        IrKernel ir = IrKernel.emit(new MegakernelProgram.Options(w, settings.backoffMinNanos(),
+                defaultBackoff ? CLASSIC_BACKOFF_MAX_NANOS : settings.backoffMaxNanos()), target);
+        CachedCompiler.Loaded<CudaModule> loaded = loadModule(ir::ptx, () -> MegakernelKey.ofIr(ir.program(),
+                target.smName(), device.ccMajor(), device.ccMinor(), MegakernelKey.driverIdentity(driverVersion),
+                MegakernelKey.emitterVersion()));
+        CudaFunction kernel = loaded.module().function(IrKernel.ENTRY);
+        DevicePtr counters = zeroed(dev.vyre.cuda.ptx.PtxKernel.OOB_COUNTER_BYTES);
+        CudaStream s = context.createStream();
+        kernel.launch(Dim3.of(MegakernelProgram.workgroups(w)), Dim3.of(MegakernelProgram.WORKGROUP), 0, s,
+                ir.arguments(pointers::get, buffers, counters).toArray());
+        this.stream = s;
+        this.control = buffers.control();
+        this.ptx = loaded.ptx();
+        this.workers = w;
+        this.moduleLoad = new ModuleLoad(loaded.source(), loaded.key() == null ? "" : loaded.key().hex(),
+                loaded.jitNanos(), loaded.loadNanos(), loaded.savedNanos());
+    }
+
+    /**
+     * Refuses what the IR-built kernel does not run, at start rather than as faults: user handlers, DFA_STEP
+     * automata, confined tenants (and, as every CUDA kernel, a scheduler look-ahead above 1).
+     */
+    public static void checkIrKernel(MegakernelConfig config, RingBuffers buffers) {
+        checkScheduler(config);
+        String what = !config.userHandlers().isEmpty() ? config.userHandlers().size() + " user handler(s)"
+                : buffers.dfaStep() != null ? "DFA_STEP automata"
+                : TenantWindows.any(Tenants.regions(config)) ? "confined tenants" : null;
+        if (what != null) {
+            throw new CudaBackendException("cuda backend: the IR-built megakernel does not run " + what + " (it has "
+                    + "the built-in opcodes only; docs/MEGAKERNEL-CUDA.md, \"The IR-built kernel\")",
+                    "use the hand-written kernel (settings without withIrKernel()) for " + what);
+        }
+    }
+
+    /**
      * The kernel module: through the pipeline cache when enabled (a cached cubin skips the PTX JIT; see
      * docs/PIPELINE-CACHE.md), else generated and JIT-loaded from PTX. Generating the PTX also checks the handlers,
      * so a refused handler fails here either way (a cached entry exists only for options that generated).
      */
     private CachedCompiler.Loaded<CudaModule> loadModule(MegakernelPtx.Options options) {
+        return loadModule(() -> MegakernelPtx.generate(options), () -> MegakernelKey.of(options, device.ccMajor(),
+                device.ccMinor(), MegakernelKey.driverIdentity(driverVersion), MegakernelKey.emitterVersion()));
+    }
+
+    /** The module of the PTX {@code generate} makes, cached under {@code keyOf} when the cache is enabled. */
+    private CachedCompiler.Loaded<CudaModule> loadModule(Supplier<String> generate, Supplier<Fingerprint> keyOf) {
         if (!settings.cache().enabled()) {
-            String text = MegakernelPtx.generate(options);
+            String text = generate.get();
             long start = System.nanoTime();
             CudaModule module = context.loadPtx(text);
             return new CachedCompiler.Loaded<>(module, text, null, CachedCompiler.Source.JIT,
                     System.nanoTime() - start, 0, 0);
         }
-        Fingerprint key = MegakernelKey.of(options, device.ccMajor(), device.ccMinor(),
-                MegakernelKey.driverIdentity(driverVersion), MegakernelKey.emitterVersion());
-        return new CachedCompiler<CudaModule>(PipelineCache.shared(settings.cache()), "megakernel").load(key,
-                () -> MegakernelPtx.generate(options), new CachedCompiler.Jit<>() {
+        return new CachedCompiler<CudaModule>(PipelineCache.shared(settings.cache()), "megakernel").load(keyOf.get(),
+                generate::get, new CachedCompiler.Jit<>() {
                     @Override
                     public CachedCompiler.Compiled compile(String ptx) {
                         CubinImage image = context.compilePtx(ptx);

@@ -81,6 +81,23 @@ public final class MegakernelKey {
     }
 
     /**
+     * The key of the IR-built kernel ({@link dev.vyre.runtime.cuda.ir.IrKernel}): field {@code kernel = ir}, which no
+     * hand-written key has, its PTX target, its program's canonical VIR0 bytes (which hold the worker count and the
+     * backoff), then the device, driver and emitter fields of {@link #of}.
+     */
+    public static Fingerprint ofIr(dev.vyre.ir.Program program, String target, int ccMajor, int ccMinor,
+                                   String driver, String emitter) {
+        return Fingerprint.builder(DOMAIN)
+                .text("kernel", "ir")
+                .text("target", target)
+                .bytes("vir0", Vir0Encoder.encode(program))
+                .number("ccMajor", ccMajor).number("ccMinor", ccMinor)
+                .text("driver", driver)
+                .text("emitter", emitter)
+                .build();
+    }
+
+    /**
      * The driver as far as the JIT depends on it: {@code cuda <cuDriverGetVersion>} and, where readable, the first
      * line of {@code /proc/driver/nvidia/version} (it names the exact driver build).
      */

@@ -122,7 +122,14 @@ class DispatchReportTest {
         assertEquals("THREAD:128:1-16384:2", bell.spec());
         assertEquals(2, bell.settings(0).doorbellPollers());
         assertEquals(CudaVariant.parse("THREAD:32:64-2048"), CudaVariant.parse("THREAD:32:64-2048:0"));
-        for (String bad : new String[] {"", "THREAD", "THREAD:32", "THREAD:32:64", "BLOCK:32:64-2048",
+        CudaVariant ir = CudaVariant.parse("THREAD:0:1-64:ir");
+        assertEquals(new CudaVariant(WorkerShape.THREAD, 0, 1, 64, 0, true), ir);
+        assertEquals("THREAD:0:1-64:IR", ir.spec());
+        assertEquals(ir, CudaVariant.parse(ir.spec()));
+        assertTrue(ir.settings(0).irKernel() && !CudaVariant.parse("THREAD:0:1-64").settings(0).irKernel());
+        assertEquals(ir, CudaVariant.parse("THREAD:0:1-64:0:IR"));
+        for (String bad : new String[] {"", "THREAD", "THREAD:32", "THREAD:32:64", "BLOCK:32:64-2048", "IR",
+                "WARP:0:1-64:IR", "THREAD:0:1-64:2:IR", "THREAD:0:1-64:IR:IR",
                 "THREAD:x:64-2048", "THREAD:-1:64-2048", "THREAD:32:2048-64", "THREAD:32:0-64",
                 "THREAD:32:64-2000000", "THREAD:32:64-2048:9", "THREAD:32:64-2048:-1", "THREAD:32:64-2048:x",
                 "THREAD:32:64-2048:1:2"}) {

@@ -47,6 +47,22 @@ class CudaBackendTest {
     }
 
     @Test
+    void theIrKernelSettingKeepsTheOthersAndRefusesWhatItDoesNotRun() {
+        CudaBackend.Settings d = CudaBackend.Settings.defaults().withShape(WorkerShape.WARP).withBackoff(2, 128);
+        CudaBackend.Settings ir = d.withIrKernel();
+        assertTrue(ir.irKernel() && !d.irKernel());
+        assertEquals(WorkerShape.THREAD, ir.shape());
+        assertEquals(0, ir.doorbellPollers());
+        assertEquals(2, ir.backoffMinNanos());
+        assertEquals(128, ir.backoffMaxNanos());
+        assertTrue(ir.withBackoff(1, 64).irKernel() && ir.withDevice(1).irKernel()
+                && ir.withCache(dev.vyre.runtime.cache.CacheSettings.disabled()).irKernel());
+        CudaBackendException warp = assertThrows(CudaBackendException.class, () -> ir.withShape(WorkerShape.WARP));
+        assertTrue(warp.getMessage().contains("Fix: "), warp.getMessage());
+        assertThrows(CudaBackendException.class, () -> ir.withDoorbell(2));
+    }
+
+    @Test
     void theProviderIsRegisteredForCuda() {
         long cuda = ServiceLoader.load(BackendProvider.class).stream()
                 .filter(p -> p.type() == CudaBackendProvider.class).count();

@@ -59,6 +59,30 @@ class MegakernelKeyTest {
     }
 
     @Test
+    void theIrKernelHasKeysOfItsOwn() {
+        dev.vyre.runtime.cuda.ir.MegakernelProgram.Options ir = new dev.vyre.runtime.cuda.ir.MegakernelProgram
+                .Options(128, 1, 64);
+        Program program = dev.vyre.runtime.cuda.ir.MegakernelProgram.build(ir);
+        Fingerprint irKey = MegakernelKey.ofIr(program, "sm_90", 9, 0, DRIVER, "1+abc");
+        assertEquals(irKey, MegakernelKey.ofIr(dev.vyre.runtime.cuda.ir.MegakernelProgram.build(ir), "sm_90", 9, 0,
+                DRIVER, "1+abc"), "the same options build the same program, hence the same key");
+        List<Fingerprint> keys = List.of(irKey,
+                key(options(Map.of())),
+                MegakernelKey.ofIr(dev.vyre.runtime.cuda.ir.MegakernelProgram.build(
+                        new dev.vyre.runtime.cuda.ir.MegakernelProgram.Options(64, 1, 64)), "sm_90", 9, 0, DRIVER,
+                        "1+abc"),
+                MegakernelKey.ofIr(dev.vyre.runtime.cuda.ir.MegakernelProgram.build(
+                        new dev.vyre.runtime.cuda.ir.MegakernelProgram.Options(128, 1, 128)), "sm_90", 9, 0, DRIVER,
+                        "1+abc"),
+                MegakernelKey.ofIr(program, "sm_80", 9, 0, DRIVER, "1+abc"),
+                MegakernelKey.ofIr(program, "sm_90", 10, 0, DRIVER, "1+abc"),
+                MegakernelKey.ofIr(program, "sm_90", 9, 0, "cuda 12080", "1+abc"),
+                MegakernelKey.ofIr(program, "sm_90", 9, 0, DRIVER, "1+abd"));
+        assertEquals(keys.size(), new HashSet<>(keys).size(), "the IR key differs from the hand-written kernel's "
+                + "and changes with every input: " + keys);
+    }
+
+    @Test
     void emitterVersionIsAStableFingerprintOfTheGeneratorCode() {
         String v = MegakernelKey.emitterVersion();
         assertTrue(v.matches(MegakernelKey.EMITTER_FORMAT + "\\+[0-9a-f]{64}"), v);

@@ -1,6 +1,9 @@
 package dev.vyre.runtime.cuda;
 
+import dev.vyre.cuda.ptx.PtxKernel;
 import dev.vyre.runtime.Backend;
+import dev.vyre.runtime.cuda.ir.IrKernel;
+import dev.vyre.runtime.cuda.ir.MegakernelProgram;
 import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.MegakernelConfig;
 import dev.vyre.runtime.RingBuffers;
@@ -14,6 +17,7 @@ import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
@@ -28,6 +32,12 @@ final class SimBackend implements Backend {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final WorkerShape shape;
+    /** Whether it runs the IR-built kernel instead of the hand-written one. */
+    private final boolean irKernel;
+    /** The IR kernel's out-of-bounds counters ("device memory"), or null. */
+    private MemorySegment outOfBounds;
+    /** {@link #outOfBoundsCounts()} when the backend closed. */
+    private int[] closedCounts;
     private final int defaultWorkers;
     /** Doorbell pollers of the generated kernel (0: none). */
     private final int doorbellPollers;
@@ -58,6 +68,16 @@ final class SimBackend implements Backend {
         this(shape, defaultWorkers, 0);
     }
 
+    /** A simulated backend that runs the IR-built kernel ({@link IrKernel}), as {@code Settings.withIrKernel()}. */
+    static SimBackend irKernel(int defaultWorkers) {
+        return irKernel(defaultWorkers, UnaryOperator.identity());
+    }
+
+    /** As {@link #irKernel(int)}, running {@code edit} of the IR kernel's PTX (deliberately broken kernels). */
+    static SimBackend irKernel(int defaultWorkers, UnaryOperator<String> edit) {
+        return new SimBackend(WorkerShape.THREAD, defaultWorkers, 0, edit, true);
+    }
+
     /** A simulated backend whose kernel has {@code doorbellPollers} doorbell pollers besides its workers. */
     SimBackend(WorkerShape shape, int defaultWorkers, int doorbellPollers) {
         this(shape, defaultWorkers, doorbellPollers, UnaryOperator.identity());
@@ -68,6 +88,12 @@ final class SimBackend implements Backend {
      * test catches what it is meant to.
      */
     SimBackend(WorkerShape shape, int defaultWorkers, int doorbellPollers, UnaryOperator<String> edit) {
+        this(shape, defaultWorkers, doorbellPollers, edit, false);
+    }
+
+    private SimBackend(WorkerShape shape, int defaultWorkers, int doorbellPollers, UnaryOperator<String> edit,
+                       boolean irKernel) {
+        this.irKernel = irKernel;
         this.shape = shape;
         this.defaultWorkers = defaultWorkers;
         this.doorbellPollers = doorbellPollers;
@@ -112,6 +138,10 @@ final class SimBackend implements Backend {
 
     @Override
     public synchronized void start(RingBuffers b, MegakernelConfig config) {
+        if (irKernel) {
+            startIr(b, config);
+            return;
+        }
         if (vmTables == REGISTRY) {
             vmTables = b.vm().tables();
         }
@@ -193,10 +223,55 @@ final class SimBackend implements Backend {
                 case WINDOWS -> windows.address();
             };
         }
-        int blocks = shape.blocks(w) + doorbellPollers;
+        launch(shape.blocks(w) + doorbellPollers, WorkerShape.BLOCK_THREADS, params, b);
+        workers = w;
+        doorbell = doorbellPollers > 0 ? bell : null;
+        claimWords = claims;
+        threads.forEach(Thread::start);
+    }
+
+    /**
+     * The IR-built kernel ({@link IrKernel}) as {@link CudaBackend} launches it with {@code Settings.withIrKernel}:
+     * its buffers, element counts and out-of-bounds counters ("device memory", zeroed) as parameters.
+     */
+    private void startIr(RingBuffers b, MegakernelConfig config) {
+        CudaBackend.checkIrKernel(config, b);
+        int slots = b.ring().slotCount();
+        int w = config.workers() == 0 ? CudaBackend.defaultWorkers(slots, defaultWorkers) : config.workers();
+        IrKernel kernel = IrKernel.emit(new MegakernelProgram.Options(w, CudaBackend.DEFAULT_BACKOFF_MIN_NANOS,
+                CudaBackend.CLASSIC_BACKOFF_MAX_NANOS), SmTarget.SM_90);
+        sim = new PtxSim(edit.apply(kernel.ptx()));
+        shared.forEach(sim::map);
+        outOfBounds = arena.allocate(PtxKernel.OOB_COUNTER_BYTES, CudaBackend.VECTOR_ALIGNMENT);
+        outOfBounds.fill((byte) 0);
+        sim.map(outOfBounds);
+        Map<String, MemorySegment> segments = Map.of(MegakernelProgram.CONTROL, b.control().segment(),
+                MegakernelProgram.RING, b.ring().segment(), MegakernelProgram.DEBUG, b.debug().segment());
+        List<Object> args = kernel.arguments(name -> segments.get(name).address(), b, outOfBounds.address());
+        long[] params = args.stream().mapToLong(a -> ((Number) a).longValue()).toArray();
+        launch(MegakernelProgram.workgroups(w), MegakernelProgram.WORKGROUP, params, b);
+        workers = w;
+        threads.forEach(Thread::start);
+    }
+
+    /**
+     * The out-of-bounds counters of the IR kernel (loads, stores), as they are now or were when the backend closed;
+     * null for the hand-written kernel.
+     */
+    synchronized int[] outOfBoundsCounts() {
+        if (outOfBounds == null || closed) {
+            return closedCounts;
+        }
+        return new int[] {outOfBounds.get(ValueLayout.JAVA_INT, 0),
+                outOfBounds.get(ValueLayout.JAVA_INT, Integer.BYTES)};
+    }
+
+    /** Runs every thread's prologue; each thread that survives it gets a Java thread (started by the caller). */
+    private void launch(int blocks, int blockThreads, long[] params, RingBuffers b) {
+        buffers = b;
         for (int block = 0; block < blocks; block++) {
-            for (int t = 0; t < WorkerShape.BLOCK_THREADS; t++) {
-                PtxSim.Thread device = sim.new Thread(block, WorkerShape.BLOCK_THREADS, t, params);
+            for (int t = 0; t < blockThreads; t++) {
+                PtxSim.Thread device = sim.new Thread(block, blockThreads, t, params);
                 device.run(true);
                 if (!device.exited()) {
                     threads.add(Thread.ofPlatform().daemon().name("ptx-sim-" + threads.size()).unstarted(() -> {
@@ -210,11 +285,6 @@ final class SimBackend implements Backend {
                 }
             }
         }
-        buffers = b;
-        workers = w;
-        doorbell = doorbellPollers > 0 ? bell : null;
-        claimWords = claims;
-        threads.forEach(Thread::start);
     }
 
     /** Claim word {@code slot} of a kernel with doorbell pollers. */
@@ -271,6 +341,7 @@ final class SimBackend implements Backend {
             }
         }
         synchronized (this) {
+            closedCounts = outOfBoundsCounts();
             closed = true;
             arena.close();
         }

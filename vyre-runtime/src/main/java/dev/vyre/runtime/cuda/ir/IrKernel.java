@@ -1,0 +1,83 @@
+package dev.vyre.runtime.cuda.ir;
+
+import dev.vyre.cuda.ptx.PtxEmitException;
+import dev.vyre.cuda.ptx.PtxEmitter;
+import dev.vyre.cuda.ptx.PtxKernel;
+import dev.vyre.cuda.ptx.PtxTarget;
+import dev.vyre.ir.Program;
+import dev.vyre.protocol.DebugLogLayout;
+import dev.vyre.protocol.SlotLayout;
+import dev.vyre.runtime.RingBuffers;
+import dev.vyre.runtime.cuda.CudaBackendException;
+import dev.vyre.runtime.cuda.SmTarget;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The IR-built megakernel as a kernel: {@link MegakernelProgram}'s program lowered by {@link PtxEmitter#emitKernel}
+ * (entry {@value #ENTRY}) and its launch arguments in the emitter's parameter order ({@link PtxKernel}: per buffer
+ * its address and element count, then the out-of-bounds counters).
+ *
+ * @param program the program
+ * @param kernel  its lowering
+ */
+public record IrKernel(Program program, PtxKernel kernel) {
+    /** Name of the kernel's entry. */
+    public static final String ENTRY = "ir_megakernel";
+
+    /**
+     * Builds and lowers the kernel for {@code options} on {@code target}.
+     *
+     * @throws CudaBackendException for a target older than sm_80 (the PTX emitter's oldest), or a lowering failure
+     */
+    public static IrKernel emit(MegakernelProgram.Options options, SmTarget target) {
+        Program program = MegakernelProgram.build(options);
+        PtxTarget ptxTarget;
+        try {
+            ptxTarget = PtxTarget.forDevice(target.major(), target.minor());
+        } catch (PtxEmitException e) {
+            throw new CudaBackendException("cuda backend: the IR-built megakernel needs the PTX emitter, but "
+                    + e.problem(), "use the hand-written kernel on this GPU (leave Settings.withIrKernel off)", e);
+        }
+        try {
+            return new IrKernel(program, PtxEmitter.emitKernel(program, ENTRY, ptxTarget));
+        } catch (PtxEmitException e) {
+            throw new CudaBackendException("cuda backend: the IR-built megakernel cannot be lowered: " + e.problem(),
+                    e.fix(), e);
+        }
+    }
+
+    /** The PTX module. */
+    public String ptx() {
+        return kernel.ptx();
+    }
+
+    /** Element counts of the buffers: the control words, 16 words per slot, the debug log's header and records. */
+    public static int elements(String buffer, RingBuffers buffers) {
+        return switch (MegakernelProgram.memoryOf(buffer)) {
+            case MegakernelProgram.CONTROL -> buffers.control().wordCount();
+            case MegakernelProgram.RING -> buffers.ring().slotCount() * SlotLayout.SLOT_WORDS;
+            case MegakernelProgram.DEBUG -> Math.toIntExact(DebugLogLayout.bufferWords(buffers.debug().capacity()));
+            default -> throw new IllegalArgumentException("the IR megakernel has no buffer " + buffer);
+        };
+    }
+
+    /**
+     * The launch arguments: for each buffer parameter {@code address.apply(memory)} of the memory it is bound to
+     * ({@link MegakernelProgram#memoryOf}: control, ring or debug), for each count parameter its
+     * {@link #elements} as an Integer, and {@code counters} (the out-of-bounds counters' device address, 8 bytes of
+     * zeroed device memory) for the last.
+     */
+    public <T> List<Object> arguments(Function<String, T> address, RingBuffers buffers, T counters) {
+        List<Object> args = new ArrayList<>();
+        for (PtxKernel.Param p : kernel.params()) {
+            args.add(switch (p.kind()) {
+                case BUFFER_POINTER -> address.apply(MegakernelProgram.memoryOf(p.buffer()));
+                case ELEMENT_COUNT -> elements(p.buffer(), buffers);
+                case OOB_COUNTERS -> counters;
+            });
+        }
+        return args;
+    }
+}

@@ -1,0 +1,332 @@
+package dev.vyre.runtime.cuda.ir;
+
+import static dev.vyre.runtime.cuda.ir.Ir.add;
+import static dev.vyre.runtime.cuda.ir.Ir.and;
+import static dev.vyre.runtime.cuda.ir.Ir.atomicAdd;
+import static dev.vyre.runtime.cuda.ir.Ir.bin;
+import static dev.vyre.runtime.cuda.ir.Ir.bitSet;
+import static dev.vyre.runtime.cuda.ir.Ir.chain;
+import static dev.vyre.runtime.cuda.ir.Ir.concat;
+import static dev.vyre.runtime.cuda.ir.Ir.eq;
+import static dev.vyre.runtime.cuda.ir.Ir.let;
+import static dev.vyre.runtime.cuda.ir.Ir.load;
+import static dev.vyre.runtime.cuda.ir.Ir.ne;
+import static dev.vyre.runtime.cuda.ir.Ir.nodes;
+import static dev.vyre.runtime.cuda.ir.Ir.not;
+import static dev.vyre.runtime.cuda.ir.Ir.or;
+import static dev.vyre.runtime.cuda.ir.Ir.select;
+import static dev.vyre.runtime.cuda.ir.Ir.set;
+import static dev.vyre.runtime.cuda.ir.Ir.store;
+import static dev.vyre.runtime.cuda.ir.Ir.sub;
+import static dev.vyre.runtime.cuda.ir.Ir.u;
+import static dev.vyre.runtime.cuda.ir.Ir.v;
+import static dev.vyre.runtime.cuda.ir.Ir.when;
+
+import dev.vyre.ir.BinaryOp;
+import dev.vyre.ir.BufferAccess;
+import dev.vyre.ir.BufferDecl;
+import dev.vyre.ir.Expr;
+import dev.vyre.ir.Node;
+import dev.vyre.ir.Program;
+import dev.vyre.ir.ScalarType;
+import dev.vyre.ir.SystemMemory;
+import dev.vyre.protocol.ControlLayout;
+import dev.vyre.protocol.DebugLogLayout;
+import dev.vyre.protocol.FaultCode;
+import dev.vyre.protocol.Opcodes;
+import dev.vyre.protocol.SlotLayout;
+import dev.vyre.protocol.SlotState;
+import dev.vyre.runtime.Permissions;
+import dev.vyre.runtime.cuda.CudaBackendException;
+import dev.vyre.runtime.cuda.MegakernelPtx;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builds the persistent megakernel as a VIR0 {@link Program} (docs/MEGAKERNEL-CUDA.md, "The IR-built kernel"): the
+ * hand-written {@link MegakernelPtx}'s THREAD kernel without doorbell, as a program the PTX emitter lowers. Invocation
+ * {@code w < workers} is worker w and owns slots {@code w, w + W, ...} (the only device owner of each); it loops
+ * forever: polls its slot's first four words (one acquire load, system scope), and on PUBLISHED stores CLAIMED,
+ * reads the arguments, checks the opcode's permission bit against the tenant's mask (read once at start), runs the
+ * built-in, and completes: FAULT_CODE and FAULT_DETAIL on a fault, STATUS DONE or FAULT with release, DONE_COUNT += 1
+ * with release (a permitted NOP, which wrote nothing, stores and counts relaxed). An idle poll
+ * sleeps (doubling from the minimum to the maximum) and, every {@link #SHUTDOWN_POLL_INTERVAL}th, reads SHUTDOWN:
+ * set, and the slot re-read after it not published, the worker returns.
+ *
+ * <p>Slot outcomes, control words, debug records are the CPU backend's ({@link
+ * dev.vyre.runtime.exec.SlotExecutor}): DFA_STEP, LOAD_MISS and VM_EXEC fault UNKNOWN_OPCODE (as on the CPU without
+ * automata or a VM registry); user handlers are not part of this kernel (the backend refuses them at start).
+ *
+ * <p>Buffers: {@value #CONTROL}, {@value #RING} and {@value #DEBUG}, all U32, sized by the caller and mapped host
+ * memory ({@link SystemMemory}), and ordered aliases of them that the caller binds to the same memory
+ * ({@link #memoryOf}); the program runs in workgroups of {@link #WORKGROUP} invocations.
+ */
+public final class MegakernelProgram {
+    /** The control block buffer. */
+    public static final String CONTROL = "control";
+    /** The ring buffer (slot s is words 16s..16s+15). */
+    public static final String RING = "ring";
+    /** The debug log buffer: the header and exactly its capacity of records. */
+    public static final String DEBUG = "debug";
+    /** The ring again, with acquire loads (the poll). */
+    public static final String RING_ACQUIRE = "ring_acquire";
+    /** The ring again, with release stores (STATUS at completion). */
+    public static final String RING_RELEASE = "ring_release";
+    /** The control block again, with release stores and atomics (DONE_COUNT, SHUTDOWN). */
+    public static final String CONTROL_RELEASE = "control_release";
+    /** The debug log again, with release atomics (COMMITTED). */
+    public static final String DEBUG_RELEASE = "debug_release";
+    /** Every buffer of the program, in binding order, with the memory it is bound to. */
+    private static final Map<String, String> MEMORY = new LinkedHashMap<>();
+
+    static {
+        MEMORY.put(CONTROL, CONTROL);
+        MEMORY.put(RING, RING);
+        MEMORY.put(DEBUG, DEBUG);
+        MEMORY.put(RING_ACQUIRE, RING);
+        MEMORY.put(RING_RELEASE, RING);
+        MEMORY.put(CONTROL_RELEASE, CONTROL);
+        MEMORY.put(DEBUG_RELEASE, DEBUG);
+    }
+
+    /** Invocations per workgroup. */
+    public static final int WORKGROUP = dev.vyre.runtime.cuda.WorkerShape.BLOCK_THREADS;
+    /** An idle worker reads SHUTDOWN once per this many empty polls (a power of two), as the hand-written kernel. */
+    public static final int SHUTDOWN_POLL_INTERVAL = 64;
+    /** The fault code variable (0: no fault). */
+    static final String FCODE = "fcode";
+    /** The fault detail variable. */
+    static final String FDETAIL = "fdetail";
+    /** Permission bit value for "no bit" (UNKNOWN_OPCODE). */
+    private static final int NO_BIT = -1;
+    private static final String SLOT = "slot";
+    private static final String SP = "sp";
+    private static final String SLEEP = "sleep";
+    private static final String IDLE = "idle";
+    private static final String PENDING = "pending";
+    private static final String RETRY = "retry";
+    private static final String SLOTS = "slots";
+    private static final String CONTROL_WORDS = "control_words";
+    private static final String CAPACITY = "debug_capacity";
+    private static final String MASK = "mask";
+    /** Slot words 0..3 from the poll: STATUS, OPCODE, TENANT, PRIORITY. */
+    private static final String[] HEAD = {"status", "opcode", "tenant", "priority"};
+    private static final String ARG = "arg";
+
+    /**
+     * What to build.
+     *
+     * @param workers         workers (invocations that run slots), 1.. ; they must divide the ring's slots
+     * @param backoffMinNanos first idle sleep, 1..{@code backoffMaxNanos}
+     * @param backoffMaxNanos longest idle sleep, at most {@link MegakernelPtx.Options#NANOSLEEP_MAX}
+     */
+    public record Options(int workers, int backoffMinNanos, int backoffMaxNanos) {
+        public Options {
+            if (workers < 1) {
+                throw new CudaBackendException("IR megakernel with " + workers + " workers", "pass 1 or more "
+                        + "workers");
+            }
+            MegakernelPtx.Options.checkBackoff(backoffMinNanos, backoffMaxNanos);
+        }
+    }
+
+    private final Options options;
+    private final BuiltinNodes builtins = new BuiltinNodes(CONTROL, DEBUG, DEBUG_RELEASE, CONTROL_WORDS, MASK);
+
+    private MegakernelProgram(Options options) {
+        this.options = options;
+    }
+
+    /** The program for {@code options}. */
+    public static Program build(Options options) {
+        if (options == null) {
+            throw new CudaBackendException("IR megakernel options are null", "pass MegakernelProgram.Options");
+        }
+        return new MegakernelProgram(options).program();
+    }
+
+    /** Workgroups to dispatch for {@code workers} workers. */
+    public static int workgroups(int workers) {
+        return (workers + WORKGROUP - 1) / WORKGROUP;
+    }
+
+    /**
+     * The memory buffer {@code buffer} is bound to: {@link #CONTROL}, {@link #RING} or {@link #DEBUG} (each ordered
+     * alias is bound to the same memory as its plain name).
+     */
+    public static String memoryOf(String buffer) {
+        String memory = MEMORY.get(buffer);
+        if (memory == null) {
+            throw new IllegalArgumentException("the IR megakernel has no buffer " + buffer);
+        }
+        return memory;
+    }
+
+    /**
+     * Buffers: the three memories, relaxed, then ordered aliases of them (bound to the same memory by the caller):
+     * the ring with acquire loads for the poll, the ring with release stores for STATUS, the control block and the
+     * debug log with release stores and atomics. So the kernel's orderings are those of {@link MegakernelPtx}:
+     * {@code ld.acquire.sys} polls, {@code st.release.sys} of STATUS, release DONE_COUNT and COMMITTED increments.
+     */
+    private Program program() {
+        List<BufferDecl> buffers = new ArrayList<>();
+        List<SystemMemory.Mapped> mapped = new ArrayList<>();
+        for (String name : MEMORY.keySet()) {
+            buffers.add(BufferDecl.of(name, buffers.size(), BufferAccess.READ_WRITE, ScalarType.U32, 0, true));
+            int mode = name.equals(RING_ACQUIRE) ? SystemMemory.ACQUIRE
+                    : name.endsWith("_release") ? SystemMemory.RELEASE : 0;
+            mapped.add(new SystemMemory.Mapped(name, mode));
+        }
+        return new Program(0, "vyre.megakernel", Program.WorkgroupSize.of(WORKGROUP), buffers, new TreeMap<>(),
+                List.of(SystemMemory.declareModes(mapped)), body());
+    }
+
+    private List<Node> body() {
+        List<Node> body = new ArrayList<>();
+        body.add(let("worker", new Expr.InvocationId(0)));
+        body.add(when(bin(BinaryOp.GE, v("worker"), u(options.workers())), nodes(new Node.Return())));
+        body.add(let(SLOTS, bin(BinaryOp.SHR, new Expr.BufLen(RING), u(Integer.numberOfTrailingZeros(
+                SlotLayout.SLOT_WORDS)))));
+        body.add(let(CONTROL_WORDS, new Expr.BufLen(CONTROL)));
+        body.add(let(CAPACITY, bin(BinaryOp.DIV, bin(BinaryOp.SATURATING_SUB, new Expr.BufLen(DEBUG),
+                u(DebugLogLayout.HEADER_WORDS)), u(DebugLogLayout.RECORD_WORDS))));
+        for (int t = 0; t < Permissions.TENANTS; t++) {
+            body.add(let(maskName(t), load(CONTROL, u(ControlLayout.TENANT_BASE + t))));
+        }
+        body.add(let(SLOT, v("worker")));
+        body.add(let(SLEEP, u(options.backoffMinNanos())));
+        body.add(let(IDLE, u(0)));
+        body.add(let(PENDING, new Expr.LitBool(false)));
+        body.add(new Node.Loop(iteration()));
+        return body;
+    }
+
+    private static String maskName(int tenant) {
+        return "mask" + tenant;
+    }
+
+    /** One turn of a worker's loop: poll, then run the slot or idle. */
+    private List<Node> iteration() {
+        List<Node> turn = new ArrayList<>();
+        turn.add(let(SP, bin(BinaryOp.MUL, v(SLOT), u(SlotLayout.SLOT_WORDS))));
+        // the acquire load orders the argument loads after the host's writes of the slot (as MegakernelPtx's poll)
+        turn.addAll(quad(RING_ACQUIRE, HEAD, SP));
+        turn.add(when(or(eq(v(HEAD[SlotLayout.STATUS]), u(SlotState.PUBLISHED.wire())), v(PENDING)), runSlot(),
+                idle()));
+        return turn;
+    }
+
+    /** Four Lets of consecutive words of {@code ring} from {@code index} (one 16-byte load on the GPU). */
+    private static List<Node> quad(String ring, String[] names, String index) {
+        List<Node> lets = new ArrayList<>();
+        for (int k = 0; k < names.length; k++) {
+            lets.add(let(names[k], load(ring, k == 0 ? v(index) : add(v(index), u(k)))));
+        }
+        return lets;
+    }
+
+    /** The claim, permission check, dispatch and completion of a published (or pending) slot. */
+    private List<Node> runSlot() {
+        Expr op = v(HEAD[SlotLayout.OPCODE]);
+        List<Node> run = new ArrayList<>();
+        run.add(when(not(v(PENDING)), nodes(store(RING, v(SP), u(SlotState.CLAIMED.wire())))));
+        run.add(let(MASK, tenantMask(v(HEAD[SlotLayout.TENANT]))));
+        run.add(let("bit", permissionBit(op)));
+        run.add(let(FCODE, select(eq(v("bit"), u(NO_BIT)), u(FaultCode.UNKNOWN_OPCODE.wire()),
+                select(bitSet(v(MASK), v("bit")), u(0), u(FaultCode.OPCODE_NOT_PERMITTED.wire())))));
+        run.add(let(FDETAIL, u(0)));
+        run.add(let(RETRY, new Expr.LitBool(false)));
+        run.add(let("nop", and(eq(v(FCODE), u(0)), eq(op, u(Opcodes.NOP)))));
+        run.add(when(and(eq(v(FCODE), u(0)), not(v("nop"))), execute(op)));
+        run.add(when(v(RETRY), nodes(set(PENDING, new Expr.LitBool(true))), complete()));
+        return run;
+    }
+
+    /** {@code control[TENANT_BASE + tenant]} as read at start; 0 (nothing permitted) for a TENANT word past them. */
+    private static Expr tenantMask(Expr tenant) {
+        Expr mask = u(Permissions.NONE);
+        for (int t = Permissions.TENANTS - 1; t >= 0; t--) {
+            mask = select(eq(tenant, u(t)), v(maskName(t)), mask);
+        }
+        return mask;
+    }
+
+    /** The opcode's permission bit ({@link Permissions#systemBit}), or {@link #NO_BIT}. */
+    private static Expr permissionBit(Expr op) {
+        Expr bit = u(NO_BIT);
+        for (int system : new int[] {Opcodes.SHUTDOWN, Opcodes.VM_EXEC, Opcodes.PACKED_SLOT, Opcodes.PRINTF,
+                Opcodes.LOAD_MISS}) {
+            bit = select(eq(op, u(system)), u(Permissions.systemBit(system)), bit);
+        }
+        return select(bin(BinaryOp.LE, op, u(Opcodes.LAST_LOW_BUILTIN)), op, bit);
+    }
+
+    /** The arguments (three 16-byte loads), then the opcode's body. */
+    private List<Node> execute(Expr op) {
+        List<String> args = BuiltinNodes.argNames(ARG);
+        List<Node> run = new ArrayList<>();
+        for (int first = 0; first < SlotLayout.ARGS_PER_SLOT; first += 4) {
+            String index = "args" + first;
+            run.add(let(index, add(v(SP), u(SlotLayout.ARG0 + first))));
+            run.addAll(quad(RING, args.subList(first, first + 4).toArray(String[]::new), index));
+        }
+        Expr a0 = v(args.get(0));
+        Expr a1 = v(args.get(1));
+        Expr a2 = v(args.get(2));
+        int[] others = {Opcodes.PRINTF, Opcodes.PACKED_SLOT, Opcodes.SHUTDOWN};
+        List<Node> unknown = nodes(BuiltinNodes.failUnless(new Expr.LitBool(false), FaultCode.UNKNOWN_OPCODE,
+                u(0)));
+        List<Node> dispatch = chain(op, others, system -> switch (system) {
+            case Opcodes.PRINTF -> builtins.printf(a0, a1, a2, v(SP), CAPACITY, RETRY);
+            case Opcodes.PACKED_SLOT -> builtins.packed(args);
+            default -> nodes(store(CONTROL_RELEASE, u(ControlLayout.SHUTDOWN), u(1)));
+        }, unknown);
+        // DFA_STEP, LOAD_MISS and VM_EXEC have permission bits but no executor here: UNKNOWN_OPCODE, as on the CPU
+        // backend without automata or a VM registry
+        run.addAll(chain(op, BuiltinNodes.PACKABLE, builtin -> builtins.simple(builtin, a0, a1, a2), dispatch));
+        return run;
+    }
+
+    /** FAULT words, STATUS and DONE_COUNT, then this worker's next slot with the backoff reset. */
+    private List<Node> complete() {
+        Expr faulted = ne(v(FCODE), u(0));
+        List<Node> fault = nodes(store(RING, add(v(SP), u(SlotLayout.FAULT_CODE)), v(FCODE)),
+                store(RING, add(v(SP), u(SlotLayout.FAULT_DETAIL)), v(FDETAIL)));
+        Expr status = select(faulted, u(SlotState.FAULT.wire()), u(SlotState.DONE.wire()));
+        // a NOP wrote nothing that a release would have to order: relaxed stores, no fence (as MegakernelPtx)
+        List<Node> relaxed = nodes(store(RING, v(SP), u(SlotState.DONE.wire())),
+                let("counted", atomicAdd(CONTROL, u(ControlLayout.DONE_COUNT), u(1))));
+        List<Node> released = nodes(store(RING_RELEASE, v(SP), status),
+                let("released", atomicAdd(CONTROL_RELEASE, u(ControlLayout.DONE_COUNT), u(1))));
+        return concat(nodes(when(faulted, fault), when(v("nop"), relaxed, released),
+                        set(PENDING, new Expr.LitBool(false)), set(SLEEP, u(options.backoffMinNanos()))),
+                advance());
+    }
+
+    private List<Node> advance() {
+        return nodes(set(SLOT, add(v(SLOT), u(options.workers()))),
+                when(bin(BinaryOp.GE, v(SLOT), v(SLOTS)), nodes(set(SLOT, sub(v(SLOT), v(SLOTS))))));
+    }
+
+    /**
+     * Nothing to run: every {@link #SHUTDOWN_POLL_INTERVAL}th idle poll reads SHUTDOWN; set, and the slot re-read
+     * after it (behind an acquire fence) not published, the worker returns; published, it polls again at once (and
+     * claims it); otherwise it sleeps, doubling the sleep up to the maximum.
+     */
+    private List<Node> idle() {
+        List<Node> drained = nodes(SystemMemory.fence(SystemMemory.Ordering.ACQ_REL),
+                let("again", load(RING_ACQUIRE, v(SP))),
+                when(ne(v("again"), u(SlotState.PUBLISHED.wire())), nodes(new Node.Return()),
+                        nodes(set("wake", new Expr.LitBool(true)))));
+        List<Node> shutdown = nodes(let("shutdown", load(CONTROL, u(ControlLayout.SHUTDOWN))),
+                when(ne(v("shutdown"), u(0)), drained));
+        return nodes(set(IDLE, add(v(IDLE), u(1))),
+                let("wake", new Expr.LitBool(false)),
+                when(eq(bin(BinaryOp.BIT_AND, v(IDLE), u(SHUTDOWN_POLL_INTERVAL - 1)), u(0)), shutdown),
+                when(not(v("wake")), nodes(SystemMemory.sleep(SLEEP), set(SLEEP, bin(BinaryOp.MIN,
+                        bin(BinaryOp.SHL, v(SLEEP), u(1)), u(options.backoffMaxNanos()))))));
+    }
+}
