@@ -60,10 +60,13 @@ final class Compiler {
     private final Deque<Map<String, Slot>> scopes = new ArrayDeque<>();
     private int slots;
     private boolean collective;
+    /** Whether the program declares the system-memory profile (its fence and sleep nodes run only then). */
+    private final boolean systemMemory;
 
-    private Compiler(List<BufferDecl> buffers, ScalarType[] elements) {
+    private Compiler(List<BufferDecl> buffers, ScalarType[] elements, boolean systemMemory) {
         this.buffers = buffers;
         this.elements = elements;
+        this.systemMemory = systemMemory;
         for (int i = 0; i < buffers.size(); i++) {
             bufferIndex.put(buffers.get(i).name(), i);
         }
@@ -71,7 +74,7 @@ final class Compiler {
 
     /** Compiles {@code program} whose buffer {@code i} has element type {@code elements[i]}. */
     static Code compile(Program program, ScalarType[] elements) {
-        Compiler c = new Compiler(program.buffers(), elements);
+        Compiler c = new Compiler(program.buffers(), elements, SystemMemory.mappedBuffers(program).isPresent());
         CNode[] body = c.block(program.body(), Path.ROOT);
         return new Code(body, c.slots, c.collective);
     }
@@ -154,6 +157,11 @@ final class Compiler {
             case Node.AsyncWait a -> new CNode.NoOp();
             // the system-memory profile (the validator allowed it): a fence is a full fence, a sleep a spin hint
             case Node.Opaque o when SystemMemory.isNode(o.extensionId()) -> {
+                if (!systemMemory) {
+                    throw invalid(path, "a system-memory " + (o.extensionId() == SystemMemory.FENCE ? "fence"
+                            : "sleep") + " in a program that does not declare the system-memory profile (metadata "
+                            + "field 0x" + Integer.toHexString(SystemMemory.METADATA_DISCRIMINANT) + ")");
+                }
                 if (SystemMemory.parse(o) instanceof SystemMemory.Op.Sleep sleep) {
                     lookup(sleep.variable(), path);
                     yield new CNode.Pause(false);

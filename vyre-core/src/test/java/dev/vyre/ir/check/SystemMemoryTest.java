@@ -146,6 +146,20 @@ class SystemMemoryTest {
     }
 
     @Test
+    void theInterpreterRefusesTheNodesWhereTheProfileIsNotDeclared() {
+        for (Node node : List.of(SystemMemory.fence(SystemMemory.Ordering.SC), SystemMemory.sleep("ns"))) {
+            Program p = program(List.of(), List.of(new Node.Let("ns", new Expr.LitU32(1)), node));
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment host = arena.allocate(8);
+                dev.vyre.ir.interp.InterpreterException e = assertThrows(dev.vyre.ir.interp.InterpreterException.class,
+                        () -> new ReferenceInterpreter().run(p, Dispatch.of(1), Map.of("host", host)));
+                assertTrue(e.getMessage().contains("does not declare the system-memory profile")
+                        && e.getMessage().contains("Fix:"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void theInterpreterRunsFencesAndSleeps() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment host = arena.allocate(8, 4);
