@@ -156,6 +156,19 @@ final class BufferRef {
         return "st." + storeSpace + (element == ScalarType.BYTES ? ".u8" : ".u32");
     }
 
+    /**
+     * Whether an atomic add whose previous value nobody reads may be a {@code red} here: global memory (device or
+     * mapped) with relaxed or release semantics ({@code red} has no acquire).
+     */
+    boolean canReduce() {
+        return atomSpace.endsWith("global") && !atomSpace.startsWith("acquire") && !atomSpace.startsWith("acq_rel");
+    }
+
+    /** {@code red.<space>.add.u32}: an add that returns nothing (see {@link #canReduce()}). */
+    String reduceAddOp() {
+        return "red." + atomSpace + ".add.u32";
+    }
+
     /** The atomic instruction for {@code op} on this (U32 or I32) buffer; FetchNand is a CAS loop instead. */
     String atomOp(AtomicOp op) {
         boolean signed = element == ScalarType.I32;

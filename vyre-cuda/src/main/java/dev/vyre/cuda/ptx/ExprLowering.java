@@ -230,6 +230,24 @@ final class ExprLowering {
         countOutOfBounds(inBounds, PtxKernel.OOB_STORES_WORD);
     }
 
+    /**
+     * An atomic add whose previous value nobody reads ({@link VariableReads}), on a buffer where
+     * {@link BufferRef#canReduce()}: a {@code red}, which does not wait for the memory's answer. Same steps, same
+     * out-of-bounds count and the same effect as the atomic; its value is 0.
+     */
+    Value reduceAdd(Expr.Atomic atomic) {
+        meter.charge(1);
+        Value index = emit(atomic.index());
+        Value value = emit(atomic.value());
+        BufferRef b = buffers.get(atomic.buffer());
+        beforeEffect(b);
+        String inBounds = b.inBounds(c, index);
+        String address = b.address(c, index);
+        c.guarded(inBounds, b.reduceAddOp() + " [" + address + "], " + value.reg());
+        countOutOfBounds(inBounds, PtxKernel.OOB_STORES_WORD);
+        return literal(0, b.element());
+    }
+
     /** An atomic on a U32 or I32 buffer; the previous value, or 0 when out of bounds (counted, nothing written). */
     private Value atomic(AtomicOp op, BufferRef b, Value index, Value expected, Value value) {
         beforeEffect(b);

@@ -3,6 +3,8 @@ package dev.vyre.cuda.ptx;
 import static dev.vyre.ir.ScalarType.I32;
 import static dev.vyre.ir.ScalarType.U32;
 
+import dev.vyre.ir.AtomicOp;
+import dev.vyre.ir.Expr;
 import dev.vyre.ir.Node;
 import dev.vyre.ir.SystemMemory;
 import java.util.ArrayDeque;
@@ -27,6 +29,8 @@ final class NodeLowering {
     private final ArrayDeque<Map<String, Value>> scopes = new ArrayDeque<>();
     private final ExprLowering exprs;
     private final WarpLanes lanes;
+    /** The variables the lowered body reads (set by the first {@link #body} call, the whole body). */
+    private VariableReads reads;
 
     /**
      * @param meter           the step meter ({@link StepMeter#none()} in a kernel)
@@ -49,6 +53,12 @@ final class NodeLowering {
         this.exprs = exprs.apply(this::lookup);
     }
 
+    /** A Let of an atomic add whose variable nobody reads, on a buffer where a {@code red} may serve. */
+    private boolean unreadAdd(Node.Let let) {
+        return let.value() instanceof Expr.Atomic a && a.op() == AtomicOp.ADD && !reads.reads(let.name())
+                && buffers.get(a.buffer()).canReduce();
+    }
+
     private Value lookup(String name) {
         for (Map<String, Value> scope : scopes) {
             Value v = scope.get(name);
@@ -61,6 +71,9 @@ final class NodeLowering {
 
     /** Lowers a node list in a scope of its own; four Lets that one vector load can serve go together. */
     void body(List<Node> nodes) {
+        if (reads == null) {
+            reads = VariableReads.of(nodes); // the whole body: the first call
+        }
         scopes.push(new HashMap<>());
         for (int i = 0; i < nodes.size(); i++) {
             VectorLoads.Match m = VectorLoads.at(nodes, i, buffers, this::visibleU32);
@@ -92,7 +105,7 @@ final class NodeLowering {
         meter.charge(1);
         switch (n) {
             case Node.Let let -> {
-                Value v = exprs.emit(let.value());
+                Value v = unreadAdd(let) ? exprs.reduceAdd((Expr.Atomic) let.value()) : exprs.emit(let.value());
                 Value var = new Value(v.isBool() ? c.pred() : c.b32(), v.type());
                 move(var, v);
                 scopes.peek().put(let.name(), var);

@@ -105,6 +105,28 @@ class PtxEmitterLoweringTest {
     }
 
     @Test
+    void anAtomicAddWhoseValueNobodyReadsIsARed() {
+        List<BufferDecl> rw = List.of(ProgramCorpus.readWrite("c", 0, U32), ProgramCorpus.readWrite("d", 1, U32),
+                workgroup("w", 2, U32, 4));
+        Expr add = new Expr.Atomic(dev.vyre.ir.AtomicOp.ADD, "c", u32(0), null, u32(1));
+        // unread: a red, guarded like the atomic and counted out of bounds the same way
+        List<String> unread = instructions(kernel(rw, let("n", add)).entry());
+        assertTrue(unread.stream().anyMatch(s -> s.matches("@%p\\d+ red\\.global\\.add\\.u32 \\[%rd\\d+], %r\\d+;")),
+                unread.toString());
+        assertFalse(unread.stream().anyMatch(s -> s.startsWith("atom.") || s.contains(" atom.")), unread.toString());
+        // read later (or by a sleep, or an exchange): an atom, whose value the variable gets
+        List<String> read = instructions(kernel(rw, let("n", add), store("d", gid(0), var("n"))).entry());
+        assertTrue(read.stream().anyMatch(s -> s.contains("atom.global.add.u32 ")), read.toString());
+        Expr exch = new Expr.Atomic(dev.vyre.ir.AtomicOp.EXCHANGE, "c", u32(0), null, u32(1));
+        assertTrue(instructions(kernel(rw, let("n", exch)).entry()).stream()
+                .anyMatch(s -> s.contains("atom.global.exch.b32 ")));
+        // shared memory keeps its atom (no red there in the emitter)
+        Expr shared = new Expr.Atomic(dev.vyre.ir.AtomicOp.ADD, "w", u32(0), null, u32(1));
+        assertTrue(instructions(kernel(rw, let("n", shared)).entry()).stream()
+                .anyMatch(s -> s.contains("atom.shared.add.u32 ")));
+    }
+
+    @Test
     void outOfBoundsLoadsAndStoresAreGuardedAndCountedInTheirOwnWords() {
         PtxKernel k = kernel(List.of(in("a", 0, U32), out("b", 1, U32)),
                 store("b", gid(0), load("a", gid(0))));
@@ -354,7 +376,8 @@ class PtxEmitterLoweringTest {
         for (AtomicOp op : AtomicOp.values()) {
             Expr expected = op.needsExpected() ? new Expr.LitI32(5) : null;
             Program p = Program.of(WG, List.of(BufferDecl.of("acc", 0, BufferAccess.READ_WRITE, I32, 0, true)),
-                    List.of(let("old", new Expr.Atomic(op, "acc", gid(0), expected, new Expr.LitI32(-3)))));
+                    List.of(let("old", new Expr.Atomic(op, "acc", gid(0), expected, new Expr.LitI32(-3))),
+                            store("acc", gid(0), var("old")))); // the value is read: an atom, not a red
             String entry = PtxEmitter.emitKernel(p, "k", PtxTarget.SM_90).entry();
             String want = switch (op) {
                 case ADD -> "atom.global.add.u32";
