@@ -1,9 +1,13 @@
 package dev.vyre.runtime.cuda.ir;
 
-import static dev.vyre.runtime.cuda.ir.Ir.add;
+import static dev.vyre.ir.Expr.add;
+import static dev.vyre.ir.Expr.bin;
+import static dev.vyre.ir.Expr.load;
+import static dev.vyre.ir.Expr.lt;
+import static dev.vyre.ir.Expr.u32;
+import static dev.vyre.ir.Expr.var;
 import static dev.vyre.runtime.cuda.ir.Ir.and;
 import static dev.vyre.runtime.cuda.ir.Ir.atomicAdd;
-import static dev.vyre.runtime.cuda.ir.Ir.bin;
 import static dev.vyre.runtime.cuda.ir.Ir.bitSet;
 import static dev.vyre.runtime.cuda.ir.Ir.block;
 import static dev.vyre.runtime.cuda.ir.Ir.cas;
@@ -12,16 +16,12 @@ import static dev.vyre.runtime.cuda.ir.Ir.concat;
 import static dev.vyre.runtime.cuda.ir.Ir.eq;
 import static dev.vyre.runtime.cuda.ir.Ir.le;
 import static dev.vyre.runtime.cuda.ir.Ir.let;
-import static dev.vyre.runtime.cuda.ir.Ir.load;
-import static dev.vyre.runtime.cuda.ir.Ir.lt;
 import static dev.vyre.runtime.cuda.ir.Ir.ne;
 import static dev.vyre.runtime.cuda.ir.Ir.nodes;
 import static dev.vyre.runtime.cuda.ir.Ir.not;
 import static dev.vyre.runtime.cuda.ir.Ir.set;
 import static dev.vyre.runtime.cuda.ir.Ir.store;
 import static dev.vyre.runtime.cuda.ir.Ir.sub;
-import static dev.vyre.runtime.cuda.ir.Ir.u;
-import static dev.vyre.runtime.cuda.ir.Ir.v;
 import static dev.vyre.runtime.cuda.ir.Ir.when;
 
 import dev.vyre.ir.BinaryOp;
@@ -78,12 +78,12 @@ final class BuiltinNodes {
 
     /** Sets the fault to {@code code}, {@code detail} unless {@code ok} or a fault is set already. */
     static Node failUnless(Expr ok, FaultCode code, Expr detail) {
-        return when(and(eq(v(MegakernelProgram.FCODE), u(0)), not(ok)), nodes(
-                set(MegakernelProgram.FCODE, u(code.wire())), set(MegakernelProgram.FDETAIL, detail)));
+        return when(and(eq(var(MegakernelProgram.FCODE), u32(0)), not(ok)), nodes(
+                set(MegakernelProgram.FCODE, u32(code.wire())), set(MegakernelProgram.FDETAIL, detail)));
     }
 
     private static Expr noFault() {
-        return eq(v(MegakernelProgram.FCODE), u(0));
+        return eq(var(MegakernelProgram.FCODE), u32(0));
     }
 
     /** A built-in with a fixed body and three arguments: checked, then applied while no fault is set. */
@@ -93,15 +93,15 @@ final class BuiltinNodes {
 
     /** Control word {@code index + offset} (a 64-bit sum on the CPU) lies in the block; detail saturates. */
     private Node word(Expr index, int offset) {
-        Expr words = v(controlWords);
+        Expr words = var(controlWords);
         Expr ok = offset == 0 ? lt(index, words)
-                : and(le(u(offset), words), lt(index, sub(words, u(offset))));
-        return failUnless(ok, FaultCode.CONTROL_OUT_OF_RANGE, bin(BinaryOp.SATURATING_ADD, index, u(offset)));
+                : and(le(u32(offset), words), lt(index, sub(words, u32(offset))));
+        return failUnless(ok, FaultCode.CONTROL_OUT_OF_RANGE, bin(BinaryOp.SATURATING_ADD, index, u32(offset)));
     }
 
     /** {@code first + count <= control words} (a 64-bit sum on the CPU); detail {@code max(first, words)}. */
     private Node range(Expr first, Expr count) {
-        Expr words = v(controlWords);
+        Expr words = var(controlWords);
         return failUnless(and(le(count, words), le(first, sub(words, count))), FaultCode.CONTROL_OUT_OF_RANGE,
                 bin(BinaryOp.MAX, first, words));
     }
@@ -114,7 +114,7 @@ final class BuiltinNodes {
             case Opcodes.LOAD_U32 -> nodes(word(a0, 0), word(a1, observables));
             case Opcodes.COMPARE_SWAP -> nodes(word(a0, 0), word(a0, observables));
             case Opcodes.MEMCPY -> nodes(range(a0, a2), range(a1, a2));
-            case Opcodes.BATCH_FENCE -> nodes(word(u(ControlLayout.EPOCH), 0), word(u(observables), 0));
+            case Opcodes.BATCH_FENCE -> nodes(word(u32(ControlLayout.EPOCH), 0), word(u32(observables), 0));
             default -> throw new IllegalArgumentException("no checks for " + Opcodes.name(op));
         };
     }
@@ -125,14 +125,14 @@ final class BuiltinNodes {
         return switch (op) {
             case Opcodes.STORE_U32 -> nodes(store(control, a1, a0));
             case Opcodes.ATOMIC_ADD -> nodes(let(fresh("added"), atomicAdd(control, a1, a0)));
-            case Opcodes.LOAD_U32 -> nodes(store(control, add(a1, u(observables)), load(control, a0)));
+            case Opcodes.LOAD_U32 -> nodes(store(control, add(a1, u32(observables)), load(control, a0)));
             case Opcodes.COMPARE_SWAP -> {
                 String prev = fresh("prev");
-                yield nodes(let(prev, cas(control, a0, a1, a2)), store(control, add(a0, u(observables)), v(prev)));
+                yield nodes(let(prev, cas(control, a0, a1, a2)), store(control, add(a0, u32(observables)), var(prev)));
             }
             case Opcodes.MEMCPY -> memmove(a0, a1, a2);
-            case Opcodes.BATCH_FENCE -> nodes(let(fresh("epoch"), atomicAdd(control, u(ControlLayout.EPOCH), u(1))),
-                    store(control, u(observables), a1));
+            case Opcodes.BATCH_FENCE -> nodes(let(fresh("epoch"), atomicAdd(control, u32(ControlLayout.EPOCH), u32(1))),
+                    store(control, u32(observables), a1));
             default -> throw new IllegalArgumentException("no built-in body for " + Opcodes.name(op));
         };
     }
@@ -142,11 +142,11 @@ final class BuiltinNodes {
         String forward = fresh("i");
         String backward = fresh("i");
         String last = fresh("j");
-        List<Node> up = nodes(store(control, add(dst, v(forward)), load(control, add(src, v(forward)))));
-        List<Node> down = nodes(let(last, sub(sub(n, u(1)), v(backward))),
-                store(control, add(dst, v(last)), load(control, add(src, v(last)))));
-        return nodes(when(Ir.bin(BinaryOp.GT, dst, src), nodes(new Node.For(backward, u(0), n, down)),
-                nodes(new Node.For(forward, u(0), n, up))));
+        List<Node> up = nodes(store(control, add(dst, var(forward)), load(control, add(src, var(forward)))));
+        List<Node> down = nodes(let(last, sub(sub(n, u32(1)), var(backward))),
+                store(control, add(dst, var(last)), load(control, add(src, var(last)))));
+        return nodes(when(bin(BinaryOp.GT, dst, src), nodes(new Node.For(backward, u32(0), n, down)),
+                nodes(new Node.For(forward, u32(0), n, up))));
     }
 
     /**
@@ -159,13 +159,13 @@ final class BuiltinNodes {
         List<Node> runs = new java.util.ArrayList<>();
         for (int k = 0; k < SlotExecutor.PACKED_SUB_OPS; k++) {
             int base = k * SlotExecutor.PACKED_SUB_OP_WORDS;
-            Expr sub = v(args.get(base));
-            Expr a0 = v(args.get(base + 1));
-            Expr a1 = v(args.get(base + 2));
-            Expr a2 = v(args.get(base + 3));
-            List<Node> bad = nodes(failUnless(new Expr.LitBool(false), FaultCode.BAD_ARGUMENT, u(base)));
-            checks.add(when(and(noFault(), ne(sub, u(Opcodes.NOP))), chain(sub, PACKABLE, op -> nodes(
-                    failUnless(bitSet(v(mask), u(op)), FaultCode.OPCODE_NOT_PERMITTED, u(base)),
+            Expr sub = var(args.get(base));
+            Expr a0 = var(args.get(base + 1));
+            Expr a1 = var(args.get(base + 2));
+            Expr a2 = var(args.get(base + 3));
+            List<Node> bad = nodes(failUnless(new Expr.LitBool(false), FaultCode.BAD_ARGUMENT, u32(base)));
+            checks.add(when(and(noFault(), ne(sub, u32(Opcodes.NOP))), chain(sub, PACKABLE, op -> nodes(
+                    failUnless(bitSet(var(mask), u32(op)), FaultCode.OPCODE_NOT_PERMITTED, u32(base)),
                     block(check(op, a0, a1, a2))), bad)));
             runs.add(block(chain(sub, PACKABLE, op -> nodes(block(apply(op, a0, a1, a2))), List.of())));
         }
@@ -184,18 +184,18 @@ final class BuiltinNodes {
         String record = fresh("record");
         int header = DebugLogLayout.HEADER_WORDS;
         List<Node> write = nodes(
-                let(record, add(u(header), bin(BinaryOp.MUL, v(cursor), u(DebugLogLayout.RECORD_WORDS)))),
-                store(debug, add(v(record), u(DebugLogLayout.RECORD_FMT_ID)), a0),
-                store(debug, add(v(record), u(DebugLogLayout.RECORD_ARG0)), a1),
-                store(debug, add(v(record), u(DebugLogLayout.RECORD_ARG1)), a2),
-                store(debug, add(v(record), u(DebugLogLayout.RECORD_ARG2)), slotBase),
-                let(fresh("committed"), atomicAdd(debugRelease, u(DebugLogLayout.COMMITTED), u(1))));
+                let(record, add(u32(header), bin(BinaryOp.MUL, var(cursor), u32(DebugLogLayout.RECORD_WORDS)))),
+                store(debug, add(var(record), u32(DebugLogLayout.RECORD_FMT_ID)), a0),
+                store(debug, add(var(record), u32(DebugLogLayout.RECORD_ARG0)), a1),
+                store(debug, add(var(record), u32(DebugLogLayout.RECORD_ARG1)), a2),
+                store(debug, add(var(record), u32(DebugLogLayout.RECORD_ARG2)), slotBase),
+                let(fresh("committed"), atomicAdd(debugRelease, u32(DebugLogLayout.COMMITTED), u32(1))));
         List<Node> reserve = nodes(
-                let(seen, cas(debug, u(DebugLogLayout.CURSOR), v(cursor), add(v(cursor), u(1)))),
-                when(ne(v(seen), v(cursor)), nodes(set(retry, new Expr.LitBool(true))), write));
-        return nodes(let(cursor, load(debug, u(DebugLogLayout.CURSOR))),
-                when(Ir.bin(BinaryOp.GE, v(cursor), v(capacity)),
-                        nodes(let(fresh("dropped"), atomicAdd(debug, u(DebugLogLayout.DROPPED), u(1)))), reserve));
+                let(seen, cas(debug, u32(DebugLogLayout.CURSOR), var(cursor), add(var(cursor), u32(1)))),
+                when(ne(var(seen), var(cursor)), nodes(set(retry, new Expr.LitBool(true))), write));
+        return nodes(let(cursor, load(debug, u32(DebugLogLayout.CURSOR))),
+                when(bin(BinaryOp.GE, var(cursor), var(capacity)),
+                        nodes(let(fresh("dropped"), atomicAdd(debug, u32(DebugLogLayout.DROPPED), u32(1)))), reserve));
     }
 
     /** The slot's ARG(i) variable names for {@code prefix}: {@code prefix0..prefix11}. */

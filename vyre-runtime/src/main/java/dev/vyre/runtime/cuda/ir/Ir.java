@@ -1,5 +1,8 @@
 package dev.vyre.runtime.cuda.ir;
 
+import static dev.vyre.ir.Expr.bin;
+import static dev.vyre.ir.Expr.u32;
+
 import dev.vyre.ir.AtomicOp;
 import dev.vyre.ir.BinaryOp;
 import dev.vyre.ir.Expr;
@@ -11,23 +14,8 @@ import java.util.List;
 
 /** Terse constructors of VIR0 nodes and expressions for the megakernel program's builders. */
 final class Ir {
+    // Literals, variables, bin, add, lt and load are Expr.u32, Expr.var, Expr.bin, ...: only what Expr lacks is here.
     private Ir() {
-    }
-
-    static Expr u(int value) {
-        return new Expr.LitU32(value);
-    }
-
-    static Expr v(String name) {
-        return new Expr.Var(name);
-    }
-
-    static Expr bin(BinaryOp op, Expr l, Expr r) {
-        return new Expr.BinOp(op, l, r);
-    }
-
-    static Expr add(Expr l, Expr r) {
-        return bin(BinaryOp.ADD, l, r);
     }
 
     static Expr sub(Expr l, Expr r) {
@@ -40,10 +28,6 @@ final class Ir {
 
     static Expr ne(Expr l, Expr r) {
         return bin(BinaryOp.NE, l, r);
-    }
-
-    static Expr lt(Expr l, Expr r) {
-        return bin(BinaryOp.LT, l, r);
     }
 
     static Expr le(Expr l, Expr r) {
@@ -68,11 +52,7 @@ final class Ir {
 
     /** Bit {@code bit} of {@code word} is set. */
     static Expr bitSet(Expr word, Expr bit) {
-        return ne(bin(BinaryOp.BIT_AND, bin(BinaryOp.SHR, word, bit), u(1)), u(0));
-    }
-
-    static Expr load(String buffer, Expr index) {
-        return new Expr.Load(buffer, index);
+        return ne(bin(BinaryOp.BIT_AND, bin(BinaryOp.SHR, word, bit), u32(1)), u32(0));
     }
 
     static Expr atomicAdd(String buffer, Expr index, Expr value) {
@@ -127,7 +107,7 @@ final class Ir {
                             List<Node> otherwise) {
         List<Node> rest = otherwise;
         for (int i = cases.length - 1; i >= 0; i--) {
-            rest = nodes(when(eq(key, u(cases[i])), body.apply(cases[i]), rest));
+            rest = nodes(when(eq(key, u32(cases[i])), body.apply(cases[i]), rest));
         }
         return rest;
     }

@@ -1,15 +1,17 @@
 package dev.vyre.runtime.cuda.ir;
 
-import static dev.vyre.runtime.cuda.ir.Ir.add;
+import static dev.vyre.ir.Expr.add;
+import static dev.vyre.ir.Expr.bin;
+import static dev.vyre.ir.Expr.load;
+import static dev.vyre.ir.Expr.u32;
+import static dev.vyre.ir.Expr.var;
 import static dev.vyre.runtime.cuda.ir.Ir.and;
 import static dev.vyre.runtime.cuda.ir.Ir.atomicAdd;
-import static dev.vyre.runtime.cuda.ir.Ir.bin;
 import static dev.vyre.runtime.cuda.ir.Ir.bitSet;
 import static dev.vyre.runtime.cuda.ir.Ir.chain;
 import static dev.vyre.runtime.cuda.ir.Ir.concat;
 import static dev.vyre.runtime.cuda.ir.Ir.eq;
 import static dev.vyre.runtime.cuda.ir.Ir.let;
-import static dev.vyre.runtime.cuda.ir.Ir.load;
 import static dev.vyre.runtime.cuda.ir.Ir.ne;
 import static dev.vyre.runtime.cuda.ir.Ir.nodes;
 import static dev.vyre.runtime.cuda.ir.Ir.not;
@@ -18,8 +20,6 @@ import static dev.vyre.runtime.cuda.ir.Ir.select;
 import static dev.vyre.runtime.cuda.ir.Ir.set;
 import static dev.vyre.runtime.cuda.ir.Ir.store;
 import static dev.vyre.runtime.cuda.ir.Ir.sub;
-import static dev.vyre.runtime.cuda.ir.Ir.u;
-import static dev.vyre.runtime.cuda.ir.Ir.v;
 import static dev.vyre.runtime.cuda.ir.Ir.when;
 
 import dev.vyre.ir.BinaryOp;
@@ -187,18 +187,18 @@ public final class MegakernelProgram {
     private List<Node> body() {
         List<Node> body = new ArrayList<>();
         body.add(let("worker", new Expr.InvocationId(0)));
-        body.add(when(bin(BinaryOp.GE, v("worker"), u(options.workers())), nodes(new Node.Return())));
-        body.add(let(SLOTS, bin(BinaryOp.SHR, new Expr.BufLen(RING), u(Integer.numberOfTrailingZeros(
+        body.add(when(bin(BinaryOp.GE, var("worker"), u32(options.workers())), nodes(new Node.Return())));
+        body.add(let(SLOTS, bin(BinaryOp.SHR, new Expr.BufLen(RING), u32(Integer.numberOfTrailingZeros(
                 SlotLayout.SLOT_WORDS)))));
         body.add(let(CONTROL_WORDS, new Expr.BufLen(CONTROL)));
         body.add(let(CAPACITY, bin(BinaryOp.DIV, bin(BinaryOp.SATURATING_SUB, new Expr.BufLen(DEBUG),
-                u(DebugLogLayout.HEADER_WORDS)), u(DebugLogLayout.RECORD_WORDS))));
+                u32(DebugLogLayout.HEADER_WORDS)), u32(DebugLogLayout.RECORD_WORDS))));
         for (int t = 0; t < Permissions.TENANTS; t++) {
-            body.add(let(maskName(t), load(CONTROL, u(ControlLayout.TENANT_BASE + t))));
+            body.add(let(maskName(t), load(CONTROL, u32(ControlLayout.TENANT_BASE + t))));
         }
-        body.add(let(SLOT, v("worker")));
-        body.add(let(SLEEP, u(options.backoffMinNanos())));
-        body.add(let(IDLE, u(0)));
+        body.add(let(SLOT, var("worker")));
+        body.add(let(SLEEP, u32(options.backoffMinNanos())));
+        body.add(let(IDLE, u32(0)));
         body.add(let(PENDING, new Expr.LitBool(false)));
         body.add(new Node.Loop(iteration()));
         return body;
@@ -211,10 +211,10 @@ public final class MegakernelProgram {
     /** One turn of a worker's loop: poll, then run the slot or idle. */
     private List<Node> iteration() {
         List<Node> turn = new ArrayList<>();
-        turn.add(let(SP, bin(BinaryOp.MUL, v(SLOT), u(SlotLayout.SLOT_WORDS))));
+        turn.add(let(SP, bin(BinaryOp.MUL, var(SLOT), u32(SlotLayout.SLOT_WORDS))));
         // the acquire load orders the argument loads after the host's writes of the slot (as MegakernelPtx's poll)
         turn.addAll(quad(RING_ACQUIRE, HEAD, SP));
-        turn.add(when(or(eq(v(HEAD[SlotLayout.STATUS]), u(SlotState.PUBLISHED.wire())), v(PENDING)), runSlot(),
+        turn.add(when(or(eq(var(HEAD[SlotLayout.STATUS]), u32(SlotState.PUBLISHED.wire())), var(PENDING)), runSlot(),
                 idle()));
         return turn;
     }
@@ -223,45 +223,45 @@ public final class MegakernelProgram {
     private static List<Node> quad(String ring, String[] names, String index) {
         List<Node> lets = new ArrayList<>();
         for (int k = 0; k < names.length; k++) {
-            lets.add(let(names[k], load(ring, k == 0 ? v(index) : add(v(index), u(k)))));
+            lets.add(let(names[k], load(ring, k == 0 ? var(index) : add(var(index), u32(k)))));
         }
         return lets;
     }
 
     /** The claim, permission check, dispatch and completion of a published (or pending) slot. */
     private List<Node> runSlot() {
-        Expr op = v(HEAD[SlotLayout.OPCODE]);
+        Expr op = var(HEAD[SlotLayout.OPCODE]);
         List<Node> run = new ArrayList<>();
-        run.add(when(not(v(PENDING)), nodes(store(RING, v(SP), u(SlotState.CLAIMED.wire())))));
-        run.add(let(MASK, tenantMask(v(HEAD[SlotLayout.TENANT]))));
+        run.add(when(not(var(PENDING)), nodes(store(RING, var(SP), u32(SlotState.CLAIMED.wire())))));
+        run.add(let(MASK, tenantMask(var(HEAD[SlotLayout.TENANT]))));
         run.add(let("bit", permissionBit(op)));
-        run.add(let(FCODE, select(eq(v("bit"), u(NO_BIT)), u(FaultCode.UNKNOWN_OPCODE.wire()),
-                select(bitSet(v(MASK), v("bit")), u(0), u(FaultCode.OPCODE_NOT_PERMITTED.wire())))));
-        run.add(let(FDETAIL, u(0)));
+        run.add(let(FCODE, select(eq(var("bit"), u32(NO_BIT)), u32(FaultCode.UNKNOWN_OPCODE.wire()),
+                select(bitSet(var(MASK), var("bit")), u32(0), u32(FaultCode.OPCODE_NOT_PERMITTED.wire())))));
+        run.add(let(FDETAIL, u32(0)));
         run.add(let(RETRY, new Expr.LitBool(false)));
-        run.add(let("nop", and(eq(v(FCODE), u(0)), eq(op, u(Opcodes.NOP)))));
-        run.add(when(and(eq(v(FCODE), u(0)), not(v("nop"))), execute(op)));
-        run.add(when(v(RETRY), nodes(set(PENDING, new Expr.LitBool(true))), complete()));
+        run.add(let("nop", and(eq(var(FCODE), u32(0)), eq(op, u32(Opcodes.NOP)))));
+        run.add(when(and(eq(var(FCODE), u32(0)), not(var("nop"))), execute(op)));
+        run.add(when(var(RETRY), nodes(set(PENDING, new Expr.LitBool(true))), complete()));
         return run;
     }
 
     /** {@code control[TENANT_BASE + tenant]} as read at start; 0 (nothing permitted) for a TENANT word past them. */
     private static Expr tenantMask(Expr tenant) {
-        Expr mask = u(Permissions.NONE);
+        Expr mask = u32(Permissions.NONE);
         for (int t = Permissions.TENANTS - 1; t >= 0; t--) {
-            mask = select(eq(tenant, u(t)), v(maskName(t)), mask);
+            mask = select(eq(tenant, u32(t)), var(maskName(t)), mask);
         }
         return mask;
     }
 
     /** The opcode's permission bit ({@link Permissions#systemBit}), or {@link #NO_BIT}. */
     private static Expr permissionBit(Expr op) {
-        Expr bit = u(NO_BIT);
+        Expr bit = u32(NO_BIT);
         for (int system : new int[] {Opcodes.SHUTDOWN, Opcodes.VM_EXEC, Opcodes.PACKED_SLOT, Opcodes.PRINTF,
                 Opcodes.LOAD_MISS}) {
-            bit = select(eq(op, u(system)), u(Permissions.systemBit(system)), bit);
+            bit = select(eq(op, u32(system)), u32(Permissions.systemBit(system)), bit);
         }
-        return select(bin(BinaryOp.LE, op, u(Opcodes.LAST_LOW_BUILTIN)), op, bit);
+        return select(bin(BinaryOp.LE, op, u32(Opcodes.LAST_LOW_BUILTIN)), op, bit);
     }
 
     /** The arguments (three 16-byte loads), then the opcode's body. */
@@ -270,19 +270,19 @@ public final class MegakernelProgram {
         List<Node> run = new ArrayList<>();
         for (int first = 0; first < SlotLayout.ARGS_PER_SLOT; first += 4) {
             String index = "args" + first;
-            run.add(let(index, add(v(SP), u(SlotLayout.ARG0 + first))));
+            run.add(let(index, add(var(SP), u32(SlotLayout.ARG0 + first))));
             run.addAll(quad(RING, args.subList(first, first + 4).toArray(String[]::new), index));
         }
-        Expr a0 = v(args.get(0));
-        Expr a1 = v(args.get(1));
-        Expr a2 = v(args.get(2));
+        Expr a0 = var(args.get(0));
+        Expr a1 = var(args.get(1));
+        Expr a2 = var(args.get(2));
         int[] others = {Opcodes.PRINTF, Opcodes.PACKED_SLOT, Opcodes.SHUTDOWN};
         List<Node> unknown = nodes(BuiltinNodes.failUnless(new Expr.LitBool(false), FaultCode.UNKNOWN_OPCODE,
-                u(0)));
+                u32(0)));
         List<Node> dispatch = chain(op, others, system -> switch (system) {
-            case Opcodes.PRINTF -> builtins.printf(a0, a1, a2, v(SP), CAPACITY, RETRY);
+            case Opcodes.PRINTF -> builtins.printf(a0, a1, a2, var(SP), CAPACITY, RETRY);
             case Opcodes.PACKED_SLOT -> builtins.packed(args);
-            default -> nodes(store(CONTROL_RELEASE, u(ControlLayout.SHUTDOWN), u(1)));
+            default -> nodes(store(CONTROL_RELEASE, u32(ControlLayout.SHUTDOWN), u32(1)));
         }, unknown);
         // DFA_STEP, LOAD_MISS and VM_EXEC have permission bits but no executor here: UNKNOWN_OPCODE, as on the CPU
         // backend without automata or a VM registry
@@ -292,23 +292,23 @@ public final class MegakernelProgram {
 
     /** FAULT words, STATUS and DONE_COUNT, then this worker's next slot with the backoff reset. */
     private List<Node> complete() {
-        Expr faulted = ne(v(FCODE), u(0));
-        List<Node> fault = nodes(store(RING, add(v(SP), u(SlotLayout.FAULT_CODE)), v(FCODE)),
-                store(RING, add(v(SP), u(SlotLayout.FAULT_DETAIL)), v(FDETAIL)));
-        Expr status = select(faulted, u(SlotState.FAULT.wire()), u(SlotState.DONE.wire()));
+        Expr faulted = ne(var(FCODE), u32(0));
+        List<Node> fault = nodes(store(RING, add(var(SP), u32(SlotLayout.FAULT_CODE)), var(FCODE)),
+                store(RING, add(var(SP), u32(SlotLayout.FAULT_DETAIL)), var(FDETAIL)));
+        Expr status = select(faulted, u32(SlotState.FAULT.wire()), u32(SlotState.DONE.wire()));
         // a NOP wrote nothing that a release would have to order: relaxed stores, no fence (as MegakernelPtx)
-        List<Node> relaxed = nodes(store(RING, v(SP), u(SlotState.DONE.wire())),
-                let("counted", atomicAdd(CONTROL, u(ControlLayout.DONE_COUNT), u(1))));
-        List<Node> released = nodes(store(RING_RELEASE, v(SP), status),
-                let("released", atomicAdd(CONTROL_RELEASE, u(ControlLayout.DONE_COUNT), u(1))));
-        return concat(nodes(when(faulted, fault), when(v("nop"), relaxed, released),
-                        set(PENDING, new Expr.LitBool(false)), set(SLEEP, u(options.backoffMinNanos()))),
+        List<Node> relaxed = nodes(store(RING, var(SP), u32(SlotState.DONE.wire())),
+                let("counted", atomicAdd(CONTROL, u32(ControlLayout.DONE_COUNT), u32(1))));
+        List<Node> released = nodes(store(RING_RELEASE, var(SP), status),
+                let("released", atomicAdd(CONTROL_RELEASE, u32(ControlLayout.DONE_COUNT), u32(1))));
+        return concat(nodes(when(faulted, fault), when(var("nop"), relaxed, released),
+                        set(PENDING, new Expr.LitBool(false)), set(SLEEP, u32(options.backoffMinNanos()))),
                 advance());
     }
 
     private List<Node> advance() {
-        return nodes(set(SLOT, add(v(SLOT), u(options.workers()))),
-                when(bin(BinaryOp.GE, v(SLOT), v(SLOTS)), nodes(set(SLOT, sub(v(SLOT), v(SLOTS))))));
+        return nodes(set(SLOT, add(var(SLOT), u32(options.workers()))),
+                when(bin(BinaryOp.GE, var(SLOT), var(SLOTS)), nodes(set(SLOT, sub(var(SLOT), var(SLOTS))))));
     }
 
     /**
@@ -318,15 +318,15 @@ public final class MegakernelProgram {
      */
     private List<Node> idle() {
         List<Node> drained = nodes(SystemMemory.fence(SystemMemory.Ordering.ACQ_REL),
-                let("again", load(RING_ACQUIRE, v(SP))),
-                when(ne(v("again"), u(SlotState.PUBLISHED.wire())), nodes(new Node.Return()),
+                let("again", load(RING_ACQUIRE, var(SP))),
+                when(ne(var("again"), u32(SlotState.PUBLISHED.wire())), nodes(new Node.Return()),
                         nodes(set("wake", new Expr.LitBool(true)))));
-        List<Node> shutdown = nodes(let("shutdown", load(CONTROL, u(ControlLayout.SHUTDOWN))),
-                when(ne(v("shutdown"), u(0)), drained));
-        return nodes(set(IDLE, add(v(IDLE), u(1))),
+        List<Node> shutdown = nodes(let("shutdown", load(CONTROL, u32(ControlLayout.SHUTDOWN))),
+                when(ne(var("shutdown"), u32(0)), drained));
+        return nodes(set(IDLE, add(var(IDLE), u32(1))),
                 let("wake", new Expr.LitBool(false)),
-                when(eq(bin(BinaryOp.BIT_AND, v(IDLE), u(SHUTDOWN_POLL_INTERVAL - 1)), u(0)), shutdown),
-                when(not(v("wake")), nodes(SystemMemory.sleep(SLEEP), set(SLEEP, bin(BinaryOp.MIN,
-                        bin(BinaryOp.SHL, v(SLEEP), u(1)), u(options.backoffMaxNanos()))))));
+                when(eq(bin(BinaryOp.BIT_AND, var(IDLE), u32(SHUTDOWN_POLL_INTERVAL - 1)), u32(0)), shutdown),
+                when(not(var("wake")), nodes(SystemMemory.sleep(SLEEP), set(SLEEP, bin(BinaryOp.MIN,
+                        bin(BinaryOp.SHL, var(SLEEP), u32(1)), u32(options.backoffMaxNanos()))))));
     }
 }
