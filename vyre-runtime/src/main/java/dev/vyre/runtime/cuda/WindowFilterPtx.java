@@ -151,8 +151,7 @@ public final class WindowFilterPtx {
         out.ins("mul.lo.u32 %h, %w, " + PtxBuilder.u32(WindowBitmap.MULTIPLIER));
         out.ins("shr.u32 %h, %h, %shift");
         out.ins("shr.u32 %x, %h, 5");
-        out.ins("mul.wide.u32 %a, %x, " + Wire.WORD_BYTES);
-        out.ins("add.u64 %a, %a, %bits");
+        elementAddress("%x", Wire.WORD_BYTES, "%bits");
         out.ins("ld.global.nc.u32 %x, [%a]");
         out.ins("and.b32 %h, %h, 31");
         out.ins("shr.u32 %x, %x, %h");
@@ -189,8 +188,7 @@ public final class WindowFilterPtx {
         out.ins("mul.lo.u32 %s, %w, " + PtxBuilder.u32(WindowBitmap.MULTIPLIER));
         out.ins("shr.u32 %s, %s, %slotShift");
         out.label("L_PROBE");
-        out.ins("mul.wide.u32 %a, %s, " + slotBytes);
-        out.ins("add.u64 %a, %a, %slots");
+        elementAddress("%s", slotBytes, "%slots");
         out.ins("ld.global.nc.u32 %key, [%a+" + WindowConfirmTable.SLOT_KEY * Integer.BYTES + "]");
         out.ins("ld.global.nc.u32 %c, [%a+" + WindowConfirmTable.SLOT_ROW * Integer.BYTES + "]");
         out.ins("ld.global.nc.u32 %cend, [%a+" + (slotBytes + WindowConfirmTable.SLOT_ROW * Integer.BYTES) + "]");
@@ -216,8 +214,7 @@ public final class WindowFilterPtx {
         out.label("L_CAND");
         out.ins("setp.ge.u32 %p, %c, %cend");
         out.when("%p", "bra L_NEXT");
-        out.ins("mul.wide.u32 %a, %c, " + Integer.BYTES);
-        out.ins("add.u64 %a, %a, %cands");
+        elementAddress("%c", Integer.BYTES, "%cands");
         out.ins("ld.global.nc.u32 %x, [%a]");
         out.ins("add.u32 %c, %c, 1");
         out.ins("and.b32 %off, %x, " + ((1 << WindowConfirmTable.OFFSET_BITS) - 1));
@@ -226,8 +223,7 @@ public final class WindowFilterPtx {
         out.ins("add.u32 %y, %keepFrom, %off");
         out.ins("setp.lt.u32 %p, %q, %y");
         out.when("%p", "bra L_KEEP");
-        out.ins("mul.wide.u32 %a, %f, " + factorBytes);
-        out.ins("add.u64 %a, %a, %factors");
+        elementAddress("%f", factorBytes, "%factors");
         out.ins("ld.global.nc.u32 %len, [%a+" + WindowConfirmTable.FACTOR_LENGTH * Integer.BYTES + "]");
         out.ins("ld.global.nc.u32 %t, [%a+" + WindowConfirmTable.FACTOR_WORDS * Integer.BYTES + "]");
         out.ins("ld.global.nc.u32 %tend, [%a+" + (factorBytes + WindowConfirmTable.FACTOR_WORDS * Integer.BYTES)
@@ -244,8 +240,7 @@ public final class WindowFilterPtx {
         out.label("L_WORD");
         out.ins("setp.ge.u32 %p, %t, %tend");
         out.when("%p", "bra L_KEEP");
-        out.ins("mul.wide.u32 %a, %t, " + tripleBytes);
-        out.ins("add.u64 %a, %a, %words");
+        elementAddress("%t", tripleBytes, "%words");
         out.ins("ld.global.nc.u64 %o, [%a+" + WindowConfirmTable.TRIPLE_OFFSET * Long.BYTES + "]");
         out.ins("ld.global.nc.u64 %m, [%a+" + WindowConfirmTable.TRIPLE_MASK * Long.BYTES + "]");
         out.ins("ld.global.nc.u64 %v, [%a+" + WindowConfirmTable.TRIPLE_VALUE * Long.BYTES + "]");
@@ -266,5 +261,11 @@ public final class WindowFilterPtx {
         out.ins("setp.eq.u64 %p, %g, %v");
         out.when("%p", "bra L_WORD");
         out.ins("bra L_CAND");
+    }
+
+    /** {@code %a = base + index * bytes}: the address of element {@code index} of an array of {@code bytes}-byte items. */
+    private void elementAddress(String index, int bytes, String base) {
+        out.ins("mul.wide.u32 %a, " + index + ", " + bytes);
+        out.ins("add.u64 %a, %a, " + base);
     }
 }
