@@ -367,47 +367,6 @@ public final class FilteredScanner implements AutoCloseable {
         return now;
     }
 
-    /**
-     * Results waiting for their turn: the listener hears files in id order (ids 0..n-1 over files and failures),
-     * each as soon as every smaller id was heard. An array by id, not a sorted map: tens of thousands of small
-     * files made the map a visible share of the scan.
-     */
-    private static final class InOrder {
-        private Runnable[] byId;
-        private int next;
-
-        InOrder(int ids) {
-            byId = new Runnable[Math.max(1, ids)];
-        }
-
-        void put(int id, Runnable r) {
-            if (id >= byId.length) {
-                byId = Arrays.copyOf(byId, Math.max(id + 1, 2 * byId.length));
-            }
-            byId[id] = r;
-        }
-
-        /** Runs the waiting results from the next id on, up to the first id still missing. */
-        void emit() {
-            while (next < byId.length && byId[next] != null) {
-                Runnable r = byId[next];
-                byId[next++] = null;
-                r.run();
-            }
-        }
-
-        /** Runs every result left, in id order (the end of a scan: no id is missing any more). */
-        void flush() {
-            for (; next < byId.length; next++) {
-                Runnable r = byId[next];
-                if (r != null) {
-                    byId[next] = null;
-                    r.run();
-                }
-            }
-        }
-    }
-
     /** Bytes one host thread reads of a piece at most: a large file is read by several threads at once. */
     static final long READ_SPLIT = 4L << 20;
 

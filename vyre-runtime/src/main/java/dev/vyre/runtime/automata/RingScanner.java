@@ -31,7 +31,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
@@ -75,8 +74,7 @@ public final class RingScanner implements AutoCloseable {
     // ---- per scan ----
     private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
     private Map<Integer, StreamWork> streams;
-    private TreeMap<Integer, Runnable> ready;
-    private int nextEmit;
+    private InOrder ready;
     private ScanListener listener;
     private boolean producerDone;
     private RuntimeException failure;
@@ -222,15 +220,15 @@ public final class RingScanner implements AutoCloseable {
             }
         });
         try {
-            while (!(producerDone && inFlight == 0 && (failure != null || nextEmit >= streamCount))) {
+            while (!(producerDone && inFlight == 0 && (failure != null || ready.next() >= streamCount))) {
                 Object ev = take();
                 handle(ev);
                 if (calibrationChunk != null && calibrationRun == null && inFlight == 0 && failure == null) {
                     startCalibration();
                 }
-                if (producerDone && inFlight == 0 && failure == null && events.isEmpty() && nextEmit < streamCount
+                if (producerDone && inFlight == 0 && failure == null && events.isEmpty() && ready.next() < streamCount
                         && calibrationChunk == null) {
-                    failure = new ScanException("the producer ended but file " + nextEmit + " never ended (no"
+                    failure = new ScanException("the producer ended but file " + ready.next() + " never ended (no"
                             + " FileDone or FileFailed)", "end every stream id 0.." + (streamCount - 1));
                 }
             }
@@ -247,8 +245,7 @@ public final class RingScanner implements AutoCloseable {
     private void reset(ScanListener l) {
         events.clear();
         streams = new java.util.HashMap<>();
-        ready = new TreeMap<>();
-        nextEmit = 0;
+        ready = new InOrder(16);
         listener = l;
         producerDone = false;
         failure = null;
@@ -800,12 +797,11 @@ public final class RingScanner implements AutoCloseable {
         if (failure != null) {
             return;
         }
-        ready.put(id, r);
-        while (ready.containsKey(nextEmit)) {
-            ready.remove(nextEmit).run();
-            streams.remove(nextEmit);
-            nextEmit++;
-        }
+        ready.put(id, () -> {
+            r.run();
+            streams.remove(id);
+        });
+        ready.emit();
     }
 
     // ---- calibration ----------------------------------------------------------------------------------------
