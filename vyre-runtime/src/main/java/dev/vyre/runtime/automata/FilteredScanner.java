@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -126,9 +125,6 @@ public final class FilteredScanner implements AutoCloseable {
     private record Batch(int slot, List<Piece> pieces, long bytes) {
     }
 
-    /** A batch whose confirmation runs on the host threads; its staging slot stays taken until it is done. */
-    private record Confirming(Batch batch, long candidates, CompletableFuture<Void> done) {
-    }
 
     /**
      * @param automaton compiled with the line prefilter (at most one line engine; without one the filter is not
@@ -199,7 +195,8 @@ public final class FilteredScanner implements AutoCloseable {
         // on the host threads ahead of this thread, which submits, stages and hands on the batches in order.
         List<CompletableFuture<Void>> reads = new ArrayList<>();
         List<CompletableFuture<Void>> confirmed = new ArrayList<>();
-        ArrayDeque<Confirming> confirming = new ArrayDeque<>();
+        long[] candidates = new long[batches.size()];
+        int handedOn = 0; // batches [0, handedOn) went to the listener
         try {
             int submittedUpTo = 0;
             for (int i = 0; i < batches.size(); i++) {
@@ -228,15 +225,15 @@ public final class FilteredScanner implements AutoCloseable {
                 CompletableFuture<Void> done = staged.thenAcceptAsync(
                         st -> confirm(b, c, st.segments(), st.bounds(), states), confirmDriver);
                 confirmed.add(done);
-                confirming.add(new Confirming(b, c == null ? 0 : c.count(), done));
+                candidates[i] = c == null ? 0 : c.count();
                 startReads(batches, reads, confirmed, states, i + slots);
                 // Hand on every batch already confirmed (after the last batch: wait for them all). A slot's next
                 // read waits for its confirmation by itself.
-                while (!confirming.isEmpty() && (confirming.peek().done().isDone() || i == batches.size() - 1)) {
-                    Confirming k = confirming.poll();
-                    await(k.done());
+                while (handedOn <= i && (confirmed.get(handedOn).isDone() || i == batches.size() - 1)) {
+                    await(confirmed.get(handedOn));
                     mark = lap(t, CONFIRM, mark);
-                    handOn(k, states, counters, ready, listener);
+                    handOn(batches.get(handedOn), candidates[handedOn], states, counters, ready, listener);
+                    handedOn++;
                     ready.emit();
                     mark = lap(t, EMIT, mark);
                 }
@@ -318,11 +315,10 @@ public final class FilteredScanner implements AutoCloseable {
     }
 
     /** Counts a confirmed batch and queues its finished files (and failures) for the listener. */
-    private static void handOn(Confirming k, List<FileState> states, long[] counters,
+    private static void handOn(Batch b, long candidates, List<FileState> states, long[] counters,
             InOrder ready, ScanListener listener) {
-        Batch b = k.batch();
         counters[2]++;
-        counters[3] += k.candidates();
+        counters[3] += candidates;
         for (Piece p : b.pieces()) {
             FileState fs = states.get(p.file());
             counters[0] += p.length();
