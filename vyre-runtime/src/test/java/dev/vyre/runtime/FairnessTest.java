@@ -1,111 +1,121 @@
 package dev.vyre.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.vyre.protocol.Opcodes;
+import dev.vyre.ir.Expr;
+import dev.vyre.ir.Node;
+import dev.vyre.ir.Program;
 import dev.vyre.protocol.Priority;
 import dev.vyre.runtime.parity.StreamHandlers;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two tenants on the CPU backend (one worker), one flooding the ring with handler slots (a few microseconds each): the quiet tenant's p99
- * latency stays within twice its p99 when it runs alone (measured in the same test, in alternating rounds so that
- * background load hits both), plus a small floor for timer noise; the best of three attempts counts, since a shared
- * 2-core machine can starve either measurement. Without the flooder's quota its slots would fill the
- * 1024-slot ring and the quiet tenant would wait behind all of them (about a thousand handler runs, milliseconds),
- * far beyond the bound in every attempt.
+ * Two tenants on the CPU backend (one worker), one flooding the ring with counting-handler slots. Fairness is
+ * counted, not timed: a quiet slot's probe handler reads the flooder's run counter when the worker runs it, and the
+ * host reads the same counter right after publishing the quiet slot; the difference is the number of flood slots
+ * that ran between the quiet slot's publication and its run (at most, since the host's read may come late). With the
+ * flooder's quota of 4, at most 4 flood slots are in the ring ahead of a quiet slot, so the difference never exceeds
+ * the quota, however loaded the machine (a slow worker or a descheduled host thread changes when things run, never
+ * how many flood slots are ahead). Without the quota the flooder fills the 1024-slot ring and a quiet slot waits
+ * behind hundreds of flood slots: the second test shows that the count sees it.
  */
 class FairnessTest {
     private static final int QUIET = 1;
     private static final int FLOOD = 2;
-    private static final int ROUNDS = 4;
-    private static final int CALLS = 300;
-    /** Attempts (each a full alternating measurement); one within the bound passes, against scheduler noise. */
-    private static final int ATTEMPTS = 5;
-    /**
-     * Most attempts in all: an attempt in which the flooder was not scheduled (a loaded machine) shows nothing and
-     * does not count against {@link #ATTEMPTS}.
-     */
-    private static final int MAX_TRIES = 25;
-    /** Floor added to the bound: scheduler and timer noise of a shared 2-core machine. */
-    private static final long FLOOR_NANOS = 150_000;
+    private static final int QUOTA = 4;
+    private static final int RING = 1024;
+    /** The probe handler: {@code args[0] = control[args[2]]}. */
+    private static final int PROBE = 0x104;
+    /** Control word the counting handler increments once per flood slot. */
+    private static final int FLOOD_RUNS = 161;
+    private static final int CALLS = 400;
+    private static final Duration WAIT = Duration.ofSeconds(20);
 
     @Test
-    void quietTenantKeepsItsLatencyWhileAnotherFloods() throws Exception {
+    void aQuietSlotWaitsBehindAtMostTheFloodersQuota() throws Exception {
         Kernels.assumeInterpreter();
-        MegakernelConfig c = MegakernelConfig.defaults().withSlots(1024).withWorkers(1).withObservables(16)
-                .withDebugRecords(0).withDrainTimeout(Duration.ofSeconds(20))
+        try (Megakernel k = Kernels.cpu(config(QUOTA))) {
+            Measurement m = measure(k, QUOTA);
+            assertTrue(m.floodRuns > 0, "the flood never ran during the measurement: " + m);
+            assertTrue(m.maxOvertaken <= QUOTA, "a quiet slot waited behind more flood slots than the flooder's"
+                    + " quota of " + QUOTA + ": " + m);
+        }
+    }
+
+    @Test
+    void withoutAQuotaTheFlooderFillsTheRingAheadOfAQuietSlot() throws Exception {
+        Kernels.assumeInterpreter();
+        try (Megakernel k = Kernels.cpu(config(0))) {
+            assertEquals(RING, k.tenant(FLOOD).quota(), "a declared quota of 0 is the ring's size");
+            Measurement m = measure(k, RING / 2);
+            assertTrue(m.maxOvertaken > 16 * QUOTA, "with a full ring of flood slots the quiet slots should have"
+                    + " waited behind hundreds of them; the count does not see it: " + m);
+        }
+    }
+
+    private static MegakernelConfig config(int floodQuota) {
+        return MegakernelConfig.defaults().withSlots(RING).withWorkers(1).withObservables(16).withDebugRecords(0)
+                .withDrainTimeout(WAIT)
                 .withHandler(StreamHandlers.COUNTING, StreamHandlers.counting())
-                .withTenant(QUIET, TenantSpec.allowing(Opcodes.ATOMIC_ADD).withQuota(4))
-                .withTenant(FLOOD, TenantSpec.allowing(StreamHandlers.COUNTING).withQuota(4));
-        List<String> reports = new ArrayList<>();
-        try (Megakernel k = Kernels.cpu(c)) {
-            TenantHandle quiet = k.tenant(QUIET);
-            TenantHandle flood = k.tenant(FLOOD);
-            measure(quiet, CALLS); // warm-up
-            int conclusive = 0;
-            for (int tries = 0; tries < MAX_TRIES && conclusive < ATTEMPTS; tries++) {
-                long[] alone = new long[ROUNDS * CALLS];
-                long[] flooded = new long[ROUNDS * CALLS];
-                long floodSlots = 0;
-                for (int r = 0; r < ROUNDS; r++) {
-                    System.arraycopy(measure(quiet, CALLS), 0, alone, r * CALLS, CALLS);
-                    AtomicBoolean stop = new AtomicBoolean();
-                    Thread flooder = Thread.ofPlatform().start(() -> {
-                        while (!stop.get()) {
-                            flood.publish(StreamHandlers.COUNTING, Priority.NORMAL, 3, 4, 161, 162);
-                        }
-                    });
-                    while (flood.inFlight() < flood.quota()) {
-                        Thread.onSpinWait();
-                    }
-                    long before = flood.admitted();
-                    System.arraycopy(measure(quiet, CALLS), 0, flooded, r * CALLS, CALLS);
-                    floodSlots += flood.admitted() - before;
-                    stop.set(true);
-                    flooder.join();
-                    while (flood.inFlight() > 0) {
-                        Thread.onSpinWait();
-                    }
-                }
-                long p99Alone = p99(alone);
-                long p99Flooded = p99(flooded);
-                reports.add("quiet p99 alone " + p99Alone / 1000 + " us, under flood " + p99Flooded / 1000
-                        + " us; flood slots run meanwhile: " + floodSlots);
-                if (floodSlots < CALLS / 4) {
-                    continue; // the flooder was not scheduled during the measurement: this attempt shows nothing
-                }
-                conclusive++;
-                if (p99Flooded <= 2 * p99Alone + FLOOR_NANOS) {
-                    return;
-                }
+                .withHandler(PROBE, probe())
+                .withTenant(QUIET, TenantSpec.allowing(PROBE).withQuota(QUOTA))
+                .withTenant(FLOOD, TenantSpec.allowing(StreamHandlers.COUNTING).withQuota(floodQuota));
+    }
+
+    /** {@code args[0] = control[args[2]]}: what the flood counter read when the worker ran the slot. */
+    private static Program probe() {
+        return Program.of(Program.WorkgroupSize.of(1), StreamHandlers.buffers(), List.of(
+                new Node.Store(HandlerTable.ARGS, Expr.u32(0),
+                        Expr.load(HandlerTable.CONTROL, Expr.load(HandlerTable.ARGS, Expr.u32(2))))));
+    }
+
+    /**
+     * Runs {@link #CALLS} quiet probes while a flooder keeps publishing; the flood must first have {@code fill} slots
+     * in flight.
+     */
+    private static Measurement measure(Megakernel k, int fill) throws Exception {
+        TenantHandle quiet = k.tenant(QUIET);
+        TenantHandle flood = k.tenant(FLOOD);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread flooder = Thread.ofPlatform().start(() -> {
+            while (!stop.get()) {
+                flood.publish(StreamHandlers.COUNTING, Priority.NORMAL, 3, 4, FLOOD_RUNS, FLOOD_RUNS + 1);
             }
-            assertTrue(conclusive > 0, "the flood never ran during a measurement (" + MAX_TRIES + " attempts): "
-                    + reports);
+        });
+        try {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (flood.inFlight() < fill && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertTrue(flood.inFlight() >= fill, "the flooder did not get " + fill + " slots in flight within "
+                    + WAIT + " (" + flood.inFlight() + ")");
+            List<Integer> overtaken = new ArrayList<>();
+            int firstRuns = k.control().load(FLOOD_RUNS);
+            for (int i = 0; i < CALLS; i++) {
+                Ticket t = quiet.publish(PROBE, Priority.NORMAL, 0, 0, FLOOD_RUNS);
+                int seen = k.control().load(FLOOD_RUNS);
+                SlotOutcome outcome = t.await(WAIT);
+                assertTrue(outcome.isDone(), "probe " + i + " did not complete: " + outcome);
+                overtaken.add(outcome.arg(0) - seen);
+            }
+            int floodRuns = k.control().load(FLOOD_RUNS) - firstRuns;
+            return new Measurement(overtaken.stream().mapToInt(Integer::intValue).max().orElseThrow(), floodRuns,
+                    overtaken.stream().filter(n -> n > 0).count());
+        } finally {
+            stop.set(true);
+            flooder.join();
         }
-        fail("the quiet tenant's p99 under flood exceeded 2 x alone + " + FLOOR_NANOS / 1000 + " us in every"
-                + " attempt with a running flood: " + reports);
     }
 
-    private static long[] measure(TenantHandle quiet, int calls) {
-        long[] nanos = new long[calls];
-        for (int i = 0; i < calls; i++) {
-            long start = System.nanoTime();
-            quiet.call(Opcodes.ATOMIC_ADD, Priority.NORMAL, 1, 160);
-            nanos[i] = System.nanoTime() - start;
-        }
-        return nanos;
-    }
-
-    private static long p99(long[] samples) {
-        long[] s = samples.clone();
-        Arrays.sort(s);
-        return s[(int) Math.ceil(s.length * 0.99) - 1];
+    /**
+     * The most flood slots that ran between a quiet slot's publication and its run, the flood slots run during the
+     * whole measurement, and how many quiet slots saw any flood slot run first.
+     */
+    private record Measurement(int maxOvertaken, int floodRuns, long probesOvertaken) {
     }
 }
