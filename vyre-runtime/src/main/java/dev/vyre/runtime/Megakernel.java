@@ -47,8 +47,6 @@ public final class Megakernel implements AutoCloseable {
     static final long CALL_SPIN_NANOS = 1_000_000;
     /** Looks at its slot's STATUS that {@link #call} makes in a tight loop before its backoff starts. */
     static final int CALL_TIGHT_SPINS = 1 << 10;
-    /** While it waits for a doorbell answer, {@link #call} looks at the slot itself once in this many looks. */
-    static final int ANSWER_SLOT_LOOK_INTERVAL = 128;
     /**
      * Slots {@link #submit} fills before one release fence and their STATUS stores: short runs let the workers start
      * while the host is still filling the next run.
@@ -104,7 +102,7 @@ public final class Megakernel implements AutoCloseable {
             }
         }
         MemorySegment bell = backend.doorbell();
-        this.doorbell = bell == null ? null : new Doorbell(bell, config.slotCount());
+        this.doorbell = bell == null ? null : new Doorbell(bell);
         this.reaper = new Reaper(this, host);
         this.nextHealthCheck = System.nanoTime() + HEALTH_CHECK_NANOS;
         this.reaperThread = reaper.start();
@@ -306,32 +304,10 @@ public final class Megakernel implements AutoCloseable {
                 // this caller owns the slot until completeOwn, so the doorbell names its current occupant
                 doorbell.ring(seq, opcode, tenant);
             }
-            if (doorbell != null) {
-                awaitAnswer(slot, Doorbell.tag(seq, tenant));
-            }
             awaitOwn(slot, seq);
             return host.completeOwn(slot, seq);
         } finally {
             exit();
-        }
-    }
-
-    /**
-     * Waits, for up to {@value #CALL_TIGHT_SPINS} tight looks, for the doorbell's answer to the caller's slot
-     * ({@link Doorbell#answered}) rather than on the slot's STATUS: the device's completion then lands in a line the
-     * host is not spinning on (docs/MEGAKERNEL-CUDA.md, "Session 13"). Every {@value #ANSWER_SLOT_LOOK_INTERVAL}th
-     * look goes to the slot instead, which a ring worker may have run (it writes no answer). {@link #awaitOwn} follows
-     * either way: the slot's STATUS stays the only authority.
-     */
-    private void awaitAnswer(int slot, int tag) {
-        for (int i = 1; i <= CALL_TIGHT_SPINS; i++) {
-            if (doorbell.answered(slot, tag)) {
-                return;
-            }
-            if (i % ANSWER_SLOT_LOOK_INTERVAL == 0 && host.finished(slot)) {
-                return;
-            }
-            Thread.onSpinWait();
         }
     }
 

@@ -417,7 +417,7 @@ public final class CudaBackend implements Backend {
         // freed with the context; cuMemAlloc aligns it to far more than the 16 bytes the vector copies need
         DevicePtr scratch = handlers.size() == 0 ? DevicePtr.NULL
                 : context.allocate((long) (w + bells) * MegakernelPtx.SCRATCH_BYTES_PER_WORKER).ptr();
-        MemorySegment bell = bells == 0 ? null : allocateShared(Doorbell.bytes(slots), Doorbell.ALIGNMENT);
+        MemorySegment bell = bells == 0 ? null : allocateShared(Doorbell.BYTES, Doorbell.ALIGNMENT);
         if (bell != null) {
             Doorbell.clear(bell);
         }

@@ -60,10 +60,6 @@ final class DoorbellPtx {
     private static final String IS_POLLER = "%bell_is";
     /** The poller's index, 0..D-1. */
     private static final String INDEX = "%bell_index";
-    /** Address of the answer entry a poller writes after a slot it ran. */
-    private static final String ANSWER_AT = "%bell_answer_at";
-    /** The answer entry: the TAG the poller ran, then the final STATUS. */
-    private static final String ANSWER = "%bell_answer";
     /** The last sequence word the poller saw. */
     private static final String LAST = "%bell_last";
     /** Slot count - 1 (the ring is a power of two in this mode). */
@@ -100,7 +96,7 @@ final class DoorbellPtx {
     }
 
     void declare() {
-        out.ins(".reg .u64 " + BELL + ", " + CLAIMS + ", " + CLAIM_AT + ", " + ENTRY + ", " + ANSWER_AT + ", " + ANSWER);
+        out.ins(".reg .u64 " + BELL + ", " + CLAIMS + ", " + CLAIM_AT + ", " + ENTRY);
         out.ins(".reg .u32 " + String.join(", ", KEY, IS_POLLER, INDEX, LAST, SLOT_MASK));
     }
 
@@ -189,29 +185,6 @@ final class DoorbellPtx {
         out.ins("st.release.gpu.global.u32 [" + CLAIM_AT + "], " + MegakernelPtx.T0);
         out.ins("setp.ne.u32 " + MegakernelPtx.P + ", " + IS_POLLER + ", 0");
         out.when(MegakernelPtx.P, "bra " + POLL);
-    }
-
-    /**
-     * Right after the STATUS store of a slot: on a poller, one relaxed 8-byte store of the TAG it ran and the final
-     * STATUS ({@code status}, a register; null: DONE) into the slot's answer entry ({@link Doorbell#answerOffset}),
-     * which the caller polls instead of the slot line. Ring workers write no answer. Relaxed: the answer is a hint,
-     * the caller reads STATUS from the ring with acquire before it takes the outcome.
-     */
-    void answer(String status) {
-        String p = MegakernelPtx.P;
-        out.comment("a poller's answer to the caller: TAG and STATUS in one 8-byte store to a line only the device writes");
-        out.ins("setp.ne.u32 " + p + ", " + IS_POLLER + ", 0");
-        out.when(p, "mul.wide.u32 " + ANSWER_AT + ", " + MegakernelPtx.SLOT + ", " + Doorbell.ANSWER_BYTES);
-        out.when(p, "add.u64 " + ANSWER_AT + ", " + ANSWER_AT + ", " + BELL);
-        if (status == null) {
-            out.when(p, "mov.u64 " + ANSWER + ", " + PtxBuilder.u64((long) SlotState.DONE.wire() << Integer.SIZE));
-        } else {
-            out.when(p, "cvt.u64.u32 " + ANSWER + ", " + status);
-            out.when(p, "shl.b64 " + ANSWER + ", " + ANSWER + ", " + Integer.SIZE);
-        }
-        out.when(p, "cvt.u64.u32 " + ENTRY + ", " + LAST);
-        out.when(p, "or.b64 " + ANSWER + ", " + ANSWER + ", " + ENTRY);
-        out.when(p, "st.relaxed.sys.global.u64 [" + ANSWER_AT + "+" + Doorbell.BYTES + "], " + ANSWER);
     }
 
     /** A ring worker that moved past the end of the ring is in the next lap: its key grows by N. */

@@ -1194,9 +1194,6 @@ public final class MegakernelPtx {
         out.label(DONE_NOP);
         recordCursor();
         out.ins("st.relaxed.sys.global.u32 " + slotWord(SlotLayout.STATUS) + ", " + SlotState.DONE.wire());
-        if (doorbell != null) {
-            doorbell.answer(null);
-        }
         out.ins("red.relaxed.sys.global.add.u32 " + controlWord(ControlLayout.DONE_COUNT) + ", 1");
         out.ins("bra " + NEXT);
         out.label(DONE);
@@ -1204,9 +1201,6 @@ public final class MegakernelPtx {
         out.label(FINISH);
         recordCursor();
         out.ins("st.release.sys.global.u32 " + slotWord(SlotLayout.STATUS) + ", " + STATUS);
-        if (doorbell != null) {
-            doorbell.answer(STATUS);
-        }
         out.ins("red.release.sys.global.add.u32 " + controlWord(ControlLayout.DONE_COUNT) + ", 1");
         out.label(NEXT);
         if (doorbell != null) {

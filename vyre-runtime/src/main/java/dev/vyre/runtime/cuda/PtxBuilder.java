@@ -99,9 +99,4 @@ final class PtxBuilder {
                 ? "0x" + Integer.toHexString(value).toUpperCase(java.util.Locale.ROOT)
                 : Integer.toString(value);
     }
-
-    /** A u64 immediate operand, in hex. */
-    static String u64(long value) {
-        return "0x" + Long.toHexString(value).toUpperCase(java.util.Locale.ROOT);
-    }
 }

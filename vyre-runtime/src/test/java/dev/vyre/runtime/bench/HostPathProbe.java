@@ -54,7 +54,7 @@ public final class HostPathProbe {
             }
             try (Arena arena = Arena.ofShared()) {
                 MemorySegment ring = arena.allocate((long) SLOTS * SlotLayout.SLOT_BYTES, 64);
-                MemorySegment bell = arena.allocate(Doorbell.bytes(SLOTS), 64);
+                MemorySegment bell = arena.allocate(Doorbell.BYTES, 64);
                 MemorySegment control = arena.allocate(4096, 64);
                 Doorbell.clear(bell);
                 Thread device = Thread.ofPlatform().daemon().start(() -> device(ring, bell, control));
@@ -98,21 +98,17 @@ public final class HostPathProbe {
                 continue;
             }
             last = entry;
-            int index = (int) entry & Doorbell.SEQ_MASK & (SLOTS - 1);
-            long slot = (long) index * SlotLayout.SLOT_BYTES;
+            long slot = (long) ((int) entry & Doorbell.SEQ_MASK & (SLOTS - 1)) * SlotLayout.SLOT_BYTES;
             WORD.setOpaque(ring, slot, SlotState.CLAIMED.wire());
             WORD.setRelease(ring, slot, SlotState.DONE.wire());
             WORD.getAndAdd(control, (long) ControlLayout.DONE_COUNT * Wire.WORD_BYTES, 1);
-            // the answer: the entry's TAG, then STATUS (as a doorbell poller writes it)
-            ENTRY.setRelease(bell, Doorbell.answerOffset(index),
-                    (entry & 0xFFFF_FFFFL) | (long) SlotState.DONE.wire() << Integer.SIZE);
         }
     }
 
     /** A backend whose only "worker" is {@link #device}: it runs what the doorbell names, nothing else. */
     private static final class FakeBellBackend implements Backend {
         private final Arena arena = Arena.ofShared();
-        private final MemorySegment bell = arena.allocate(Doorbell.bytes(SLOTS), Doorbell.ALIGNMENT);
+        private final MemorySegment bell = arena.allocate(Doorbell.BYTES, Doorbell.ALIGNMENT);
         private Thread device;
 
         @Override

@@ -695,17 +695,6 @@ final class PtxSim {
                 BYTE.setOpaque(segment(a[0], 1), offset(a[0], 1), (byte) value(a[1]));
                 return;
             }
-            String type = op[op.length - 1];
-            if (type.equals("u64") || type.equals("b64")) {
-                MemorySegment s = segment(a[0], 8);
-                long off = offset(a[0], 8);
-                if (sem.equals("release")) {
-                    LONG.setRelease(s, off, value(a[1]));
-                } else {
-                    LONG.setOpaque(s, off, value(a[1]));
-                }
-                return;
-            }
             MemorySegment s = segment(a[0], 4);
             long off = offset(a[0], 4);
             if (sem.equals("release")) {

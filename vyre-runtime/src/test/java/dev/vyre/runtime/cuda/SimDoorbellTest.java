@@ -31,7 +31,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SimDoorbellTest {
-    private static final java.lang.invoke.VarHandle ANSWER = java.lang.foreign.ValueLayout.JAVA_LONG.varHandle();
     /** The ring workers' claim through the claim word, replaced by a plain claim (no exclusivity). */
     static final UnaryOperator<String> RING_CLAIM_WITHOUT_CAS = ptx -> insertAfter(ptx,
             DoorbellPtx.RING_CLAIM + ":\n", "    bra L_CLAIM;\n");
@@ -86,36 +85,13 @@ class SimDoorbellTest {
                 SlotOutcome o = kernel.call(Opcodes.ATOMIC_ADD, 0, Priority.NORMAL, 1,
                         dev.vyre.protocol.ControlLayout.OBSERVABLE_BASE);
                 assertEquals(SlotState.DONE, o.state(), o::toString);
-                assertAnswered(sim, o, 0);
                 SlotOutcome nop = kernel.call(Opcodes.NOP, 0, Priority.NORMAL);
                 assertEquals(SlotState.DONE, nop.state(), nop::toString);
-                assertAnswered(sim, nop, 0);
-                SlotOutcome fault = kernel.call(Opcodes.STORE_U32, 0, Priority.NORMAL, 1, 1 << 30);
-                assertEquals(SlotState.FAULT, fault.state(), fault::toString);
-                assertAnswered(sim, fault, 0);
             }
-            CudaTests.awaitDoneCount(kernel.control(), 300);
+            CudaTests.awaitDoneCount(kernel.control(), 200);
             assertEquals(100, kernel.control().observable(0));
         }
         assertNull(sim.failure(), "the simulated kernel failed");
-    }
-
-    /**
-     * The poller that ran {@code o}'s slot answers it: the slot's answer entry comes to hold the entry's TAG
-     * (sequence and tenant) and the final STATUS (the answer follows the STATUS store, so the caller may have seen
-     * STATUS first: wait a little for it).
-     */
-    private static void assertAnswered(SimBackend sim, SlotOutcome o, int tenant) {
-        int tag = dev.vyre.runtime.Doorbell.tag(o.sequence(), tenant);
-        long at = dev.vyre.runtime.Doorbell.answerOffset(o.slot());
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        long answer = sim.doorbell().get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at);
-        while ((int) answer != tag && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-            answer = (long) ANSWER.getAcquire(sim.doorbell(), at);
-        }
-        assertEquals(tag, (int) answer, "answer TAG of " + o);
-        assertEquals(o.state().wire(), (int) (answer >>> Integer.SIZE), "answer STATUS of " + o);
     }
 
     /** Without the claim word on the ring workers' side a slot the pollers run can run twice: the test sees it. */
