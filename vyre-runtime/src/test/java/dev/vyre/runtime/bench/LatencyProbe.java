@@ -10,6 +10,8 @@ import dev.vyre.cuda.Dim3;
 import dev.vyre.cuda.PinnedBuffer;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.Priority;
+import dev.vyre.protocol.SlotLayout;
+import dev.vyre.protocol.SlotState;
 import dev.vyre.runtime.Megakernel;
 import dev.vyre.runtime.MegakernelConfig;
 import dev.vyre.runtime.cuda.CudaBackend;
@@ -239,6 +241,10 @@ public final class LatencyProbe {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         CudaProbe.Device device = CudaProbe.run().devices().getFirst();
         System.out.println("device: " + device.name());
+        if (args.length > 1 && args[1].equals("host-vs-device")) {
+            hostVersusDevice(device, calls);
+            return;
+        }
         try (CudaContext ctx = CudaContext.open(device.ordinal())) {
             CudaModule module = ctx.loadPtx(ptx(SmTarget.forDevice(device.ccMajor(), device.ccMinor())));
             CudaFunction rtt = module.function("probe_rtt");
@@ -411,6 +417,69 @@ public final class LatencyProbe {
         stream.synchronize();
         print(f.name() + " pollers=" + pollers + " slots=" + slots, nanos);
     }
+
+    /**
+     * Splits the default megakernel's {@code call(NOP)} round trip into host and device: in one kernel (the default
+     * settings, 128 workers, 3 doorbell pollers, a 4096-slot ring), rounds of {@code Megakernel.call} alternate with
+     * rounds of the raw host loop of {@link #bell} on the same ring and doorbell line (words 1..15, STATUS = PUBLISHED
+     * with release, the doorbell entry with release, a spin on STATUS), with the megakernel's own host code never
+     * running in those. Equal figures put the rest of the distance to the raw doorbell probe in the kernel; the raw
+     * loop far below {@code call} puts it in the host path.
+     */
+    private static void hostVersusDevice(CudaProbe.Device device, int calls) {
+        for (int rep = 0; rep < 3; rep++) {
+            for (boolean raw : new boolean[] {false, true}) {
+                CudaBackend backend = CudaBackend.open(new CudaBackend.Settings(device.ordinal(), WorkerShape.THREAD,
+                        1, 16384, CudaBackend.DEFAULT_MAX_WORKERS).withDoorbell(3));
+                try (Megakernel k = Megakernel.bootstrap(backend, MegakernelConfig.defaults().withSlots(HV_SLOTS)
+                        .withWorkers(128))) {
+                    long[] nanos = raw ? rawLoop(k.ring().segment(), backend.doorbell(), HV_SLOTS, WARM_CALLS, calls)
+                            : callLoop(k, calls);
+                    print((raw ? "raw host loop on the megakernel" : "megakernel call(NOP)") + ", rep " + rep,
+                            nanos);
+                }
+            }
+        }
+    }
+
+    private static final int HV_SLOTS = 4096;
+
+    private static long[] callLoop(Megakernel k, int calls) {
+        long[] nanos = new long[calls];
+        for (int i = 0; i < WARM_CALLS + calls; i++) {
+            long t0 = System.nanoTime();
+            k.call(Opcodes.NOP, 0, Priority.NORMAL);
+            long t1 = System.nanoTime();
+            if (i >= WARM_CALLS) {
+                nanos[i - WARM_CALLS] = t1 - t0;
+            }
+        }
+        return nanos;
+    }
+
+    /** Sequences 0, 1, ... of a fresh kernel, published and rung without the megakernel's host code. */
+    public static long[] rawLoop(MemorySegment ring, MemorySegment bell, int slots, int warm, int calls) {
+        long[] nanos = new long[calls];
+        for (int seq = 0; seq < warm + calls; seq++) {
+            long slot = (long) (seq & (slots - 1)) * SlotLayout.SLOT_BYTES;
+            long t0 = System.nanoTime();
+            for (int w = SlotLayout.OPCODE; w < SlotLayout.SLOT_WORDS; w++) {
+                ring.set(ValueLayout.JAVA_INT, slot + 4L * w, w == SlotLayout.PRIORITY ? Priority.NORMAL.wire() : 0);
+            }
+            WORD.setRelease(ring, slot, SlotState.PUBLISHED.wire());
+            RAW_ENTRY.setRelease(bell, 0L, (long) (seq & dev.vyre.runtime.Doorbell.SEQ_MASK));
+            while ((int) WORD.getAcquire(ring, slot) != SlotState.DONE.wire()) {
+                Thread.onSpinWait();
+            }
+            long t1 = System.nanoTime();
+            if (seq >= warm) {
+                nanos[seq - warm] = t1 - t0;
+            }
+        }
+        return nanos;
+    }
+
+    private static final java.lang.invoke.VarHandle RAW_ENTRY = ValueLayout.JAVA_LONG.varHandle();
 
     private static void megakernel(CudaProbe.Device device, CudaBackend.Settings settings, int workers, String what,
                                    int calls, int opcode) {
