@@ -118,8 +118,8 @@ class SimIrDoorbellTest {
             SimBackend sim = SimBackend.irKernel(4, 2, RING_CLAIM_SKIPS_THE_CLAIM_WORD);
             try {
                 caught = !DoorbellRuns.exactlyOnce(sim, 16, 4, 4, 1_500).isEmpty();
-            } catch (RuntimeException e) {
-                caught = true; // a slot run twice may also break the protocol for the host (e.g. a stale outcome)
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                caught = true; // a slot run twice may also fail or stall a publisher (a stale outcome in its slot)
             }
         }
         assertTrue(caught, "a kernel whose ring claims skip the claim word ran every slot exactly once in 5 runs: the "
