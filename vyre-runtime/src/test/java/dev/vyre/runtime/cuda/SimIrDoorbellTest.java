@@ -2,6 +2,7 @@ package dev.vyre.runtime.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,9 +11,11 @@ import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.SlotState;
+import dev.vyre.runtime.Doorbell;
 import dev.vyre.runtime.Megakernel;
 import dev.vyre.runtime.MegakernelConfig;
 import dev.vyre.runtime.SlotOutcome;
+import dev.vyre.runtime.Ticket;
 import dev.vyre.runtime.cpu.CpuBackend;
 import dev.vyre.runtime.parity.RunSnapshot;
 import dev.vyre.runtime.parity.SlotStream;
@@ -88,7 +91,7 @@ class SimIrDoorbellTest {
     }
 
     @Test
-    void thePollersAloneRunEveryCall() {
+    void thePollersAloneRunEveryCall() throws InterruptedException {
         SimBackend sim = SimBackend.irKernel(4, 2, RING_NEVER_CLAIMS);
         try (Megakernel kernel = Megakernel.bootstrap(sim, MegakernelConfig.defaults().withSlots(8).withWorkers(4)
                 .withObservables(1))) {
@@ -106,6 +109,13 @@ class SimIrDoorbellTest {
             for (int s = 0; s < 8; s++) {
                 assertEquals(25 * 8, sim.claimWord(s), "claim word of slot " + s);
             }
+            // a slot only published (no doorbell) stays unrun: the ring workers really do not claim ...
+            Ticket published = kernel.publish(Opcodes.NOP, 0, Priority.NORMAL);
+            Thread.sleep(300);
+            assertFalse(published.isDone(), "a ring worker ran a published slot: the edit did not stop them");
+            // ... and once its doorbell rings, a poller runs it
+            new Doorbell(sim.doorbell()).ring(published.sequence(), Opcodes.NOP, 0);
+            assertEquals(SlotState.DONE, published.await(java.time.Duration.ofSeconds(30)).state());
         }
         assertNull(sim.failure(), "the simulated IR kernel failed");
     }
