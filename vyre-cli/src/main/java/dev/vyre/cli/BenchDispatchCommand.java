@@ -69,7 +69,7 @@ final class BenchDispatchCommand implements Callable<Integer> {
             description = "A CUDA megakernel configuration to measure (repeatable), e.g. THREAD:32:64-2048: worker"
                     + " shape THREAD or WARP, workers (0: default), idle backoff in ns, optional doorbell pollers"
                     + " (e.g. THREAD:0:1-64 for the kernel without doorbell; default: THREAD:0:1-16384:3); a final"
-                    + " :IR runs the IR-built kernel instead (THREAD, no doorbell; e.g. THREAD:0:1-64:IR).")
+                    + " :IR runs the IR-built kernel instead (THREAD workers; e.g. THREAD:0:1-16384:3:IR).")
     List<String> cudaVariants = new ArrayList<>();
 
     @Option(names = "--launch-batch", paramLabel = "N", defaultValue = "" + DispatchBenchConfig.DEFAULT_LAUNCH_BATCH,

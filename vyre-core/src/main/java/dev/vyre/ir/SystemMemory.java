@@ -28,6 +28,15 @@ import java.util.Optional;
  *       model's fence patterns);</li>
  *   <li>{@code Opaque} node {@link #SLEEP}, payload an ident: the name of a visible U32 variable; the invocation
  *       idles about that many nanoseconds ({@code nanosleep.u32}; at most 1 ms on the GPU).</li>
+ *   <li>{@code Opaque} node {@link #LOAD_PAIR}, payload {@code ident buffer | u32 index | ident low | ident high}:
+ *       elements {@code index} (even) and {@code index + 1} of a mapped U32 buffer read by <em>one</em>
+ *       single-copy-atomic 8-byte load (with the buffer's ordering; PTX {@code ld.<mode>.sys.global.u64}) into
+ *       the declared U32 variables {@code low} and {@code high}: a host's one 8-byte store is seen whole or not at
+ *       all (two loads, or a vector load, may tear). Out of bounds, both are 0 (counted as one out-of-bounds
+ *       load);</li>
+ *   <li>mode bit {@link #DEVICE}: the buffer is not host memory but device memory that the dispatch's invocations
+ *       share; its accesses carry the mode's orderings at device scope (PTX {@code .gpu} instead of {@code .sys}),
+ *       e.g. claim words that only invocations race for.</li>
  * </ul>
  * The validator accepts the two nodes only in a program that declares the metadata field, and refuses them, with a
  * fix, everywhere else. The codec carries all three verbatim like any other extension.
@@ -39,6 +48,8 @@ public final class SystemMemory {
     public static final int FENCE = 0x7379_7301;
     /** Extension id of the sleep node ({@code "sys"} then 2). */
     public static final int SLEEP = 0x7379_7302;
+    /** Extension id of the 8-byte pair load ({@code "sys"} then 3). */
+    public static final int LOAD_PAIR = 0x7379_7303;
 
     /** Version of the metadata payload that names buffers only (all relaxed). */
     public static final int VERSION_NAMES = 1;
@@ -48,6 +59,8 @@ public final class SystemMemory {
     public static final int ACQUIRE = 1;
     /** Mode bit: stores and atomics on the buffer are release operations. */
     public static final int RELEASE = 2;
+    /** Mode bit: the buffer is device memory shared by the dispatch; its orderings are device scope (PTX .gpu). */
+    public static final int DEVICE = 4;
 
     /**
      * One mapped buffer and its access mode.
@@ -58,9 +71,9 @@ public final class SystemMemory {
     public record Mapped(String name, int mode) {
         public Mapped {
             java.util.Objects.requireNonNull(name, "name");
-            if ((mode & ~(ACQUIRE | RELEASE)) != 0) {
+            if ((mode & ~(ACQUIRE | RELEASE | DEVICE)) != 0) {
                 throw new MalformedException("system-memory mode " + mode + " of buffer '" + name + "' has bits "
-                        + "other than ACQUIRE (1) and RELEASE (2)", "use 0, 1, 2 or 3");
+                        + "other than ACQUIRE (1), RELEASE (2) and DEVICE (4)", "use 0 to 7");
             }
         }
 
@@ -77,6 +90,11 @@ public final class SystemMemory {
         /** Whether stores and atomics are release operations. */
         public boolean release() {
             return (mode & RELEASE) != 0;
+        }
+
+        /** Whether the buffer is device memory whose orderings are device scope rather than system scope. */
+        public boolean device() {
+            return (mode & DEVICE) != 0;
         }
     }
 
@@ -101,6 +119,13 @@ public final class SystemMemory {
 
         /** An idle sleep of {@code variable} (a U32 variable) nanoseconds. */
         record Sleep(String variable) implements Op {
+        }
+
+        /**
+         * Elements {@code index} and {@code index + 1} of {@code buffer} in one single-copy-atomic 8-byte load, into
+         * the U32 variables {@code low} and {@code high}.
+         */
+        record LoadPair(String buffer, int index, String low, String high) implements Op {
         }
     }
 
@@ -151,9 +176,22 @@ public final class SystemMemory {
         return new Node.Opaque(SLEEP, Payload.wrap(out.toByteArray()));
     }
 
+    /**
+     * A pair-load node: elements {@code index} (even) and {@code index + 1} of mapped buffer {@code buffer} in one
+     * single-copy-atomic 8-byte load, assigned to the declared U32 variables {@code low} and {@code high}.
+     */
+    public static Node loadPair(String buffer, int index, String low, String high) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        writeIdent(out, buffer);
+        writeU32(out, index);
+        writeIdent(out, low);
+        writeIdent(out, high);
+        return new Node.Opaque(LOAD_PAIR, Payload.wrap(out.toByteArray()));
+    }
+
     /** Whether {@code extensionId} is one of this profile's node extensions. */
     public static boolean isNode(int extensionId) {
-        return extensionId == FENCE || extensionId == SLEEP;
+        return extensionId == FENCE || extensionId == SLEEP || extensionId == LOAD_PAIR;
     }
 
     /**
@@ -208,6 +246,27 @@ public final class SystemMemory {
                         + "the variable name", "build the node with SystemMemory.sleep");
             }
             return new Op.Sleep(variable);
+        }
+        if (node.extensionId() == LOAD_PAIR) {
+            ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            String what = "system-memory pair-load payload";
+            String buffer = readIdent(in, what);
+            if (in.remaining() < Integer.BYTES) {
+                throw new MalformedException(what + " lacks the u32 element index", "build the node with "
+                        + "SystemMemory.loadPair");
+            }
+            int index = in.getInt();
+            String low = readIdent(in, what);
+            String high = readIdent(in, what);
+            if (in.hasRemaining()) {
+                throw new MalformedException(what + " has " + in.remaining() + " bytes after the high variable",
+                        "build the node with SystemMemory.loadPair");
+            }
+            if ((index & 1) != 0) {
+                throw new MalformedException(what + " reads from odd element " + Integer.toUnsignedString(index)
+                        + "; an 8-byte load starts at an even U32 element", "load a pair from an even index");
+            }
+            return new Op.LoadPair(buffer, index, low, high);
         }
         throw new MalformedException("Opaque node of extension 0x" + Integer.toHexString(node.extensionId())
                 + " is not a system-memory node", "pass only nodes for which SystemMemory.isNode holds");

@@ -184,6 +184,9 @@ final class Checker {
             out.add(path, e.problem(), e.fix());
             return;
         }
+        if (op instanceof SystemMemory.Op.LoadPair pair) {
+            loadPair(pair, path);
+        }
         if (op instanceof SystemMemory.Op.Sleep sleep) {
             ScalarType t = variableType(sleep.variable(), path.child(".Sleep.variable", 0));
             if (t != null && t != U32) {
@@ -191,6 +194,34 @@ final class Checker {
                         + Names.quote(sleep.variable()) + " of type " + Names.type(t) + "; the nanoseconds are U32",
                         "sleep on a U32 variable (Cast the value)");
             }
+        }
+    }
+
+    /** A pair load: a declared, non-Workgroup U32 buffer; two distinct assignable U32 variables. */
+    private void loadPair(SystemMemory.Op.LoadPair pair, Path path) {
+        BufferDecl b = buffers.get(pair.buffer());
+        Path at = path.child(".LoadPair.buffer", 0);
+        if (b == null) {
+            out.add(at, "system-memory pair load of undeclared buffer " + Names.quote(pair.buffer()),
+                    "declare " + Names.quote(pair.buffer()) + " and map it in the system-memory field");
+        } else if (b.elementType() != U32 || b.access() == BufferAccess.WORKGROUP) {
+            out.add(at, "system-memory pair load of " + b.access() + " buffer " + Names.quote(b.name()) + " of "
+                    + b.elementType() + "; it reads two U32 elements of mapped memory",
+                    "load pairs from a mapped U32 buffer");
+        }
+        String[] names = {pair.low(), pair.high()};
+        for (int k = 0; k < names.length; k++) {
+            Path v = path.child(k == 0 ? ".LoadPair.low" : ".LoadPair.high", k + 1);
+            checkAssignable(names[k], v);
+            Scopes.Variable var = Names.badIdent("variable", names[k]) == null ? scopes.lookup(names[k]) : null;
+            if (var != null && var.type() != null && var.type() != U32) {
+                out.add(v, "system-memory pair load into variable " + Names.quote(names[k]) + " of type "
+                        + Names.type(var.type()) + "; the elements are U32", "load into U32 variables");
+            }
+        }
+        if (pair.low().equals(pair.high())) {
+            out.add(path.child(".LoadPair.high", 2), "system-memory pair load into variable "
+                    + Names.quote(pair.low()) + " twice", "load the two elements into two variables");
         }
     }
 

@@ -20,6 +20,9 @@ public final class BoundBuffer {
     private static final VarHandle ATOMIC_WORD =
             ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
     private static final int WORD_BYTES = 4;
+    /** Little-endian 64-bit pair of elements for the system-memory pair load: coordinates (segment, byte offset). */
+    private static final VarHandle ATOMIC_PAIR =
+            ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
 
     public final ScalarType element;
     public final long length;
@@ -59,6 +62,18 @@ public final class BoundBuffer {
     BoundBuffer mapped(boolean acquire, boolean release) {
         return new BoundBuffer(element, length, memory, workgroupScratch,
                 MAPPED | (acquire ? ACQUIRE_LOADS : 0) | (release ? RELEASE_STORES : 0));
+    }
+
+    /**
+     * Elements {@code index} (low word) and {@code index + 1} (high word) of a U32 buffer, valid indices: one 8-byte
+     * acquire read where the pair is 8-byte aligned (single-copy atomic), else two word reads.
+     */
+    long getPair(long index) {
+        long offset = index * WORD_BYTES;
+        if (memory.maxByteAlignment() >= Long.BYTES && (memory.address() + offset) % Long.BYTES == 0) {
+            return (long) ATOMIC_PAIR.getAcquire(memory, offset);
+        }
+        return Integer.toUnsignedLong(get(index)) | (long) get(index + 1) << Integer.SIZE;
     }
 
     /** Sets every byte to 0 (workgroup scratch at workgroup start). */

@@ -38,6 +38,36 @@ abstract class CNode {
         }
     }
 
+    /** The system-memory pair load: two U32 elements in one 8-byte atomic read (both 0, counted, out of bounds). */
+    static final class LoadPair extends CNode {
+        private final int buffer;
+        private final long index;
+        private final int low;
+        private final int high;
+
+        LoadPair(int buffer, int index, int low, int high) {
+            this.buffer = buffer;
+            this.index = Integer.toUnsignedLong(index);
+            this.low = low;
+            this.high = high;
+        }
+
+        @Override
+        boolean exec(Invocation inv) {
+            inv.step();
+            BoundBuffer b = inv.buffers[buffer];
+            long pair = 0;
+            if (index + 1 >= b.length) {
+                inv.outOfBoundsLoads++;
+            } else {
+                pair = b.getPair(index);
+            }
+            inv.frame[low] = (int) pair;
+            inv.frame[high] = (int) (pair >>> Integer.SIZE);
+            return false;
+        }
+    }
+
     static final class Store extends CNode {
         private final int buffer;
         private final CExpr index;

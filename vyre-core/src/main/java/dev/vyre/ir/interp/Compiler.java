@@ -159,8 +159,16 @@ final class Compiler {
             case Node.Opaque o when SystemMemory.isNode(o.extensionId()) -> {
                 if (!systemMemory) {
                     throw invalid(path, "a system-memory " + (o.extensionId() == SystemMemory.FENCE ? "fence"
-                            : "sleep") + " in a program that does not declare the system-memory profile (metadata "
+                            : o.extensionId() == SystemMemory.SLEEP ? "sleep" : "pair load") + " in a program that does not declare the system-memory profile (metadata "
                             + "field 0x" + Integer.toHexString(SystemMemory.METADATA_DISCRIMINANT) + ")");
+                }
+                if (SystemMemory.parse(o) instanceof SystemMemory.Op.LoadPair pair) {
+                    Slot low = lookup(pair.low(), path);
+                    Slot high = lookup(pair.high(), path);
+                    if (!low.assignable() || !high.assignable()) {
+                        throw invalid(path, "a pair load into a For loop variable");
+                    }
+                    yield new CNode.LoadPair(buffer(pair.buffer(), path), pair.index(), low.index(), high.index());
                 }
                 if (SystemMemory.parse(o) instanceof SystemMemory.Op.Sleep sleep) {
                     lookup(sleep.variable(), path);

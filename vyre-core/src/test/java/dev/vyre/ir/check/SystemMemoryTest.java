@@ -87,11 +87,11 @@ class SystemMemoryTest {
             assertEquals(7, host.getAtIndex(ValueLayout.JAVA_INT, 0));
             assertEquals(100, host.getAtIndex(ValueLayout.JAVA_INT, 1));
         }
-        assertThrows(SystemMemory.MalformedException.class, () -> new SystemMemory.Mapped("host", 4));
+        assertThrows(SystemMemory.MalformedException.class, () -> new SystemMemory.Mapped("host", 8));
         String badMode = problems(program(List.of(new MetadataExtension(SystemMemory.METADATA_DISCRIMINANT,
                 Payload.of((byte) 2, (byte) 1, (byte) 0, (byte) 0, (byte) 0, (byte) 1, (byte) 0, (byte) 0, (byte) 0,
                         (byte) 'h', (byte) 9))), List.of()));
-        assertTrue(badMode.contains("has bits other than ACQUIRE (1) and RELEASE (2)"), badMode);
+        assertTrue(badMode.contains("has bits other than ACQUIRE (1), RELEASE (2) and DEVICE (4)"), badMode);
         String noMode = problems(program(List.of(new MetadataExtension(SystemMemory.METADATA_DISCRIMINANT,
                 Payload.of((byte) 2, (byte) 1, (byte) 0, (byte) 0, (byte) 0, (byte) 1, (byte) 0, (byte) 0, (byte) 0,
                         (byte) 'h'))), List.of()));

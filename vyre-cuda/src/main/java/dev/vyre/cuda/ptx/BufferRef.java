@@ -68,9 +68,19 @@ final class BufferRef {
      * {@code atom.acq_rel.sys} with both) where {@code release} (the system-memory modes).
      */
     static BufferRef mapped(BufferDecl decl, String base, String length, boolean acquire, boolean release) {
+        return mapped(decl, base, length, acquire, release, false);
+    }
+
+    /**
+     * As {@link #mapped(BufferDecl, String, String, boolean, boolean)}; with {@code device} the buffer is device
+     * memory that the dispatch shares (the system-memory mode DEVICE) and every ordering is {@code .gpu} scope.
+     */
+    static BufferRef mapped(BufferDecl decl, String base, String length, boolean acquire, boolean release,
+                            boolean device) {
         String atom = acquire && release ? "acq_rel" : acquire ? "acquire" : release ? "release" : "relaxed";
-        return new BufferRef(decl, base, length, (acquire ? "acquire" : "relaxed") + ".sys.global",
-                (release ? "release" : "relaxed") + ".sys.global", atom + ".sys.global", true, true);
+        String scope = device ? ".gpu.global" : ".sys.global";
+        return new BufferRef(decl, base, length, (acquire ? "acquire" : "relaxed") + scope,
+                (release ? "release" : "relaxed") + scope, atom + scope, true, true);
     }
 
     /** Whether this is mapped host memory (system scope), whose changes the host sees whatever the run's fate. */
@@ -149,6 +159,11 @@ final class BufferRef {
     /** {@code ld.<space>.v4.u32}: four consecutive 4-byte elements from a 16-byte aligned address. */
     String vectorLoadOp() {
         return "ld." + loadSpace + ".v4.u32";
+    }
+
+    /** {@code ld.<space>.u64}: two consecutive 4-byte elements in one single-copy-atomic 8-byte load. */
+    String pairLoadOp() {
+        return "ld." + loadSpace + ".u64";
     }
 
     /** {@code st.<space>.u32} or {@code .u8} for Bytes (keeps the low 8 bits). */

@@ -171,6 +171,24 @@ final class ExprLowering {
     }
 
     /**
+     * {@code b[index]} and {@code b[index + 1]} (index even, a constant) in one single-copy-atomic 8-byte load
+     * ({@link BufferRef#pairLoadOp}) into {@code low} and {@code high}; both 0 when the pair is not in bounds
+     * (counted as one out-of-bounds load). The buffer's base address must be 8-byte aligned.
+     */
+    void loadPair(BufferRef b, int index, String low, String high) {
+        String last = c.b32();
+        c.op("mov.u32 " + last + ", " + PtxCode.hex(index + 1));
+        String inBounds = b.inBounds(c, new Value(last, U32));
+        String address = c.b64();
+        String pair = c.b64();
+        c.op("add.s64 " + address + ", " + b.baseAddress() + ", " + Integer.toUnsignedLong(index) * Integer.BYTES);
+        c.op("mov.b64 " + pair + ", 0");
+        c.guarded(inBounds, b.pairLoadOp() + " " + pair + ", [" + address + "]");
+        countOutOfBounds(inBounds, PtxKernel.OOB_LOADS_WORD);
+        c.op("mov.b64 {" + low + ", " + high + "}, " + pair);
+    }
+
+    /**
      * {@code b[index + k]} for k = 0..3 ({@link VectorLoads}), each 0 of the type when out of bounds (counted): one
      * {@code ld.v4} when {@code index .. index + 3} lie in bounds without wrapping and the address is 16-byte aligned,
      * else a branch to the four scalar loads (U32 index arithmetic wraps, as in the interpreter). The step meter is

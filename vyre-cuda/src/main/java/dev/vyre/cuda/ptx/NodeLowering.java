@@ -151,13 +151,15 @@ final class NodeLowering {
 
     /**
      * The system-memory profile: a fence is {@code fence.acq_rel.sys} or {@code fence.sc.sys}; a sleep is
-     * {@code nanosleep.u32} of its variable.
+     * {@code nanosleep.u32} of its variable; a pair load one {@code ld.<mode>.u64} split into its two variables.
      */
     private void systemMemory(SystemMemory.Op op) {
         switch (op) {
             case SystemMemory.Op.Fence f -> c.op(f.ordering() == SystemMemory.Ordering.SC ? "fence.sc.sys"
                     : "fence.acq_rel.sys");
             case SystemMemory.Op.Sleep s -> c.op("nanosleep.u32 " + lookup(s.variable()).reg());
+            case SystemMemory.Op.LoadPair p -> exprs.loadPair(buffers.get(p.buffer()), p.index(),
+                    lookup(p.low()).reg(), lookup(p.high()).reg());
         }
     }
 

@@ -118,7 +118,7 @@ public final class PtxEmitter {
                 String base = globalPointer(code, pointer);
                 String length = loadU32(code, count);
                 SystemMemory.Mapped m = mapped.get(b.name());
-                buffers.put(b.name(), m != null ? BufferRef.mapped(b, base, length, m.acquire(), m.release())
+                buffers.put(b.name(), m != null ? BufferRef.mapped(b, base, length, m.acquire(), m.release(), m.device())
                         : BufferRef.global(b, base, length));
             }
         }

@@ -79,6 +79,33 @@ class PtxSystemMemoryTest {
         assertTrue(both.contains("atom.acq_rel.sys.global.add.u32"), both);
     }
 
+    /** lo, hi = host[2], host[3] in one load; device[0] = lo; device[1] = hi; a CAS and a store on "device". */
+    private static Program pairProgram(int deviceMode) {
+        List<Node> body = List.of(new Node.Let("lo", new Expr.LitU32(0)), new Node.Let("hi", new Expr.LitU32(0)),
+                SystemMemory.loadPair("host", 2, "lo", "hi"),
+                new Node.Let("old", new Expr.Atomic(AtomicOp.COMPARE_EXCHANGE, "device", new Expr.LitU32(0),
+                        new Expr.Var("lo"), new Expr.Var("hi"))),
+                new Node.Store("device", new Expr.LitU32(1), new Expr.Var("old")),
+                new Node.Store("device", new Expr.LitU32(2), new Expr.Load("device", new Expr.LitU32(3))));
+        return new Program(0, null, Program.WorkgroupSize.of(32), List.of(HOST, DEVICE), new TreeMap<>(),
+                List.of(SystemMemory.declareModes(List.of(new SystemMemory.Mapped("host", SystemMemory.ACQUIRE),
+                        new SystemMemory.Mapped("device", deviceMode)))), body);
+    }
+
+    @Test
+    void aPairLoadIsOneAcquireU64LoadAndDeviceBuffersAreGpuScope() {
+        String ptx = PtxEmitter.emitKernel(pairProgram(SystemMemory.ACQUIRE | SystemMemory.DEVICE), "k",
+                PtxTarget.SM_90).ptx();
+        assertTrue(ptx.contains("ld.acquire.sys.global.u64 ") && !ptx.contains(".v2."), ptx);
+        assertTrue(ptx.contains("mov.b64 {"), "the pair split into its two variables:\n" + ptx);
+        assertTrue(ptx.contains("atom.acquire.gpu.global.cas.b32") && ptx.contains("ld.acquire.gpu.global.u32")
+                && ptx.contains("st.relaxed.gpu.global.u32"), ptx);
+        String release = PtxEmitter.emitKernel(pairProgram(SystemMemory.RELEASE | SystemMemory.DEVICE), "k",
+                PtxTarget.SM_90).ptx();
+        assertTrue(release.contains("st.release.gpu.global.u32") && release.contains("atom.release.gpu.global.cas"),
+                release);
+    }
+
     @Test
     void withoutTheDeclarationTheProgramIsRefused() {
         ValidationException e = assertThrows(ValidationException.class,
@@ -106,6 +133,13 @@ class PtxSystemMemoryTest {
                     .ptx();
             Ptxas.Result r = Ptxas.assemble(ptxas, dir, "sys_" + arch, text, arch);
             assertEquals(0, r.exit(), () -> "ptxas -arch=" + arch + ":\n" + r.output());
+            for (int mode : new int[] {SystemMemory.ACQUIRE, SystemMemory.RELEASE, SystemMemory.ACQUIRE
+                    | SystemMemory.RELEASE}) {
+                String pair = PtxEmitter.emitKernel(pairProgram(mode | SystemMemory.DEVICE), "k", target).ptx();
+                Ptxas.Result p = Ptxas.assemble(ptxas, dir, "pair_" + arch + "_" + mode, pair, arch);
+                assertEquals(0, p.exit(), () -> "ptxas -arch=" + arch + ", pair load, device mode " + mode + ":\n"
+                        + p.output());
+            }
         }
     }
 }

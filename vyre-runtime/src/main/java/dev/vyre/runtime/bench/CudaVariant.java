@@ -11,8 +11,9 @@ import java.util.Locale;
  * {@code THREAD:32:64-2048}) or {@code SHAPE:WORKERS:MIN-MAX:DOORBELL} (e.g. {@code THREAD:128:1-16384:2}): the
  * {@link WorkerShape}, the worker count (0: the backend's default), the workers' idle backoff in nanoseconds and
  * the doorbell pollers (0, the default: none; docs/MEGAKERNEL-CUDA.md, "Doorbell fast path"). A trailing {@code :IR}
- * (e.g. {@code THREAD:0:1-64:IR}) measures the IR-built kernel ({@code CudaBackend.Settings.withIrKernel()}; THREAD
- * workers, no doorbell pollers; docs/MEGAKERNEL-CUDA.md, "The IR-built kernel").
+ * (e.g. {@code THREAD:0:1-64:IR}, or {@code THREAD:0:1-16384:3:IR} with 3 doorbell pollers) measures the IR-built
+ * kernel ({@code CudaBackend.Settings.withIrKernel()}; THREAD workers; docs/MEGAKERNEL-CUDA.md, "The IR-built
+ * kernel").
  *
  * @param shape           how workers map to threads
  * @param workers         workers, 0 for the backend's default
@@ -67,7 +68,7 @@ public record CudaVariant(WorkerShape shape, int workers, int backoffMinNanos, i
         String fix = "write SHAPE:WORKERS:MIN-MAX or SHAPE:WORKERS:MIN-MAX:DOORBELL, e.g. THREAD:32:64-2048 (shape"
                 + " THREAD or WARP, workers 0 for the default, idle backoff in ns, doorbell pollers 0.."
                 + dev.vyre.runtime.cuda.MegakernelPtx.Options.MAX_DOORBELL_POLLERS + "), with :" + IR_SUFFIX
-                + " at the end for the IR-built kernel (THREAD, no doorbell), e.g. THREAD:0:1-64:" + IR_SUFFIX;
+                + " at the end for the IR-built kernel (THREAD workers), e.g. THREAD:0:1-16384:3:" + IR_SUFFIX;
         if (spec == null) {
             throw new BenchException("CUDA variant is missing", fix);
         }

@@ -103,8 +103,8 @@ public final class CudaBackend implements Backend {
      *                        path"): 0 for none ({@link #defaults()} has {@link #DEFAULT_DOORBELL_POLLERS}); a ring
      *                        that is not a power of two, or cooperative handlers, run without them
      * @param irKernel        whether {@link #start} launches the IR-built kernel ({@link IrKernel}: the persistent
-     *                        ring loop built as a VIR0 program and lowered by the PTX emitter; THREAD workers, no
-     *                        doorbell pollers, no handlers, DFA_STEP, VM_EXEC or confined tenants) instead of the
+     *                        ring loop built as a VIR0 program and lowered by the PTX emitter; THREAD workers and
+     *                        the doorbell pollers asked for, no handlers, DFA_STEP, VM_EXEC or confined tenants) instead of the
      *                        hand-written {@link MegakernelPtx} (docs/MEGAKERNEL-CUDA.md, "The IR-built kernel")
      */
     public record Settings(int ordinal, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
@@ -117,10 +117,9 @@ public final class CudaBackend implements Backend {
             }
             MegakernelPtx.Options.checkBackoff(backoffMinNanos, backoffMaxNanos);
             MegakernelPtx.Options.checkDoorbell(doorbellPollers);
-            if (irKernel && (shape != WorkerShape.THREAD || doorbellPollers != 0)) {
-                throw new CudaBackendException("CUDA backend settings: the IR-built kernel with shape " + shape
-                        + " and " + doorbellPollers + " doorbell pollers", "the IR-built kernel runs THREAD workers "
-                        + "without doorbell pollers: call withIrKernel() last, or leave it off");
+            if (irKernel && shape != WorkerShape.THREAD) {
+                throw new CudaBackendException("CUDA backend settings: the IR-built kernel with shape " + shape,
+                        "the IR-built kernel runs THREAD workers: call withIrKernel() last, or leave it off");
             }
         }
 
@@ -181,12 +180,12 @@ public final class CudaBackend implements Backend {
         }
 
         /**
-         * These settings with the IR-built kernel ({@link IrKernel}): THREAD workers and no doorbell pollers (the
-         * shape and pollers are set so; docs/MEGAKERNEL-CUDA.md, "The IR-built kernel").
+         * These settings with the IR-built kernel ({@link IrKernel}): THREAD workers (the shape is set so) and these
+         * settings' doorbell pollers, built as IR (docs/MEGAKERNEL-CUDA.md, "The IR-built kernel").
          */
         public Settings withIrKernel() {
             return new Settings(ordinal, WorkerShape.THREAD, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers,
-                    cache, 0, true);
+                    cache, doorbellPollers, true);
         }
 
     }
@@ -450,7 +449,8 @@ public final class CudaBackend implements Backend {
 
     /**
      * Starts the IR-built kernel ({@link IrKernel}): THREAD workers over the control block, ring and debug log, with
-     * 8 bytes of zeroed device memory as the emitter's out-of-bounds counters.
+     * 8 bytes of zeroed device memory as the emitter's out-of-bounds counters; with doorbell pollers (a ring of a
+     * power of two slots, as for the hand-written kernel) also the doorbell line and the claim words.
      */
     private void startIr(RingBuffers buffers, MegakernelConfig config) {
         checkIrKernel(config, buffers);
@@ -461,22 +461,40 @@ public final class CudaBackend implements Backend {
         }
         int slots = buffers.ring().slotCount();
         int w = resolveWorkers(config.workers(), slots, WorkerShape.THREAD);
-        Map<String, DevicePtr> pointers = Map.of(
+        int bells = DoorbellPtx.usablePollers(settings.doorbellPollers(), slots, HandlerTable.empty());
+        if ((long) w + (long) bells * WorkerShape.BLOCK_THREADS
+                > (long) device.multiprocessors() * WorkerShape.RESIDENT_THREADS_PER_SM) {
+            throw new CudaBackendException("cuda backend: " + w + " workers and " + bells + " doorbell pollers do not"
+                    + " all fit on " + device.name() + " at once", "use fewer workers or doorbell pollers");
+        }
+        Map<String, DevicePtr> pointers = new java.util.HashMap<>(Map.of(
                 MegakernelProgram.CONTROL, devicePointer(buffers.control().segment(), "control", Integer.BYTES),
                 MegakernelProgram.RING, devicePointer(buffers.ring().segment(), "ring", VECTOR_ALIGNMENT),
-                MegakernelProgram.DEBUG, devicePointer(buffers.debug().segment(), "debug log", VECTOR_ALIGNMENT));
+                MegakernelProgram.DEBUG, devicePointer(buffers.debug().segment(), "debug log", VECTOR_ALIGNMENT)));
+        MemorySegment bell = null;
+        if (bells > 0) {
+            // as the hand-written kernel's: the doorbell line in pinned memory, zeroed claim words in device memory
+            bell = allocateShared(Doorbell.BYTES, Doorbell.ALIGNMENT);
+            Doorbell.clear(bell);
+            pointers.put(MegakernelProgram.DOORBELL_MEMORY, devicePointer(bell, "doorbell", Doorbell.ALIGNMENT));
+            DeviceBuffer words = context.allocate(DoorbellPtx.claimBytes(slots));
+            words.memsetD32(0, 0, slots);
+            pointers.put(MegakernelProgram.CLAIMS_MEMORY, words.ptr());
+        }
         boolean defaultBackoff = settings.backoffMinNanos() == DEFAULT_BACKOFF_MIN_NANOS
                 && settings.backoffMaxNanos() == DEFAULT_BACKOFF_MAX_NANOS;
-        IrKernel ir = IrKernel.emit(new MegakernelProgram.Options(w, settings.backoffMinNanos(),
-                defaultBackoff ? CLASSIC_BACKOFF_MAX_NANOS : settings.backoffMaxNanos()), target);
+        MegakernelProgram.Options options = new MegakernelProgram.Options(w, settings.backoffMinNanos(),
+                bells == 0 && defaultBackoff ? CLASSIC_BACKOFF_MAX_NANOS : settings.backoffMaxNanos(), bells);
+        IrKernel ir = IrKernel.emit(options, target);
         CachedCompiler.Loaded<CudaModule> loaded = loadModule(ir::ptx, () -> MegakernelKey.ofIr(ir.program(),
                 target.smName(), device.ccMajor(), device.ccMinor(), MegakernelKey.driverIdentity(driverVersion),
                 MegakernelKey.emitterVersion()));
         CudaFunction kernel = loaded.module().function(IrKernel.ENTRY);
         DevicePtr counters = zeroed(dev.vyre.cuda.ptx.PtxKernel.OOB_COUNTER_BYTES);
         CudaStream s = context.createStream();
-        kernel.launch(Dim3.of(MegakernelProgram.workgroups(w)), Dim3.of(MegakernelProgram.WORKGROUP), 0, s,
+        kernel.launch(Dim3.of(MegakernelProgram.workgroups(options)), Dim3.of(MegakernelProgram.WORKGROUP), 0, s,
                 ir.arguments(pointers::get, buffers, counters).toArray());
+        this.doorbell = bell;
         this.stream = s;
         this.control = buffers.control();
         this.ptx = loaded.ptx();

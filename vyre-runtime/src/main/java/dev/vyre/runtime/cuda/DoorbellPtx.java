@@ -29,11 +29,11 @@ import dev.vyre.runtime.Doorbell;
  * previous lap), they wait as for an unpublished slot. The release of K + N orders the finisher's STATUS store
  * before the next lap's key, so a runner that sees its key reads STATUS no older than that completion.
  */
-final class DoorbellPtx {
+public final class DoorbellPtx {
     /** Span over which the pollers start: poller d sleeps {@code d * SPAN_NANOS / D} ns first (session 9's 600/330 ns). */
-    static final int SPAN_NANOS = 1200;
+    public static final int SPAN_NANOS = 1200;
     /** Bytes per claim word. */
-    static final int CLAIM_BYTES = Integer.BYTES;
+    public static final int CLAIM_BYTES = Integer.BYTES;
     /** Label: doorbell pollers start here. */
     static final String START = "L_BELL_START";
     /** Label: a poller's loop. */
@@ -69,7 +69,7 @@ final class DoorbellPtx {
     /** The sign bit of a {@link Doorbell#SEQ_BITS}-bit difference: set when a claim word is behind a key. */
     private static final String SIGN = PtxBuilder.u32(1 << (Doorbell.SEQ_BITS - 1));
     /** A poller waiting for the previous occupant's finisher sleeps this long between claim attempts. */
-    private static final int BEHIND_SLEEP_NANOS = 32;
+    public static final int BEHIND_SLEEP_NANOS = 32;
 
     private final PtxBuilder out;
     private final MegakernelPtx.Options options;
@@ -85,13 +85,13 @@ final class DoorbellPtx {
      * next lap's K + N) without cooperative handlers (a poller is one thread); none otherwise, and the kernel runs as
      * without a doorbell.
      */
-    static int usablePollers(int requested, int slots, dev.vyre.runtime.HandlerTable handlers) {
+    public static int usablePollers(int requested, int slots, dev.vyre.runtime.HandlerTable handlers) {
         boolean ring = slots >= 2 && Integer.bitCount(slots) == 1 && slots <= Doorbell.SEQ_MASK;
         return ring && !handlers.anyCooperative() ? requested : 0;
     }
 
     /** Bytes of claim words for a ring of {@code slots} slots. */
-    static long claimBytes(int slots) {
+    public static long claimBytes(int slots) {
         return (long) slots * CLAIM_BYTES;
     }
 

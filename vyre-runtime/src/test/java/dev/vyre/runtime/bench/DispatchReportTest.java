@@ -128,8 +128,12 @@ class DispatchReportTest {
         assertEquals(ir, CudaVariant.parse(ir.spec()));
         assertTrue(ir.settings(0).irKernel() && !CudaVariant.parse("THREAD:0:1-64").settings(0).irKernel());
         assertEquals(ir, CudaVariant.parse("THREAD:0:1-64:0:IR"));
+        CudaVariant irBell = CudaVariant.parse("THREAD:0:1-16384:3:IR");
+        assertEquals(new CudaVariant(WorkerShape.THREAD, 0, 1, 16384, 3, true), irBell);
+        assertEquals("THREAD:0:1-16384:3:IR", irBell.spec());
+        assertEquals(CudaBackend.Settings.defaults().withIrKernel(), irBell.settings(0));
         for (String bad : new String[] {"", "THREAD", "THREAD:32", "THREAD:32:64", "BLOCK:32:64-2048", "IR",
-                "WARP:0:1-64:IR", "THREAD:0:1-64:2:IR", "THREAD:0:1-64:IR:IR",
+                "WARP:0:1-64:IR", "THREAD:0:1-64:9:IR", "THREAD:0:1-64:IR:IR",
                 "THREAD:x:64-2048", "THREAD:-1:64-2048", "THREAD:32:2048-64", "THREAD:32:0-64",
                 "THREAD:32:64-2000000", "THREAD:32:64-2048:9", "THREAD:32:64-2048:-1", "THREAD:32:64-2048:x",
                 "THREAD:32:64-2048:1:2"}) {

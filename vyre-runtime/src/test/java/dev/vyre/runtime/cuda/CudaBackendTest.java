@@ -52,14 +52,20 @@ class CudaBackendTest {
         CudaBackend.Settings ir = d.withIrKernel();
         assertTrue(ir.irKernel() && !d.irKernel());
         assertEquals(WorkerShape.THREAD, ir.shape());
-        assertEquals(0, ir.doorbellPollers());
+        assertEquals(CudaBackend.DEFAULT_DOORBELL_POLLERS, ir.doorbellPollers(), "the pollers are kept");
         assertEquals(2, ir.backoffMinNanos());
         assertEquals(128, ir.backoffMaxNanos());
         assertTrue(ir.withBackoff(1, 64).irKernel() && ir.withDevice(1).irKernel()
                 && ir.withCache(dev.vyre.runtime.cache.CacheSettings.disabled()).irKernel());
         CudaBackendException warp = assertThrows(CudaBackendException.class, () -> ir.withShape(WorkerShape.WARP));
         assertTrue(warp.getMessage().contains("Fix: "), warp.getMessage());
-        assertThrows(CudaBackendException.class, () -> ir.withDoorbell(2));
+        assertTrue(ir.withDoorbell(2).irKernel() && ir.withDoorbell(2).doorbellPollers() == 2);
+        assertEquals(0, ir.withDoorbell(0).doorbellPollers());
+        assertThrows(CudaBackendException.class, () -> ir.withDoorbell(9));
+        // the defaults with the IR kernel keep the default kernel's doorbell and long backoff
+        CudaBackend.Settings defaultIr = CudaBackend.Settings.defaults().withIrKernel();
+        assertEquals(CudaBackend.DEFAULT_DOORBELL_POLLERS, defaultIr.doorbellPollers());
+        assertEquals(CudaBackend.DEFAULT_BACKOFF_MAX_NANOS, defaultIr.backoffMaxNanos());
     }
 
     @Test

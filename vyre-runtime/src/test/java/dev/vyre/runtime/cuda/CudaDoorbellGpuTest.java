@@ -90,19 +90,8 @@ class CudaDoorbellGpuTest {
                 int max = pollers == 0 ? 64 : 16_384;
                 try (Megakernel kernel = Megakernel.bootstrap(backend(WorkerShape.THREAD, pollers, max),
                         MegakernelConfig.defaults().withSlots(65_536).withWorkers(workers))) {
-                    long[] nanos = new long[CALLS];
-                    for (int i = 0; i < WARM + CALLS; i++) {
-                        long t0 = System.nanoTime();
-                        kernel.call(Opcodes.NOP, 0, Priority.NORMAL);
-                        long t1 = System.nanoTime();
-                        if (i >= WARM) {
-                            nanos[i - WARM] = t1 - t0;
-                        }
-                    }
-                    Arrays.sort(nanos);
-                    System.out.printf("doorbell-call pollers=%d workers=%d backoff=1-%d mean %.0f p50 %d p90 %d"
-                            + " p99 %d min %d ns%n", pollers, workers, max, Arrays.stream(nanos).average().orElse(0),
-                            nanos[CALLS / 2], nanos[CALLS * 9 / 10], nanos[CALLS * 99 / 100], nanos[0]);
+                    System.out.printf("doorbell-call pollers=%d workers=%d backoff=1-%d %s%n", pollers, workers,
+                            max, DoorbellRuns.summary(DoorbellRuns.nopRoundTrips(kernel, WARM, CALLS)));
                 }
             }
         }

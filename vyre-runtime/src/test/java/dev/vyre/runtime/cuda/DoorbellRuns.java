@@ -100,6 +100,31 @@ final class DoorbellRuns {
         }
     }
 
+    /**
+     * {@code warm + calls} back-to-back {@code call(NOP)}s on {@code kernel}; returns the round trips of the last
+     * {@code calls}, sorted, in nanoseconds.
+     */
+    static long[] nopRoundTrips(Megakernel kernel, int warm, int calls) {
+        long[] nanos = new long[calls];
+        for (int i = 0; i < warm + calls; i++) {
+            long t0 = System.nanoTime();
+            kernel.call(Opcodes.NOP, 0, Priority.NORMAL);
+            long t1 = System.nanoTime();
+            if (i >= warm) {
+                nanos[i - warm] = t1 - t0;
+            }
+        }
+        java.util.Arrays.sort(nanos);
+        return nanos;
+    }
+
+    /** "mean .. p50 .. p90 .. p99 .. min .. ns" of sorted round trips. */
+    static String summary(long[] sorted) {
+        int n = sorted.length;
+        return String.format("mean %.0f p50 %d p90 %d p99 %d min %d ns", java.util.Arrays.stream(sorted).average()
+                .orElse(0), sorted[n / 2], sorted[n * 9 / 10], sorted[n * 99 / 100], sorted[0]);
+    }
+
     private static List<SlotOutcome> publish(Megakernel kernel, int p, int publishers, int sequences) {
         List<SlotOutcome> outcomes = new ArrayList<>();
         List<Ticket> tickets = new ArrayList<>();

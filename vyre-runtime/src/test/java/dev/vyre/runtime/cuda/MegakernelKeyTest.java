@@ -74,6 +74,13 @@ class MegakernelKeyTest {
                 MegakernelKey.ofIr(dev.vyre.runtime.cuda.ir.MegakernelProgram.build(
                         new dev.vyre.runtime.cuda.ir.MegakernelProgram.Options(128, 1, 128)), "sm_90", 9, 0, DRIVER,
                         "1+abc"),
+                // the doorbell pollers change the program (extra workgroups, buffers, the pollers' loop): the key too
+                MegakernelKey.ofIr(dev.vyre.runtime.cuda.ir.MegakernelProgram.build(
+                        new dev.vyre.runtime.cuda.ir.MegakernelProgram.Options(128, 1, 64, 3)), "sm_90", 9, 0, DRIVER,
+                        "1+abc"),
+                MegakernelKey.ofIr(dev.vyre.runtime.cuda.ir.MegakernelProgram.build(
+                        new dev.vyre.runtime.cuda.ir.MegakernelProgram.Options(128, 1, 64, 2)), "sm_90", 9, 0, DRIVER,
+                        "1+abc"),
                 MegakernelKey.ofIr(program, "sm_80", 9, 0, DRIVER, "1+abc"),
                 MegakernelKey.ofIr(program, "sm_90", 10, 0, DRIVER, "1+abc"),
                 MegakernelKey.ofIr(program, "sm_90", 9, 0, "cuda 12080", "1+abc"),

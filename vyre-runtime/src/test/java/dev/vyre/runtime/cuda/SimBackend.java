@@ -75,7 +75,15 @@ final class SimBackend implements Backend {
 
     /** As {@link #irKernel(int)}, running {@code edit} of the IR kernel's PTX (deliberately broken kernels). */
     static SimBackend irKernel(int defaultWorkers, UnaryOperator<String> edit) {
-        return new SimBackend(WorkerShape.THREAD, defaultWorkers, 0, edit, true);
+        return irKernel(defaultWorkers, 0, edit);
+    }
+
+    /**
+     * The IR-built kernel with {@code doorbellPollers} doorbell pollers (as {@code Settings.withIrKernel()} on
+     * settings with that many), running {@code edit} of its PTX.
+     */
+    static SimBackend irKernel(int defaultWorkers, int doorbellPollers, UnaryOperator<String> edit) {
+        return new SimBackend(WorkerShape.THREAD, defaultWorkers, doorbellPollers, edit, true);
     }
 
     /** A simulated backend whose kernel has {@code doorbellPollers} doorbell pollers besides its workers. */
@@ -238,19 +246,34 @@ final class SimBackend implements Backend {
         CudaBackend.checkIrKernel(config, b);
         int slots = b.ring().slotCount();
         int w = config.workers() == 0 ? CudaBackend.defaultWorkers(slots, defaultWorkers) : config.workers();
-        IrKernel kernel = IrKernel.emit(new MegakernelProgram.Options(w, CudaBackend.DEFAULT_BACKOFF_MIN_NANOS,
-                CudaBackend.CLASSIC_BACKOFF_MAX_NANOS), SmTarget.SM_90);
+        int bells = DoorbellPtx.usablePollers(doorbellPollers, slots, HandlerTable.of(config.userHandlers()));
+        MegakernelProgram.Options options = new MegakernelProgram.Options(w, CudaBackend.DEFAULT_BACKOFF_MIN_NANOS,
+                bells == 0 ? CudaBackend.CLASSIC_BACKOFF_MAX_NANOS : CudaBackend.DEFAULT_BACKOFF_MAX_NANOS, bells);
+        IrKernel kernel = IrKernel.emit(options, SmTarget.SM_90);
         sim = new PtxSim(edit.apply(kernel.ptx()));
         shared.forEach(sim::map);
         outOfBounds = arena.allocate(PtxKernel.OOB_COUNTER_BYTES, CudaBackend.VECTOR_ALIGNMENT);
         outOfBounds.fill((byte) 0);
         sim.map(outOfBounds);
-        Map<String, MemorySegment> segments = Map.of(MegakernelProgram.CONTROL, b.control().segment(),
-                MegakernelProgram.RING, b.ring().segment(), MegakernelProgram.DEBUG, b.debug().segment());
+        Map<String, MemorySegment> segments = new java.util.HashMap<>(Map.of(MegakernelProgram.CONTROL,
+                b.control().segment(), MegakernelProgram.RING, b.ring().segment(), MegakernelProgram.DEBUG,
+                b.debug().segment()));
+        MemorySegment bell = null;
+        if (bells > 0) {
+            // the doorbell line (shared memory) and the claim words ("device memory", zeroed), as CudaBackend makes them
+            bell = allocateShared(dev.vyre.runtime.Doorbell.BYTES, dev.vyre.runtime.Doorbell.ALIGNMENT);
+            dev.vyre.runtime.Doorbell.clear(bell);
+            claimWords = arena.allocate(DoorbellPtx.claimBytes(slots), CudaBackend.VECTOR_ALIGNMENT);
+            claimWords.fill((byte) 0);
+            sim.map(claimWords);
+            segments.put(MegakernelProgram.DOORBELL_MEMORY, bell);
+            segments.put(MegakernelProgram.CLAIMS_MEMORY, claimWords);
+        }
         List<Object> args = kernel.arguments(name -> segments.get(name).address(), b, outOfBounds.address());
         long[] params = args.stream().mapToLong(a -> ((Number) a).longValue()).toArray();
-        launch(MegakernelProgram.workgroups(w), MegakernelProgram.WORKGROUP, params, b);
+        launch(MegakernelProgram.workgroups(options), MegakernelProgram.WORKGROUP, params, b);
         workers = w;
+        doorbell = bell;
         threads.forEach(Thread::start);
     }
 

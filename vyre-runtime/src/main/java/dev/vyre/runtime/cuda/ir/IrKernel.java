@@ -7,6 +7,7 @@ import dev.vyre.cuda.ptx.PtxTarget;
 import dev.vyre.ir.Program;
 import dev.vyre.protocol.DebugLogLayout;
 import dev.vyre.protocol.SlotLayout;
+import dev.vyre.runtime.Doorbell;
 import dev.vyre.runtime.RingBuffers;
 import dev.vyre.runtime.cuda.CudaBackendException;
 import dev.vyre.runtime.cuda.SmTarget;
@@ -53,19 +54,26 @@ public record IrKernel(Program program, PtxKernel kernel) {
         return kernel.ptx();
     }
 
-    /** Element counts of the buffers: the control words, 16 words per slot, the debug log's header and records. */
+    /**
+     * Element counts of the buffers: the control words, 16 words per slot, the debug log's header and records, and
+     * with doorbell pollers the doorbell line's words and one claim word per slot.
+     */
     public static int elements(String buffer, RingBuffers buffers) {
         return switch (MegakernelProgram.memoryOf(buffer)) {
             case MegakernelProgram.CONTROL -> buffers.control().wordCount();
             case MegakernelProgram.RING -> buffers.ring().slotCount() * SlotLayout.SLOT_WORDS;
             case MegakernelProgram.DEBUG -> Math.toIntExact(DebugLogLayout.bufferWords(buffers.debug().capacity()));
+            case DoorbellNodes.DOORBELL -> Doorbell.BYTES / Integer.BYTES;
+            case DoorbellNodes.CLAIMS -> buffers.ring().slotCount();
             default -> throw new IllegalArgumentException("the IR megakernel has no buffer " + buffer);
         };
     }
 
     /**
      * The launch arguments: for each buffer parameter {@code address.apply(memory)} of the memory it is bound to
-     * ({@link MegakernelProgram#memoryOf}: control, ring or debug), for each count parameter its
+     * ({@link MegakernelProgram#memoryOf}: control, ring or debug; with doorbell pollers also {@value
+     * MegakernelProgram#DOORBELL_MEMORY}, the doorbell line in mapped memory, and {@value
+     * MegakernelProgram#CLAIMS_MEMORY}, the claim words in device memory, zeroed before the launch), for each count parameter its
      * {@link #elements} as an Integer, and {@code counters} (the out-of-bounds counters' device address, 8 bytes of
      * zeroed device memory) for the last.
      */

@@ -79,6 +79,10 @@ public final class MegakernelProgram {
     public static final String CONTROL_RELEASE = "control_release";
     /** The debug log again, with release atomics (COMMITTED). */
     public static final String DEBUG_RELEASE = "debug_release";
+    /** With doorbell pollers: the memory of the host's doorbell line ({@link dev.vyre.runtime.Doorbell}). */
+    public static final String DOORBELL_MEMORY = DoorbellNodes.DOORBELL;
+    /** With doorbell pollers: the memory of the claim words (device memory, one zeroed u32 per slot). */
+    public static final String CLAIMS_MEMORY = DoorbellNodes.CLAIMS;
     /** Every buffer of the program, in binding order, with the memory it is bound to. */
     private static final Map<String, String> MEMORY = new LinkedHashMap<>();
 
@@ -90,6 +94,10 @@ public final class MegakernelProgram {
         MEMORY.put(RING_RELEASE, RING);
         MEMORY.put(CONTROL_RELEASE, CONTROL);
         MEMORY.put(DEBUG_RELEASE, DEBUG);
+        // only with doorbell pollers (DoorbellNodes)
+        MEMORY.put(DoorbellNodes.DOORBELL, DoorbellNodes.DOORBELL);
+        MEMORY.put(DoorbellNodes.CLAIMS, DoorbellNodes.CLAIMS);
+        MEMORY.put(DoorbellNodes.CLAIMS_RELEASE, DoorbellNodes.CLAIMS);
     }
 
     /** Invocations per workgroup. */
@@ -122,22 +130,36 @@ public final class MegakernelProgram {
      * @param workers         workers (invocations that run slots), 1.. ; they must divide the ring's slots
      * @param backoffMinNanos first idle sleep, 1..{@code backoffMaxNanos}
      * @param backoffMaxNanos longest idle sleep, at most {@link MegakernelPtx.Options#NANOSLEEP_MAX}
+     * @param doorbellPollers doorbell pollers ({@link DoorbellNodes}), 0..{@link MegakernelPtx.Options#MAX_DOORBELL_POLLERS};
+     *                        with any, the ring must be a power of two of at least 2 slots (the caller checks:
+     *                        {@code DoorbellPtx.usablePollers}) and the doorbell and claim-word buffers are bound
      */
-    public record Options(int workers, int backoffMinNanos, int backoffMaxNanos) {
+    public record Options(int workers, int backoffMinNanos, int backoffMaxNanos, int doorbellPollers) {
         public Options {
             if (workers < 1) {
                 throw new CudaBackendException("IR megakernel with " + workers + " workers", "pass 1 or more "
                         + "workers");
             }
             MegakernelPtx.Options.checkBackoff(backoffMinNanos, backoffMaxNanos);
+            MegakernelPtx.Options.checkDoorbell(doorbellPollers);
+        }
+
+        /** Options without doorbell pollers. */
+        public Options(int workers, int backoffMinNanos, int backoffMaxNanos) {
+            this(workers, backoffMinNanos, backoffMaxNanos, 0);
         }
     }
 
     private final Options options;
     private final BuiltinNodes builtins = new BuiltinNodes(CONTROL, DEBUG, DEBUG_RELEASE, CONTROL_WORDS, MASK);
 
+    /** The doorbell fast path's nodes, or null without pollers. */
+    private final DoorbellNodes bell;
+
     private MegakernelProgram(Options options) {
         this.options = options;
+        this.bell = options.doorbellPollers() == 0 ? null : new DoorbellNodes(options.doorbellPollers(),
+                options.workers(), SLOT, SP, SLOTS, IDLE);
     }
 
     /** The program for {@code options}. */
@@ -151,6 +173,11 @@ public final class MegakernelProgram {
     /** Workgroups to dispatch for {@code workers} workers. */
     public static int workgroups(int workers) {
         return (workers + WORKGROUP - 1) / WORKGROUP;
+    }
+
+    /** Workgroups to dispatch for {@code options}: the workers', then one per doorbell poller. */
+    public static int workgroups(Options options) {
+        return workgroups(options.workers()) + options.doorbellPollers();
     }
 
     /**
@@ -175,8 +202,12 @@ public final class MegakernelProgram {
         List<BufferDecl> buffers = new ArrayList<>();
         List<SystemMemory.Mapped> mapped = new ArrayList<>();
         for (String name : MEMORY.keySet()) {
+            if (bell == null && DoorbellNodes.BUFFERS.contains(name)) {
+                continue;
+            }
             buffers.add(BufferDecl.of(name, buffers.size(), BufferAccess.READ_WRITE, ScalarType.U32, 0, true));
-            int mode = name.equals(RING_ACQUIRE) ? SystemMemory.ACQUIRE
+            int mode = DoorbellNodes.BUFFERS.contains(name) ? DoorbellNodes.mode(name)
+                    : name.equals(RING_ACQUIRE) ? SystemMemory.ACQUIRE
                     : name.endsWith("_release") ? SystemMemory.RELEASE : 0;
             mapped.add(new SystemMemory.Mapped(name, mode));
         }
@@ -187,7 +218,11 @@ public final class MegakernelProgram {
     private List<Node> body() {
         List<Node> body = new ArrayList<>();
         body.add(let("worker", new Expr.InvocationId(0)));
-        body.add(when(bin(BinaryOp.GE, var("worker"), u32(options.workers())), nodes(new Node.Return())));
+        if (bell == null) {
+            body.add(when(bin(BinaryOp.GE, var("worker"), u32(options.workers())), nodes(new Node.Return())));
+        } else {
+            body.addAll(bell.identity("worker"));
+        }
         body.add(let(SLOTS, bin(BinaryOp.SHR, new Expr.BufLen(RING), u32(Integer.numberOfTrailingZeros(
                 SlotLayout.SLOT_WORDS)))));
         body.add(let(CONTROL_WORDS, new Expr.BufLen(CONTROL)));
@@ -200,7 +235,10 @@ public final class MegakernelProgram {
         body.add(let(SLEEP, u32(options.backoffMinNanos())));
         body.add(let(IDLE, u32(0)));
         body.add(let(PENDING, new Expr.LitBool(false)));
-        body.add(new Node.Loop(iteration()));
+        if (bell != null) {
+            body.addAll(bell.setup());
+        }
+        body.add(new Node.Loop(bell == null ? iteration() : doorbellIteration()));
         return body;
     }
 
@@ -217,6 +255,39 @@ public final class MegakernelProgram {
         turn.add(when(or(eq(var(HEAD[SlotLayout.STATUS]), u32(SlotState.PUBLISHED.wire())), var(PENDING)), runSlot(),
                 idle()));
         return turn;
+    }
+
+    /**
+     * One turn with doorbell pollers ({@link DoorbellNodes}): the slot's first words from the ring (a pending retry,
+     * or a ring worker whose claim word holds its key) or from the doorbell (a poller's won claim), then the slot
+     * runs with the code of {@link #iteration()}, a ring worker moves past a slot a poller has, or it idles.
+     */
+    private List<Node> doorbellIteration() {
+        List<Node> turn = new ArrayList<>();
+        turn.add(let(SP, bin(BinaryOp.MUL, var(SLOT), u32(SlotLayout.SLOT_WORDS))));
+        for (String word : HEAD) {
+            turn.add(let(word, u32(0)));
+        }
+        turn.add(let(DoorbellNodes.SKIP, new Expr.LitBool(false)));
+        String status = HEAD[SlotLayout.STATUS];
+        turn.add(when(var(PENDING), ringPoll("pending_"), nodes(when(var(DoorbellNodes.IS_POLLER),
+                bell.pollerTurn(status, HEAD[SlotLayout.OPCODE], HEAD[SlotLayout.TENANT]),
+                bell.ringTurn(ringPoll("polled_"), status)))));
+        turn.add(when(var(DoorbellNodes.SKIP), advance(), nodes(when(or(eq(var(status),
+                u32(SlotState.PUBLISHED.wire())), var(PENDING)), runSlot(),
+                nodes(when(not(var(DoorbellNodes.IS_POLLER)), idle()))))));
+        return turn;
+    }
+
+    /** The slot's first four words from the ring (one acquire load) into the turn's {@link #HEAD} variables. */
+    private static List<Node> ringPoll(String prefix) {
+        String[] words = new String[HEAD.length];
+        List<Node> assign = new ArrayList<>();
+        for (int k = 0; k < HEAD.length; k++) {
+            words[k] = prefix + HEAD[k];
+            assign.add(set(HEAD[k], var(words[k])));
+        }
+        return concat(quad(RING_ACQUIRE, words, SP), assign);
     }
 
     /** Four Lets of consecutive words of {@code ring} from {@code index} (one 16-byte load on the GPU). */
@@ -301,14 +372,17 @@ public final class MegakernelProgram {
                 let("counted", atomicAdd(CONTROL, u32(ControlLayout.DONE_COUNT), u32(1))));
         List<Node> released = nodes(store(RING_RELEASE, var(SP), status),
                 let("released", atomicAdd(CONTROL_RELEASE, u32(ControlLayout.DONE_COUNT), u32(1))));
-        return concat(nodes(when(faulted, fault), when(var("nop"), relaxed, released),
-                        set(PENDING, new Expr.LitBool(false)), set(SLEEP, u32(options.backoffMinNanos()))),
+        return concat(nodes(when(faulted, fault), when(var("nop"), relaxed, released)),
+                bell == null ? List.of() : bell.finish(),
+                nodes(set(PENDING, new Expr.LitBool(false)), set(SLEEP, u32(options.backoffMinNanos()))),
                 advance());
     }
 
     private List<Node> advance() {
+        List<Node> wrap = concat(nodes(set(SLOT, sub(var(SLOT), var(SLOTS)))),
+                bell == null ? List.of() : bell.nextLap());
         return nodes(set(SLOT, add(var(SLOT), u32(options.workers()))),
-                when(bin(BinaryOp.GE, var(SLOT), var(SLOTS)), nodes(set(SLOT, sub(var(SLOT), var(SLOTS))))));
+                when(bin(BinaryOp.GE, var(SLOT), var(SLOTS)), wrap));
     }
 
     /**
