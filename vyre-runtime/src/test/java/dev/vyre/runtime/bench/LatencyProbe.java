@@ -434,7 +434,7 @@ public final class LatencyProbe {
                 try (Megakernel k = Megakernel.bootstrap(backend, MegakernelConfig.defaults().withSlots(HV_SLOTS)
                         .withWorkers(128))) {
                     long[] nanos = raw ? rawLoop(k.ring().segment(), backend.doorbell(), HV_SLOTS, WARM_CALLS, calls)
-                            : callLoop(k, calls);
+                            : dev.vyre.runtime.cuda.DoorbellRuns.nopRoundTrips(k, WARM_CALLS, calls);
                     print((raw ? "raw host loop on the megakernel" : "megakernel call(NOP)") + ", rep " + rep,
                             nanos);
                 }
@@ -443,19 +443,6 @@ public final class LatencyProbe {
     }
 
     private static final int HV_SLOTS = 4096;
-
-    private static long[] callLoop(Megakernel k, int calls) {
-        long[] nanos = new long[calls];
-        for (int i = 0; i < WARM_CALLS + calls; i++) {
-            long t0 = System.nanoTime();
-            k.call(Opcodes.NOP, 0, Priority.NORMAL);
-            long t1 = System.nanoTime();
-            if (i >= WARM_CALLS) {
-                nanos[i - WARM_CALLS] = t1 - t0;
-            }
-        }
-        return nanos;
-    }
 
     /** Sequences 0, 1, ... of a fresh kernel, published and rung without the megakernel's host code. */
     public static long[] rawLoop(MemorySegment ring, MemorySegment bell, int slots, int warm, int calls) {

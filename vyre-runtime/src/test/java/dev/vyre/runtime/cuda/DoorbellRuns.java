@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * Runs shared by the simulator and GPU tests of the doorbell fast path: a slot stream published one slot at a time
  * (so every slot rings the doorbell), and an exactly-once run of many publishers.
  */
-final class DoorbellRuns {
+public final class DoorbellRuns {
     private DoorbellRuns() {
     }
 
@@ -104,7 +104,7 @@ final class DoorbellRuns {
      * {@code warm + calls} back-to-back {@code call(NOP)}s on {@code kernel}; returns the round trips of the last
      * {@code calls}, sorted, in nanoseconds.
      */
-    static long[] nopRoundTrips(Megakernel kernel, int warm, int calls) {
+    public static long[] nopRoundTrips(Megakernel kernel, int warm, int calls) {
         long[] nanos = new long[calls];
         for (int i = 0; i < warm + calls; i++) {
             long t0 = System.nanoTime();
