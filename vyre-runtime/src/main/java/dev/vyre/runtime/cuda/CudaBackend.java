@@ -468,7 +468,8 @@ public final class CudaBackend implements Backend {
         boolean defaultBackoff = settings.backoffMinNanos() == DEFAULT_BACKOFF_MIN_NANOS
                 && settings.backoffMaxNanos() == DEFAULT_BACKOFF_MAX_NANOS;
         IrKernel ir = IrKernel.emit(new MegakernelProgram.Options(w, settings.backoffMinNanos(),
-                defaultBackoff ? CLASSIC_BACKOFF_MAX_NANOS : settings.backoffMaxNanos()), target);
+                defaultBackoff ? CLASSIC_BACKOFF_MAX_NANOS : settings.backoffMaxNanos())
+                .withHandlers(HandlerTable.of(config.userHandlers()), config.handlerStepBudget()), target);
         CachedCompiler.Loaded<CudaModule> loaded = loadModule(ir::ptx, () -> MegakernelKey.ofIr(ir.program(),
                 target.smName(), device.ccMajor(), device.ccMinor(), MegakernelKey.driverIdentity(driverVersion),
                 MegakernelKey.emitterVersion()));
@@ -486,17 +487,17 @@ public final class CudaBackend implements Backend {
     }
 
     /**
-     * Refuses what the IR-built kernel does not run, at start rather than as faults: user handlers, DFA_STEP
-     * automata, confined tenants (and, as every CUDA kernel, a scheduler look-ahead above 1).
+     * Refuses what the IR-built kernel does not run, at start rather than as faults: DFA_STEP automata, confined
+     * tenants (and, as every CUDA kernel, a scheduler look-ahead above 1); user handlers it cannot fuse are refused
+     * when its options are made ({@code MegakernelProgram.Options}).
      */
     public static void checkIrKernel(MegakernelConfig config, RingBuffers buffers) {
         checkScheduler(config);
-        String what = !config.userHandlers().isEmpty() ? config.userHandlers().size() + " user handler(s)"
-                : buffers.dfaStep() != null ? "DFA_STEP automata"
+        String what = buffers.dfaStep() != null ? "DFA_STEP automata"
                 : TenantWindows.any(Tenants.regions(config)) ? "confined tenants" : null;
         if (what != null) {
             throw new CudaBackendException("cuda backend: the IR-built megakernel does not run " + what + " (it has "
-                    + "the built-in opcodes only; docs/MEGAKERNEL-CUDA.md, \"The IR-built kernel\")",
+                    + "no DFA_STEP unit and no tenant windows; docs/MEGAKERNEL-CUDA.md, \"The IR-built kernel\")",
                     "use the hand-written kernel (settings without withIrKernel()) for " + what);
         }
     }

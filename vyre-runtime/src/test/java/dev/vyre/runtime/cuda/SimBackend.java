@@ -239,7 +239,8 @@ final class SimBackend implements Backend {
         int slots = b.ring().slotCount();
         int w = config.workers() == 0 ? CudaBackend.defaultWorkers(slots, defaultWorkers) : config.workers();
         IrKernel kernel = IrKernel.emit(new MegakernelProgram.Options(w, CudaBackend.DEFAULT_BACKOFF_MIN_NANOS,
-                CudaBackend.CLASSIC_BACKOFF_MAX_NANOS), SmTarget.SM_90);
+                CudaBackend.CLASSIC_BACKOFF_MAX_NANOS).withHandlers(HandlerTable.of(config.userHandlers()),
+                config.handlerStepBudget()), SmTarget.SM_90);
         sim = new PtxSim(edit.apply(kernel.ptx()));
         shared.forEach(sim::map);
         outOfBounds = arena.allocate(PtxKernel.OOB_COUNTER_BYTES, CudaBackend.VECTOR_ALIGNMENT);

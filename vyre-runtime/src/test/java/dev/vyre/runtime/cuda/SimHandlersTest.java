@@ -47,8 +47,12 @@ class SimHandlersTest {
 
     /** Runs {@code stream} on the CPU backend and in the simulator; asserts equal snapshots; returns the CPU's. */
     static RunSnapshot assertSameRun(SlotStream stream, WorkerShape shape, int workers, String what) {
+        return assertSameRun(stream, new SimBackend(shape, workers), what);
+    }
+
+    /** Runs {@code stream} on the CPU backend and on {@code sim}; asserts equal snapshots; returns the CPU's. */
+    static RunSnapshot assertSameRun(SlotStream stream, SimBackend sim, String what) {
         RunSnapshot cpu = SettledRun.run(new CpuBackend(), stream, RING);
-        SimBackend sim = new SimBackend(shape, workers);
         RunSnapshot simulated = SettledRun.run(sim, stream, RING);
         assertNull(sim.failure(), () -> what + ": the simulated kernel failed: " + sim.failure());
         Optional<String> difference = cpu.firstDifference(simulated);

@@ -36,6 +36,7 @@ import dev.vyre.protocol.FaultCode;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotState;
+import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.Permissions;
 import dev.vyre.runtime.cuda.CudaBackendException;
 import dev.vyre.runtime.cuda.MegakernelPtx;
@@ -58,7 +59,8 @@ import java.util.TreeMap;
  *
  * <p>Slot outcomes, control words, debug records are the CPU backend's ({@link
  * dev.vyre.runtime.exec.SlotExecutor}): DFA_STEP, LOAD_MISS and VM_EXEC fault UNKNOWN_OPCODE (as on the CPU without
- * automata or a VM registry); user handlers are not part of this kernel (the backend refuses them at start).
+ * automata or a VM registry); single-invocation user handlers are inlined into the dispatch ({@link HandlerFusion},
+ * {@link HandlerNodes}), cooperative ones are refused.
  *
  * <p>Buffers: {@value #CONTROL}, {@value #RING} and {@value #DEBUG}, all U32, sized by the caller and mapped host
  * memory ({@link SystemMemory}), and ordered aliases of them that the caller binds to the same memory
@@ -123,13 +125,32 @@ public final class MegakernelProgram {
      * @param backoffMinNanos first idle sleep, 1..{@code backoffMaxNanos}
      * @param backoffMaxNanos longest idle sleep, at most {@link MegakernelPtx.Options#NANOSLEEP_MAX}
      */
-    public record Options(int workers, int backoffMinNanos, int backoffMaxNanos) {
+    public record Options(int workers, int backoffMinNanos, int backoffMaxNanos, HandlerTable handlers,
+                          long handlerStepBudget) {
         public Options {
             if (workers < 1) {
                 throw new CudaBackendException("IR megakernel with " + workers + " workers", "pass 1 or more "
                         + "workers");
             }
             MegakernelPtx.Options.checkBackoff(backoffMinNanos, backoffMaxNanos);
+            if (handlers == null) {
+                throw new CudaBackendException("IR megakernel handler table is null", "pass HandlerTable.empty()");
+            }
+            HandlerFusion.check(handlers, handlerStepBudget);
+        }
+
+        /** No user handlers. */
+        public Options(int workers, int backoffMinNanos, int backoffMaxNanos) {
+            this(workers, backoffMinNanos, backoffMaxNanos, HandlerTable.empty(),
+                    dev.vyre.runtime.MegakernelConfig.DEFAULT_HANDLER_STEP_BUDGET);
+        }
+
+        /**
+         * These options with {@code handlers} fused (single-invocation ones only), each run with
+         * {@code stepBudget} steps (1..{@link HandlerFusion#MAX_BUDGET}).
+         */
+        public Options withHandlers(HandlerTable handlers, long stepBudget) {
+            return new Options(workers, backoffMinNanos, backoffMaxNanos, handlers, stepBudget);
         }
     }
 
@@ -254,9 +275,9 @@ public final class MegakernelProgram {
         return mask;
     }
 
-    /** The opcode's permission bit ({@link Permissions#systemBit}), or {@link #NO_BIT}. */
-    private static Expr permissionBit(Expr op) {
-        Expr bit = u32(NO_BIT);
+    /** The opcode's permission bit ({@link Permissions#systemBit}, a user handler's), or {@link #NO_BIT}. */
+    private Expr permissionBit(Expr op) {
+        Expr bit = HandlerFusion.permissionBit(options.handlers(), op, u32(NO_BIT));
         for (int system : new int[] {Opcodes.SHUTDOWN, Opcodes.VM_EXEC, Opcodes.PACKED_SLOT, Opcodes.PRINTF,
                 Opcodes.LOAD_MISS}) {
             bit = select(eq(op, u32(system)), u32(Permissions.systemBit(system)), bit);
@@ -283,7 +304,7 @@ public final class MegakernelProgram {
             case Opcodes.PRINTF -> builtins.printf(a0, a1, a2, var(SP), CAPACITY, RETRY);
             case Opcodes.PACKED_SLOT -> builtins.packed(args);
             default -> nodes(store(CONTROL_RELEASE, u32(ControlLayout.SHUTDOWN), u32(1)));
-        }, unknown);
+        }, HandlerFusion.dispatch(options, op, args, RING, CONTROL, SP, CONTROL_WORDS, unknown));
         // DFA_STEP, LOAD_MISS and VM_EXEC have permission bits but no executor here: UNKNOWN_OPCODE, as on the CPU
         // backend without automata or a VM registry
         run.addAll(chain(op, BuiltinNodes.PACKABLE, builtin -> builtins.simple(builtin, a0, a1, a2), dispatch));
