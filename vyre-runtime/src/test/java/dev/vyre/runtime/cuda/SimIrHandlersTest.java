@@ -68,6 +68,16 @@ class SimIrHandlersTest {
                 FaultCode.OPCODE_NOT_PERMITTED)), "the stream exercises too little: " + done + " done, " + faults);
     }
 
+    /** Handlers adapted from random programs over every type and operator (F32, I32, casts, loops, Loop bodies). */
+    @ParameterizedTest
+    @CsvSource({"51, 4, 300", "52, 8, 2000", "53, 1, 20000"})
+    void handlersAdaptedFromRandomProgramsMatchTheCpuBackend(long seed, int workers, long budget) {
+        SlotStream stream = HandlerStream.random(seed, 400, MegakernelPtxTest.adapted(seed, 20), budget, 64);
+        SimBackend sim = SimBackend.irKernel(workers);
+        SimHandlersTest.assertSameRun(stream, sim, "adapted seed " + seed + ", budget " + budget);
+        assertNull(sim.failure());
+    }
+
     /** The spinner's runs are cut where the interpreter cuts them (see SimHandlersTest): same additions, same words. */
     @ParameterizedTest
     @ValueSource(longs = {1, 1023, 1024, 2048, 3000})
