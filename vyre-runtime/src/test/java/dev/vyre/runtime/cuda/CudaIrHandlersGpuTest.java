@@ -1,0 +1,76 @@
+package dev.vyre.runtime.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vyre.ir.Program;
+import dev.vyre.protocol.FaultCode;
+import dev.vyre.runtime.SlotOutcome;
+import dev.vyre.runtime.cpu.CpuBackend;
+import dev.vyre.runtime.cuda.ir.IrKernel;
+import dev.vyre.runtime.parity.RunSnapshot;
+import dev.vyre.runtime.parity.SlotStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * User handlers inlined into the IR-built kernel ({@code Settings.withIrKernel()}) on the GPU against the CPU
+ * backend: the parity harness's streams with the counting and spinning handlers, and {@link HandlerStream}'s with
+ * 20 handlers (hand-written and random integer ones; ones adapted from random programs over every type and
+ * operator) under budgets that cut many runs short: identical outcomes, argument words, control words, observables
+ * and debug records. {@link SimIrHandlersTest} runs the same kinds of streams in the PTX simulator on every build.
+ */
+@Tag("gpu")
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class CudaIrHandlersGpuTest {
+    private static final int RING = 4096;
+    private static final int BATCH = 4096;
+    private static final int SLOTS = 16_384;
+
+    private static void assertSameRun(SlotStream stream, int workers, String what) {
+        CudaTests.assumeGpu();
+        RunSnapshot cpu = SettledRun.run(new CpuBackend(), stream, BATCH);
+        CudaBackend backend = CudaBackend.open(CudaBackend.Settings.defaults().withIrKernel());
+        long start = System.nanoTime();
+        RunSnapshot cuda = SettledRun.run(backend, new SlotStream(stream.seed(), stream.slots(),
+                stream.config().withWorkers(workers)), BATCH);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(backend.ptx().contains(".entry " + IrKernel.ENTRY), "the IR-built kernel ran");
+        Optional<String> difference = cpu.firstDifference(cuda);
+        assertTrue(difference.isEmpty(), () -> what + ": cpu vs cuda IR kernel differ at " + difference.orElseThrow());
+        long budgetFaults = cuda.outcomes().stream().filter(o -> o.fault() == FaultCode.STEP_BUDGET).count();
+        long done = cuda.outcomes().stream().filter(SlotOutcome::isDone).count();
+        assertEquals(stream.slots().size(), cuda.outcomes().size());
+        System.out.println("cuda-ir-handlers " + what + ": " + stream.slots().size() + " slots, " + done + " done, "
+                + budgetFaults + " out of steps, identical to the CPU backend (cuda run " + millis + " ms)");
+    }
+
+    @Test
+    void theParityHarnessWithHandlersMatchesTheCpuBackend() {
+        for (int s = 0; s < 2; s++) {
+            SlotStream stream = SlotStream.random(0x1EED_F000L + s, 65_536, new SlotStream.Options(RING, 6, true, 10));
+            assertSameRun(stream, 0, "parity harness seed " + s);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"61, 0, 1", "62, 32, 1024", "63, 128, 40000", "64, 1, 300"})
+    void handWrittenAndRandomIntegerHandlersMatchTheCpuBackend(long seed, int workers, long budget) {
+        SlotStream stream = HandlerStream.random(seed, SLOTS, SimHandlersTest.mixedHandlers(seed), budget, RING);
+        assertSameRun(stream, workers, "mixed seed " + seed + ", budget " + budget + ", " + workers + " workers");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"71, 0, 300", "72, 64, 2000", "73, 16, 20000"})
+    void handlersAdaptedFromRandomProgramsMatchTheCpuBackend(long seed, int workers, long budget) {
+        List<Program> programs = MegakernelPtxTest.adapted(seed, 20);
+        SlotStream stream = HandlerStream.random(seed, SLOTS, programs, budget, RING);
+        assertSameRun(stream, workers, "adapted seed " + seed + ", budget " + budget + ", " + workers + " workers");
+    }
+}
