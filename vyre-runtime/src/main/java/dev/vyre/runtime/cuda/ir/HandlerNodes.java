@@ -61,6 +61,8 @@ final class HandlerNodes {
     static final long MAX_BUDGET = 0xFFFF_FBFFL;
     /** Steps the interpreter counts before it charges them to the budget. */
     private static final long FLUSH_STEPS = 1024;
+    /** Iterations per chunk of a bounded loop. */
+    private static final int CHUNK = 1024;
 
     private final Program handler;
     private final String prefix;
@@ -161,8 +163,11 @@ final class HandlerNodes {
             case Node.For f -> loop(f, out);
             case Node.Loop l -> {
                 flush(out);
-                String it = temporary();
-                out.add(new Node.For(it, u32(0), room(), iteration(l.body())));
+                String start = temporary();
+                String count = temporary();
+                out.add(let(start, u32(0)));
+                out.add(let(count, room()));
+                bounded(temporary(), ScalarType.U32, start, count, l.body(), out);
             }
             case Node.Block b -> out.add(new Node.Block(list(b.body())));
             case Node.Return r -> {
@@ -195,18 +200,38 @@ final class HandlerNodes {
         String count = temporary();
         Expr span = sub(asU32(var(end), type), asU32(var(start), type));
         out.add(let(count, select(lt(var(start), var(end)), bin(BinaryOp.MIN, span, room()), u32(0))));
-        Expr last = add(var(start), type == ScalarType.U32 ? var(count)
-                : new Expr.Cast(ScalarType.I32, var(count)));
         variableTypes.put(f.var(), type);
-        String v = declare(f.var());
-        out.add(new Node.For(v, var(start), last, iteration(f.body())));
+        bounded(declare(f.var()), type, start, count, f.body(), out);
     }
 
-    /** One iteration: its step, then the body while below the cut-off (and not returned, if it can return). */
-    private List<Node> iteration(List<Node> body) {
-        List<Node> run = nodes(set(steps, bin(BinaryOp.SATURATING_ADD, var(steps), u32(1))),
-                when(below(), branch(body)));
-        return body.stream().anyMatch(HandlerNodes::mayReturn) ? nodes(when(not(var(returned)), run)) : run;
+    /**
+     * {@code For v in start..start+count { iteration }} as chunks of {@value #CHUNK} iterations, each chunk run only
+     * while the handler has neither returned nor reached the cut-off: after either, at most one chunk's iterations
+     * and one test per chunk left are spent (not the whole count).
+     */
+    private void bounded(String v, ScalarType type, String start, String count, List<Node> body, List<Node> out) {
+        String chunks = temporary();
+        String chunk = temporary();
+        String first = temporary();
+        String size = temporary();
+        String low = temporary();
+        int shift = Integer.numberOfTrailingZeros(CHUNK);
+        out.add(let(chunks, add(bin(BinaryOp.SHR, var(count), u32(shift)), new Expr.Cast(ScalarType.U32,
+                bin(BinaryOp.NE, bin(BinaryOp.BIT_AND, var(count), u32(CHUNK - 1)), u32(0))))));
+        Expr lowValue = add(var(start), type == ScalarType.U32 ? var(first)
+                : new Expr.Cast(ScalarType.I32, var(first)));
+        Expr high = add(var(low), type == ScalarType.U32 ? var(size) : new Expr.Cast(ScalarType.I32, var(size)));
+        List<Node> run = nodes(let(first, bin(BinaryOp.SHL, var(chunk), u32(shift))),
+                let(size, bin(BinaryOp.MIN, u32(CHUNK), sub(var(count), var(first)))),
+                let(low, lowValue),
+                new Node.For(v, var(low), high, nodes(when(going(body), nodes(
+                        set(steps, bin(BinaryOp.SATURATING_ADD, var(steps), u32(1))), when(below(), branch(body)))))));
+        out.add(new Node.For(chunk, u32(0), var(chunks), nodes(when(going(body), run))));
+    }
+
+    /** Below the cut-off and, when {@code body} can return, not returned. */
+    private Expr going(List<Node> body) {
+        return body.stream().anyMatch(HandlerNodes::mayReturn) ? Ir.and(not(var(returned)), below()) : below();
     }
 
     /** Iterations left before the cut-off: {@code L - steps}, 0 past it. */
