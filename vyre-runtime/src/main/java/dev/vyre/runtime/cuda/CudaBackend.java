@@ -464,7 +464,9 @@ public final class CudaBackend implements Backend {
         Map<String, DevicePtr> pointers = Map.of(
                 MegakernelProgram.CONTROL, devicePointer(buffers.control().segment(), "control", Integer.BYTES),
                 MegakernelProgram.RING, devicePointer(buffers.ring().segment(), "ring", VECTOR_ALIGNMENT),
-                MegakernelProgram.DEBUG, devicePointer(buffers.debug().segment(), "debug log", VECTOR_ALIGNMENT));
+                MegakernelProgram.DEBUG, devicePointer(buffers.debug().segment(), "debug log", VECTOR_ALIGNMENT),
+                MegakernelProgram.DATA, buffers.data().byteSize() == 0 ? DevicePtr.NULL
+                        : devicePointer(buffers.data(), "data region", Integer.BYTES));
         boolean defaultBackoff = settings.backoffMinNanos() == DEFAULT_BACKOFF_MIN_NANOS
                 && settings.backoffMaxNanos() == DEFAULT_BACKOFF_MAX_NANOS;
         IrKernel ir = IrKernel.emit(new MegakernelProgram.Options(w, settings.backoffMinNanos(),

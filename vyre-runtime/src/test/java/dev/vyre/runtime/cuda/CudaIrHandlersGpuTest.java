@@ -66,6 +66,17 @@ class CudaIrHandlersGpuTest {
         assertSameRun(stream, workers, "mixed seed " + seed + ", budget " + budget + ", " + workers + " workers");
     }
 
+    /** The data-region handlers (FNV-1a over Bytes, a word sum over U32, a writer) of {@link SimDataHandlersTest}. */
+    @ParameterizedTest
+    @CsvSource({"81, 1000000, 4", "82, 5000, 2", "83, 1000000, 32"})
+    void dataRegionHandlersMatchTheCpuBackend(long seed, long budget, int workers) {
+        CudaTests.assumeGpu();
+        CudaBackend backend = CudaBackend.open(CudaBackend.Settings.defaults().withIrKernel());
+        SimDataHandlersTest.assertSameData(seed, budget, workers, backend, "the cuda IR kernel");
+        assertTrue(backend.ptx().contains(".entry " + IrKernel.ENTRY), "the IR-built kernel ran");
+        System.out.println("cuda-ir-handlers data seed " + seed + ": 400 slots identical to the CPU backend");
+    }
+
     @ParameterizedTest
     @CsvSource({"71, 0, 300", "72, 64, 2000", "73, 16, 20000"})
     void handlersAdaptedFromRandomProgramsMatchTheCpuBackend(long seed, int workers, long budget) {

@@ -51,7 +51,7 @@ final class InterpretedIrBackend implements Backend {
                 MegakernelProgram.CONTROL, b.control().segment(),
                 MegakernelProgram.RING, b.ring().segment().asSlice(0, (long) IrKernel.elements(MegakernelProgram.RING,
                         b) * Integer.BYTES),
-                MegakernelProgram.DEBUG, b.debug().segment());
+                MegakernelProgram.DEBUG, b.debug().segment(), MegakernelProgram.DATA, b.data());
         Map<String, MemorySegment> bound = new java.util.HashMap<>();
         program.buffers().forEach(d -> bound.put(d.name(), memory.get(MegakernelProgram.memoryOf(d.name()))));
         buffers = b;

@@ -5,26 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vyre.ir.BufferAccess;
-import dev.vyre.ir.BufferDecl;
-import dev.vyre.ir.Node;
 import dev.vyre.ir.Program;
-import dev.vyre.ir.ScalarType;
 import dev.vyre.ir.check.Validator;
 import dev.vyre.ir.codec.Vir0Decoder;
 import dev.vyre.ir.codec.Vir0Encoder;
-import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.Megakernel;
 import dev.vyre.runtime.MegakernelConfig;
 import dev.vyre.runtime.cache.Fingerprint;
 import dev.vyre.runtime.cuda.ir.IrKernel;
 import dev.vyre.runtime.cuda.ir.MegakernelProgram;
-import dev.vyre.runtime.parity.StreamHandlers;
+import dev.vyre.runtime.stream.ChunkHandlers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -37,7 +31,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The IR-built megakernel with inlined user handlers, without running it: the program is valid VIR0 and round-trips
  * through the codec; ptxas assembles it for sm_80 and sm_90 with 20 handlers (the hand-written and random integer
  * ones; ones adapted from random programs over every type and operator) within 128 registers and without spills;
- * the handlers change the program, hence the pipeline-cache key; what it cannot fuse is refused with a Fix.
+ * (and 20 with three on the data region); the handlers change the program, hence the pipeline-cache key; what it
+ * cannot fuse is refused with a Fix.
  */
 class IrHandlersPtxTest {
     private static final MegakernelProgram.Options BASE = new MegakernelProgram.Options(128, 1, 64);
@@ -46,12 +41,23 @@ class IrHandlersPtxTest {
         return BASE.withHandlers(MegakernelPtxTest.table(programs), budget);
     }
 
+    /** 20 handlers: mixed (hand-written and random integer), adapted (every type and operator), or data (three on
+     * the data region, a Bytes and two U32 views, and 17 mixed ones). */
     private static List<Program> handlers(String kind) {
-        return kind.equals("mixed") ? SimHandlersTest.mixedHandlers(1) : MegakernelPtxTest.adapted(2, 20);
+        return switch (kind) {
+            case "mixed" -> SimHandlersTest.mixedHandlers(1);
+            case "adapted" -> MegakernelPtxTest.adapted(2, 20);
+            default -> {
+                List<Program> data = new ArrayList<>(List.of(ChunkHandlers.fnv1a(), ChunkHandlers.wordSum(),
+                        SimDataHandlersTest.writer()));
+                data.addAll(SimHandlersTest.mixedHandlers(3).subList(0, 17));
+                yield data;
+            }
+        };
     }
 
     @ParameterizedTest
-    @CsvSource({"mixed", "adapted"})
+    @CsvSource({"mixed", "adapted", "data"})
     void theProgramIsValidAndRoundTrips(String kind) {
         Program p = MegakernelProgram.build(with(handlers(kind), 5_000));
         assertEquals(List.of(), Validator.check(p));
@@ -60,7 +66,7 @@ class IrHandlersPtxTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"sm_80, mixed", "sm_90, mixed", "sm_80, adapted", "sm_90, adapted"})
+    @CsvSource({"sm_80, mixed", "sm_90, mixed", "sm_80, adapted", "sm_90, adapted", "sm_90, data"})
     void assemblesWithTwentyHandlers(String arch, String kind, @TempDir Path dir) throws Exception {
         Path ptxas = Ptxas.locate();
         Assumptions.assumeTrue(ptxas != null, "ptxas not found on PATH, /usr/local/bin or /usr/local/cuda/bin: "
@@ -105,16 +111,9 @@ class IrHandlersPtxTest {
     @Test
     void whatItCannotFuseIsRefusedWithAFix() {
         Program coop = CoopPrograms.collectives();
-        Program data = new Program(0, "data", Program.WorkgroupSize.of(1), List.of(
-                StreamHandlers.buffers().get(0), StreamHandlers.buffers().get(1),
-                BufferDecl.of(HandlerTable.DATA, 2, BufferAccess.READ_ONLY, ScalarType.U32, 0, true)),
-                new java.util.TreeMap<>(), List.of(), List.of(new Node.Return()));
-        for (Map.Entry<Program, String> refused : Map.of(coop, "cooperative", data, "data region").entrySet()) {
-            CudaBackendException e = assertThrows(CudaBackendException.class,
-                    () -> with(List.of(refused.getKey()), 5_000));
-            assertTrue(e.getMessage().contains(refused.getValue()) && e.getMessage().contains("Fix: ")
-                    && e.getMessage().contains("hand-written kernel"), e.getMessage());
-        }
+        CudaBackendException e = assertThrows(CudaBackendException.class, () -> with(List.of(coop), 5_000));
+        assertTrue(e.getMessage().contains("cooperative") && e.getMessage().contains("Fix: ")
+                && e.getMessage().contains("hand-written kernel"), e.getMessage());
         CudaBackendException budget = assertThrows(CudaBackendException.class,
                 () -> with(List.of(HandlerPrograms.counter()), 0xFFFF_FFFFL));
         assertTrue(budget.getMessage().contains("step budget") && budget.getMessage().contains("Fix: "),

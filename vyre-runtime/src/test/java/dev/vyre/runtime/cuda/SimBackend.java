@@ -247,7 +247,8 @@ final class SimBackend implements Backend {
         outOfBounds.fill((byte) 0);
         sim.map(outOfBounds);
         Map<String, MemorySegment> segments = Map.of(MegakernelProgram.CONTROL, b.control().segment(),
-                MegakernelProgram.RING, b.ring().segment(), MegakernelProgram.DEBUG, b.debug().segment());
+                MegakernelProgram.RING, b.ring().segment(), MegakernelProgram.DEBUG, b.debug().segment(),
+                MegakernelProgram.DATA, b.data());
         List<Object> args = kernel.arguments(name -> segments.get(name).address(), b, outOfBounds.address());
         long[] params = args.stream().mapToLong(a -> ((Number) a).longValue()).toArray();
         launch(MegakernelProgram.workgroups(w), MegakernelProgram.WORKGROUP, params, b);

@@ -11,14 +11,17 @@ import dev.vyre.protocol.Opcodes;
 import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.Permissions;
 import dev.vyre.runtime.cuda.CudaBackendException;
+import dev.vyre.ir.ScalarType;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 /**
  * The user handlers of the IR-built megakernel: which ones it runs, their permission bits and their place in the
  * dispatch. Handler {@code i} of the {@link HandlerTable} (sorted by opcode) has bit
  * {@code Permissions.FIRST_USER_BIT + i}, as in the hand-written kernel and the CPU backend, and is inlined by
- * {@link HandlerNodes}. Cooperative handlers (32 lanes) and handlers that declare the data region are refused.
+ * {@link HandlerNodes}. Cooperative handlers (32 lanes) are refused.
  */
 final class HandlerFusion {
     /** The largest step budget the IR-built kernel counts exactly. */
@@ -39,16 +42,33 @@ final class HandlerFusion {
                 throw new CudaBackendException("the IR-built megakernel does not run cooperative handlers (" + who
                         + " has " + HandlerTable.COOPERATIVE_LANES + " lanes)", fix + " for cooperative handlers");
             }
-            if (handlers.readsData(i)) {
-                throw new CudaBackendException("the IR-built megakernel does not bind the data region (" + who
-                        + " declares '" + HandlerTable.DATA + "')", fix + " for handlers on the data region");
-            }
         }
         if (budget < 1 || budget > MAX_BUDGET) {
             throw new CudaBackendException("the IR-built megakernel cannot count a handler step budget of "
                     + Long.toUnsignedString(budget) + " (at most " + MAX_BUDGET + ": its step count is a U32)",
                     "use withHandlerStepBudget of at most " + MAX_BUDGET + ", or " + fix);
         }
+    }
+
+    /** The kernel's views of the data region, by element type: U32 and Bytes. */
+    static final Map<String, ScalarType> DATA_BUFFERS = Map.of(MegakernelProgram.DATA, ScalarType.U32,
+            MegakernelProgram.DATA + "_bytes", ScalarType.BYTES);
+
+    /** The kernel buffer a handler's {@code data} of {@code type} is bound to. */
+    static String dataBuffer(ScalarType type) {
+        return type == ScalarType.BYTES ? MegakernelProgram.DATA + "_bytes" : MegakernelProgram.DATA;
+    }
+
+    /** The data-region views the handlers need (none without a handler that declares {@code data}), in order. */
+    static Map<String, ScalarType> dataBuffers(HandlerTable handlers) {
+        Map<String, ScalarType> out = new TreeMap<>();
+        for (int i = 0; i < handlers.size(); i++) {
+            if (handlers.readsData(i)) {
+                ScalarType type = (ScalarType) handlers.program(i).buffer(HandlerTable.DATA).elementType();
+                out.put(dataBuffer(type), type);
+            }
+        }
+        return out;
     }
 
     /** {@code op}'s user permission bit when it is a handler's opcode, else {@code otherwise}. */
@@ -67,14 +87,14 @@ final class HandlerFusion {
      * @param args     the kernel's variables holding ARG0..ARG11 as read at the claim
      * @param slotBase the kernel's variable holding the slot's first word
      */
-    static List<Node> dispatch(MegakernelProgram.Options options, Expr op, List<String> args, String ring,
-                               String control, String slotBase, String controlWords, List<Node> otherwise) {
+    static List<Node> dispatch(MegakernelProgram.Options options, Expr op, List<String> args, String slotBase,
+                               String controlWords, List<Node> otherwise) {
         HandlerTable handlers = options.handlers();
         int[] opcodes = IntStream.range(0, handlers.size()).map(handlers::opcode).toArray();
         return chain(op, opcodes, opcode -> {
             int i = handlers.indexOf(opcode);
-            return new HandlerNodes(i, handlers.program(i), options.handlerStepBudget(), ring, control, slotBase,
-                    controlWords).inline(args);
+            return new HandlerNodes(i, handlers.program(i), options.handlerStepBudget(), slotBase, controlWords)
+                    .inline(args);
         }, otherwise);
     }
 }

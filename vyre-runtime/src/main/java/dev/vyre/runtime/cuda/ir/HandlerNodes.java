@@ -37,7 +37,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li><b>Bindings.</b> {@code args} is the slot's ARG0..ARG11 in the ring itself (an index outside 0..11 reads 0
- *   and drops stores and atomics, as the interpreter's bounds); {@code control} is the kernel's control buffer.
+ *   and drops stores and atomics, as the interpreter's bounds); {@code control} is the kernel's control buffer,
+ *   {@code data} its view of the data region of the same element type (U32 or Bytes, {@link HandlerFusion}).
  *   The arguments are written in place: on success STATUS's release publishes them, which is the CPU backend's
  *   write-back; on a fault the words ARG2..ARG11 are stored back from the values read at the claim (ARG0, ARG1
  *   take FAULT_CODE, FAULT_DETAIL), so a faulted slot shows what was published, as on the CPU.</li>
@@ -48,7 +49,7 @@ import java.util.Map;
  *   check and each argument index a variable for its bounds check.</li>
  *   <li><b>Steps</b>, exactly as the interpreter counts them (one per node, expression, For/Loop iteration and the
  *   start), summed statically and added to the U32 variable {@code uh<i>_steps} (saturating) before every branch:
- *   every store or atomic on the control block runs only while the count is below the cut-off
+ *   every store or atomic on the control block or the data region runs only while the count is below the cut-off
  *   {@code L = (B / 1024 + 1) * 1024} (where the interpreter stops a run of budget B); every iteration checks it
  *   too; the run faults STEP_BUDGET (detail B) when the count ends above B. A For runs at most
  *   {@code L - steps} iterations and a Loop (which only a Return ends) becomes such a For, so a handler past its
@@ -85,19 +86,16 @@ final class HandlerNodes {
      * @param index        the handler's index in the table (names its variables)
      * @param handler      a single-invocation handler program (validated by {@link HandlerTable})
      * @param budget       the step budget, 1..{@link #MAX_BUDGET}
-     * @param ring         the kernel's relaxed ring buffer
-     * @param control      the kernel's relaxed control buffer
      * @param slotBase     a U32 variable: the slot's first word in the ring
      * @param controlWords a U32 variable: the control block's words
      */
-    HandlerNodes(int index, Program handler, long budget, String ring, String control, String slotBase,
-                 String controlWords) {
+    HandlerNodes(int index, Program handler, long budget, String slotBase, String controlWords) {
         this.handler = handler;
         this.prefix = "uh" + index + "_";
         this.budget = budget;
         this.cutOff = (budget / FLUSH_STEPS + 1) * FLUSH_STEPS;
-        this.ring = ring;
-        this.control = control;
+        this.ring = MegakernelProgram.RING;
+        this.control = MegakernelProgram.CONTROL;
         this.slotBase = slotBase;
         this.controlWords = controlWords;
         this.types = new TypeChecker(handler);
@@ -269,7 +267,7 @@ final class HandlerNodes {
             case Expr.LitBool l -> l;
             case Expr.Var v -> var(name(v.name()));
             case Expr.BufLen b -> b.buffer().equals(HandlerTable.ARGS) ? u32(SlotLayout.ARGS_PER_SLOT)
-                    : var(controlWords);
+                    : b.buffer().equals(HandlerTable.CONTROL) ? var(controlWords) : new Expr.BufLen(buffer(b.buffer()));
             case Expr.InvocationId i -> u32(0);
             case Expr.WorkgroupId i -> u32(0);
             case Expr.LocalId i -> u32(0);
@@ -356,6 +354,9 @@ final class HandlerNodes {
     private String buffer(String name) {
         if (name.equals(HandlerTable.CONTROL)) {
             return control;
+        }
+        if (name.equals(HandlerTable.DATA)) {
+            return HandlerFusion.dataBuffer((ScalarType) handler.buffer(HandlerTable.DATA).elementType());
         }
         throw refused("buffer " + name);
     }

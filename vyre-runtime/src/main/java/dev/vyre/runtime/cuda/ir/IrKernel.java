@@ -65,12 +65,18 @@ public record IrKernel(Program program, PtxKernel kernel) {
 
     private static final java.util.regex.Pattern REQNTID = java.util.regex.Pattern.compile("(?m)^\\.reqntid [^\\n]*$");
 
-    /** Element counts of the buffers: the control words, 16 words per slot, the debug log's header and records. */
+    /**
+     * Element counts of the buffers: the control words, 16 words per slot, the debug log's header and records, the
+     * data region's words (U32 view) or bytes (Bytes view).
+     */
     public static int elements(String buffer, RingBuffers buffers) {
         return switch (MegakernelProgram.memoryOf(buffer)) {
             case MegakernelProgram.CONTROL -> buffers.control().wordCount();
             case MegakernelProgram.RING -> buffers.ring().slotCount() * SlotLayout.SLOT_WORDS;
             case MegakernelProgram.DEBUG -> Math.toIntExact(DebugLogLayout.bufferWords(buffers.debug().capacity()));
+            // the interpreter's rule for a count-0 buffer: bytes / element size (as the hand-written kernel's bytes)
+            case MegakernelProgram.DATA -> (int) (buffers.data().byteSize()
+                    / (buffer.equals(MegakernelProgram.DATA) ? Integer.BYTES : 1));
             default -> throw new IllegalArgumentException("the IR megakernel has no buffer " + buffer);
         };
     }

@@ -73,6 +73,11 @@ public final class MegakernelProgram {
     public static final String RING = "ring";
     /** The debug log buffer: the header and exactly its capacity of records. */
     public static final String DEBUG = "debug";
+    /**
+     * The data region ({@link dev.vyre.runtime.RingBuffers#data()}), relaxed, mapped: declared only where a handler
+     * reads it, as U32 ({@value #DATA}) and/or Bytes ({@code data_bytes}), both bound to this memory.
+     */
+    public static final String DATA = "data";
     /** The ring again, with acquire loads (the poll). */
     public static final String RING_ACQUIRE = "ring_acquire";
     /** The ring again, with release stores (STATUS at completion). */
@@ -175,11 +180,11 @@ public final class MegakernelProgram {
     }
 
     /**
-     * The memory buffer {@code buffer} is bound to: {@link #CONTROL}, {@link #RING} or {@link #DEBUG} (each ordered
-     * alias is bound to the same memory as its plain name).
+     * The memory buffer {@code buffer} is bound to: {@link #CONTROL}, {@link #RING}, {@link #DEBUG} or {@link #DATA}
+     * (each ordered alias is bound to the same memory as its plain name, the Bytes view of the data region to it).
      */
     public static String memoryOf(String buffer) {
-        String memory = MEMORY.get(buffer);
+        String memory = HandlerFusion.DATA_BUFFERS.containsKey(buffer) ? DATA : MEMORY.get(buffer);
         if (memory == null) {
             throw new IllegalArgumentException("the IR megakernel has no buffer " + buffer);
         }
@@ -200,6 +205,11 @@ public final class MegakernelProgram {
             int mode = name.equals(RING_ACQUIRE) ? SystemMemory.ACQUIRE
                     : name.endsWith("_release") ? SystemMemory.RELEASE : 0;
             mapped.add(new SystemMemory.Mapped(name, mode));
+        }
+        for (Map.Entry<String, ScalarType> data : HandlerFusion.dataBuffers(options.handlers()).entrySet()) {
+            buffers.add(BufferDecl.of(data.getKey(), buffers.size(), BufferAccess.READ_WRITE, data.getValue(), 0,
+                    true));
+            mapped.add(new SystemMemory.Mapped(data.getKey(), 0));
         }
         return new Program(0, "vyre.megakernel", Program.WorkgroupSize.of(WORKGROUP), buffers, new TreeMap<>(),
                 List.of(SystemMemory.declareModes(mapped)), body());
@@ -304,7 +314,7 @@ public final class MegakernelProgram {
             case Opcodes.PRINTF -> builtins.printf(a0, a1, a2, var(SP), CAPACITY, RETRY);
             case Opcodes.PACKED_SLOT -> builtins.packed(args);
             default -> nodes(store(CONTROL_RELEASE, u32(ControlLayout.SHUTDOWN), u32(1)));
-        }, HandlerFusion.dispatch(options, op, args, RING, CONTROL, SP, CONTROL_WORDS, unknown));
+        }, HandlerFusion.dispatch(options, op, args, SP, CONTROL_WORDS, unknown));
         // DFA_STEP, LOAD_MISS and VM_EXEC have permission bits but no executor here: UNKNOWN_OPCODE, as on the CPU
         // backend without automata or a VM registry
         run.addAll(chain(op, BuiltinNodes.PACKABLE, builtin -> builtins.simple(builtin, a0, a1, a2), dispatch));
