@@ -64,7 +64,8 @@ import java.util.TreeMap;
  *
  * <p>Buffers: {@value #CONTROL}, {@value #RING} and {@value #DEBUG}, all U32, sized by the caller and mapped host
  * memory ({@link SystemMemory}), and ordered aliases of them that the caller binds to the same memory
- * ({@link #memoryOf}); the program runs in workgroups of {@link #WORKGROUP} invocations.
+ * ({@link #memoryOf}), and, where a handler reads the data region, views of {@value #DATA}; the program runs in
+ * workgroups of {@link #WORKGROUP} invocations.
  */
 public final class MegakernelProgram {
     /** The control block buffer. */
