@@ -1,17 +1,11 @@
 package dev.vyre.runtime.cuda;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vyre.ir.Program;
-import dev.vyre.protocol.FaultCode;
-import dev.vyre.runtime.SlotOutcome;
-import dev.vyre.runtime.cpu.CpuBackend;
 import dev.vyre.runtime.cuda.ir.IrKernel;
-import dev.vyre.runtime.parity.RunSnapshot;
 import dev.vyre.runtime.parity.SlotStream;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -30,25 +24,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class CudaIrHandlersGpuTest {
     private static final int RING = 4096;
-    private static final int BATCH = 4096;
     private static final int SLOTS = 16_384;
 
     private static void assertSameRun(SlotStream stream, int workers, String what) {
         CudaTests.assumeGpu();
-        RunSnapshot cpu = SettledRun.run(new CpuBackend(), stream, BATCH);
-        CudaBackend backend = CudaBackend.open(CudaBackend.Settings.defaults().withIrKernel());
-        long start = System.nanoTime();
-        RunSnapshot cuda = SettledRun.run(backend, new SlotStream(stream.seed(), stream.slots(),
-                stream.config().withWorkers(workers)), BATCH);
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(backend.ptx().contains(".entry " + IrKernel.ENTRY), "the IR-built kernel ran");
-        Optional<String> difference = cpu.firstDifference(cuda);
-        assertTrue(difference.isEmpty(), () -> what + ": cpu vs cuda IR kernel differ at " + difference.orElseThrow());
-        long budgetFaults = cuda.outcomes().stream().filter(o -> o.fault() == FaultCode.STEP_BUDGET).count();
-        long done = cuda.outcomes().stream().filter(SlotOutcome::isDone).count();
-        assertEquals(stream.slots().size(), cuda.outcomes().size());
-        System.out.println("cuda-ir-handlers " + what + ": " + stream.slots().size() + " slots, " + done + " done, "
-                + budgetFaults + " out of steps, identical to the CPU backend (cuda run " + millis + " ms)");
+        CudaHandlersGpuTest.assertSameRun(stream, CudaBackend.Settings.defaults().withIrKernel(), workers, what);
     }
 
     @Test

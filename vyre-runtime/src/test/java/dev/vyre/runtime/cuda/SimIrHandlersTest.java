@@ -1,7 +1,6 @@
 package dev.vyre.runtime.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,8 +10,6 @@ import dev.vyre.runtime.SlotOutcome;
 import dev.vyre.runtime.parity.RunSnapshot;
 import dev.vyre.runtime.parity.SlotStream;
 import dev.vyre.runtime.parity.StreamHandlers;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,19 +50,9 @@ class SimIrHandlersTest {
     void handWrittenAndRandomHandlersMatchTheCpuBackend(long seed, int workers, long budget) {
         SlotStream stream = HandlerStream.random(seed, 600, SimHandlersTest.mixedHandlers(seed), budget, 64);
         SimBackend sim = SimBackend.irKernel(workers);
-        RunSnapshot cpu = SimHandlersTest.assertSameRun(stream, sim, "seed " + seed + ", budget " + budget);
+        SimHandlersTest.assertExercised(SimHandlersTest.assertSameRun(stream, sim, "seed " + seed + ", budget "
+                + budget));
         assertNull(sim.failure());
-        Set<FaultCode> faults = EnumSet.noneOf(FaultCode.class);
-        long done = 0;
-        for (SlotOutcome o : cpu.outcomes()) {
-            if (o.isDone()) {
-                done++;
-            } else {
-                faults.add(o.fault());
-            }
-        }
-        assertTrue(done > 0 && faults.containsAll(EnumSet.of(FaultCode.STEP_BUDGET, FaultCode.UNKNOWN_OPCODE,
-                FaultCode.OPCODE_NOT_PERMITTED)), "the stream exercises too little: " + done + " done, " + faults);
     }
 
     /** Handlers adapted from random programs over every type and operator (F32, I32, casts, loops, Loop bodies). */
@@ -85,15 +72,7 @@ class SimIrHandlersTest {
         int n = 12;
         SlotStream stream = HandlerStream.uniform(budget, n, HandlerPrograms.spinner(), budget, 64);
         RunSnapshot cpu = SimHandlersTest.assertSameRun(stream, SimBackend.irKernel(4), "budget " + budget);
-        for (int s = 0; s < n; s++) {
-            SlotOutcome o = cpu.outcomes().get(s);
-            assertEquals(FaultCode.STEP_BUDGET, o.fault(), o.toString());
-            assertEquals((int) budget, o.faultDetail(), "the detail is the budget");
-            int[] published = stream.slots().get(s).args();
-            for (int k = 2; k < SlotLayout.ARGS_PER_SLOT; k++) {
-                assertEquals(published[k], o.arg(k), "a faulting handler leaves ARG" + k + " as published");
-            }
-        }
+        SimHandlersTest.assertOutOfSteps(stream, cpu, n, budget);
     }
 
     /**

@@ -244,7 +244,7 @@ final class HandlerNodes {
     private void storeNode(Node.Store s, List<Node> out) {
         Expr index = expr(s.index(), out);
         if (s.buffer().equals(HandlerTable.ARGS)) {
-            String i = hold(index, typeOf(s.index()), out);
+            String i = hold(index, out);
             Expr value = expr(s.value(), out);
             out.add(when(argInRange(i, typeOf(s.index())), nodes(store(ring, argWord(i, typeOf(s.index())),
                     value))));
@@ -299,7 +299,7 @@ final class HandlerNodes {
         String t = temporary();
         if (l.buffer().equals(HandlerTable.ARGS)) {
             ScalarType type = typeOf(l.index());
-            String i = hold(index, type, out);
+            String i = hold(index, out);
             Expr ok = argInRange(i, type);
             out.add(let(t, select(ok, load(ring, add(var(slotBase), add(u32(SlotLayout.ARG0),
                     select(ok, asU32(var(i), type), u32(0))))), u32(0))));
@@ -313,7 +313,7 @@ final class HandlerNodes {
         ScalarType type = typeOf(a.index());
         Expr index = expr(a.index(), out);
         boolean args = a.buffer().equals(HandlerTable.ARGS);
-        String i = args ? hold(index, type, out) : null;
+        String i = args ? hold(index, out) : null;
         Expr expected = a.expected() == null ? null : expr(a.expected(), out);
         Expr value = expr(a.value(), out);
         String t = temporary();
@@ -330,7 +330,7 @@ final class HandlerNodes {
     }
 
     /** An argument index in a variable (it is read twice: bounds, then address). */
-    private String hold(Expr index, ScalarType type, List<Node> out) {
+    private String hold(Expr index, List<Node> out) {
         String i = temporary();
         out.add(let(i, index));
         return i;
