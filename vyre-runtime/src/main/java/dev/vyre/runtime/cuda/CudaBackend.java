@@ -461,7 +461,8 @@ public final class CudaBackend implements Backend {
         }
         int slots = buffers.ring().slotCount();
         int w = resolveWorkers(config.workers(), slots, WorkerShape.THREAD);
-        int bells = DoorbellPtx.usablePollers(settings.doorbellPollers(), slots, HandlerTable.empty());
+        int bells = DoorbellPtx.usablePollers(settings.doorbellPollers(), slots,
+                HandlerTable.of(config.userHandlers()));
         if ((long) w + (long) bells * WorkerShape.BLOCK_THREADS
                 > (long) device.multiprocessors() * WorkerShape.RESIDENT_THREADS_PER_SM) {
             throw new CudaBackendException("cuda backend: " + w + " workers and " + bells + " doorbell pollers do not"
@@ -470,7 +471,9 @@ public final class CudaBackend implements Backend {
         Map<String, DevicePtr> pointers = new java.util.HashMap<>(Map.of(
                 MegakernelProgram.CONTROL, devicePointer(buffers.control().segment(), "control", Integer.BYTES),
                 MegakernelProgram.RING, devicePointer(buffers.ring().segment(), "ring", VECTOR_ALIGNMENT),
-                MegakernelProgram.DEBUG, devicePointer(buffers.debug().segment(), "debug log", VECTOR_ALIGNMENT)));
+                MegakernelProgram.DEBUG, devicePointer(buffers.debug().segment(), "debug log", VECTOR_ALIGNMENT),
+                MegakernelProgram.DATA, buffers.data().byteSize() == 0 ? DevicePtr.NULL
+                        : devicePointer(buffers.data(), "data region", Integer.BYTES)));
         MemorySegment bell = null;
         if (bells > 0) {
             // as the hand-written kernel's: the doorbell line in pinned memory, zeroed claim words in device memory
@@ -484,7 +487,8 @@ public final class CudaBackend implements Backend {
         boolean defaultBackoff = settings.backoffMinNanos() == DEFAULT_BACKOFF_MIN_NANOS
                 && settings.backoffMaxNanos() == DEFAULT_BACKOFF_MAX_NANOS;
         MegakernelProgram.Options options = new MegakernelProgram.Options(w, settings.backoffMinNanos(),
-                bells == 0 && defaultBackoff ? CLASSIC_BACKOFF_MAX_NANOS : settings.backoffMaxNanos(), bells);
+                bells == 0 && defaultBackoff ? CLASSIC_BACKOFF_MAX_NANOS : settings.backoffMaxNanos(), bells)
+                .withHandlers(HandlerTable.of(config.userHandlers()), config.handlerStepBudget());
         IrKernel ir = IrKernel.emit(options, target);
         CachedCompiler.Loaded<CudaModule> loaded = loadModule(ir::ptx, () -> MegakernelKey.ofIr(ir.program(),
                 target.smName(), device.ccMajor(), device.ccMinor(), MegakernelKey.driverIdentity(driverVersion),
@@ -504,17 +508,17 @@ public final class CudaBackend implements Backend {
     }
 
     /**
-     * Refuses what the IR-built kernel does not run, at start rather than as faults: user handlers, DFA_STEP
-     * automata, confined tenants (and, as every CUDA kernel, a scheduler look-ahead above 1).
+     * Refuses what the IR-built kernel does not run, at start rather than as faults: DFA_STEP automata, confined
+     * tenants (and, as every CUDA kernel, a scheduler look-ahead above 1); user handlers it cannot fuse are refused
+     * when its options are made ({@code MegakernelProgram.Options}).
      */
     public static void checkIrKernel(MegakernelConfig config, RingBuffers buffers) {
         checkScheduler(config);
-        String what = !config.userHandlers().isEmpty() ? config.userHandlers().size() + " user handler(s)"
-                : buffers.dfaStep() != null ? "DFA_STEP automata"
+        String what = buffers.dfaStep() != null ? "DFA_STEP automata"
                 : TenantWindows.any(Tenants.regions(config)) ? "confined tenants" : null;
         if (what != null) {
             throw new CudaBackendException("cuda backend: the IR-built megakernel does not run " + what + " (it has "
-                    + "the built-in opcodes only; docs/MEGAKERNEL-CUDA.md, \"The IR-built kernel\")",
+                    + "no DFA_STEP unit and no tenant windows; docs/MEGAKERNEL-CUDA.md, \"The IR-built kernel\")",
                     "use the hand-written kernel (settings without withIrKernel()) for " + what);
         }
     }

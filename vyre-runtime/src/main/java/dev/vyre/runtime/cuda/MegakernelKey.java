@@ -24,7 +24,8 @@ import java.util.List;
  *   <li>the driver: {@code cuDriverGetVersion} and the kernel module's version line (the JIT compiler ships with
  *       the driver, so two 580 drivers may compile differently);</li>
  *   <li>the emitter version: {@link #EMITTER_FORMAT} and the {@link CodeFingerprint} of the generator's packages
- *       (this one, the PTX emitter's, the protocol constants', the slot executor's and the runtime's), so a change
+ *       (this one, the IR-built kernel's, the PTX emitter's, the protocol constants', the slot executor's and the
+ *       runtime's), so a change
  *       to any code that shapes the PTX changes every key.</li>
  * </ol>
  */
@@ -117,7 +118,8 @@ public final class MegakernelKey {
         String v = emitterVersion;
         if (v == null) {
             v = EMITTER_FORMAT + "+" + CodeFingerprint.of("vyre.megakernel.emitter", List.of(MegakernelPtx.class,
-                    PtxEmitter.class, SlotLayout.class, SlotExecutor.class, Megakernel.class)).hex();
+                    PtxEmitter.class, SlotLayout.class, SlotExecutor.class, Megakernel.class,
+                    dev.vyre.runtime.cuda.ir.IrKernel.class)).hex();
             emitterVersion = v;
         }
         return v;

@@ -46,17 +46,29 @@ class CudaHandlersGpuTest {
 
     private static void assertSameRun(SlotStream stream, WorkerShape shape, int workers, String what) {
         CudaTests.assumeGpu();
+        assertSameRun(stream, CudaBackend.Settings.defaults().withShape(shape), workers, what);
+    }
+
+    /**
+     * Runs {@code stream} with {@code workers} workers on the CPU backend and on a CUDA backend with {@code settings};
+     * asserts identical snapshots and prints a {@code cuda-handlers} line.
+     */
+    static void assertSameRun(SlotStream stream, CudaBackend.Settings settings, int workers, String what) {
         RunSnapshot cpu = SettledRun.run(new CpuBackend(), stream, BATCH);
         long start = System.nanoTime();
-        RunSnapshot cuda = SettledRun.run(CudaBackend.open(CudaBackend.Settings.defaults().withShape(shape)),
+        CudaBackend backend = CudaBackend.open(settings);
+        RunSnapshot cuda = SettledRun.run(backend,
                 new SlotStream(stream.seed(), stream.slots(), stream.config().withWorkers(workers)), BATCH);
         long millis = (System.nanoTime() - start) / 1_000_000;
         Optional<String> difference = cpu.firstDifference(cuda);
         assertTrue(difference.isEmpty(), () -> what + ": cpu vs cuda differ at " + difference.orElseThrow());
         long budgetFaults = cuda.outcomes().stream().filter(o -> o.fault() == FaultCode.STEP_BUDGET).count();
         long done = cuda.outcomes().stream().filter(SlotOutcome::isDone).count();
-        System.out.println("cuda-handlers " + what + ": " + stream.slots().size() + " slots, " + done + " done, "
-                + budgetFaults + " out of steps, identical to the CPU backend (cuda run " + millis + " ms)");
+        assertEquals(stream.slots().size(), cuda.outcomes().size());
+        System.out.println("cuda-handlers " + what + " (" + (backend.ptx().contains(".entry "
+                + dev.vyre.runtime.cuda.ir.IrKernel.ENTRY) ? "IR-built kernel" : "hand-written kernel") + "): "
+                + stream.slots().size() + " slots, " + done + " done, " + budgetFaults
+                + " out of steps, identical to the CPU backend (cuda run " + millis + " ms)");
     }
 
     @ParameterizedTest

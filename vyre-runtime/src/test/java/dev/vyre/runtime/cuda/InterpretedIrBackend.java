@@ -45,12 +45,13 @@ final class InterpretedIrBackend implements Backend {
         if (config.workers() > 1) {
             throw new IllegalArgumentException("the interpreted IR kernel runs one worker, not " + config.workers());
         }
-        Program program = MegakernelProgram.build(new MegakernelProgram.Options(1, 1, 64));
+        Program program = MegakernelProgram.build(new MegakernelProgram.Options(1, 1, 64).withHandlers(
+                dev.vyre.runtime.HandlerTable.of(config.userHandlers()), config.handlerStepBudget()));
         Map<String, MemorySegment> memory = Map.of(
                 MegakernelProgram.CONTROL, b.control().segment(),
                 MegakernelProgram.RING, b.ring().segment().asSlice(0, (long) IrKernel.elements(MegakernelProgram.RING,
                         b) * Integer.BYTES),
-                MegakernelProgram.DEBUG, b.debug().segment());
+                MegakernelProgram.DEBUG, b.debug().segment(), MegakernelProgram.DATA, b.data());
         Map<String, MemorySegment> bound = new java.util.HashMap<>();
         program.buffers().forEach(d -> bound.put(d.name(), memory.get(MegakernelProgram.memoryOf(d.name()))));
         buffers = b;

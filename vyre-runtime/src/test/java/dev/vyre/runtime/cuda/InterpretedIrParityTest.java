@@ -1,6 +1,12 @@
 package dev.vyre.runtime.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vyre.runtime.cpu.CpuBackend;
+import dev.vyre.runtime.parity.RunSnapshot;
+import java.util.Optional;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.vyre.runtime.parity.SlotStream;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +28,30 @@ class InterpretedIrParityTest {
         InterpretedIrBackend interpreted = new InterpretedIrBackend();
         CudaTests.assertParity(seed, 1, 1_000, new SlotStream.Options(64, 6, false, 15), 64, s -> interpreted,
                 s -> "the interpreted IR kernel");
+        assertNull(interpreted.failure(), "the interpreter failed");
+    }
+
+    /** With the counting and spinning handlers inlined (tenants without their bits among the six). */
+    @ParameterizedTest
+    @ValueSource(longs = {24, 25})
+    void withUserHandlersTheInterpretedProgramMatchesTheCpuBackend(long seed) {
+        InterpretedIrBackend interpreted = new InterpretedIrBackend();
+        CudaTests.assertParity(seed, 1, 1_000, new SlotStream.Options(64, 6, true, 15), 64, s -> interpreted,
+                s -> "the interpreted IR kernel with handlers");
+        assertNull(interpreted.failure(), "the interpreter failed");
+    }
+
+    /** The hand-written and random handlers of {@link HandlerStream}, budgets that cut runs short included. */
+    @ParameterizedTest
+    @CsvSource({"26, 300", "27, 1025", "28, 40000"})
+    void inlinedHandlersMatchTheCpuBackend(long seed, long budget) {
+        InterpretedIrBackend interpreted = new InterpretedIrBackend();
+        SlotStream stream = HandlerStream.random(seed, 500, SimHandlersTest.mixedHandlers(seed), budget, 64);
+        RunSnapshot cpu = SettledRun.run(new CpuBackend(), stream, 64);
+        RunSnapshot other = SettledRun.run(interpreted, stream, 64);
+        Optional<String> difference = cpu.firstDifference(other);
+        assertTrue(difference.isEmpty(), () -> "seed " + seed + ": cpu vs the interpreted IR kernel differ at "
+                + difference.orElseThrow());
         assertNull(interpreted.failure(), "the interpreter failed");
     }
 }

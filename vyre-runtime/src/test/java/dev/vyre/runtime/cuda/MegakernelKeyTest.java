@@ -96,7 +96,8 @@ class MegakernelKeyTest {
         assertEquals(v, MegakernelKey.emitterVersion());
         Fingerprint again = dev.vyre.runtime.cache.CodeFingerprint.of("vyre.megakernel.emitter",
                 List.of(MegakernelPtx.class, dev.vyre.cuda.ptx.PtxEmitter.class, dev.vyre.protocol.SlotLayout.class,
-                        dev.vyre.runtime.exec.SlotExecutor.class, dev.vyre.runtime.Megakernel.class));
+                        dev.vyre.runtime.exec.SlotExecutor.class, dev.vyre.runtime.Megakernel.class,
+                        dev.vyre.runtime.cuda.ir.IrKernel.class));
         assertEquals(MegakernelKey.EMITTER_FORMAT + "+" + again.hex(), v,
                 "the code is readable here, so the fingerprint is deterministic (not the random fallback)");
         Fingerprint other = dev.vyre.runtime.cache.CodeFingerprint.of("vyre.megakernel.emitter",

@@ -248,7 +248,8 @@ final class SimBackend implements Backend {
         int w = config.workers() == 0 ? CudaBackend.defaultWorkers(slots, defaultWorkers) : config.workers();
         int bells = DoorbellPtx.usablePollers(doorbellPollers, slots, HandlerTable.of(config.userHandlers()));
         MegakernelProgram.Options options = new MegakernelProgram.Options(w, CudaBackend.DEFAULT_BACKOFF_MIN_NANOS,
-                bells == 0 ? CudaBackend.CLASSIC_BACKOFF_MAX_NANOS : CudaBackend.DEFAULT_BACKOFF_MAX_NANOS, bells);
+                bells == 0 ? CudaBackend.CLASSIC_BACKOFF_MAX_NANOS : CudaBackend.DEFAULT_BACKOFF_MAX_NANOS, bells)
+                .withHandlers(HandlerTable.of(config.userHandlers()), config.handlerStepBudget());
         IrKernel kernel = IrKernel.emit(options, SmTarget.SM_90);
         sim = new PtxSim(edit.apply(kernel.ptx()));
         shared.forEach(sim::map);
@@ -257,7 +258,7 @@ final class SimBackend implements Backend {
         sim.map(outOfBounds);
         Map<String, MemorySegment> segments = new java.util.HashMap<>(Map.of(MegakernelProgram.CONTROL,
                 b.control().segment(), MegakernelProgram.RING, b.ring().segment(), MegakernelProgram.DEBUG,
-                b.debug().segment()));
+                b.debug().segment(), MegakernelProgram.DATA, b.data()));
         MemorySegment bell = null;
         if (bells > 0) {
             // the doorbell line (shared memory) and the claim words ("device memory", zeroed), as CudaBackend makes them

@@ -40,7 +40,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Fused handlers that declare the data region ({@value HandlerTable#DATA}), in the simulated megakernel against the
+ * Fused handlers that declare the data region ({@value HandlerTable#DATA}), in the simulated megakernel (the
+ * hand-written one, and the IR-built one with the handlers inlined: {@code irKernel}) against the
  * CPU backend: the chunk checksums of {@link ChunkHandlers} (FNV-1a over Bytes, a word sum over U32, in and past
  * the region's end) and a handler that adds to, stores and reads back data words, on identical random region
  * contents: identical outcomes and regions, and FNV results equal to a Java FNV-1a over the same bytes.
@@ -104,8 +105,19 @@ class SimDataHandlersTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1, 1000000, 4", "2, 5000, 2", "3, 1000000, 1"})
-    void dataHandlersMatchTheCpuBackend(long seed, long budget, int workers) {
+    @CsvSource({"1, 1000000, 4, false", "2, 5000, 2, false", "3, 1000000, 1, false", "4, 1000000, 4, true",
+        "5, 5000, 2, true", "6, 1000000, 1, true"})
+    void dataHandlersMatchTheCpuBackend(long seed, long budget, int workers, boolean irKernel) {
+        SimBackend sim = irKernel ? SimBackend.irKernel(workers) : new SimBackend(WorkerShape.THREAD, workers);
+        assertSameData(seed, budget, workers, sim, "the simulated kernel");
+        assertNull(sim.failure(), () -> "the simulated kernel failed: " + sim.failure());
+    }
+
+    /**
+     * 400 random slots of the three data handlers from {@code seed} on random region contents, run on the CPU
+     * backend and on {@code other}: identical outcomes and data regions, and FNV results equal to a Java FNV-1a.
+     */
+    static void assertSameData(long seed, long budget, int workers, Backend other, String who) {
         SplittableRandom rnd = new SplittableRandom(seed);
         byte[] contents = new byte[REGION];
         rnd.nextBytes(contents);
@@ -132,11 +144,9 @@ class SimDataHandlersTest {
             work.add(w);
         }
         Run cpu = run(new CpuBackend(), config, contents, work);
-        SimBackend sim = new SimBackend(WorkerShape.THREAD, workers);
-        Run simulated = run(sim, config, contents, work);
-        assertNull(sim.failure(), () -> "the simulated kernel failed: " + sim.failure());
-        assertEquals(cpu.outcomes(), simulated.outcomes(), "outcomes");
-        assertArrayEquals(cpu.region(), simulated.region(), "data region");
+        Run simulated = run(other, config, contents, work);
+        assertEquals(cpu.outcomes(), simulated.outcomes(), "outcomes of " + who);
+        assertArrayEquals(cpu.region(), simulated.region(), "data region of " + who);
         int checked = 0;
         for (int i = 0; i < work.size(); i++) {
             int[] w = work.get(i);

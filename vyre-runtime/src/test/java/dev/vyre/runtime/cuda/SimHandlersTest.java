@@ -47,8 +47,12 @@ class SimHandlersTest {
 
     /** Runs {@code stream} on the CPU backend and in the simulator; asserts equal snapshots; returns the CPU's. */
     static RunSnapshot assertSameRun(SlotStream stream, WorkerShape shape, int workers, String what) {
+        return assertSameRun(stream, new SimBackend(shape, workers), what);
+    }
+
+    /** Runs {@code stream} on the CPU backend and on {@code sim}; asserts equal snapshots; returns the CPU's. */
+    static RunSnapshot assertSameRun(SlotStream stream, SimBackend sim, String what) {
         RunSnapshot cpu = SettledRun.run(new CpuBackend(), stream, RING);
-        SimBackend sim = new SimBackend(shape, workers);
         RunSnapshot simulated = SettledRun.run(sim, stream, RING);
         assertNull(sim.failure(), () -> what + ": the simulated kernel failed: " + sim.failure());
         Optional<String> difference = cpu.firstDifference(simulated);
@@ -90,7 +94,11 @@ class SimHandlersTest {
         "15, THREAD, 4, 1025", "16, WARP, 4, 5000", "17, THREAD, 16, 40000"})
     void handWrittenAndRandomHandlersMatchTheCpuBackend(long seed, WorkerShape shape, int workers, long budget) {
         SlotStream stream = HandlerStream.random(seed, 800, mixedHandlers(seed), budget, RING);
-        RunSnapshot cpu = assertSameRun(stream, shape, workers, "seed " + seed + ", budget " + budget);
+        assertExercised(assertSameRun(stream, shape, workers, "seed " + seed + ", budget " + budget));
+    }
+
+    /** Asserts that a run has completed slots and STEP_BUDGET, UNKNOWN_OPCODE and OPCODE_NOT_PERMITTED faults. */
+    static void assertExercised(RunSnapshot cpu) {
         Set<FaultCode> faults = EnumSet.noneOf(FaultCode.class);
         long done = 0;
         for (SlotOutcome o : cpu.outcomes()) {
@@ -102,6 +110,19 @@ class SimHandlersTest {
         }
         assertTrue(done > 0 && faults.containsAll(EnumSet.of(FaultCode.STEP_BUDGET, FaultCode.UNKNOWN_OPCODE,
                 FaultCode.OPCODE_NOT_PERMITTED)), "the stream exercises too little: " + done + " done, " + faults);
+    }
+
+    /** Asserts that the first {@code n} slots faulted STEP_BUDGET, detail {@code budget}, ARG2..ARG11 as published. */
+    static void assertOutOfSteps(SlotStream stream, RunSnapshot cpu, int n, long budget) {
+        for (int s = 0; s < n; s++) {
+            SlotOutcome o = cpu.outcomes().get(s);
+            assertEquals(FaultCode.STEP_BUDGET, o.fault(), o.toString());
+            assertEquals((int) budget, o.faultDetail(), "the detail is the budget");
+            int[] published = stream.slots().get(s).args();
+            for (int k = 2; k < SlotLayout.ARGS_PER_SLOT; k++) {
+                assertEquals(published[k], o.arg(k), "a faulting handler leaves ARG" + k + " as published");
+            }
+        }
     }
 
     /**
@@ -122,15 +143,7 @@ class SimHandlersTest {
             additions++;
         }
         assertEquals(n * additions, sharedTotal(cpu), "additions before the cut-off at step " + cutOff);
-        for (int s = 0; s < n; s++) {
-            SlotOutcome o = cpu.outcomes().get(s);
-            assertEquals(FaultCode.STEP_BUDGET, o.fault(), o.toString());
-            assertEquals((int) budget, o.faultDetail(), "the detail is the budget");
-            int[] published = stream.slots().get(s).args();
-            for (int k = 2; k < SlotLayout.ARGS_PER_SLOT; k++) {
-                assertEquals(published[k], o.arg(k), "a faulting handler leaves ARG" + k + " as published");
-            }
-        }
+        assertOutOfSteps(stream, cpu, n, budget);
     }
 
     /**

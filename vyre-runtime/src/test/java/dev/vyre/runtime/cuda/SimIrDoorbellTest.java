@@ -66,6 +66,21 @@ class SimIrDoorbellTest {
                 m -> "mov.b32 " + m.group(1) + ", " + m.group(2) + ";");
     };
 
+    /** The harness's user handlers, inlined into the IR kernel, run on its pollers too (on the ring slot's words). */
+    @ParameterizedTest
+    @CsvSource({"25, 4, 3", "26, 1, 2"})
+    void irDoorbellKernelWithHandlersMatchesTheCpuBackend(long seed, int workers, int pollers) {
+        SlotStream stream = SlotStream.random(seed, 400, new SlotStream.Options(64, 6, true, 15));
+        RunSnapshot cpu = DoorbellRuns.oneAtATime(new CpuBackend(), stream, 2);
+        SimBackend sim = SimBackend.irKernel(workers, pollers, UnaryOperator.identity());
+        RunSnapshot simulated = DoorbellRuns.oneAtATime(sim, stream, 2);
+        assertNull(sim.failure(), "the simulated IR kernel failed");
+        assertEquals(workers + pollers, sim.liveThreads(), "one live device thread per worker and per poller");
+        Optional<String> difference = cpu.firstDifference(simulated);
+        assertTrue(difference.isEmpty(), () -> "seed " + seed + ": cpu vs simulated IR doorbell kernel with handlers"
+                + " differ at " + difference.orElseThrow());
+    }
+
     @ParameterizedTest
     @CsvSource({"21, 4, 1", "22, 1, 2", "23, 8, 3", "24, 4, 4"})
     void irDoorbellKernelMatchesTheCpuBackend(long seed, int workers, int pollers) {

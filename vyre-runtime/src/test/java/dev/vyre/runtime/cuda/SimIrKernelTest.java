@@ -113,10 +113,10 @@ class SimIrKernelTest {
 
     @Test
     void whatTheKernelDoesNotRunIsRefusedAtStart() {
-        MegakernelConfig withHandler = CudaTests.small().withHandler(0x1000, HandlerPrograms.counter());
+        MegakernelConfig withHandler = CudaTests.small().withHandler(0x1000, CoopPrograms.collectives());
         CudaBackendException e = assertThrows(CudaBackendException.class,
                 () -> Megakernel.bootstrap(SimBackend.irKernel(4), withHandler).close());
-        assertTrue(e.getMessage().contains("user handler") && e.getMessage().contains("Fix: "), e.getMessage());
+        assertTrue(e.getMessage().contains("cooperative") && e.getMessage().contains("Fix: "), e.getMessage());
         MegakernelConfig confined = CudaTests.small().withTenant(1, dev.vyre.runtime.TenantSpec.allowing(Opcodes.NOP)
                 .confinedTo(ControlLayout.OBSERVABLE_BASE, 16, 0, 0));
         CudaBackendException c = assertThrows(CudaBackendException.class,

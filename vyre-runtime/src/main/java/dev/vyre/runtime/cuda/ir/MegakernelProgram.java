@@ -36,6 +36,7 @@ import dev.vyre.protocol.FaultCode;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotState;
+import dev.vyre.runtime.HandlerTable;
 import dev.vyre.runtime.Permissions;
 import dev.vyre.runtime.cuda.CudaBackendException;
 import dev.vyre.runtime.cuda.MegakernelPtx;
@@ -58,11 +59,13 @@ import java.util.TreeMap;
  *
  * <p>Slot outcomes, control words, debug records are the CPU backend's ({@link
  * dev.vyre.runtime.exec.SlotExecutor}): DFA_STEP, LOAD_MISS and VM_EXEC fault UNKNOWN_OPCODE (as on the CPU without
- * automata or a VM registry); user handlers are not part of this kernel (the backend refuses them at start).
+ * automata or a VM registry); single-invocation user handlers are inlined into the dispatch ({@link HandlerFusion},
+ * {@link HandlerNodes}), cooperative ones are refused.
  *
  * <p>Buffers: {@value #CONTROL}, {@value #RING} and {@value #DEBUG}, all U32, sized by the caller and mapped host
  * memory ({@link SystemMemory}), and ordered aliases of them that the caller binds to the same memory
- * ({@link #memoryOf}); the program runs in workgroups of {@link #WORKGROUP} invocations.
+ * ({@link #memoryOf}), and, where a handler reads the data region, views of {@value #DATA}; the program runs in
+ * workgroups of {@link #WORKGROUP} invocations.
  */
 public final class MegakernelProgram {
     /** The control block buffer. */
@@ -71,6 +74,11 @@ public final class MegakernelProgram {
     public static final String RING = "ring";
     /** The debug log buffer: the header and exactly its capacity of records. */
     public static final String DEBUG = "debug";
+    /**
+     * The data region ({@link dev.vyre.runtime.RingBuffers#data()}), relaxed, mapped: declared only where a handler
+     * reads it, as U32 ({@value #DATA}) and/or Bytes ({@code data_bytes}), both bound to this memory.
+     */
+    public static final String DATA = "data";
     /** The ring again, with acquire loads (the poll). */
     public static final String RING_ACQUIRE = "ring_acquire";
     /** The ring again, with release stores (STATUS at completion). */
@@ -134,7 +142,8 @@ public final class MegakernelProgram {
      *                        with any, the ring must be a power of two of at least 2 slots (the caller checks:
      *                        {@code DoorbellPtx.usablePollers}) and the doorbell and claim-word buffers are bound
      */
-    public record Options(int workers, int backoffMinNanos, int backoffMaxNanos, int doorbellPollers) {
+    public record Options(int workers, int backoffMinNanos, int backoffMaxNanos, int doorbellPollers,
+                          HandlerTable handlers, long handlerStepBudget) {
         public Options {
             if (workers < 1) {
                 throw new CudaBackendException("IR megakernel with " + workers + " workers", "pass 1 or more "
@@ -142,11 +151,29 @@ public final class MegakernelProgram {
             }
             MegakernelPtx.Options.checkBackoff(backoffMinNanos, backoffMaxNanos);
             MegakernelPtx.Options.checkDoorbell(doorbellPollers);
+            if (handlers == null) {
+                throw new CudaBackendException("IR megakernel handler table is null", "pass HandlerTable.empty()");
+            }
+            HandlerFusion.check(handlers, handlerStepBudget);
         }
 
-        /** Options without doorbell pollers. */
+        /** Options without doorbell pollers or user handlers. */
         public Options(int workers, int backoffMinNanos, int backoffMaxNanos) {
             this(workers, backoffMinNanos, backoffMaxNanos, 0);
+        }
+
+        /** Options with {@code doorbellPollers} pollers and no user handlers. */
+        public Options(int workers, int backoffMinNanos, int backoffMaxNanos, int doorbellPollers) {
+            this(workers, backoffMinNanos, backoffMaxNanos, doorbellPollers, HandlerTable.empty(),
+                    dev.vyre.runtime.MegakernelConfig.DEFAULT_HANDLER_STEP_BUDGET);
+        }
+
+        /**
+         * These options with {@code handlers} fused (single-invocation ones only), each run with
+         * {@code stepBudget} steps (1..{@link HandlerFusion#MAX_BUDGET}).
+         */
+        public Options withHandlers(HandlerTable handlers, long stepBudget) {
+            return new Options(workers, backoffMinNanos, backoffMaxNanos, doorbellPollers, handlers, stepBudget);
         }
     }
 
@@ -181,11 +208,11 @@ public final class MegakernelProgram {
     }
 
     /**
-     * The memory buffer {@code buffer} is bound to: {@link #CONTROL}, {@link #RING} or {@link #DEBUG} (each ordered
-     * alias is bound to the same memory as its plain name).
+     * The memory buffer {@code buffer} is bound to: {@link #CONTROL}, {@link #RING}, {@link #DEBUG} or {@link #DATA}
+     * (each ordered alias is bound to the same memory as its plain name, the Bytes view of the data region to it).
      */
     public static String memoryOf(String buffer) {
-        String memory = MEMORY.get(buffer);
+        String memory = HandlerFusion.DATA_BUFFERS.containsKey(buffer) ? DATA : MEMORY.get(buffer);
         if (memory == null) {
             throw new IllegalArgumentException("the IR megakernel has no buffer " + buffer);
         }
@@ -210,6 +237,11 @@ public final class MegakernelProgram {
                     : name.equals(RING_ACQUIRE) ? SystemMemory.ACQUIRE
                     : name.endsWith("_release") ? SystemMemory.RELEASE : 0;
             mapped.add(new SystemMemory.Mapped(name, mode));
+        }
+        for (Map.Entry<String, ScalarType> data : HandlerFusion.dataBuffers(options.handlers()).entrySet()) {
+            buffers.add(BufferDecl.of(data.getKey(), buffers.size(), BufferAccess.READ_WRITE, data.getValue(), 0,
+                    true));
+            mapped.add(new SystemMemory.Mapped(data.getKey(), 0));
         }
         return new Program(0, "vyre.megakernel", Program.WorkgroupSize.of(WORKGROUP), buffers, new TreeMap<>(),
                 List.of(SystemMemory.declareModes(mapped)), body());
@@ -325,9 +357,9 @@ public final class MegakernelProgram {
         return mask;
     }
 
-    /** The opcode's permission bit ({@link Permissions#systemBit}), or {@link #NO_BIT}. */
-    private static Expr permissionBit(Expr op) {
-        Expr bit = u32(NO_BIT);
+    /** The opcode's permission bit ({@link Permissions#systemBit}, a user handler's), or {@link #NO_BIT}. */
+    private Expr permissionBit(Expr op) {
+        Expr bit = HandlerFusion.permissionBit(options.handlers(), op, u32(NO_BIT));
         for (int system : new int[] {Opcodes.SHUTDOWN, Opcodes.VM_EXEC, Opcodes.PACKED_SLOT, Opcodes.PRINTF,
                 Opcodes.LOAD_MISS}) {
             bit = select(eq(op, u32(system)), u32(Permissions.systemBit(system)), bit);
@@ -354,7 +386,7 @@ public final class MegakernelProgram {
             case Opcodes.PRINTF -> builtins.printf(a0, a1, a2, var(SP), CAPACITY, RETRY);
             case Opcodes.PACKED_SLOT -> builtins.packed(args);
             default -> nodes(store(CONTROL_RELEASE, u32(ControlLayout.SHUTDOWN), u32(1)));
-        }, unknown);
+        }, HandlerFusion.dispatch(options, op, args, SP, CONTROL_WORDS, unknown));
         // DFA_STEP, LOAD_MISS and VM_EXEC have permission bits but no executor here: UNKNOWN_OPCODE, as on the CPU
         // backend without automata or a VM registry
         run.addAll(chain(op, BuiltinNodes.PACKABLE, builtin -> builtins.simple(builtin, a0, a1, a2), dispatch));
