@@ -64,6 +64,8 @@ final class HandlerNodes {
     private static final long FLUSH_STEPS = 1024;
     /** Iterations per chunk of a bounded loop. */
     private static final int CHUNK = 1024;
+    /** Nesting levels of a bounded loop: three, so that the outermost counts at most 2^32 / 2^20 chunks. */
+    private static final int LEVELS = 3;
 
     private final Program handler;
     private final String prefix;
@@ -203,28 +205,38 @@ final class HandlerNodes {
     }
 
     /**
-     * {@code For v in start..start+count { iteration }} as chunks of {@value #CHUNK} iterations, each chunk run only
-     * while the handler has neither returned nor reached the cut-off: after either, at most one chunk's iterations
-     * and one test per chunk left are spent (not the whole count).
+     * {@code For v in start..start+count { iteration }}, nested {@value #LEVELS} deep in chunks of {@value #CHUNK}
+     * iterations (the outermost level counts chunks of {@code CHUNK^(LEVELS-1)}); every chunk and every iteration
+     * runs only while the handler has neither returned nor reached the cut-off, so after either at most
+     * {@code CHUNK - 1} tests per inner level and one per remaining outer chunk (at most 4,096) are spent, not the
+     * rest of the count.
      */
     private void bounded(String v, ScalarType type, String start, String count, List<Node> body, List<Node> out) {
+        out.addAll(level(v, type, start, count, body, LEVELS - 1));
+    }
+
+    private List<Node> level(String v, ScalarType type, String start, String count, List<Node> body, int level) {
+        if (level == 0) {
+            Expr high = add(var(start), type == ScalarType.U32 ? var(count) : new Expr.Cast(ScalarType.I32,
+                    var(count)));
+            return nodes(new Node.For(v, var(start), high, nodes(when(going(body), nodes(
+                    set(steps, bin(BinaryOp.SATURATING_ADD, var(steps), u32(1))), when(below(), branch(body)))))));
+        }
+        int shift = level * Integer.numberOfTrailingZeros(CHUNK);
         String chunks = temporary();
         String chunk = temporary();
         String first = temporary();
         String size = temporary();
         String low = temporary();
-        int shift = Integer.numberOfTrailingZeros(CHUNK);
-        out.add(let(chunks, add(bin(BinaryOp.SHR, var(count), u32(shift)), new Expr.Cast(ScalarType.U32,
-                bin(BinaryOp.NE, bin(BinaryOp.BIT_AND, var(count), u32(CHUNK - 1)), u32(0))))));
         Expr lowValue = add(var(start), type == ScalarType.U32 ? var(first)
                 : new Expr.Cast(ScalarType.I32, var(first)));
-        Expr high = add(var(low), type == ScalarType.U32 ? var(size) : new Expr.Cast(ScalarType.I32, var(size)));
-        List<Node> run = nodes(let(first, bin(BinaryOp.SHL, var(chunk), u32(shift))),
-                let(size, bin(BinaryOp.MIN, u32(CHUNK), sub(var(count), var(first)))),
-                let(low, lowValue),
-                new Node.For(v, var(low), high, nodes(when(going(body), nodes(
-                        set(steps, bin(BinaryOp.SATURATING_ADD, var(steps), u32(1))), when(below(), branch(body)))))));
-        out.add(new Node.For(chunk, u32(0), var(chunks), nodes(when(going(body), run))));
+        List<Node> run = new ArrayList<>(nodes(let(first, bin(BinaryOp.SHL, var(chunk), u32(shift))),
+                let(size, bin(BinaryOp.MIN, u32(1 << shift), sub(var(count), var(first)))),
+                let(low, lowValue)));
+        run.addAll(level(v, type, low, size, body, level - 1));
+        return nodes(let(chunks, add(bin(BinaryOp.SHR, var(count), u32(shift)), new Expr.Cast(ScalarType.U32,
+                        bin(BinaryOp.NE, bin(BinaryOp.BIT_AND, var(count), u32((1 << shift) - 1)), u32(0))))),
+                new Node.For(chunk, u32(0), var(chunks), nodes(when(going(body), run))));
     }
 
     /** Below the cut-off and, when {@code body} can return, not returned. */
