@@ -53,7 +53,8 @@ import java.util.Map;
  *   {@code L = (B / 1024 + 1) * 1024} (where the interpreter stops a run of budget B); every iteration checks it
  *   too; the run faults STEP_BUDGET (detail B) when the count ends above B. A For runs at most
  *   {@code L - steps} iterations and a Loop (which only a Return ends) becomes such a For, so a handler past its
- *   budget ends. Budgets above {@link #MAX_BUDGET} are refused (the count would not fit U32).</li>
+ *   budget ends; both are nested in chunks ({@link #bounded}) so that a Return or the cut-off also ends them soon.
+ *   Budgets above {@link #MAX_BUDGET} are refused (the count would not fit U32).</li>
  *   <li><b>Return</b> sets {@code uh<i>_ret}; the rest of every enclosing list and loop is skipped under it.</li>
  * </ul>
  */
