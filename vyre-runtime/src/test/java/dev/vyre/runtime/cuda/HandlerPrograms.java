@@ -113,6 +113,27 @@ final class HandlerPrograms {
         return handler(body);
     }
 
+    /**
+     * A Loop that returns after {@code (args[0] & 7) + 1} iterations, leaving the count in {@code args[2]}, and a
+     * For over 0..0xFFFFFFFF that returns at {@code i = args[1] & 15}, leaving i in {@code args[3]}: under a huge
+     * budget they end early only by their Return.
+     */
+    static List<Program> earlyReturns() {
+        Program loop = handler(List.of(
+                new Node.Let("n", u32(0)),
+                new Node.Loop(List.of(
+                        new Node.Assign("n", add(var("n"), u32(1))),
+                        new Node.If(bin(BinaryOp.EQ, var("n"), add(bin(BinaryOp.BIT_AND, arg(0), u32(7)), u32(1))),
+                                List.of(new Node.Store(HandlerTable.ARGS, u32(2), var("n")), new Node.Return()),
+                                List.of())))));
+        Program scan = handler(List.of(
+                new Node.For("i", u32(0), u32(-1), List.of(
+                        new Node.If(bin(BinaryOp.EQ, var("i"), bin(BinaryOp.BIT_AND, arg(1), u32(15))),
+                                List.of(new Node.Store(HandlerTable.ARGS, u32(3), var("i")), new Node.Return()),
+                                List.of())))));
+        return List.of(loop, scan);
+    }
+
     /** The hand-written handlers, in a fixed order. */
     static List<Program> all() {
         return List.of(counter(), spinner(), boundedLoop(), writer(), everyAtomic());

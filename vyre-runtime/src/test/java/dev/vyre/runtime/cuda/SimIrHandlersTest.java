@@ -65,6 +65,23 @@ class SimIrHandlersTest {
         assertNull(sim.failure());
     }
 
+    /**
+     * Under the largest budget (0xFFFFFBFF), a Loop that returns after a few iterations and a For over 2^32 - 1
+     * iterations that returns within 16: the inlined loops are bounded by the budget, so they must stop on the
+     * Return, not spend the rest of it (billions of empty iterations would time this test out: the timeout runs on a thread of its own, so it fails even
+     * while the run spins).
+     */
+    @ParameterizedTest
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @CsvSource({"91, 4", "92, 1"})
+    void loopsEndAtTheirReturnUnderTheLargestBudget(long seed, int workers) {
+        SlotStream stream = HandlerStream.random(seed, 120, HandlerPrograms.earlyReturns(), 0xFFFF_FBFFL, 64);
+        SimBackend sim = SimBackend.irKernel(workers);
+        RunSnapshot cpu = SimHandlersTest.assertSameRun(stream, sim, "early returns, seed " + seed);
+        assertTrue(cpu.outcomes().stream().filter(SlotOutcome::isDone).count() > 40, "too few handler runs");
+        assertNull(sim.failure());
+    }
+
     /** The spinner's runs are cut where the interpreter cuts them (see SimHandlersTest): same additions, same words. */
     @ParameterizedTest
     @ValueSource(longs = {1, 1023, 1024, 2048, 3000})

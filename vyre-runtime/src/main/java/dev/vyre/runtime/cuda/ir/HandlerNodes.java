@@ -53,7 +53,8 @@ import java.util.Map;
  *   {@code L = (B / 1024 + 1) * 1024} (where the interpreter stops a run of budget B); every iteration checks it
  *   too; the run faults STEP_BUDGET (detail B) when the count ends above B. A For runs at most
  *   {@code L - steps} iterations and a Loop (which only a Return ends) becomes such a For, so a handler past its
- *   budget ends. Budgets above {@link #MAX_BUDGET} are refused (the count would not fit U32).</li>
+ *   budget ends; both are nested in chunks ({@link #bounded}) so that a Return or the cut-off also ends them soon.
+ *   Budgets above {@link #MAX_BUDGET} are refused (the count would not fit U32).</li>
  *   <li><b>Return</b> sets {@code uh<i>_ret}; the rest of every enclosing list and loop is skipped under it.</li>
  * </ul>
  */
@@ -64,6 +65,8 @@ final class HandlerNodes {
     private static final long FLUSH_STEPS = 1024;
     /** Iterations per chunk of a bounded loop. */
     private static final int CHUNK = 1024;
+    /** Nesting levels of a bounded loop: three, so that the outermost counts at most 2^32 / 2^20 chunks. */
+    private static final int LEVELS = 3;
 
     private final Program handler;
     private final String prefix;
@@ -203,28 +206,38 @@ final class HandlerNodes {
     }
 
     /**
-     * {@code For v in start..start+count { iteration }} as chunks of {@value #CHUNK} iterations, each chunk run only
-     * while the handler has neither returned nor reached the cut-off: after either, at most one chunk's iterations
-     * and one test per chunk left are spent (not the whole count).
+     * {@code For v in start..start+count { iteration }}, nested {@value #LEVELS} deep in chunks of {@value #CHUNK}
+     * iterations (the outermost level counts chunks of {@code CHUNK^(LEVELS-1)}); every chunk and every iteration
+     * runs only while the handler has neither returned nor reached the cut-off, so after either at most
+     * {@code CHUNK - 1} tests per inner level and one per remaining outer chunk (at most 4,096) are spent, not the
+     * rest of the count.
      */
     private void bounded(String v, ScalarType type, String start, String count, List<Node> body, List<Node> out) {
+        out.addAll(level(v, type, start, count, body, LEVELS - 1));
+    }
+
+    private List<Node> level(String v, ScalarType type, String start, String count, List<Node> body, int level) {
+        if (level == 0) {
+            Expr high = add(var(start), type == ScalarType.U32 ? var(count) : new Expr.Cast(ScalarType.I32,
+                    var(count)));
+            return nodes(new Node.For(v, var(start), high, nodes(when(going(body), nodes(
+                    set(steps, bin(BinaryOp.SATURATING_ADD, var(steps), u32(1))), when(below(), branch(body)))))));
+        }
+        int shift = level * Integer.numberOfTrailingZeros(CHUNK);
         String chunks = temporary();
         String chunk = temporary();
         String first = temporary();
         String size = temporary();
         String low = temporary();
-        int shift = Integer.numberOfTrailingZeros(CHUNK);
-        out.add(let(chunks, add(bin(BinaryOp.SHR, var(count), u32(shift)), new Expr.Cast(ScalarType.U32,
-                bin(BinaryOp.NE, bin(BinaryOp.BIT_AND, var(count), u32(CHUNK - 1)), u32(0))))));
         Expr lowValue = add(var(start), type == ScalarType.U32 ? var(first)
                 : new Expr.Cast(ScalarType.I32, var(first)));
-        Expr high = add(var(low), type == ScalarType.U32 ? var(size) : new Expr.Cast(ScalarType.I32, var(size)));
-        List<Node> run = nodes(let(first, bin(BinaryOp.SHL, var(chunk), u32(shift))),
-                let(size, bin(BinaryOp.MIN, u32(CHUNK), sub(var(count), var(first)))),
-                let(low, lowValue),
-                new Node.For(v, var(low), high, nodes(when(going(body), nodes(
-                        set(steps, bin(BinaryOp.SATURATING_ADD, var(steps), u32(1))), when(below(), branch(body)))))));
-        out.add(new Node.For(chunk, u32(0), var(chunks), nodes(when(going(body), run))));
+        List<Node> run = new ArrayList<>(nodes(let(first, bin(BinaryOp.SHL, var(chunk), u32(shift))),
+                let(size, bin(BinaryOp.MIN, u32(1 << shift), sub(var(count), var(first)))),
+                let(low, lowValue)));
+        run.addAll(level(v, type, low, size, body, level - 1));
+        return nodes(let(chunks, add(bin(BinaryOp.SHR, var(count), u32(shift)), new Expr.Cast(ScalarType.U32,
+                        bin(BinaryOp.NE, bin(BinaryOp.BIT_AND, var(count), u32((1 << shift) - 1)), u32(0))))),
+                new Node.For(chunk, u32(0), var(chunks), nodes(when(going(body), run))));
     }
 
     /** Below the cut-off and, when {@code body} can return, not returned. */

@@ -52,7 +52,7 @@ public record IrKernel(Program program, PtxKernel kernel) {
 
     /**
      * The PTX module: the emitter's, with the entry capped at {@link MegakernelPtx#MAX_REGISTERS} registers
-     * ({@code .maxnreg}, as the hand-written kernel). Without the cap ptxas 13.0 gave the kernel with 20 inlined
+     * ({@code .maxnreg}, as the hand-written kernel). Without the cap ptxas 13.0 once gave the kernel with 20 inlined
      * handlers 80 registers and 92 bytes of spills on sm_80; with it, 82 registers and none.
      */
     public String ptx() {
