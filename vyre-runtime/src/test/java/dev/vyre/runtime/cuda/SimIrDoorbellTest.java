@@ -70,30 +70,32 @@ class SimIrDoorbellTest {
     @ParameterizedTest
     @CsvSource({"25, 4, 3", "26, 1, 2"})
     void irDoorbellKernelWithHandlersMatchesTheCpuBackend(long seed, int workers, int pollers) {
-        SlotStream stream = SlotStream.random(seed, 400, new SlotStream.Options(64, 6, true, 15));
-        RunSnapshot cpu = DoorbellRuns.oneAtATime(new CpuBackend(), stream, 2);
-        SimBackend sim = SimBackend.irKernel(workers, pollers, UnaryOperator.identity());
-        RunSnapshot simulated = DoorbellRuns.oneAtATime(sim, stream, 2);
-        assertNull(sim.failure(), "the simulated IR kernel failed");
-        assertEquals(workers + pollers, sim.liveThreads(), "one live device thread per worker and per poller");
-        Optional<String> difference = cpu.firstDifference(simulated);
-        assertTrue(difference.isEmpty(), () -> "seed " + seed + ": cpu vs simulated IR doorbell kernel with handlers"
-                + " differ at " + difference.orElseThrow());
+        assertSameAsCpu(SlotStream.random(seed, 400, new SlotStream.Options(64, 6, true, 15)), 2, workers, pollers,
+                "seed " + seed + " with handlers");
     }
 
     @ParameterizedTest
     @CsvSource({"21, 4, 1", "22, 1, 2", "23, 8, 3", "24, 4, 4"})
     void irDoorbellKernelMatchesTheCpuBackend(long seed, int workers, int pollers) {
-        SlotStream stream = SlotStream.random(seed, 600, new SlotStream.Options(64, 6, false, 15));
-        RunSnapshot cpu = DoorbellRuns.oneAtATime(new CpuBackend(), stream, 3);
+        SimBackend sim = assertSameAsCpu(SlotStream.random(seed, 600, new SlotStream.Options(64, 6, false, 15)), 3,
+                workers, pollers, "seed " + seed);
+        assertArrayEquals(new int[] {0, 0}, sim.outOfBoundsCounts(), "out-of-bounds loads and stores of the kernel");
+    }
+
+    /**
+     * Runs {@code stream} one slot at a time (every {@code callEvery}th by {@code call}) on the CPU backend and on the
+     * simulated IR kernel with {@code pollers} pollers; asserts identical runs and returns the simulated backend.
+     */
+    private static SimBackend assertSameAsCpu(SlotStream stream, int callEvery, int workers, int pollers, String what) {
+        RunSnapshot cpu = DoorbellRuns.oneAtATime(new CpuBackend(), stream, callEvery);
         SimBackend sim = SimBackend.irKernel(workers, pollers, UnaryOperator.identity());
-        RunSnapshot simulated = DoorbellRuns.oneAtATime(sim, stream, 3);
+        RunSnapshot simulated = DoorbellRuns.oneAtATime(sim, stream, callEvery);
         assertNull(sim.failure(), "the simulated IR kernel failed");
         assertEquals(workers + pollers, sim.liveThreads(), "one live device thread per worker and per poller");
         Optional<String> difference = cpu.firstDifference(simulated);
-        assertTrue(difference.isEmpty(), () -> "seed " + seed + ": cpu vs simulated IR doorbell kernel differ at "
+        assertTrue(difference.isEmpty(), () -> what + ": cpu vs simulated IR doorbell kernel differ at "
                 + difference.orElseThrow());
-        assertArrayEquals(new int[] {0, 0}, sim.outOfBoundsCounts(), "out-of-bounds loads and stores of the kernel");
+        return sim;
     }
 
     @ParameterizedTest
