@@ -1,9 +1,9 @@
 package dev.vyre.runtime.cuda;
 
-import static dev.vyre.runtime.cuda.ConfinedStream.CONTROL_RW;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vyre.runtime.MegakernelConfig;
 import dev.vyre.runtime.cpu.CpuBackend;
@@ -12,6 +12,8 @@ import dev.vyre.runtime.cuda.ConfinedStream.Work;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,6 +28,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class SimIrConfinementTest {
+    /**
+     * The window entry's second load (CONTROL_WORDS) after the tenant is clamped to the last entry ({@code min} with
+     * 29): group 1 is its register.
+     */
+    private static final Pattern WINDOW_WORDS = Pattern.compile("0x0000001D;\\n\\tmin\\.u32 [^\\n]*\\n"
+            + "(?:[^\\n]*\\n)*?[^\\n]*ld\\.global\\.u32 %r\\d+, \\[[^\\n]*\\n(?:[^\\n]*\\n)*?[^\\n]*"
+            + "ld\\.global\\.u32 (%r\\d+), \\[[^\\n]*\\n");
 
     private static void assertParity(long seed, List<Work> work, int workers, SimBackend sim) {
         SimConfinementTest.assertParity(seed, work, ConfinedStream.config(workers, false), sim);
@@ -61,5 +70,28 @@ class SimIrConfinementTest {
         SimConfinementTest.assertEscapesRefused(ConfinedStream.run(sim, ConfinedStream.config(1, false), contents,
                 SimConfinementTest.escapes()), contents);
         assertNull(sim.failure());
+    }
+
+    /**
+     * The test catches a kernel whose windows are one word too long (each slot's window words, loaded from the table,
+     * plus 1): confined built-ins and handlers then reach the word past their window (another window or a free
+     * observable, never a fixed word, so the broken kernel cannot end the run).
+     */
+    @Test
+    void aKernelWithWindowsOneWordTooLongIsCaught() {
+        UnaryOperator<String> longer = ptx -> {
+            Matcher m = WINDOW_WORDS.matcher(ptx);
+            assertTrue(m.find(), "the window's words load was not found in the IR kernel's PTX");
+            return ptx.substring(0, m.end()) + "\tadd.u32 " + m.group(1) + ", " + m.group(1) + ", 1;\n"
+                    + ptx.substring(m.end());
+        };
+        List<Work> work = ConfinedStream.random(1, 600, false, false);
+        byte[] contents = ConfinedStream.contents(1);
+        MegakernelConfig config = ConfinedStream.config(1, false);
+        Snapshot cpu = ConfinedStream.run(new CpuBackend(), config, contents, work);
+        SimBackend sim = SimBackend.irKernel(1, longer);
+        Snapshot broken = ConfinedStream.run(sim, config, contents, work);
+        assertNull(sim.failure());
+        assertFalse(cpu.differenceFrom(broken) == null, "a kernel with windows one word too long must differ");
     }
 }
