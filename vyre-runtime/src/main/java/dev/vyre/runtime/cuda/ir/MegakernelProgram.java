@@ -60,7 +60,8 @@ import java.util.TreeMap;
  * <p>Slot outcomes, control words, debug records are the CPU backend's ({@link
  * dev.vyre.runtime.exec.SlotExecutor}): DFA_STEP, LOAD_MISS and VM_EXEC fault UNKNOWN_OPCODE (as on the CPU without
  * automata or a VM registry); single-invocation user handlers are inlined into the dispatch ({@link HandlerFusion},
- * {@link HandlerNodes}), cooperative ones are refused.
+ * {@link HandlerNodes}), cooperative ones are refused; with {@link Options#confined()} every slot is confined to its
+ * tenant's window ({@link ConfinementNodes}).
  *
  * <p>Buffers: {@value #CONTROL}, {@value #RING} and {@value #DEBUG}, all U32, sized by the caller and mapped host
  * memory ({@link SystemMemory}), and ordered aliases of them that the caller binds to the same memory
