@@ -53,6 +53,10 @@ final class ConfinementNodes {
     private static final String DATA_BYTES = "win_dbytes";
     /** The confined mask, read at start (with handlers). */
     private static final String MASK = "win_mask";
+    /** The slot's entry: its first word in the table. */
+    private static final String ENTRY = "win_entry";
+    /** Whether the slot's tenant is confined (with handlers). */
+    private static final String CONFINED = "win_confined";
 
     private final boolean handlers;
 
@@ -78,13 +82,13 @@ final class ConfinementNodes {
     List<Node> window(Expr tenant) {
         Expr entry = add(u32(TenantWindows.HEADER_WORDS), bin(BinaryOp.MUL, bin(BinaryOp.MIN, tenant,
                 u32(Permissions.TENANTS - 1)), u32(TenantWindows.ENTRY_WORDS)));
-        List<Node> out = new ArrayList<>(nodes(let("win_entry", entry),
-                let(FIRST, load(WINDOWS, add(var("win_entry"), u32(TenantWindows.CONTROL_FIRST)))),
-                let(WORDS, load(WINDOWS, add(var("win_entry"), u32(TenantWindows.CONTROL_WORDS))))));
+        List<Node> out = new ArrayList<>(nodes(let(ENTRY, entry),
+                let(FIRST, load(WINDOWS, add(var(ENTRY), u32(TenantWindows.CONTROL_FIRST)))),
+                let(WORDS, load(WINDOWS, add(var(ENTRY), u32(TenantWindows.CONTROL_WORDS))))));
         if (handlers) {
-            out.add(let(DATA_OFFSET, load(WINDOWS, add(var("win_entry"), u32(TenantWindows.DATA_OFFSET)))));
-            out.add(let(DATA_BYTES, load(WINDOWS, add(var("win_entry"), u32(TenantWindows.DATA_BYTES)))));
-            out.add(let("win_confined", bitSet(var(MASK), bin(BinaryOp.MIN, tenant, u32(Permissions.TENANTS - 1)))));
+            out.add(let(DATA_OFFSET, load(WINDOWS, add(var(ENTRY), u32(TenantWindows.DATA_OFFSET)))));
+            out.add(let(DATA_BYTES, load(WINDOWS, add(var(ENTRY), u32(TenantWindows.DATA_BYTES)))));
+            out.add(let(CONFINED, bitSet(var(MASK), bin(BinaryOp.MIN, tenant, u32(Permissions.TENANTS - 1)))));
         }
         return out;
     }
@@ -113,7 +117,7 @@ final class ConfinementNodes {
 
     /** Whether the slot's tenant is confined (with handlers). */
     static Expr confined() {
-        return var("win_confined");
+        return var(CONFINED);
     }
 
     /** The length of handler buffer {@code buffer} ({@code control}, or {@code data} of {@code type}) in elements. */

@@ -56,6 +56,11 @@ import java.util.Map;
  *   budget ends; both are nested in chunks ({@link #bounded}) so that a Return or the cut-off also ends them soon.
  *   Budgets above {@link #MAX_BUDGET} are refused (the count would not fit U32).</li>
  *   <li><b>Return</b> sets {@code uh<i>_ret}; the rest of every enclosing list and loop is skipped under it.</li>
+ *   <li><b>Confinement</b> (a kernel with confined tenants, {@link ConfinementNodes}): {@code control} and
+ *   {@code data} are the slot tenant's window (index 0 = its first word or byte, {@code BufLen} its length); every
+ *   access outside it, and every {@code args} access outside 0..11, is counted in {@code uh<i>_oob} (saturating),
+ *   as the interpreter counts them, and a confined tenant's run that counted any (and did not fault STEP_BUDGET)
+ *   faults OUT_OF_REGION with the count as detail, its arguments stored back as on STEP_BUDGET.</li>
  * </ul>
  */
 final class HandlerNodes {
