@@ -120,6 +120,15 @@ class SimIrKernelTest {
     }
 
     @Test
+    void dfaStepAutomataAreRefusedAtStart() {
+        MegakernelConfig withAutomata = CudaTests.small().withAutomata(dev.vyre.runtime.automata.RingScanner
+                .ringAutomata(DfaStepHarness.randomAutomaton(new java.util.SplittableRandom(5))));
+        CudaBackendException e = assertThrows(CudaBackendException.class,
+                () -> Megakernel.bootstrap(SimBackend.irKernel(4), withAutomata).close());
+        assertTrue(e.getMessage().contains("DFA_STEP") && e.getMessage().contains("Fix: "), e.getMessage());
+    }
+
+    @Test
     void aBrokenCompareAndSwapIsCaught() {
         SlotStream stream = SlotStream.random(11, 2_000, new SlotStream.Options(64, 6, false, 15));
         RunSnapshot cpu = SettledRun.run(new CpuBackend(), stream, 64);
