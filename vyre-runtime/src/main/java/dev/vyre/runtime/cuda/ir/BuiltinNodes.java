@@ -54,8 +54,6 @@ final class BuiltinNodes {
     private final String debugRelease;
     private final String controlWords;
     private final String mask;
-    /** Whether built-ins are checked against the slot tenant's window too ({@link ConfinementNodes}). */
-    private final boolean confined;
     /** Makes the variable names of one body unique (the validator forbids shadowing and redeclaration). */
     private int names;
 
@@ -65,16 +63,13 @@ final class BuiltinNodes {
      * @param debugRelease the debug log buffer with release atomics
      * @param controlWords a U32 variable holding the control block's words
      * @param mask         a U32 variable holding the slot tenant's permission mask
-     * @param confined     whether every control word is checked against the slot tenant's window after the block
      */
-    BuiltinNodes(String control, String debug, String debugRelease, String controlWords, String mask,
-                 boolean confined) {
+    BuiltinNodes(String control, String debug, String debugRelease, String controlWords, String mask) {
         this.control = control;
         this.debug = debug;
         this.debugRelease = debugRelease;
         this.controlWords = controlWords;
         this.mask = mask;
-        this.confined = confined;
     }
 
     private String fresh(String base) {
@@ -96,29 +91,19 @@ final class BuiltinNodes {
         return nodes(block(check(op, a0, a1, a2)), when(noFault(), nodes(block(apply(op, a0, a1, a2)))));
     }
 
-    /**
-     * Control word {@code index + offset} (a 64-bit sum on the CPU) lies in the block; detail saturates. Confined:
-     * then in the window.
-     */
+    /** Control word {@code index + offset} (a 64-bit sum on the CPU) lies in the block; detail saturates. */
     private Node word(Expr index, int offset) {
         Expr words = var(controlWords);
         Expr ok = offset == 0 ? lt(index, words)
                 : and(le(u32(offset), words), lt(index, sub(words, u32(offset))));
-        Node inBlock = failUnless(ok, FaultCode.CONTROL_OUT_OF_RANGE, bin(BinaryOp.SATURATING_ADD, index,
-                u32(offset)));
-        return !confined ? inBlock : block(nodes(inBlock, ConfinementNodes.word(offset == 0 ? index
-                : add(index, u32(offset)))));
+        return failUnless(ok, FaultCode.CONTROL_OUT_OF_RANGE, bin(BinaryOp.SATURATING_ADD, index, u32(offset)));
     }
 
-    /**
-     * {@code first + count <= control words} (a 64-bit sum on the CPU); detail {@code max(first, words)}. Confined:
-     * then in the window.
-     */
+    /** {@code first + count <= control words} (a 64-bit sum on the CPU); detail {@code max(first, words)}. */
     private Node range(Expr first, Expr count) {
         Expr words = var(controlWords);
-        Node inBlock = failUnless(and(le(count, words), le(first, sub(words, count))), FaultCode.CONTROL_OUT_OF_RANGE,
+        return failUnless(and(le(count, words), le(first, sub(words, count))), FaultCode.CONTROL_OUT_OF_RANGE,
                 bin(BinaryOp.MAX, first, words));
-        return !confined ? inBlock : block(nodes(inBlock, ConfinementNodes.range(first, count)));
     }
 
     /** The checks of {@code op}, as {@code SlotExecutor.check}. */
