@@ -60,6 +60,8 @@ public final class PtxEmitter {
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
     private static final String COUNTERS = "vyre_oob";
+    /** Most registers a thread may have ({@code .maxnreg}'s bound on every target the emitter supports). */
+    public static final int MAX_REGISTERS = 255;
 
     private PtxEmitter() {
     }
@@ -72,13 +74,25 @@ public final class PtxEmitter {
      * @throws PtxEmitException                      when it uses a construct the emitter cannot lower exactly
      */
     public static PtxKernel emitKernel(Program p, String entryName, PtxTarget target) {
+        return emitKernel(p, entryName, target, 0);
+    }
+
+    /**
+     * {@link #emitKernel(Program, String, PtxTarget)} with the entry's registers capped at {@code maxRegisters}
+     * ({@code .maxnreg}; 0: no cap), for a kernel whose whole grid must stay resident (a persistent kernel).
+     */
+    public static PtxKernel emitKernel(Program p, String entryName, PtxTarget target, int maxRegisters) {
         Objects.requireNonNull(p, "program");
         Objects.requireNonNull(target, "target");
         checkName(entryName, "kernel entry");
-        return LoweringThread.run(() -> kernel(p, entryName, target));
+        if (maxRegisters < 0 || maxRegisters > MAX_REGISTERS) {
+            throw new PtxEmitException("maxRegisters", "a register cap of " + maxRegisters + " per thread",
+                    "pass 0 (no cap) or 1.." + MAX_REGISTERS);
+        }
+        return LoweringThread.run(() -> kernel(p, entryName, target, maxRegisters));
     }
 
-    private static PtxKernel kernel(Program p, String entryName, PtxTarget target) {
+    private static PtxKernel kernel(Program p, String entryName, PtxTarget target, int maxRegisters) {
         Validator.validate(p);
         LoweringCheck.Features features = LoweringCheck.check(p, false);
         Program.WorkgroupSize ws = p.workgroupSize();
@@ -144,7 +158,7 @@ public final class PtxEmitter {
                     .append(i + 1 < params.size() ? ",\n" : "\n");
         }
         entry.append(")\n.reqntid ").append(ws.x()).append(", ").append(ws.y()).append(", ").append(ws.z())
-                .append("\n{\n").append(code.declarations()).append(shared).append(code.instructions()).append("}\n");
+                .append(maxRegisters > 0 ? "\n.maxnreg " + maxRegisters : "").append("\n{\n").append(code.declarations()).append(shared).append(code.instructions()).append("}\n");
         String text = entry.toString();
         String functions = FdlibmPtx.definitions(features.transcendentals());
         return new PtxKernel(target.header() + "\n" + functions + text, text, functions, entryName, params, ws);

@@ -92,6 +92,21 @@ class PtxEmitterRefusalTest {
     }
 
     @Test
+    void aRegisterCapFollowsTheBlockShapeAndAnImpossibleOneIsRefused() {
+        Program p = Program.of(WG, List.of(workgroup("w", 0, U32, 4)), List.of());
+        String capped = PtxEmitter.emitKernel(p, "k", PtxTarget.SM_90, 128).entry();
+        assertTrue(capped.matches("(?s).*\\n\\.reqntid [^\\n]*\\n\\.maxnreg 128\\n\\{\\n.*"), capped);
+        assertEquals(PtxEmitter.emitKernel(p, "k", PtxTarget.SM_90).entry(),
+                PtxEmitter.emitKernel(p, "k", PtxTarget.SM_90, 0).entry(), "0 is no cap");
+        assertTrue(!PtxEmitter.emitKernel(p, "k", PtxTarget.SM_90, 0).entry().contains(".maxnreg"));
+        for (int bad : new int[] {-1, PtxEmitter.MAX_REGISTERS + 1}) {
+            PtxEmitException e = assertThrows(PtxEmitException.class,
+                    () -> PtxEmitter.emitKernel(p, "k", PtxTarget.SM_90, bad));
+            assertTrue(e.getMessage().contains("Fix:"), e.getMessage());
+        }
+    }
+
+    @Test
     void workgroupBuffersBeyondStaticSharedMemoryAreRefused() {
         Program fits = Program.of(WG, List.of(workgroup("small", 0, U32, 1024), workgroup("big", 1, F32, 11 * 1024)),
                 List.of());

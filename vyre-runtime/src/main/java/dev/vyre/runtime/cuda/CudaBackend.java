@@ -103,9 +103,9 @@ public final class CudaBackend implements Backend {
      *                        path"): 0 for none ({@link #defaults()} has {@link #DEFAULT_DOORBELL_POLLERS}); a ring
      *                        that is not a power of two, or cooperative handlers, run without them
      * @param irKernel        whether {@link #start} launches the IR-built kernel ({@link IrKernel}: the persistent
-     *                        ring loop built as a VIR0 program and lowered by the PTX emitter; THREAD workers and
-     *                        the doorbell pollers asked for, no handlers, DFA_STEP, VM_EXEC or confined tenants) instead of the
-     *                        hand-written {@link MegakernelPtx} (docs/MEGAKERNEL-CUDA.md, "The IR-built kernel")
+     *                        ring loop built as a VIR0 program and lowered by the PTX emitter; THREAD workers, the
+     *                        doorbell pollers asked for and single-invocation user handlers inlined; no cooperative
+     *                        handlers, DFA_STEP, VM_EXEC or confined tenants) instead of the hand-written {@link MegakernelPtx} (docs/MEGAKERNEL-CUDA.md, "The IR-built kernel")
      */
     public record Settings(int ordinal, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
                            int maxDefaultWorkers, CacheSettings cache, int doorbellPollers, boolean irKernel) {
@@ -416,17 +416,7 @@ public final class CudaBackend implements Backend {
         // freed with the context; cuMemAlloc aligns it to far more than the 16 bytes the vector copies need
         DevicePtr scratch = handlers.size() == 0 ? DevicePtr.NULL
                 : context.allocate((long) (w + bells) * MegakernelPtx.SCRATCH_BYTES_PER_WORKER).ptr();
-        MemorySegment bell = bells == 0 ? null : allocateShared(Doorbell.BYTES, Doorbell.ALIGNMENT);
-        if (bell != null) {
-            Doorbell.clear(bell);
-        }
-        DevicePtr bellPtr = bell == null ? DevicePtr.NULL : devicePointer(bell, "doorbell", Doorbell.ALIGNMENT);
-        DevicePtr claims = DevicePtr.NULL;
-        if (bells > 0) {
-            DeviceBuffer words = context.allocate(DoorbellPtx.claimBytes(slots));
-            words.memsetD32(0, 0, slots);
-            claims = words.ptr();
-        }
+        DoorbellMemory bell = doorbellMemory(bells, slots);
         DevicePtr dfaBlob = dfa == null ? DevicePtr.NULL : upload(DfaDeviceLayout.blob(dfa.automata()));
         // the interpreter's per-warp scratch (image cache, descriptors, Workgroup memory, register file)
         DevicePtr vmScratch = tables == null ? DevicePtr.NULL : zeroed((long) w * VmScratchLayout.WARP_BYTES);
@@ -437,8 +427,8 @@ public final class CudaBackend implements Backend {
                 launchArguments(new Launch(controlPtr, buffers.control().wordCount(), ringPtr, slots, debugPtr,
                         buffers.debug().capacity(), w, scratch, (int) config.handlerStepBudget(), dataPtr,
                         (int) data.byteSize(), dfaBlob, dfa == null ? 0 : dfa.automata().size(), dfaTables,
-                        cursorPtr, vmTablesPtr, vmScratch, bellPtr, claims, windows)));
-        this.doorbell = bell;
+                        cursorPtr, vmTablesPtr, vmScratch, bell.linePtr(), bell.claims(), windows)));
+        this.doorbell = bell.line();
         this.stream = s;
         this.control = buffers.control();
         this.ptx = text;
@@ -461,8 +451,8 @@ public final class CudaBackend implements Backend {
         }
         int slots = buffers.ring().slotCount();
         int w = resolveWorkers(config.workers(), slots, WorkerShape.THREAD);
-        int bells = DoorbellPtx.usablePollers(settings.doorbellPollers(), slots,
-                HandlerTable.of(config.userHandlers()));
+        HandlerTable handlers = HandlerTable.of(config.userHandlers());
+        int bells = DoorbellPtx.usablePollers(settings.doorbellPollers(), slots, handlers);
         if ((long) w + (long) bells * WorkerShape.BLOCK_THREADS
                 > (long) device.multiprocessors() * WorkerShape.RESIDENT_THREADS_PER_SM) {
             throw new CudaBackendException("cuda backend: " + w + " workers and " + bells + " doorbell pollers do not"
@@ -474,21 +464,16 @@ public final class CudaBackend implements Backend {
                 MegakernelProgram.DEBUG, devicePointer(buffers.debug().segment(), "debug log", VECTOR_ALIGNMENT),
                 MegakernelProgram.DATA, buffers.data().byteSize() == 0 ? DevicePtr.NULL
                         : devicePointer(buffers.data(), "data region", Integer.BYTES)));
-        MemorySegment bell = null;
+        DoorbellMemory bell = doorbellMemory(bells, slots);
         if (bells > 0) {
-            // as the hand-written kernel's: the doorbell line in pinned memory, zeroed claim words in device memory
-            bell = allocateShared(Doorbell.BYTES, Doorbell.ALIGNMENT);
-            Doorbell.clear(bell);
-            pointers.put(MegakernelProgram.DOORBELL_MEMORY, devicePointer(bell, "doorbell", Doorbell.ALIGNMENT));
-            DeviceBuffer words = context.allocate(DoorbellPtx.claimBytes(slots));
-            words.memsetD32(0, 0, slots);
-            pointers.put(MegakernelProgram.CLAIMS_MEMORY, words.ptr());
+            pointers.put(MegakernelProgram.DOORBELL_MEMORY, bell.linePtr());
+            pointers.put(MegakernelProgram.CLAIMS_MEMORY, bell.claims());
         }
         boolean defaultBackoff = settings.backoffMinNanos() == DEFAULT_BACKOFF_MIN_NANOS
                 && settings.backoffMaxNanos() == DEFAULT_BACKOFF_MAX_NANOS;
         MegakernelProgram.Options options = new MegakernelProgram.Options(w, settings.backoffMinNanos(),
                 bells == 0 && defaultBackoff ? CLASSIC_BACKOFF_MAX_NANOS : settings.backoffMaxNanos(), bells)
-                .withHandlers(HandlerTable.of(config.userHandlers()), config.handlerStepBudget());
+                .withHandlers(handlers, config.handlerStepBudget());
         IrKernel ir = IrKernel.emit(options, target);
         CachedCompiler.Loaded<CudaModule> loaded = loadModule(ir::ptx, () -> MegakernelKey.ofIr(ir.program(),
                 target.smName(), device.ccMajor(), device.ccMinor(), MegakernelKey.driverIdentity(driverVersion),
@@ -498,13 +483,33 @@ public final class CudaBackend implements Backend {
         CudaStream s = context.createStream();
         kernel.launch(Dim3.of(MegakernelProgram.workgroups(options)), Dim3.of(MegakernelProgram.WORKGROUP), 0, s,
                 ir.arguments(pointers::get, buffers, counters).toArray());
-        this.doorbell = bell;
+        this.doorbell = bell.line();
         this.stream = s;
         this.control = buffers.control();
         this.ptx = loaded.ptx();
         this.workers = w;
         this.moduleLoad = new ModuleLoad(loaded.source(), loaded.key() == null ? "" : loaded.key().hex(),
                 loaded.jitNanos(), loaded.loadNanos(), loaded.savedNanos());
+    }
+
+    /**
+     * The doorbell's memory for {@code pollers} pollers over a ring of {@code slots} slots: the line in pinned memory
+     * (TAG cleared to {@link Doorbell#NONE}) and the zeroed claim words in device memory (freed with the context);
+     * none, with null pointers, without pollers. Both kernels take it so.
+     */
+    private DoorbellMemory doorbellMemory(int pollers, int slots) {
+        if (pollers == 0) {
+            return new DoorbellMemory(null, DevicePtr.NULL, DevicePtr.NULL);
+        }
+        MemorySegment line = allocateShared(Doorbell.BYTES, Doorbell.ALIGNMENT);
+        Doorbell.clear(line);
+        DeviceBuffer words = context.allocate(DoorbellPtx.claimBytes(slots));
+        words.memsetD32(0, 0, slots);
+        return new DoorbellMemory(line, devicePointer(line, "doorbell", Doorbell.ALIGNMENT), words.ptr());
+    }
+
+    /** The doorbell line (host view, device address) and the claim words' device address. */
+    private record DoorbellMemory(MemorySegment line, DevicePtr linePtr, DevicePtr claims) {
     }
 
     /**

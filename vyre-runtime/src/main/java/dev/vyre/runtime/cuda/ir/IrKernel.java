@@ -43,7 +43,8 @@ public record IrKernel(Program program, PtxKernel kernel) {
                     + e.problem(), "use the hand-written kernel on this GPU (leave Settings.withIrKernel off)", e);
         }
         try {
-            return new IrKernel(program, PtxEmitter.emitKernel(program, ENTRY, ptxTarget));
+            return new IrKernel(program,
+                    PtxEmitter.emitKernel(program, ENTRY, ptxTarget, MegakernelPtx.MAX_REGISTERS));
         } catch (PtxEmitException e) {
             throw new CudaBackendException("cuda backend: the IR-built megakernel cannot be lowered: " + e.problem(),
                     e.fix(), e);
@@ -51,20 +52,13 @@ public record IrKernel(Program program, PtxKernel kernel) {
     }
 
     /**
-     * The PTX module: the emitter's, with the entry capped at {@link MegakernelPtx#MAX_REGISTERS} registers
-     * ({@code .maxnreg}, as the hand-written kernel). Without the cap ptxas 13.0 once gave the kernel with 20 inlined
-     * handlers 80 registers and 92 bytes of spills on sm_80; with it, 82 registers and none.
+     * The PTX module. The entry is capped at {@link MegakernelPtx#MAX_REGISTERS} registers ({@code .maxnreg}, as the
+     * hand-written kernel): without the cap ptxas 13.0 once gave the kernel with 20 inlined handlers 80 registers and
+     * 92 bytes of spills on sm_80; with it, 82 registers and none.
      */
     public String ptx() {
-        String text = kernel.ptx();
-        java.util.regex.Matcher m = REQNTID.matcher(text);
-        if (!m.find()) {
-            throw new IllegalStateException("the emitted IR megakernel has no .reqntid line");
-        }
-        return text.substring(0, m.end()) + "\n.maxnreg " + MegakernelPtx.MAX_REGISTERS + text.substring(m.end());
+        return kernel.ptx();
     }
-
-    private static final java.util.regex.Pattern REQNTID = java.util.regex.Pattern.compile("(?m)^\\.reqntid [^\\n]*$");
 
     /**
      * Element counts of the buffers: the control words, 16 words per slot, the debug log's header and records, the
