@@ -158,23 +158,28 @@ final class Compiler {
             // the system-memory profile (the validator allowed it): a fence is a full fence, a sleep a spin hint
             case Node.Opaque o when SystemMemory.isNode(o.extensionId()) -> {
                 if (!systemMemory) {
-                    throw invalid(path, "a system-memory " + (o.extensionId() == SystemMemory.FENCE ? "fence"
-                            : o.extensionId() == SystemMemory.SLEEP ? "sleep" : "pair load") + " in a program that does not declare the system-memory profile (metadata "
-                            + "field 0x" + Integer.toHexString(SystemMemory.METADATA_DISCRIMINANT) + ")");
+                    String what = o.extensionId() == SystemMemory.FENCE ? "fence"
+                            : o.extensionId() == SystemMemory.SLEEP ? "sleep" : "pair load";
+                    throw invalid(path, "a system-memory " + what + " in a program that does not declare the "
+                            + "system-memory profile (metadata field 0x"
+                            + Integer.toHexString(SystemMemory.METADATA_DISCRIMINANT) + ")");
                 }
-                if (SystemMemory.parse(o) instanceof SystemMemory.Op.LoadPair pair) {
-                    Slot low = lookup(pair.low(), path);
-                    Slot high = lookup(pair.high(), path);
-                    if (!low.assignable() || !high.assignable()) {
-                        throw invalid(path, "a pair load into a For loop variable");
+                yield switch (SystemMemory.parse(o)) {
+                    case SystemMemory.Op.LoadPair pair -> {
+                        Slot low = lookup(pair.low(), path);
+                        Slot high = lookup(pair.high(), path);
+                        if (!low.assignable() || !high.assignable()) {
+                            throw invalid(path, "a pair load into a For loop variable");
+                        }
+                        yield new CNode.LoadPair(buffer(pair.buffer(), path), pair.index(), low.index(),
+                                high.index());
                     }
-                    yield new CNode.LoadPair(buffer(pair.buffer(), path), pair.index(), low.index(), high.index());
-                }
-                if (SystemMemory.parse(o) instanceof SystemMemory.Op.Sleep sleep) {
-                    lookup(sleep.variable(), path);
-                    yield new CNode.Pause(false);
-                }
-                yield new CNode.Pause(true);
+                    case SystemMemory.Op.Sleep sleep -> {
+                        lookup(sleep.variable(), path);
+                        yield new CNode.Pause(false);
+                    }
+                    case SystemMemory.Op.Fence f -> new CNode.Pause(true);
+                };
             }
             case Node.Opaque o -> throw invalid(path, "Opaque node of extension " + Integer.toUnsignedString(
                     o.extensionId()) + " is not executable");
