@@ -103,9 +103,9 @@ public final class CudaBackend implements Backend {
      *                        path"): 0 for none ({@link #defaults()} has {@link #DEFAULT_DOORBELL_POLLERS}); a ring
      *                        that is not a power of two, or cooperative handlers, run without them
      * @param irKernel        whether {@link #start} launches the IR-built kernel ({@link IrKernel}: the persistent
-     *                        ring loop built as a VIR0 program and lowered by the PTX emitter; THREAD workers, the
-     *                        doorbell pollers asked for and single-invocation user handlers inlined; no cooperative
-     *                        handlers, DFA_STEP, VM_EXEC or confined tenants) instead of the hand-written {@link MegakernelPtx} (docs/MEGAKERNEL-CUDA.md, "The IR-built kernel")
+     *                        ring loop built as a VIR0 program and lowered by the PTX emitter; THREAD workers and
+     *                        the doorbell pollers asked for, single-invocation handlers, confined tenants; no
+     *                        cooperative handlers, DFA_STEP or VM_EXEC) instead of the hand-written {@link MegakernelPtx} (docs/MEGAKERNEL-CUDA.md, "The IR-built kernel")
      */
     public record Settings(int ordinal, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
                            int maxDefaultWorkers, CacheSettings cache, int doorbellPollers, boolean irKernel) {
@@ -440,7 +440,8 @@ public final class CudaBackend implements Backend {
     /**
      * Starts the IR-built kernel ({@link IrKernel}): THREAD workers over the control block, ring and debug log, with
      * 8 bytes of zeroed device memory as the emitter's out-of-bounds counters; with doorbell pollers (a ring of a
-     * power of two slots, as for the hand-written kernel) also the doorbell line and the claim words.
+     * power of two slots, as for the hand-written kernel) also the doorbell line and the claim words; with confined
+     * tenants the window table ({@link TenantWindows}, device memory).
      */
     private void startIr(RingBuffers buffers, MegakernelConfig config) {
         checkIrKernel(config, buffers);
@@ -464,6 +465,13 @@ public final class CudaBackend implements Backend {
                 MegakernelProgram.DEBUG, devicePointer(buffers.debug().segment(), "debug log", VECTOR_ALIGNMENT),
                 MegakernelProgram.DATA, buffers.data().byteSize() == 0 ? DevicePtr.NULL
                         : devicePointer(buffers.data(), "data region", Integer.BYTES)));
+        TenantSpec.Regions[] regions = Tenants.regions(config);
+        boolean confined = TenantWindows.any(regions);
+        if (confined) {
+            // as the hand-written kernel's: the window table in device memory, written once before the launch
+            pointers.put(MegakernelProgram.WINDOWS_MEMORY, upload(TenantWindows.table(regions,
+                    buffers.control().wordCount(), buffers.data().byteSize())));
+        }
         DoorbellMemory bell = doorbellMemory(bells, slots);
         if (bells > 0) {
             pointers.put(MegakernelProgram.DOORBELL_MEMORY, bell.linePtr());
@@ -473,7 +481,8 @@ public final class CudaBackend implements Backend {
                 && settings.backoffMaxNanos() == DEFAULT_BACKOFF_MAX_NANOS;
         MegakernelProgram.Options options = new MegakernelProgram.Options(w, settings.backoffMinNanos(),
                 bells == 0 && defaultBackoff ? CLASSIC_BACKOFF_MAX_NANOS : settings.backoffMaxNanos(), bells)
-                .withHandlers(handlers, config.handlerStepBudget());
+                .withHandlers(handlers, config.handlerStepBudget())
+                .withConfinement(confined);
         IrKernel ir = IrKernel.emit(options, target);
         CachedCompiler.Loaded<CudaModule> loaded = loadModule(ir::ptx, () -> MegakernelKey.ofIr(ir.program(),
                 target.smName(), device.ccMajor(), device.ccMinor(), MegakernelKey.driverIdentity(driverVersion),
@@ -513,18 +522,16 @@ public final class CudaBackend implements Backend {
     }
 
     /**
-     * Refuses what the IR-built kernel does not run, at start rather than as faults: DFA_STEP automata, confined
-     * tenants (and, as every CUDA kernel, a scheduler look-ahead above 1); user handlers it cannot fuse are refused
-     * when its options are made ({@code MegakernelProgram.Options}).
+     * Refuses what the IR-built kernel does not run, at start rather than as faults: DFA_STEP automata (and, as every
+     * CUDA kernel, a scheduler look-ahead above 1); user handlers it cannot fuse are refused when its options are
+     * made ({@code MegakernelProgram.Options}). Confined tenants it runs (docs/TENANTS.md, "Confinement on CUDA").
      */
     public static void checkIrKernel(MegakernelConfig config, RingBuffers buffers) {
         checkScheduler(config);
-        String what = buffers.dfaStep() != null ? "DFA_STEP automata"
-                : TenantWindows.any(Tenants.regions(config)) ? "confined tenants" : null;
-        if (what != null) {
-            throw new CudaBackendException("cuda backend: the IR-built megakernel does not run " + what + " (it has "
-                    + "no DFA_STEP unit and no tenant windows; docs/MEGAKERNEL-CUDA.md, \"The IR-built kernel\")",
-                    "use the hand-written kernel (settings without withIrKernel()) for " + what);
+        if (buffers.dfaStep() != null) {
+            throw new CudaBackendException("cuda backend: the IR-built megakernel does not run DFA_STEP automata (it "
+                    + "has no DFA_STEP unit; docs/MEGAKERNEL-CUDA.md, \"The IR-built kernel\")",
+                    "use the hand-written kernel (settings without withIrKernel()) for DFA_STEP automata");
         }
     }
 

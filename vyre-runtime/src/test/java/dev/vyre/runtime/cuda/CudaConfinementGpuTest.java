@@ -28,11 +28,21 @@ class CudaConfinementGpuTest {
     private static final int SLOTS = 20_000;
 
     private static void parity(String name, long seed, List<Work> work, MegakernelConfig config, WorkerShape shape) {
+        parity(name, seed, work, config, CudaBackend.Settings.defaults().withShape(shape), ConfinementPtx.OUT_OF_REGION);
+    }
+
+    /**
+     * {@code work} on CUDA with {@code settings} against the CPU backend; the kernel's PTX must contain
+     * {@code marker} (its confinement code).
+     */
+    static void parity(String name, long seed, List<Work> work, MegakernelConfig config,
+                       CudaBackend.Settings settings, String marker) {
+        WorkerShape shape = settings.shape();
         byte[] contents = ConfinedStream.contents(seed);
         Snapshot cpu = ConfinedStream.run(new CpuBackend(), config, contents, work);
-        CudaBackend backend = CudaBackend.open(CudaBackend.Settings.defaults().withShape(shape));
+        CudaBackend backend = CudaBackend.open(settings);
         Snapshot cuda = ConfinedStream.run(backend, config, contents, work);
-        assertTrue(backend.ptx().contains(ConfinementPtx.OUT_OF_REGION), "the kernel has the confinement code");
+        assertTrue(backend.ptx().contains(marker), "the kernel has the confinement code");
         String difference = cpu.differenceFrom(cuda);
         assertNull(difference, () -> name + " seed " + seed + ": cpu vs cuda differ at " + difference);
         long faults = cuda.outcomes().stream().filter(o -> o.fault() == FaultCode.OUT_OF_REGION).count();
@@ -68,10 +78,15 @@ class CudaConfinementGpuTest {
     @Test
     void aTenantCannotTouchAnotherTenantsRegionsOnTheGpu() {
         CudaTests.assumeGpu();
+        escapesRefused(CudaBackend.Settings.defaults());
+    }
+
+    /** {@link SimConfinementTest#escapes()} on CUDA with {@code settings}: refused, as on the CPU backend. */
+    static void escapesRefused(CudaBackend.Settings settings) {
         List<Work> work = SimConfinementTest.escapes();
         MegakernelConfig config = ConfinedStream.config(1, false);
         byte[] contents = ConfinedStream.contents(5);
-        Snapshot cuda = ConfinedStream.run(CudaBackend.open(), config, contents, work);
+        Snapshot cuda = ConfinedStream.run(CudaBackend.open(settings), config, contents, work);
         SimConfinementTest.assertEscapesRefused(cuda, contents);
         assertEquals(null, ConfinedStream.run(new CpuBackend(), config, contents, work).differenceFrom(cuda));
     }

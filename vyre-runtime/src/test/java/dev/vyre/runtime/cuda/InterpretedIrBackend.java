@@ -45,13 +45,19 @@ final class InterpretedIrBackend implements Backend {
         if (config.workers() > 1) {
             throw new IllegalArgumentException("the interpreted IR kernel runs one worker, not " + config.workers());
         }
+        dev.vyre.runtime.TenantSpec.Regions[] regions = dev.vyre.runtime.Tenants.regions(config);
         Program program = MegakernelProgram.build(new MegakernelProgram.Options(1, 1, 64).withHandlers(
-                dev.vyre.runtime.HandlerTable.of(config.userHandlers()), config.handlerStepBudget()));
+                dev.vyre.runtime.HandlerTable.of(config.userHandlers()), config.handlerStepBudget())
+                .withConfinement(TenantWindows.any(regions)));
+        // the window table, as CudaBackend uploads it (bound only where some tenant is confined)
+        MemorySegment windows = MemorySegment.ofArray(TenantWindows.table(regions, b.control().wordCount(),
+                b.data().byteSize()));
         Map<String, MemorySegment> memory = Map.of(
                 MegakernelProgram.CONTROL, b.control().segment(),
                 MegakernelProgram.RING, b.ring().segment().asSlice(0, (long) IrKernel.elements(MegakernelProgram.RING,
                         b) * Integer.BYTES),
-                MegakernelProgram.DEBUG, b.debug().segment(), MegakernelProgram.DATA, b.data());
+                MegakernelProgram.DEBUG, b.debug().segment(), MegakernelProgram.DATA, b.data(),
+                MegakernelProgram.WINDOWS_MEMORY, windows);
         Map<String, MemorySegment> bound = new java.util.HashMap<>();
         program.buffers().forEach(d -> bound.put(d.name(), memory.get(MegakernelProgram.memoryOf(d.name()))));
         buffers = b;

@@ -3,8 +3,11 @@ package dev.vyre.runtime.cuda;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vyre.protocol.FaultCode;
+import dev.vyre.runtime.MegakernelConfig;
 import dev.vyre.runtime.cpu.CpuBackend;
 import dev.vyre.runtime.parity.RunSnapshot;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -59,5 +62,26 @@ class InterpretedIrParityTest {
         assertTrue(difference.isEmpty(), () -> "seed " + seed + ": cpu vs the interpreted IR kernel differ at "
                 + difference.orElseThrow());
         assertNull(interpreted.failure(), "the interpreter failed");
+    }
+
+    /**
+     * With confined tenants ({@link ConfinedStream}): built-ins, packed slots and inlined handlers of confined and
+     * unconfined tenants reaching in and out of their windows; outcomes (OUT_OF_REGION details included), control
+     * block and data region as on the CPU backend.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {31, 32})
+    void withConfinedTenantsTheInterpretedProgramMatchesTheCpuBackend(long seed) {
+        InterpretedIrBackend interpreted = new InterpretedIrBackend();
+        List<ConfinedStream.Work> work = ConfinedStream.random(seed, 400, false, false);
+        byte[] contents = ConfinedStream.contents(seed);
+        MegakernelConfig config = ConfinedStream.config(1, false);
+        ConfinedStream.Snapshot cpu = ConfinedStream.run(new CpuBackend(), config, contents, work);
+        ConfinedStream.Snapshot other = ConfinedStream.run(interpreted, config, contents, work);
+        assertNull(interpreted.failure(), "the interpreter failed");
+        String difference = cpu.differenceFrom(other);
+        assertNull(difference, () -> "seed " + seed + ": cpu vs the interpreted IR kernel differ at " + difference);
+        assertTrue(cpu.outcomes().stream().filter(o -> o.fault() == FaultCode.OUT_OF_REGION).count() > 20,
+                "the stream should fault OUT_OF_REGION often");
     }
 }

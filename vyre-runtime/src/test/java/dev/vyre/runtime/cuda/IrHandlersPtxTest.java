@@ -42,7 +42,7 @@ class IrHandlersPtxTest {
 
     /** 20 handlers: mixed (hand-written and random integer), adapted (every type and operator), or data (three on
      * the data region, a Bytes and two U32 views, and 17 mixed ones). */
-    private static List<Program> handlers(String kind) {
+    static List<Program> handlers(String kind) {
         return switch (kind) {
             case "mixed" -> SimHandlersTest.mixedHandlers(1);
             case "adapted" -> MegakernelPtxTest.adapted(2, 20);

@@ -199,13 +199,7 @@ final class SimBackend implements Backend {
         }
         MemorySegment data = b.data();
         // the tenant window table, "device memory" like the DeviceBuffer CudaBackend uploads
-        MemorySegment windows = MemorySegment.NULL;
-        if (confined) {
-            int[] words = TenantWindows.table(regions, b.control().wordCount(), data.byteSize());
-            windows = arena.allocate((long) words.length * Integer.BYTES, CudaBackend.VECTOR_ALIGNMENT);
-            MemorySegment.copy(words, 0, windows, ValueLayout.JAVA_INT, 0, words.length);
-            sim.map(windows);
-        }
+        MemorySegment windows = confined ? windowTable(regions, b) : MemorySegment.NULL;
         long[] params = new long[MegakernelPtx.Param.values().length];
         for (MegakernelPtx.Param p : MegakernelPtx.Param.values()) {
             params[p.ordinal()] = switch (p) {
@@ -238,6 +232,15 @@ final class SimBackend implements Backend {
         threads.forEach(Thread::start);
     }
 
+    /** The tenant window table, "device memory" like the DeviceBuffer CudaBackend uploads. */
+    private MemorySegment windowTable(TenantSpec.Regions[] regions, RingBuffers b) {
+        int[] words = TenantWindows.table(regions, b.control().wordCount(), b.data().byteSize());
+        MemorySegment windows = arena.allocate((long) words.length * Integer.BYTES, CudaBackend.VECTOR_ALIGNMENT);
+        MemorySegment.copy(words, 0, windows, ValueLayout.JAVA_INT, 0, words.length);
+        sim.map(windows);
+        return windows;
+    }
+
     /**
      * The IR-built kernel ({@link IrKernel}) as {@link CudaBackend} launches it with {@code Settings.withIrKernel}:
      * its buffers, element counts and out-of-bounds counters ("device memory", zeroed) as parameters.
@@ -249,7 +252,8 @@ final class SimBackend implements Backend {
         int bells = DoorbellPtx.usablePollers(doorbellPollers, slots, HandlerTable.of(config.userHandlers()));
         MegakernelProgram.Options options = new MegakernelProgram.Options(w, CudaBackend.DEFAULT_BACKOFF_MIN_NANOS,
                 bells == 0 ? CudaBackend.CLASSIC_BACKOFF_MAX_NANOS : CudaBackend.DEFAULT_BACKOFF_MAX_NANOS, bells)
-                .withHandlers(HandlerTable.of(config.userHandlers()), config.handlerStepBudget());
+                .withHandlers(HandlerTable.of(config.userHandlers()), config.handlerStepBudget())
+                .withConfinement(TenantWindows.any(Tenants.regions(config)));
         IrKernel kernel = IrKernel.emit(options, SmTarget.SM_90);
         sim = new PtxSim(edit.apply(kernel.ptx()));
         shared.forEach(sim::map);
@@ -259,6 +263,9 @@ final class SimBackend implements Backend {
         Map<String, MemorySegment> segments = new java.util.HashMap<>(Map.of(MegakernelProgram.CONTROL,
                 b.control().segment(), MegakernelProgram.RING, b.ring().segment(), MegakernelProgram.DEBUG,
                 b.debug().segment(), MegakernelProgram.DATA, b.data()));
+        if (options.confined()) {
+            segments.put(MegakernelProgram.WINDOWS_MEMORY, windowTable(Tenants.regions(config), b));
+        }
         MemorySegment bell = null;
         if (bells > 0) {
             // the doorbell line (shared memory) and the claim words ("device memory", zeroed), as CudaBackend makes them

@@ -38,7 +38,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class SimConfinementTest {
 
-    private static void assertParity(long seed, List<Work> work, MegakernelConfig config, SimBackend sim) {
+    /** The CPU backend and {@code sim} run {@code work} alike; the stream mixes completions and region faults. */
+    static void assertParity(long seed, List<Work> work, MegakernelConfig config, SimBackend sim) {
         byte[] contents = ConfinedStream.contents(seed);
         Snapshot cpu = ConfinedStream.run(new CpuBackend(), config, contents, work);
         Snapshot simulated = ConfinedStream.run(sim, config, contents, work);

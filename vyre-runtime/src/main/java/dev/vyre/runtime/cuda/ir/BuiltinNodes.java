@@ -54,6 +54,8 @@ final class BuiltinNodes {
     private final String debugRelease;
     private final String controlWords;
     private final String mask;
+    /** Whether built-ins are checked against the slot tenant's window too ({@link ConfinementNodes}). */
+    private final boolean confined;
     /** Makes the variable names of one body unique (the validator forbids shadowing and redeclaration). */
     private int names;
 
@@ -63,13 +65,16 @@ final class BuiltinNodes {
      * @param debugRelease the debug log buffer with release atomics
      * @param controlWords a U32 variable holding the control block's words
      * @param mask         a U32 variable holding the slot tenant's permission mask
+     * @param confined     whether every control word is checked against the slot tenant's window after the block
      */
-    BuiltinNodes(String control, String debug, String debugRelease, String controlWords, String mask) {
+    BuiltinNodes(String control, String debug, String debugRelease, String controlWords, String mask,
+                 boolean confined) {
         this.control = control;
         this.debug = debug;
         this.debugRelease = debugRelease;
         this.controlWords = controlWords;
         this.mask = mask;
+        this.confined = confined;
     }
 
     private String fresh(String base) {
@@ -91,19 +96,29 @@ final class BuiltinNodes {
         return nodes(block(check(op, a0, a1, a2)), when(noFault(), nodes(block(apply(op, a0, a1, a2)))));
     }
 
-    /** Control word {@code index + offset} (a 64-bit sum on the CPU) lies in the block; detail saturates. */
+    /**
+     * Control word {@code index + offset} (a 64-bit sum on the CPU) lies in the block; detail saturates. Confined:
+     * then in the window.
+     */
     private Node word(Expr index, int offset) {
         Expr words = var(controlWords);
         Expr ok = offset == 0 ? lt(index, words)
                 : and(le(u32(offset), words), lt(index, sub(words, u32(offset))));
-        return failUnless(ok, FaultCode.CONTROL_OUT_OF_RANGE, bin(BinaryOp.SATURATING_ADD, index, u32(offset)));
+        Node inBlock = failUnless(ok, FaultCode.CONTROL_OUT_OF_RANGE, bin(BinaryOp.SATURATING_ADD, index,
+                u32(offset)));
+        return !confined ? inBlock : block(nodes(inBlock, ConfinementNodes.word(offset == 0 ? index
+                : add(index, u32(offset)))));
     }
 
-    /** {@code first + count <= control words} (a 64-bit sum on the CPU); detail {@code max(first, words)}. */
+    /**
+     * {@code first + count <= control words} (a 64-bit sum on the CPU); detail {@code max(first, words)}. Confined:
+     * then in the window.
+     */
     private Node range(Expr first, Expr count) {
         Expr words = var(controlWords);
-        return failUnless(and(le(count, words), le(first, sub(words, count))), FaultCode.CONTROL_OUT_OF_RANGE,
+        Node inBlock = failUnless(and(le(count, words), le(first, sub(words, count))), FaultCode.CONTROL_OUT_OF_RANGE,
                 bin(BinaryOp.MAX, first, words));
+        return !confined ? inBlock : block(nodes(inBlock, ConfinementNodes.range(first, count)));
     }
 
     /** The checks of {@code op}, as {@code SlotExecutor.check}. */

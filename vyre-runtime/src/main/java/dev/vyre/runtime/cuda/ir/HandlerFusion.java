@@ -86,15 +86,16 @@ final class HandlerFusion {
      *
      * @param args     the kernel's variables holding ARG0..ARG11 as read at the claim
      * @param slotBase the kernel's variable holding the slot's first word
+     * @param windows  the kernel's confinement, or null without confined tenants
      */
     static List<Node> dispatch(MegakernelProgram.Options options, Expr op, List<String> args, String slotBase,
-                               String controlWords, List<Node> otherwise) {
+                               String controlWords, ConfinementNodes windows, List<Node> otherwise) {
         HandlerTable handlers = options.handlers();
         int[] opcodes = IntStream.range(0, handlers.size()).map(handlers::opcode).toArray();
         return chain(op, opcodes, opcode -> {
             int i = handlers.indexOf(opcode);
-            return new HandlerNodes(i, handlers.program(i), options.handlerStepBudget(), slotBase, controlWords)
-                    .inline(args);
+            return new HandlerNodes(i, handlers.program(i), options.handlerStepBudget(), slotBase, controlWords,
+                    windows != null).inline(args);
         }, otherwise);
     }
 }

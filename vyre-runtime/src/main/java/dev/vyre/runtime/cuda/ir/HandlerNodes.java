@@ -56,6 +56,11 @@ import java.util.Map;
  *   budget ends; both are nested in chunks ({@link #bounded}) so that a Return or the cut-off also ends them soon.
  *   Budgets above {@link #MAX_BUDGET} are refused (the count would not fit U32).</li>
  *   <li><b>Return</b> sets {@code uh<i>_ret}; the rest of every enclosing list and loop is skipped under it.</li>
+ *   <li><b>Confinement</b> (a kernel with confined tenants, {@link ConfinementNodes}): {@code control} and
+ *   {@code data} are the slot tenant's window (index 0 = its first word or byte, {@code BufLen} its length); every
+ *   access outside it, and every {@code args} access outside 0..11, is counted in {@code uh<i>_oob} (saturating),
+ *   as the interpreter counts them, and a confined tenant's run that counted any (and did not fault STEP_BUDGET)
+ *   faults OUT_OF_REGION with the count as detail, its arguments stored back as on STEP_BUDGET.</li>
  * </ul>
  */
 final class HandlerNodes {
@@ -81,6 +86,8 @@ final class HandlerNodes {
     private final Map<String, String> renamed = new HashMap<>();
     private final String steps;
     private final String returned;
+    /** Confined kernels: the run's out-of-bounds accesses (saturating), else null. */
+    private final String outside;
     private long pending;
     private int temporaries;
     private int variables;
@@ -91,8 +98,10 @@ final class HandlerNodes {
      * @param budget       the step budget, 1..{@link #MAX_BUDGET}
      * @param slotBase     a U32 variable: the slot's first word in the ring
      * @param controlWords a U32 variable: the control block's words
+     * @param confined     whether the kernel confines tenants ({@link ConfinementNodes}): {@code control} and
+     *                     {@code data} are the slot tenant's windows, out-of-bounds accesses are counted
      */
-    HandlerNodes(int index, Program handler, long budget, String slotBase, String controlWords) {
+    HandlerNodes(int index, Program handler, long budget, String slotBase, String controlWords, boolean confined) {
         this.handler = handler;
         this.prefix = "uh" + index + "_";
         this.budget = budget;
@@ -104,6 +113,7 @@ final class HandlerNodes {
         this.types = new TypeChecker(handler);
         this.steps = prefix + "steps";
         this.returned = prefix + "ret";
+        this.outside = confined ? prefix + "oob" : null;
     }
 
     /**
@@ -115,16 +125,27 @@ final class HandlerNodes {
         List<Node> out = new ArrayList<>();
         out.add(let(steps, u32(0)));
         out.add(let(returned, new Expr.LitBool(false)));
+        if (outside != null) {
+            out.add(let(outside, u32(0)));
+        }
         pending = 1; // the invocation's start
         out.addAll(list(handler.body()));
         flush(out);
-        List<Node> fault = new ArrayList<>(nodes(set(MegakernelProgram.FCODE, u32(FaultCode.STEP_BUDGET.wire())),
-                set(MegakernelProgram.FDETAIL, u32((int) budget))));
+        List<Node> region = outside == null ? List.of() : nodes(when(Ir.and(ConfinementNodes.confined(),
+                Ir.ne(var(outside), u32(0))), fault(FaultCode.OUT_OF_REGION, var(outside), published)));
+        out.add(when(bin(BinaryOp.GT, var(steps), u32((int) budget)), fault(FaultCode.STEP_BUDGET, u32((int) budget),
+                published), region));
+        return out;
+    }
+
+    /** Sets the kernel's fault variables and stores {@code published} ARG2..ARG11 back (the CPU's no write-back). */
+    private List<Node> fault(FaultCode code, Expr detail, List<String> published) {
+        List<Node> fault = new ArrayList<>(nodes(set(MegakernelProgram.FCODE, u32(code.wire())),
+                set(MegakernelProgram.FDETAIL, detail)));
         for (int i = 2; i < SlotLayout.ARGS_PER_SLOT; i++) {
             fault.add(store(ring, add(var(slotBase), u32(SlotLayout.ARG0 + i)), var(published.get(i))));
         }
-        out.add(when(bin(BinaryOp.GT, var(steps), u32((int) budget)), fault));
-        return out;
+        return fault;
     }
 
     // ---- nodes -----------------------------------------------------------------------------------------------
@@ -259,13 +280,41 @@ final class HandlerNodes {
         if (s.buffer().equals(HandlerTable.ARGS)) {
             String i = hold(index, out);
             Expr value = expr(s.value(), out);
-            out.add(when(argInRange(i, typeOf(s.index())), nodes(store(ring, argWord(i, typeOf(s.index())),
+            out.add(counted(argInRange(i, typeOf(s.index())), nodes(store(ring, argWord(i, typeOf(s.index())),
                     value))));
+            return;
+        }
+        if (outside != null) {
+            String i = hold(asU32(index, typeOf(s.index())), out);
+            Expr value = expr(s.value(), out);
+            flush(out);
+            out.add(when(below(), nodes(counted(inWindow(s.buffer(), i), nodes(store(buffer(s.buffer()),
+                    windowed(s.buffer(), i), value))))));
             return;
         }
         Expr value = expr(s.value(), out);
         flush(out);
         out.add(when(below(), nodes(store(buffer(s.buffer()), index, value))));
+    }
+
+    /** {@code access} when {@code ok}; otherwise, confined, the access is counted (the interpreter's bounds). */
+    private Node counted(Expr ok, List<Node> access) {
+        return outside == null ? when(ok, access) : when(ok, access, nodes(set(outside,
+                bin(BinaryOp.SATURATING_ADD, var(outside), u32(1)))));
+    }
+
+    /** Confined: index variable {@code i} (U32) lies in the window of handler buffer {@code name}. */
+    private Expr inWindow(String name, String i) {
+        return lt(var(i), ConfinementNodes.length(name, elementType(name)));
+    }
+
+    /** Confined: the kernel-buffer index of window index {@code i} of handler buffer {@code name}. */
+    private Expr windowed(String name, String i) {
+        return ConfinementNodes.at(name, elementType(name), var(i));
+    }
+
+    private ScalarType elementType(String name) {
+        return (ScalarType) handler.buffer(name).elementType();
     }
 
     // ---- expressions -----------------------------------------------------------------------------------------
@@ -280,6 +329,7 @@ final class HandlerNodes {
             case Expr.LitBool l -> l;
             case Expr.Var v -> var(name(v.name()));
             case Expr.BufLen b -> b.buffer().equals(HandlerTable.ARGS) ? u32(SlotLayout.ARGS_PER_SLOT)
+                    : outside != null ? ConfinementNodes.length(b.buffer(), elementType(b.buffer()))
                     : b.buffer().equals(HandlerTable.CONTROL) ? var(controlWords) : new Expr.BufLen(buffer(b.buffer()));
             case Expr.InvocationId i -> u32(0);
             case Expr.WorkgroupId i -> u32(0);
@@ -316,6 +366,14 @@ final class HandlerNodes {
             Expr ok = argInRange(i, type);
             out.add(let(t, select(ok, load(ring, add(var(slotBase), add(u32(SlotLayout.ARG0),
                     select(ok, asU32(var(i), type), u32(0))))), u32(0))));
+            if (outside != null) {
+                out.add(counted(ok, List.of()));
+            }
+        } else if (outside != null) {
+            String i = hold(asU32(index, typeOf(l.index())), out);
+            out.add(let(t, u32(0)));
+            out.add(counted(inWindow(l.buffer(), i), nodes(set(t, load(buffer(l.buffer()), windowed(l.buffer(),
+                    i))))));
         } else {
             out.add(let(t, load(buffer(l.buffer()), index)));
         }
@@ -326,14 +384,18 @@ final class HandlerNodes {
         ScalarType type = typeOf(a.index());
         Expr index = expr(a.index(), out);
         boolean args = a.buffer().equals(HandlerTable.ARGS);
-        String i = args ? hold(index, out) : null;
+        String i = args ? hold(index, out) : outside != null ? hold(asU32(index, type), out) : null;
         Expr expected = a.expected() == null ? null : expr(a.expected(), out);
         Expr value = expr(a.value(), out);
         String t = temporary();
         out.add(let(t, u32(0)));
         if (args) {
-            out.add(when(argInRange(i, type), nodes(set(t, new Expr.Atomic(a.op(), ring, argWord(i, type),
+            out.add(counted(argInRange(i, type), nodes(set(t, new Expr.Atomic(a.op(), ring, argWord(i, type),
                     expected, value)))));
+        } else if (outside != null) {
+            flush(out);
+            out.add(when(below(), nodes(counted(inWindow(a.buffer(), i), nodes(set(t, new Expr.Atomic(a.op(),
+                    buffer(a.buffer()), windowed(a.buffer(), i), expected, value)))))));
         } else {
             flush(out);
             out.add(when(below(), nodes(set(t, new Expr.Atomic(a.op(), buffer(a.buffer()), index, expected,

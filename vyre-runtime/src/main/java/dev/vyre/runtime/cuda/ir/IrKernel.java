@@ -62,8 +62,8 @@ public record IrKernel(Program program, PtxKernel kernel) {
 
     /**
      * Element counts of the buffers: the control words, 16 words per slot, the debug log's header and records, the
-     * data region's words (U32 view) or bytes (Bytes view), and with doorbell pollers the doorbell line's words and
-     * one claim word per slot.
+     * data region's words (U32 view) or bytes (Bytes view), with doorbell pollers the doorbell line's words and
+     * one claim word per slot, with confined tenants the window table's words.
      */
     public static int elements(String buffer, RingBuffers buffers) {
         return switch (MegakernelProgram.memoryOf(buffer)) {
@@ -72,6 +72,7 @@ public record IrKernel(Program program, PtxKernel kernel) {
             case MegakernelProgram.DEBUG -> Math.toIntExact(DebugLogLayout.bufferWords(buffers.debug().capacity()));
             case DoorbellNodes.DOORBELL -> Doorbell.BYTES / Integer.BYTES;
             case DoorbellNodes.CLAIMS -> buffers.ring().slotCount();
+            case ConfinementNodes.WINDOWS -> dev.vyre.runtime.cuda.TenantWindows.TABLE_WORDS;
             // the interpreter's rule for a count-0 buffer: bytes / element size (as the hand-written kernel's bytes)
             case MegakernelProgram.DATA -> (int) (buffers.data().byteSize()
                     / (buffer.equals(MegakernelProgram.DATA) ? Integer.BYTES : 1));
@@ -83,8 +84,9 @@ public record IrKernel(Program program, PtxKernel kernel) {
      * The launch arguments: for each buffer parameter {@code address.apply(memory)} of the memory it is bound to
      * ({@link MegakernelProgram#memoryOf}: control, ring or debug; with doorbell pollers also {@value
      * MegakernelProgram#DOORBELL_MEMORY}, the doorbell line in mapped memory, and {@value
-     * MegakernelProgram#CLAIMS_MEMORY}, the claim words in device memory, zeroed before the launch), for each count parameter its
-     * {@link #elements} as an Integer, and {@code counters} (the out-of-bounds counters' device address, 8 bytes of
+     * MegakernelProgram#CLAIMS_MEMORY}, the claim words in device memory, zeroed before the launch; with confined
+     * tenants {@value MegakernelProgram#WINDOWS_MEMORY}, the window table in device memory), for each count parameter
+     * its {@link #elements} as an Integer, and {@code counters} (the out-of-bounds counters' device address, 8 bytes of
      * zeroed device memory) for the last.
      */
     public <T> List<Object> arguments(Function<String, T> address, RingBuffers buffers, T counters) {

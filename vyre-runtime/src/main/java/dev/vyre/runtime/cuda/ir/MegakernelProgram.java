@@ -60,7 +60,8 @@ import java.util.TreeMap;
  * <p>Slot outcomes, control words, debug records are the CPU backend's ({@link
  * dev.vyre.runtime.exec.SlotExecutor}): DFA_STEP, LOAD_MISS and VM_EXEC fault UNKNOWN_OPCODE (as on the CPU without
  * automata or a VM registry); single-invocation user handlers are inlined into the dispatch ({@link HandlerFusion},
- * {@link HandlerNodes}), cooperative ones are refused.
+ * {@link HandlerNodes}), cooperative ones are refused; with {@link Options#confined()} every slot is confined to its
+ * tenant's window ({@link ConfinementNodes}).
  *
  * <p>Buffers: {@value #CONTROL}, {@value #RING} and {@value #DEBUG}, all U32, sized by the caller and mapped host
  * memory ({@link SystemMemory}), and ordered aliases of them that the caller binds to the same memory
@@ -91,6 +92,11 @@ public final class MegakernelProgram {
     public static final String DOORBELL_MEMORY = DoorbellNodes.DOORBELL;
     /** With doorbell pollers: the memory of the claim words (device memory, one zeroed u32 per slot). */
     public static final String CLAIMS_MEMORY = DoorbellNodes.CLAIMS;
+    /**
+     * With confined tenants ({@link Options#confined()}): the memory of the tenant window table (device memory,
+     * {@link dev.vyre.runtime.cuda.TenantWindows#table}, written before the launch).
+     */
+    public static final String WINDOWS_MEMORY = ConfinementNodes.WINDOWS;
     /** Every buffer of the program, in binding order, with the memory it is bound to. */
     private static final Map<String, String> MEMORY = new LinkedHashMap<>();
 
@@ -141,9 +147,11 @@ public final class MegakernelProgram {
      * @param doorbellPollers doorbell pollers ({@link DoorbellNodes}), 0..{@link MegakernelPtx.Options#MAX_DOORBELL_POLLERS};
      *                        with any, the ring must be a power of two of at least 2 slots (the caller checks:
      *                        {@code DoorbellPtx.usablePollers}) and the doorbell and claim-word buffers are bound
+     * @param confined        whether some tenant is confined: the program checks every slot against its tenant's
+     *                        window ({@link ConfinementNodes}) and the window table ({@link #WINDOWS_MEMORY}) is bound
      */
     public record Options(int workers, int backoffMinNanos, int backoffMaxNanos, int doorbellPollers,
-                          HandlerTable handlers, long handlerStepBudget) {
+                          HandlerTable handlers, long handlerStepBudget, boolean confined) {
         public Options {
             if (workers < 1) {
                 throw new CudaBackendException("IR megakernel with " + workers + " workers", "pass 1 or more "
@@ -165,7 +173,7 @@ public final class MegakernelProgram {
         /** Options with {@code doorbellPollers} pollers and no user handlers. */
         public Options(int workers, int backoffMinNanos, int backoffMaxNanos, int doorbellPollers) {
             this(workers, backoffMinNanos, backoffMaxNanos, doorbellPollers, HandlerTable.empty(),
-                    dev.vyre.runtime.MegakernelConfig.DEFAULT_HANDLER_STEP_BUDGET);
+                    dev.vyre.runtime.MegakernelConfig.DEFAULT_HANDLER_STEP_BUDGET, false);
         }
 
         /**
@@ -173,18 +181,30 @@ public final class MegakernelProgram {
          * {@code stepBudget} steps (1..{@link HandlerFusion#MAX_BUDGET}).
          */
         public Options withHandlers(HandlerTable handlers, long stepBudget) {
-            return new Options(workers, backoffMinNanos, backoffMaxNanos, doorbellPollers, handlers, stepBudget);
+            return new Options(workers, backoffMinNanos, backoffMaxNanos, doorbellPollers, handlers, stepBudget,
+                    confined);
+        }
+
+        /** These options with tenant confinement ({@code confined}: some tenant is confined) or without. */
+        public Options withConfinement(boolean confined) {
+            return new Options(workers, backoffMinNanos, backoffMaxNanos, doorbellPollers, handlers,
+                    handlerStepBudget, confined);
         }
     }
 
     private final Options options;
-    private final BuiltinNodes builtins = new BuiltinNodes(CONTROL, DEBUG, DEBUG_RELEASE, CONTROL_WORDS, MASK);
+    private final BuiltinNodes builtins;
+
+    /** The confinement's nodes, or null without confined tenants. */
+    private final ConfinementNodes windows;
 
     /** The doorbell fast path's nodes, or null without pollers. */
     private final DoorbellNodes bell;
 
     private MegakernelProgram(Options options) {
         this.options = options;
+        this.windows = options.confined() ? new ConfinementNodes(options.handlers().size() > 0) : null;
+        this.builtins = new BuiltinNodes(CONTROL, DEBUG, DEBUG_RELEASE, CONTROL_WORDS, MASK, options.confined());
         this.bell = options.doorbellPollers() == 0 ? null : new DoorbellNodes(options.doorbellPollers(),
                 options.workers(), SLOT, SP, SLOTS, IDLE);
     }
@@ -212,7 +232,8 @@ public final class MegakernelProgram {
      * (each ordered alias is bound to the same memory as its plain name, the Bytes view of the data region to it).
      */
     public static String memoryOf(String buffer) {
-        String memory = HandlerFusion.DATA_BUFFERS.containsKey(buffer) ? DATA : MEMORY.get(buffer);
+        String memory = HandlerFusion.DATA_BUFFERS.containsKey(buffer) ? DATA
+                : buffer.equals(WINDOWS_MEMORY) ? WINDOWS_MEMORY : MEMORY.get(buffer);
         if (memory == null) {
             throw new IllegalArgumentException("the IR megakernel has no buffer " + buffer);
         }
@@ -243,6 +264,9 @@ public final class MegakernelProgram {
                     true));
             mapped.add(new SystemMemory.Mapped(data.getKey(), 0));
         }
+        if (windows != null) {
+            buffers.add(ConfinementNodes.buffer(buffers.size()));
+        }
         return new Program(0, "vyre.megakernel", Program.WorkgroupSize.of(WORKGROUP), buffers, new TreeMap<>(),
                 List.of(SystemMemory.declareModes(mapped)), body());
     }
@@ -262,6 +286,9 @@ public final class MegakernelProgram {
                 u32(DebugLogLayout.HEADER_WORDS)), u32(DebugLogLayout.RECORD_WORDS))));
         for (int t = 0; t < Permissions.TENANTS; t++) {
             body.add(let(maskName(t), load(CONTROL, u32(ControlLayout.TENANT_BASE + t))));
+        }
+        if (windows != null) {
+            body.addAll(windows.start());
         }
         body.add(let(SLOT, var("worker")));
         body.add(let(SLEEP, u32(options.backoffMinNanos())));
@@ -337,6 +364,9 @@ public final class MegakernelProgram {
         List<Node> run = new ArrayList<>();
         run.add(when(not(var(PENDING)), nodes(store(RING, var(SP), u32(SlotState.CLAIMED.wire())))));
         run.add(let(MASK, tenantMask(var(HEAD[SlotLayout.TENANT]))));
+        if (windows != null) {
+            run.addAll(windows.window(var(HEAD[SlotLayout.TENANT])));
+        }
         run.add(let("bit", permissionBit(op)));
         run.add(let(FCODE, select(eq(var("bit"), u32(NO_BIT)), u32(FaultCode.UNKNOWN_OPCODE.wire()),
                 select(bitSet(var(MASK), var("bit")), u32(0), u32(FaultCode.OPCODE_NOT_PERMITTED.wire())))));
@@ -386,7 +416,7 @@ public final class MegakernelProgram {
             case Opcodes.PRINTF -> builtins.printf(a0, a1, a2, var(SP), CAPACITY, RETRY);
             case Opcodes.PACKED_SLOT -> builtins.packed(args);
             default -> nodes(store(CONTROL_RELEASE, u32(ControlLayout.SHUTDOWN), u32(1)));
-        }, HandlerFusion.dispatch(options, op, args, SP, CONTROL_WORDS, unknown));
+        }, HandlerFusion.dispatch(options, op, args, SP, CONTROL_WORDS, windows, unknown));
         // DFA_STEP, LOAD_MISS and VM_EXEC have permission bits but no executor here: UNKNOWN_OPCODE, as on the CPU
         // backend without automata or a VM registry
         run.addAll(chain(op, BuiltinNodes.PACKABLE, builtin -> builtins.simple(builtin, a0, a1, a2), dispatch));
