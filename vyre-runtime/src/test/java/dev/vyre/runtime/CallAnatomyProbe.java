@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A manual experiment, not a test: where the round trip of {@link Megakernel#call} goes on a real device. One default
- * CUDA megakernel (65,536-slot ring, as {@code vyre bench dispatch}) runs rounds of three variants, interleaved so
+ * CUDA megakernel (65,536-slot ring, as {@code vyre bench dispatch}) runs rounds of five variants (the last two in their javadoc), interleaved so
  * that clock ramps and drift hit all of them alike:
  * <ul>
  *   <li>{@code call}: {@code Megakernel.call(NOP)}, timed around the call;</li>
@@ -47,14 +47,18 @@ public final class CallAnatomyProbe {
                 k.call(Opcodes.NOP, 0, Priority.NORMAL);
                 stamped(host, next, bell, null, 0);
                 raw(host, next, bell, ring, null, 0);
+                delayed(host, next, bell, null, 0);
+                counted(host, next, bell, k.control(), null, 0);
             }
             int n = block * rounds;
             long[] call = new long[n];
             long[][] st = new long[4][n];
             long[][] rw = new long[4][n];
+            long[][] dl = new long[4][n];
+            long[][] ct = new long[4][n];
             for (int r = 0; r < rounds; r++) {
-                for (int v = 0; v < 3; v++) {
-                    int which = (v + r) % 3;
+                for (int v = 0; v < 5; v++) {
+                    int which = (v + r) % 5;
                     for (int i = r * block; i < (r + 1) * block; i++) {
                         if (which == 0) {
                             long t0 = System.nanoTime();
@@ -62,8 +66,12 @@ public final class CallAnatomyProbe {
                             call[i] = System.nanoTime() - t0;
                         } else if (which == 1) {
                             stamped(host, next, bell, st, i);
-                        } else {
+                        } else if (which == 2) {
                             raw(host, next, bell, ring, rw, i);
+                        } else if (which == 3) {
+                            delayed(host, next, bell, dl, i);
+                        } else {
+                            counted(host, next, bell, k.control(), ct, i);
                         }
                     }
                 }
@@ -74,6 +82,12 @@ public final class CallAnatomyProbe {
             }
             for (int p = 0; p < 4; p++) {
                 print("raw " + PHASES[p], rw[p]);
+            }
+            for (int p = 0; p < 4; p++) {
+                print("delayed " + PHASES[p], dl[p]);
+            }
+            for (int p = 0; p < 4; p++) {
+                print("counted " + PHASES[p], ct[p]);
             }
         }
     }
@@ -95,6 +109,73 @@ public final class CallAnatomyProbe {
         host.markPublished(slot);
         bell.ring(seq, Opcodes.NOP, 0);
         long t1 = System.nanoTime();
+        while (!host.finished(slot)) {
+            Thread.onSpinWait();
+        }
+        long t2 = System.nanoTime();
+        SlotOutcome o = host.completeOwn(slot, seq);
+        long t3 = System.nanoTime();
+        check(o);
+        record(out, i, t0, t1, t2, t3);
+    }
+
+    /** Nanoseconds {@link #delayed} keeps off the slot line after the doorbell. */
+    private static final long DELAY = Long.getLong("probe.delay", 1_200);
+
+    /**
+     * {@link #stamped}, but the host stays off the slot line for {@link #DELAY} ns after the doorbell (a clock spin)
+     * before it spins on STATUS: if the host's reads of the line slow the device's CLAIMED and DONE stores down,
+     * the wait shrinks by more than the delay's share.
+     */
+    private static void delayed(HostRing host, AtomicLong next, Doorbell bell, long[][] out, int i) {
+        long t0 = System.nanoTime();
+        long seq = next.getAndIncrement();
+        while (!host.turnReady(seq)) {
+            Thread.onSpinWait();
+        }
+        int slot = host.slotOf(seq);
+        host.claimForCaller(slot);
+        host.fill(slot, Opcodes.NOP, 0, Priority.NORMAL, new int[0]);
+        VarHandle.releaseFence();
+        host.markPublished(slot);
+        bell.ring(seq, Opcodes.NOP, 0);
+        long t1 = System.nanoTime();
+        while (System.nanoTime() - t1 < DELAY) {
+            Thread.onSpinWait();
+        }
+        while (!host.finished(slot)) {
+            Thread.onSpinWait();
+        }
+        long t2 = System.nanoTime();
+        SlotOutcome o = host.completeOwn(slot, seq);
+        long t3 = System.nanoTime();
+        check(o);
+        record(out, i, t0, t1, t2, t3);
+    }
+
+    /**
+     * {@link #stamped}, but the host spins on DONE_COUNT (the control block's line, which the device writes once
+     * per slot, after DONE) until it moves, and only then on STATUS: the host off the slot line while the device
+     * completes into it.
+     */
+    private static void counted(HostRing host, AtomicLong next, Doorbell bell, dev.vyre.protocol.ControlView control,
+                                long[][] out, int i) {
+        long t0 = System.nanoTime();
+        int before = control.doneCount();
+        long seq = next.getAndIncrement();
+        while (!host.turnReady(seq)) {
+            Thread.onSpinWait();
+        }
+        int slot = host.slotOf(seq);
+        host.claimForCaller(slot);
+        host.fill(slot, Opcodes.NOP, 0, Priority.NORMAL, new int[0]);
+        VarHandle.releaseFence();
+        host.markPublished(slot);
+        bell.ring(seq, Opcodes.NOP, 0);
+        long t1 = System.nanoTime();
+        while (control.doneCount() == before) {
+            Thread.onSpinWait();
+        }
         while (!host.finished(slot)) {
             Thread.onSpinWait();
         }
