@@ -545,10 +545,18 @@ public final class CudaBackend implements Backend {
                 device.ccMinor(), MegakernelKey.driverIdentity(driverVersion), MegakernelKey.emitterVersion()));
     }
 
+    /**
+     * A seam for manual experiments only (test-scope probes such as {@code CompletionVariantsProbe}): when set, the
+     * generated PTX of a backend whose cache is off is passed through it before the JIT, so that one JVM can measure
+     * edited kernels beside the real one. Never set in production code; a backend with the cache on ignores it.
+     */
+    static volatile java.util.function.UnaryOperator<String> experimentPtxEdit;
+
     /** The module of the PTX {@code generate} makes, cached under {@code keyOf} when the cache is enabled. */
     private CachedCompiler.Loaded<CudaModule> loadModule(Supplier<String> generate, Supplier<Fingerprint> keyOf) {
         if (!settings.cache().enabled()) {
-            String text = generate.get();
+            java.util.function.UnaryOperator<String> edit = experimentPtxEdit;
+            String text = edit == null ? generate.get() : edit.apply(generate.get());
             long start = System.nanoTime();
             CudaModule module = context.loadPtx(text);
             return new CachedCompiler.Loaded<>(module, text, null, CachedCompiler.Source.JIT,
