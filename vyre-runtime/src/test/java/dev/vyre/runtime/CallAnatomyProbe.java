@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A manual experiment, not a test: where the round trip of {@link Megakernel#call} goes on a real device. One default
- * CUDA megakernel (65,536-slot ring, as {@code vyre bench dispatch}) runs rounds of five variants (the last two in their javadoc), interleaved so
+ * CUDA megakernel (65,536-slot ring, as {@code vyre bench dispatch}) runs rounds of six variants (the last three in their javadoc), interleaved so
  * that clock ramps and drift hit all of them alike:
  * <ul>
  *   <li>{@code call}: {@code Megakernel.call(NOP)}, timed around the call;</li>
@@ -49,6 +49,7 @@ public final class CallAnatomyProbe {
                 raw(host, next, bell, ring, null, 0);
                 delayed(host, next, bell, null, 0);
                 counted(host, next, bell, k.control(), null, 0);
+                touched(host, next, bell, ring, slots, null, 0);
             }
             int n = block * rounds;
             long[] call = new long[n];
@@ -56,9 +57,10 @@ public final class CallAnatomyProbe {
             long[][] rw = new long[4][n];
             long[][] dl = new long[4][n];
             long[][] ct = new long[4][n];
+            long[][] tc = new long[4][n];
             for (int r = 0; r < rounds; r++) {
-                for (int v = 0; v < 5; v++) {
-                    int which = (v + r) % 5;
+                for (int v = 0; v < 6; v++) {
+                    int which = (v + r) % 6;
                     for (int i = r * block; i < (r + 1) * block; i++) {
                         if (which == 0) {
                             long t0 = System.nanoTime();
@@ -70,8 +72,10 @@ public final class CallAnatomyProbe {
                             raw(host, next, bell, ring, rw, i);
                         } else if (which == 3) {
                             delayed(host, next, bell, dl, i);
-                        } else {
+                        } else if (which == 4) {
                             counted(host, next, bell, k.control(), ct, i);
+                        } else {
+                            touched(host, next, bell, ring, slots, tc, i);
                         }
                     }
                 }
@@ -88,6 +92,9 @@ public final class CallAnatomyProbe {
             }
             for (int p = 0; p < 4; p++) {
                 print("counted " + PHASES[p], ct[p]);
+            }
+            for (int p = 0; p < 4; p++) {
+                print("touched " + PHASES[p], tc[p]);
             }
         }
     }
@@ -185,6 +192,38 @@ public final class CallAnatomyProbe {
         check(o);
         record(out, i, t0, t1, t2, t3);
     }
+
+    /**
+     * {@link #stamped}, but right after the doorbell the host reads the next sequence's slot line once, so that the
+     * next call's stores find it in the host's cache: if a cold slot line (a large ring) delays the drain of the
+     * stores before the doorbell, the next round's wait shrinks.
+     */
+    private static void touched(HostRing host, AtomicLong next, Doorbell bell, MemorySegment ring, int slots,
+                                long[][] out, int i) {
+        long t0 = System.nanoTime();
+        long seq = next.getAndIncrement();
+        while (!host.turnReady(seq)) {
+            Thread.onSpinWait();
+        }
+        int slot = host.slotOf(seq);
+        host.claimForCaller(slot);
+        host.fill(slot, Opcodes.NOP, 0, Priority.NORMAL, new int[0]);
+        VarHandle.releaseFence();
+        host.markPublished(slot);
+        bell.ring(seq, Opcodes.NOP, 0);
+        long t1 = System.nanoTime();
+        sink += (int) WORD.getOpaque(ring, (long) ((slot + 1) & (slots - 1)) * SlotLayout.SLOT_BYTES);
+        while (!host.finished(slot)) {
+            Thread.onSpinWait();
+        }
+        long t2 = System.nanoTime();
+        SlotOutcome o = host.completeOwn(slot, seq);
+        long t3 = System.nanoTime();
+        check(o);
+        record(out, i, t0, t1, t2, t3);
+    }
+
+    private static int sink;
 
     /** The raw probe's host loop inside the protocol (so that call and stamped can follow it on the same ring). */
     private static void raw(HostRing host, AtomicLong next, Doorbell bell, MemorySegment ring, long[][] out, int i) {
