@@ -18,7 +18,7 @@ import dev.vyre.runtime.Doorbell;
  * the SM's L1); so their polls stay as evenly spread over a PCIe round trip as they started, whatever runs (a
  * poller that also ran the slot was late for the next entry by what it ran, and the polls bunched up: session 14
  * measured 0.5 to 0.7 us of the round trip there). The runner of the block spins on its watchers' mailboxes (CTA
- * scope: relaxed loads of all of them at once, then a CTA fence on a new entry) and, on an entry it has not run, races for the slot through its <em>claim word</em> in device memory;
+ * scope, L1) and, on an entry it has not run, races for the slot through its <em>claim word</em> in device memory;
  * the winner runs the slot with the kernel's ordinary code (the doorbell gave it OPCODE and TENANT, so a NOP reads
  * nothing from the ring) and completes it in the ring as a worker does. Mailboxes start as {@link Doorbell#NONE}
  * (the host fills them before the launch); a watcher that sees SHUTDOWN posts {@link #EXIT_TAG} before it exits,
@@ -83,11 +83,6 @@ public final class DoorbellPtx {
     private static final String LAST = "%bell_last";
     /** A watcher's mailbox; a runner's block's first mailbox. */
     private static final String MAIL = "%bell_mail";
-    /** The runner's copy of mailbox {@code j} of its block, as loaded. */
-    private static String mailEntry(int j) {
-        return "%bell_mailbox" + j;
-    }
-
     /** The runner's last TAG seen in each of its block's mailboxes. */
     private static String seen(int j) {
         return "%bell_seen" + j;
@@ -144,8 +139,6 @@ public final class DoorbellPtx {
         out.ins(".reg .u32 " + String.join(", ", KEY, IS_POLLER, INDEX, LAST, SLOT_MASK));
         out.ins(".reg .u32 " + java.util.stream.IntStream.range(0, WATCHERS_PER_BLOCK).mapToObj(DoorbellPtx::seen)
                 .collect(java.util.stream.Collectors.joining(", ")));
-        out.ins(".reg .u64 " + java.util.stream.IntStream.range(0, WATCHERS_PER_BLOCK)
-                .mapToObj(DoorbellPtx::mailEntry).collect(java.util.stream.Collectors.joining(", ")));
     }
 
     void loadParams() {
@@ -313,21 +306,15 @@ public final class DoorbellPtx {
             out.ins("mov.u32 " + seen(j) + ", " + PtxBuilder.u32(Doorbell.NONE));
         }
         out.label(POLL);
-        out.comment("all mailboxes in one round of independent relaxed loads (one L1/L2 latency per look, not one per"
-                + " mailbox); the fence on a new entry makes the look an acquire");
         for (int j = 0; j < WATCHERS_PER_BLOCK; j++) {
-            out.ins("ld.relaxed.cta.global.u64 " + mailEntry(j) + ", [" + MAIL + "+" + j * MAILBOX_BYTES + "]");
-        }
-        for (int j = 0; j < WATCHERS_PER_BLOCK; j++) {
-            out.ins("cvt.u32.u64 " + w0 + ", " + mailEntry(j));
+            out.ins("ld.acquire.cta.global.u64 " + ENTRY + ", [" + MAIL + "+" + j * MAILBOX_BYTES + "]");
+            out.ins("cvt.u32.u64 " + w0 + ", " + ENTRY);
             out.ins("setp.ne.u32 " + p + ", " + w0 + ", " + seen(j));
             out.when(p, "mov.u32 " + seen(j) + ", " + w0);
-            out.when(p, "mov.u64 " + ENTRY + ", " + mailEntry(j));
             out.when(p, "bra " + HIT);
         }
         out.ins("bra " + POLL);
         out.label(HIT);
-        out.ins("fence.acq_rel.cta");
         out.ins("setp.eq.u32 " + p + ", " + w0 + ", " + PtxBuilder.u32(EXIT_TAG));
         out.when(p, "bra " + MegakernelPtx.EXIT);
         out.comment("another watcher's copy of the entry this runner ran last");
