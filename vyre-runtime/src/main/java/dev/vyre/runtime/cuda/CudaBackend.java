@@ -396,7 +396,7 @@ public final class CudaBackend implements Backend {
         // no doorbell with the interpreter (warp runners) or cursor words (every slot run by its ring worker)
         int bells = tables != null || cursors != null ? 0
                 : DoorbellPtx.usablePollers(settings.doorbellPollers(), slots, handlers);
-        if ((long) w * shape.lanesPerWorker() + (long) DoorbellPtx.blocks(bells) * WorkerShape.BLOCK_THREADS
+        if ((long) w * shape.lanesPerWorker() + (long) bells * WorkerShape.BLOCK_THREADS
                 > (long) device.multiprocessors() * WorkerShape.RESIDENT_THREADS_PER_SM) {
             throw new CudaBackendException("cuda backend: " + w + " workers and " + bells + " doorbell pollers do not"
                     + " all fit on " + device.name() + " at once", "use fewer workers or doorbell pollers");
@@ -423,7 +423,7 @@ public final class CudaBackend implements Backend {
         DevicePtr windows = !confined ? DevicePtr.NULL : upload(TenantWindows.table(regions,
                 buffers.control().wordCount(), data.byteSize()));
         CudaStream s = context.createStream();
-        kernel.launch(Dim3.of(shape.blocks(w) + DoorbellPtx.blocks(bells)), Dim3.of(WorkerShape.BLOCK_THREADS), 0, s,
+        kernel.launch(Dim3.of(shape.blocks(w) + bells), Dim3.of(WorkerShape.BLOCK_THREADS), 0, s,
                 launchArguments(new Launch(controlPtr, buffers.control().wordCount(), ringPtr, slots, debugPtr,
                         buffers.debug().capacity(), w, scratch, (int) config.handlerStepBudget(), dataPtr,
                         (int) data.byteSize(), dfaBlob, dfa == null ? 0 : dfa.automata().size(), dfaTables,
@@ -512,11 +512,8 @@ public final class CudaBackend implements Backend {
         }
         MemorySegment line = allocateShared(Doorbell.BYTES, Doorbell.ALIGNMENT);
         Doorbell.clear(line);
-        long claimBytes = DoorbellPtx.claimBytes(slots);
-        DeviceBuffer words = context.allocate(DoorbellPtx.memoryBytes(slots, pollers));
+        DeviceBuffer words = context.allocate(DoorbellPtx.claimBytes(slots));
         words.memsetD32(0, 0, slots);
-        // the hand-written kernel's watcher mailboxes: TAG NONE (every bit set) before the launch
-        words.memsetD32(-1, claimBytes, (DoorbellPtx.memoryBytes(slots, pollers) - claimBytes) / Integer.BYTES);
         return new DoorbellMemory(line, devicePointer(line, "doorbell", Doorbell.ALIGNMENT), words.ptr());
     }
 

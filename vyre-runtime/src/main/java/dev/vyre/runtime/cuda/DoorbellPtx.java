@@ -10,19 +10,12 @@ import dev.vyre.runtime.Doorbell;
  * The doorbell fast path of the megakernel (docs/MEGAKERNEL-CUDA.md, "Doorbell fast path"), emitted into
  * {@link MegakernelPtx}'s entry when {@link MegakernelPtx.Options#doorbellPollers()} is above 0.
  *
- * <p>Besides the W ring workers the launch has {@link #blocks}(D) more blocks of {@link #WATCHERS_PER_BLOCK}
- * <em>watchers</em> and one <em>runner</em> each (lane 0 of each warp; the rest exit). The D watchers start
- * {@link #SPAN_NANOS}{@code / D} ns apart and do nothing but poll the host's {@link Doorbell} line (8-byte acquire
- * loads of its one entry, no sleep), a line that no device thread writes, and copy each new entry into their own
- * <em>mailbox</em> (8 bytes of device memory after the claim words, a release store at CTA scope, so it stays in
- * the SM's L1); so their polls stay as evenly spread over a PCIe round trip as they started, whatever runs (a
- * poller that also ran the slot was late for the next entry by what it ran, and the polls bunched up: session 14
- * measured 0.5 to 0.7 us of the round trip there). The runner of the block spins on its watchers' mailboxes (CTA
- * scope, L1) and, on an entry it has not run, races for the slot through its <em>claim word</em> in device memory;
- * the winner runs the slot with the kernel's ordinary code (the doorbell gave it OPCODE and TENANT, so a NOP reads
- * nothing from the ring) and completes it in the ring as a worker does. Mailboxes start as {@link Doorbell#NONE}
- * (the host fills them before the launch); a watcher that sees SHUTDOWN posts {@link #EXIT_TAG} before it exits,
- * which stops its runner.
+ * <p>Besides the W ring workers the launch has D more blocks; thread 0 of each is a <em>doorbell poller</em>. The
+ * pollers start {@link #SPAN_NANOS}{@code / D} ns apart and poll the host's {@link Doorbell} line (8-byte acquire
+ * loads of its one entry, no sleep), a line that no device thread writes. On a new entry they race for the slot
+ * through its <em>claim word</em> in device memory; the winner runs the slot with the kernel's ordinary code (the
+ * doorbell gave it OPCODE and TENANT, so a NOP reads nothing from the ring) and completes it in the ring as a
+ * worker does.
  *
  * <p>Claim words: one u32 per slot, zero at launch. For the occupant of slot {@code s} in lap {@code L} (sequence
  * {@code L * N + s}, N slots, a power of two) the key is {@code K = L * N mod 2^27} ({@link Doorbell#SEQ_BITS});
@@ -41,21 +34,11 @@ public final class DoorbellPtx {
     public static final int SPAN_NANOS = 1200;
     /** Bytes per claim word. */
     public static final int CLAIM_BYTES = Integer.BYTES;
-    /** Watchers per doorbell block: every warp of the block but the last, whose lane 0 is the block's runner. */
-    public static final int WATCHERS_PER_BLOCK = WorkerShape.BLOCK_THREADS / 32 - 1;
-    /** Bytes per watcher mailbox: the doorbell entry as the watcher loaded it. */
-    public static final int MAILBOX_BYTES = Long.BYTES;
-    /** The TAG a watcher posts when it exits on SHUTDOWN (tenant 31 does not exist, so no entry has it). */
-    static final int EXIT_TAG = 0xFFFFFFFE;
     /** Label: doorbell pollers start here. */
     static final String START = "L_BELL_START";
-    /** Label: a runner's loop over its mailboxes. */
+    /** Label: a poller's loop. */
     static final String POLL = "L_BELL_POLL";
     private static final String HIT = "L_BELL_HIT";
-    private static final String WATCH = "L_BELL_WATCH";
-    private static final String SEEN = "L_BELL_SEEN";
-    private static final String RUN_START = "L_BELL_RUN_START";
-    private static final String RUNNER_ID = "L_BELL_RUNNER_ID";
     private static final String CAS = "L_BELL_CAS";
     private static final String CLAIMED = "L_BELL_CLAIMED";
     private static final String WORKER_ID = "L_BELL_WORKER_ID";
@@ -73,20 +56,12 @@ public final class DoorbellPtx {
     private static final String CLAIM_AT = "%bell_at";
     /** The key of that slot's occupant. */
     static final String KEY = "%bell_key";
-    /** 0 on a ring worker, {@link #WATCHER} on a watcher, {@link #RUNNER} on a runner. */
+    /** 1 on a doorbell poller, 0 on a ring worker. */
     private static final String IS_POLLER = "%bell_is";
-    private static final int WATCHER = 1;
-    private static final int RUNNER = 2;
-    /** A watcher's index, 0..D-1; a runner's doorbell block, 0..blocks(D)-1. */
+    /** The poller's index, 0..D-1. */
     private static final String INDEX = "%bell_index";
-    /** The last TAG the watcher saw; the runner's last TAG it ran. */
+    /** The last sequence word the poller saw. */
     private static final String LAST = "%bell_last";
-    /** A watcher's mailbox; a runner's block's first mailbox. */
-    private static final String MAIL = "%bell_mail";
-    /** The runner's last TAG seen in each of its block's mailboxes. */
-    private static String seen(int j) {
-        return "%bell_seen" + j;
-    }
     /** Slot count - 1 (the ring is a power of two in this mode). */
     private static final String SLOT_MASK = "%bell_mask";
     /** Keys live in the low {@link Doorbell#SEQ_BITS} bits. */
@@ -120,25 +95,9 @@ public final class DoorbellPtx {
         return (long) slots * CLAIM_BYTES;
     }
 
-    /** Doorbell blocks for {@code pollers} watchers: one per {@link #WATCHERS_PER_BLOCK}, each with its runner. */
-    public static int blocks(int pollers) {
-        return (pollers + WATCHERS_PER_BLOCK - 1) / WATCHERS_PER_BLOCK;
-    }
-
-    /**
-     * Bytes of the doorbell's device memory for a ring of {@code slots} slots (a power of two, so the mailboxes are
-     * 8-byte aligned) and {@code pollers} watchers: the claim words (zero at launch), then one mailbox per watcher
-     * place of every doorbell block (all bits set at launch: TAG {@link Doorbell#NONE}).
-     */
-    public static long memoryBytes(int slots, int pollers) {
-        return claimBytes(slots) + (long) blocks(pollers) * WATCHERS_PER_BLOCK * MAILBOX_BYTES;
-    }
-
     void declare() {
-        out.ins(".reg .u64 " + BELL + ", " + CLAIMS + ", " + CLAIM_AT + ", " + ENTRY + ", " + MAIL);
+        out.ins(".reg .u64 " + BELL + ", " + CLAIMS + ", " + CLAIM_AT + ", " + ENTRY);
         out.ins(".reg .u32 " + String.join(", ", KEY, IS_POLLER, INDEX, LAST, SLOT_MASK));
-        out.ins(".reg .u32 " + java.util.stream.IntStream.range(0, WATCHERS_PER_BLOCK).mapToObj(DoorbellPtx::seen)
-                .collect(java.util.stream.Collectors.joining(", ")));
     }
 
     void loadParams() {
@@ -150,19 +109,16 @@ public final class DoorbellPtx {
     }
 
     /**
-     * Start of the worker identity: blocks past the workers' are doorbell blocks. In doorbell block c, lane 0 of warp
-     * {@link #WATCHERS_PER_BLOCK} is the block's runner (worker index W + c, for its handler scratch) and lane 0 of
-     * warp k below it is watcher 3c + k while that is below D; every other thread exits. Ring workers go on to the
-     * kernel's own identity code.
+     * Start of the worker identity: blocks past the workers' are doorbell blocks, whose thread 0 becomes poller
+     * {@code ctaid - workerBlocks} (worker index W + that, for its handler scratch) and the rest exit. Ring workers
+     * go on to the kernel's own identity code.
      */
     void routeIdentity() {
         String t0 = MegakernelPtx.T0;
         String t1 = MegakernelPtx.T1;
-        String t2 = MegakernelPtx.T2;
         String p = MegakernelPtx.P;
         int lanes = options.shape().lanesPerWorker();
-        out.comment("doorbell: blocks past the " + lanes + "-lane workers' are doorbell blocks: lane 0 of warps 0.."
-                + (WATCHERS_PER_BLOCK - 1) + " watch the doorbell, lane 0 of warp " + WATCHERS_PER_BLOCK + " runs");
+        out.comment("doorbell: blocks past the " + lanes + "-lane workers' are doorbell blocks; thread 0 of each polls");
         out.ins("mov.u32 " + t0 + ", %ctaid.x");
         out.ins("mul.lo.u32 " + t1 + ", " + MegakernelPtx.WORKERS + ", " + lanes);
         out.ins("add.u32 " + t1 + ", " + t1 + ", " + (WorkerShape.BLOCK_THREADS - 1));
@@ -171,21 +127,13 @@ public final class DoorbellPtx {
         out.ins("setp.lt.u32 " + p + ", " + t0 + ", " + t1);
         out.when(p, "bra " + WORKER_ID);
         out.ins("sub.u32 " + INDEX + ", " + t0 + ", " + t1);
-        out.ins("add.u32 " + MegakernelPtx.WORKER + ", " + MegakernelPtx.WORKERS + ", " + INDEX);
         out.ins("mov.u32 " + t0 + ", %tid.x");
-        out.ins("and.b32 " + t2 + ", " + t0 + ", 31");
-        out.ins("setp.ne.u32 " + p + ", " + t2 + ", 0");
+        out.ins("setp.ne.u32 " + p + ", " + t0 + ", 0");
         out.when(p, "bra " + MegakernelPtx.EXIT);
-        out.ins("shr.u32 " + t0 + ", " + t0 + ", 5");
-        out.ins("setp.eq.u32 " + p + ", " + t0 + ", " + WATCHERS_PER_BLOCK);
-        out.when(p, "bra " + RUNNER_ID);
-        out.ins("mad.lo.u32 " + INDEX + ", " + INDEX + ", " + WATCHERS_PER_BLOCK + ", " + t0);
         out.ins("setp.ge.u32 " + p + ", " + INDEX + ", " + options.doorbellPollers());
         out.when(p, "bra " + MegakernelPtx.EXIT);
-        out.ins("mov.u32 " + IS_POLLER + ", " + WATCHER);
-        out.ins("bra " + COMMON_ID);
-        out.label(RUNNER_ID);
-        out.ins("mov.u32 " + IS_POLLER + ", " + RUNNER);
+        out.ins("add.u32 " + MegakernelPtx.WORKER + ", " + MegakernelPtx.WORKERS + ", " + INDEX);
+        out.ins("mov.u32 " + IS_POLLER + ", 1");
         out.ins("bra " + COMMON_ID);
         out.label(WORKER_ID);
     }
@@ -228,7 +176,7 @@ public final class DoorbellPtx {
         out.ins("bra " + poll);
     }
 
-    /** After a slot's completion: the next lap's key (release), then a runner goes back to its mailboxes. */
+    /** After a slot's completion: the next lap's key (release), then a poller goes back to its loop. */
     void finish() {
         out.comment("doorbell mode: the occupant finished; the claim word becomes the next lap's key (release: after"
                 + " the STATUS store)");
@@ -245,81 +193,37 @@ public final class DoorbellPtx {
         out.when(wrapped, "and.b32 " + KEY + ", " + KEY + ", " + KEY_MASK);
     }
 
-    /**
-     * The doorbell blocks' section: the watchers' loop (stagger, poll, mailbox), then the runner's (mailboxes, claim,
-     * then the kernel's claim code, {@code claim}).
-     */
+    /** The pollers' section: stagger, poll, claim, then the kernel's claim code ({@code claim}). */
     void pollers(String claim) {
         String t0 = MegakernelPtx.T0;
         String p = MegakernelPtx.P;
         String w0 = MegakernelPtx.word(SlotLayout.STATUS);
-        int d = options.doorbellPollers();
-        out.section("doorbell watchers: " + d + " threads poll the host's doorbell line, started " + SPAN_NANOS / d
-                + " ns apart, and copy each new entry into their mailbox; they never run a slot");
+        out.section("doorbell pollers: " + options.doorbellPollers() + " threads poll the host's doorbell line,"
+                + " started " + SPAN_NANOS / options.doorbellPollers() + " ns apart");
         out.label(START);
-        out.ins("setp.eq.u32 " + p + ", " + IS_POLLER + ", " + RUNNER);
-        out.when(p, "bra " + RUN_START);
-        out.ins("mul.wide.u32 " + MAIL + ", " + MegakernelPtx.SLOTS + ", " + CLAIM_BYTES);
-        out.ins("add.u64 " + MAIL + ", " + MAIL + ", " + CLAIMS);
-        out.ins("mul.wide.u32 " + CLAIM_AT + ", " + INDEX + ", " + MAILBOX_BYTES);
-        out.ins("add.u64 " + MAIL + ", " + MAIL + ", " + CLAIM_AT);
-        out.ins("mul.lo.u32 " + t0 + ", " + INDEX + ", " + SPAN_NANOS / d);
+        out.ins("mul.lo.u32 " + t0 + ", " + INDEX + ", " + SPAN_NANOS / options.doorbellPollers());
         out.ins("nanosleep.u32 " + t0);
         out.comment("the host cleared the line's TAG to " + Doorbell.NONE + " before the launch: that counts as seen");
         out.ins("mov.u32 " + LAST + ", " + PtxBuilder.u32(Doorbell.NONE));
-        out.label(WATCH);
+        out.label(POLL);
         out.comment("the whole entry in one 8-byte acquire load (the host writes it with one release store): TAG ="
                 + " sequence | tenant << " + Doorbell.SEQ_BITS + ", then OPCODE");
         out.ins("ld.acquire.sys.global.u64 " + ENTRY + ", [" + BELL + "+" + Doorbell.TAG * Wire.WORD_BYTES + "]");
         out.ins("cvt.u32.u64 " + w0 + ", " + ENTRY);
         out.ins("setp.ne.u32 " + p + ", " + w0 + ", " + LAST);
-        out.when(p, "bra " + SEEN);
+        out.when(p, "bra " + HIT);
         out.ins("add.u32 " + MegakernelPtx.IDLE + ", " + MegakernelPtx.IDLE + ", 1");
         out.ins("and.b32 " + t0 + ", " + MegakernelPtx.IDLE + ", " + (MegakernelPtx.SHUTDOWN_POLL_INTERVAL - 1));
         out.ins("setp.ne.u32 " + p + ", " + t0 + ", 0");
-        out.when(p, "bra " + WATCH);
-        out.comment("every " + MegakernelPtx.SHUTDOWN_POLL_INTERVAL + "th idle poll: on SHUTDOWN stop the runner and "
-                + "exit (the ring workers drain what is published)");
+        out.when(p, "bra " + POLL);
+        out.comment("every " + MegakernelPtx.SHUTDOWN_POLL_INTERVAL + "th idle poll: exit on SHUTDOWN (the ring "
+                + "workers drain what is published)");
         out.ins("ld.acquire.sys.global.u32 " + t0 + ", [" + MegakernelPtx.CTL + "+"
                 + ControlLayout.SHUTDOWN * Wire.WORD_BYTES + "]");
         out.ins("setp.eq.u32 " + p + ", " + t0 + ", 0");
-        out.when(p, "bra " + WATCH);
-        out.ins("mov.u64 " + ENTRY + ", " + Integer.toUnsignedLong(EXIT_TAG));
-        out.ins("st.release.cta.global.u64 [" + MAIL + "], " + ENTRY);
-        out.ins("bra " + MegakernelPtx.EXIT);
-        out.label(SEEN);
-        out.comment("release at CTA scope: the runner's acquire of the mailbox then orders its ring reads after the "
-                + "host's writes, which this watcher's acquire of the doorbell saw");
-        out.ins("mov.u32 " + LAST + ", " + w0);
-        out.ins("st.release.cta.global.u64 [" + MAIL + "], " + ENTRY);
-        out.ins("bra " + WATCH);
-
-        out.section("doorbell runner: spins on its block's " + WATCHERS_PER_BLOCK + " mailboxes (L1) and runs each new "
-                + "entry once, through the slot's claim word");
-        out.label(RUN_START);
-        out.ins("mul.wide.u32 " + MAIL + ", " + MegakernelPtx.SLOTS + ", " + CLAIM_BYTES);
-        out.ins("add.u64 " + MAIL + ", " + MAIL + ", " + CLAIMS);
-        out.ins("mul.wide.u32 " + CLAIM_AT + ", " + INDEX + ", " + WATCHERS_PER_BLOCK * MAILBOX_BYTES);
-        out.ins("add.u64 " + MAIL + ", " + MAIL + ", " + CLAIM_AT);
-        out.ins("mov.u32 " + LAST + ", " + PtxBuilder.u32(Doorbell.NONE));
-        for (int j = 0; j < WATCHERS_PER_BLOCK; j++) {
-            out.ins("mov.u32 " + seen(j) + ", " + PtxBuilder.u32(Doorbell.NONE));
-        }
-        out.label(POLL);
-        for (int j = 0; j < WATCHERS_PER_BLOCK; j++) {
-            out.ins("ld.acquire.cta.global.u64 " + ENTRY + ", [" + MAIL + "+" + j * MAILBOX_BYTES + "]");
-            out.ins("cvt.u32.u64 " + w0 + ", " + ENTRY);
-            out.ins("setp.ne.u32 " + p + ", " + w0 + ", " + seen(j));
-            out.when(p, "mov.u32 " + seen(j) + ", " + w0);
-            out.when(p, "bra " + HIT);
-        }
-        out.ins("bra " + POLL);
-        out.label(HIT);
-        out.ins("setp.eq.u32 " + p + ", " + w0 + ", " + PtxBuilder.u32(EXIT_TAG));
-        out.when(p, "bra " + MegakernelPtx.EXIT);
-        out.comment("another watcher's copy of the entry this runner ran last");
-        out.ins("setp.eq.u32 " + p + ", " + w0 + ", " + LAST);
         out.when(p, "bra " + POLL);
+        out.ins("bra " + MegakernelPtx.EXIT);
+        out.label(HIT);
         out.ins("mov.u32 " + LAST + ", " + w0);
         out.ins("shr.u64 " + ENTRY + ", " + ENTRY + ", " + Integer.SIZE);
         out.ins("cvt.u32.u64 " + MegakernelPtx.word(SlotLayout.OPCODE) + ", " + ENTRY);

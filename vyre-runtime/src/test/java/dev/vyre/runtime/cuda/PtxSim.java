@@ -695,17 +695,6 @@ final class PtxSim {
                 BYTE.setOpaque(segment(a[0], 1), offset(a[0], 1), (byte) value(a[1]));
                 return;
             }
-            if (op[op.length - 1].equals("u64") || op[op.length - 1].equals("b64")) {
-                // one single-copy-atomic 8-byte store (the doorbell watchers' mailboxes)
-                MemorySegment s = segment(a[0], 8);
-                long off = offset(a[0], 8);
-                if (sem.equals("release")) {
-                    LONG.setRelease(s, off, value(a[1]));
-                } else {
-                    LONG.setOpaque(s, off, value(a[1]));
-                }
-                return;
-            }
             MemorySegment s = segment(a[0], 4);
             long off = offset(a[0], 4);
             if (sem.equals("release")) {

@@ -193,9 +193,8 @@ final class SimBackend implements Backend {
         if (doorbellPollers > 0) {
             bell = allocateShared(dev.vyre.runtime.Doorbell.BYTES, dev.vyre.runtime.Doorbell.ALIGNMENT);
             dev.vyre.runtime.Doorbell.clear(bell);
-            claims = arena.allocate(DoorbellPtx.memoryBytes(slots, doorbellPollers), CudaBackend.VECTOR_ALIGNMENT);
+            claims = arena.allocate(DoorbellPtx.claimBytes(slots), CudaBackend.VECTOR_ALIGNMENT);
             claims.fill((byte) 0);
-            claims.asSlice(DoorbellPtx.claimBytes(slots)).fill((byte) -1);
             sim.map(claims);
         }
         MemorySegment data = b.data();
@@ -226,7 +225,7 @@ final class SimBackend implements Backend {
                 case WINDOWS -> windows.address();
             };
         }
-        launch(shape.blocks(w) + DoorbellPtx.blocks(doorbellPollers), WorkerShape.BLOCK_THREADS, params, b);
+        launch(shape.blocks(w) + doorbellPollers, WorkerShape.BLOCK_THREADS, params, b);
         workers = w;
         doorbell = doorbellPollers > 0 ? bell : null;
         claimWords = claims;
