@@ -1,0 +1,140 @@
+package dev.vyre.runtime;
+
+import dev.vyre.protocol.Opcodes;
+import dev.vyre.protocol.Priority;
+import dev.vyre.runtime.cache.CacheSettings;
+import dev.vyre.runtime.cuda.CudaBackend;
+import java.lang.invoke.VarHandle;
+import java.lang.reflect.Field;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+
+/**
+ * A manual experiment, not a test: the timeline of a doorbell round trip on a real device. The default kernel's PTX
+ * is edited (through {@code CudaBackend}'s experiment seam) so that the doorbell poller that runs a NOP writes four
+ * {@code %globaltimer} readings into the slot's ARG0..ARG7 before DONE: when it issued the poll before the one that
+ * saw the entry, when it issued that one, when that load returned (the hit), and just before the DONE store. The
+ * host notes {@code System.nanoTime()} after it rang the doorbell and when it saw DONE. The two clocks have an
+ * unknown offset, so the host-to-device and device-to-host legs are printed less their minimum (their spread, not
+ * their size); the device legs are exact.
+ * Run on the GPU machine: {@code java -cp <lib and test jars> dev.vyre.runtime.DoorbellTimelineProbe [calls] [slots]}.
+ */
+public final class DoorbellTimelineProbe {
+    private DoorbellTimelineProbe() {
+    }
+
+    static final UnaryOperator<String> TIMELINE = ptx -> {
+        String out = edit(ptx, "    .reg .pred %p0;\n",
+                "    .reg .pred %p0;\n    .reg .u64 %tr_issue, %tr_prev, %tr_hit, %tr_done;\n");
+        out = edit(out, "L_BELL_POLL:\n", "L_BELL_POLL:\n    mov.u64 %tr_prev, %tr_issue;\n"
+                + "    mov.u64 %tr_issue, %globaltimer;\n");
+        out = edit(out, "L_BELL_HIT:\n", "L_BELL_HIT:\n    mov.u64 %tr_hit, %globaltimer;\n");
+        return edit(out, "L_DONE_NOP:\n    st.relaxed.sys.global.u32 [%sp+0], 3;\n", "L_DONE_NOP:\n"
+                + "    mov.u64 %tr_done, %globaltimer;\n"
+                + "    setp.ne.u32 %p0, %bell_is, 0;\n"
+                + "    @%p0 st.relaxed.sys.global.v2.u64 [%sp+16], {%tr_prev, %tr_issue};\n"
+                + "    @%p0 st.relaxed.sys.global.v2.u64 [%sp+32], {%tr_hit, %tr_done};\n"
+                + "    st.relaxed.sys.global.u32 [%sp+0], 3;\n");
+    };
+
+    static String edit(String ptx, String from, String to) {
+        if (!ptx.contains(from)) {
+            throw new IllegalStateException("the kernel's PTX has no \"" + from + "\"");
+        }
+        return ptx.replace(from, to);
+    }
+
+    public static void main(String[] args) throws Exception {
+        int calls = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        int slots = args.length > 1 ? Integer.parseInt(args[1]) : 1 << 16;
+        Field seam = CudaBackend.class.getDeclaredField("experimentPtxEdit");
+        seam.setAccessible(true);
+        seam.set(null, TIMELINE);
+        try (Megakernel k = Megakernel.bootstrap(CudaBackend.open(CudaBackend.Settings.defaults()
+                .withCache(CacheSettings.disabled())), MegakernelConfig.defaults().withSlots(slots))) {
+            seam.set(null, null);
+            HostRing host = (HostRing) field(k, "host");
+            AtomicLong next = (AtomicLong) field(k, "nextSequence");
+            Doorbell bell = (Doorbell) field(k, "doorbell");
+            long[][] rows = new long[calls][];
+            int kept = 0;
+            for (int i = 0; i < 20_000 + calls; i++) {
+                long[] row = call(host, next, bell);
+                if (i >= 20_000 && row != null) {
+                    rows[kept++] = row;
+                }
+            }
+            rows = Arrays.copyOf(rows, kept);
+            System.out.printf("ring %d slots: %d of %d calls run by a doorbell poller%n", slots, kept, calls);
+            // row: t1 (host, doorbell rung), t2 (host, DONE seen), prev issue, issue, hit, done (device)
+            print("host: doorbell to DONE seen", col(rows, r -> r[1] - r[0]));
+            print("device: poll issue to hit (the read that saw it)", col(rows, r -> r[4] - r[3]));
+            print("device: previous poll issue to this one", col(rows, r -> r[3] - r[2]));
+            print("device: hit to DONE store", col(rows, r -> r[5] - r[4]));
+            print("host->device: doorbell to hit, less its min", relative(col(rows, r -> r[4] - r[0])));
+            print("host->device: doorbell to issue of the seeing read, less min", relative(col(rows, r -> r[3] - r[0])));
+            print("device->host: DONE store to DONE seen, less its min", relative(col(rows, r -> r[1] - r[5])));
+            long[] toHit = col(rows, r -> r[4] - r[0]);
+            long[] back = col(rows, r -> r[1] - r[5]);
+            long minToHit = Arrays.stream(toHit).min().orElse(0);
+            long minBack = Arrays.stream(back).min().orElse(0);
+            System.out.printf("min(doorbell->hit) + min(DONE->seen) = %d ns (the clock offset cancels)%n",
+                    minToHit + minBack);
+        }
+    }
+
+    private static long[] call(HostRing host, AtomicLong next, Doorbell bell) {
+        long seq = next.getAndIncrement();
+        while (!host.turnReady(seq)) {
+            Thread.onSpinWait();
+        }
+        int slot = host.slotOf(seq);
+        host.claimForCaller(slot);
+        host.fill(slot, Opcodes.NOP, 0, Priority.NORMAL, new int[0]);
+        VarHandle.releaseFence();
+        host.markPublished(slot);
+        bell.ring(seq, Opcodes.NOP, 0);
+        long t1 = System.nanoTime();
+        while (!host.finished(slot)) {
+            Thread.onSpinWait();
+        }
+        long t2 = System.nanoTime();
+        SlotOutcome o = host.completeOwn(slot, seq);
+        if (!o.isDone()) {
+            throw new IllegalStateException("a NOP ended " + o);
+        }
+        long issue = word(o, 2);
+        if (issue == 0) {
+            return null;
+        }
+        return new long[] {t1, t2, word(o, 0), issue, word(o, 4), word(o, 6)};
+    }
+
+    private static long word(SlotOutcome o, int arg) {
+        return Integer.toUnsignedLong(o.arg(arg)) | (long) o.arg(arg + 1) << 32;
+    }
+
+    private static long[] col(long[][] rows, java.util.function.ToLongFunction<long[]> f) {
+        return Arrays.stream(rows).mapToLong(f).toArray();
+    }
+
+    private static long[] relative(long[] v) {
+        long min = Arrays.stream(v).min().orElse(0);
+        return Arrays.stream(v).map(x -> x - min).toArray();
+    }
+
+    private static Object field(Object o, String name) throws ReflectiveOperationException {
+        Field f = o.getClass().getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(o);
+    }
+
+    private static void print(String what, long[] nanos) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        double mean = Arrays.stream(s).average().orElse(0);
+        System.out.printf("%-58s mean %6.0f  p10 %5d  p50 %5d  p90 %5d  p99 %6d  min %5d ns%n", what, mean,
+                s[s.length / 10], s[s.length / 2], s[s.length * 9 / 10], s[s.length * 99 / 100], s[0]);
+    }
+}
