@@ -41,24 +41,42 @@ public final class Doorbell {
 
     private static final VarHandle ENTRY = ValueLayout.JAVA_LONG.withOrder(Wire.BYTE_ORDER).varHandle();
 
+    /** Most lines: one per doorbell poller. */
+    public static final int MAX_LINES = 8;
+
     private final MemorySegment line;
+    private final int lines;
 
     /**
-     * The doorbell on {@code line} ({@link #BYTES} bytes of shared memory the kernel polls).
+     * The doorbell on {@code line}: {@link #BYTES} bytes of shared memory the kernel polls, or a whole number of such
+     * lines (at most {@link #MAX_LINES}), one per poller, each written with the same entry.
      *
-     * @throws MegakernelException for a missing or too short line
+     * @throws MegakernelException for a missing line, or a size that is not 1 to {@link #MAX_LINES} lines
      */
     public Doorbell(MemorySegment line) {
-        if (line == null || line.byteSize() < BYTES) {
-            throw new MegakernelException("doorbell line is " + (line == null ? "missing" : line.byteSize()
-                    + " bytes"), "allocate " + BYTES + " bytes of shared memory for it");
+        if (line == null || line.byteSize() < BYTES || line.byteSize() % BYTES != 0
+                || line.byteSize() > (long) MAX_LINES * BYTES) {
+            throw new MegakernelException("doorbell memory is " + (line == null ? "missing" : line.byteSize()
+                    + " bytes"), "allocate " + BYTES + " bytes of shared memory per doorbell poller (1 to "
+                    + MAX_LINES + " lines)");
         }
         this.line = line;
+        this.lines = (int) (line.byteSize() / BYTES);
     }
 
-    /** Sets a fresh line's TAG to {@link #NONE}; the backend does it before it launches the pollers. */
+    /** Bytes of doorbell memory for {@code pollers} pollers: a line each, so that no two pollers read one line. */
+    public static long bytes(int pollers) {
+        return (long) Math.max(1, pollers) * BYTES;
+    }
+
+    /**
+     * Sets the TAG of every line of fresh doorbell memory to {@link #NONE}; the backend does it before it launches
+     * the pollers.
+     */
     public static void clear(MemorySegment line) {
-        ENTRY.setVolatile(line, 0L, entry(NONE, 0));
+        for (long at = 0; at + BYTES <= line.byteSize(); at += BYTES) {
+            ENTRY.setVolatile(line, at, entry(NONE, 0));
+        }
     }
 
     /** The entry naming {@code sequence}'s slot of {@code opcode} for {@code tenant} (0..29). */
@@ -79,9 +97,12 @@ public final class Doorbell {
     /**
      * Names the slot of {@code sequence}, already PUBLISHED in the ring and owned by the calling thread until it
      * completes (so the slot cannot move on to a later sequence before the pollers read this), to the device's
-     * doorbell pollers: one 8-byte release store.
+     * doorbell pollers: one 8-byte release store into each line.
      */
     public void ring(long sequence, int opcode, int tenant) {
-        ENTRY.setRelease(line, (long) TAG * Wire.WORD_BYTES, entry(sequence, opcode, tenant));
+        long entry = entry(sequence, opcode, tenant);
+        for (int i = 0; i < lines; i++) {
+            ENTRY.setRelease(line, (long) i * BYTES + (long) TAG * Wire.WORD_BYTES, entry);
+        }
     }
 }

@@ -510,7 +510,7 @@ public final class CudaBackend implements Backend {
         if (pollers == 0) {
             return new DoorbellMemory(null, DevicePtr.NULL, DevicePtr.NULL);
         }
-        MemorySegment line = allocateShared(Doorbell.BYTES, Doorbell.ALIGNMENT);
+        MemorySegment line = allocateShared(Doorbell.bytes(pollers), Doorbell.ALIGNMENT);
         Doorbell.clear(line);
         DeviceBuffer words = context.allocate(DoorbellPtx.claimBytes(slots));
         words.memsetD32(0, 0, slots);

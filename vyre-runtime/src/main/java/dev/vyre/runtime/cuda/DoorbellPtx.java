@@ -201,6 +201,10 @@ public final class DoorbellPtx {
         out.section("doorbell pollers: " + options.doorbellPollers() + " threads poll the host's doorbell line,"
                 + " started " + SPAN_NANOS / options.doorbellPollers() + " ns apart");
         out.label(START);
+        out.comment("poller d polls doorbell line d (the host writes the entry into every line): no two pollers'"
+                + " reads queue behind each other on one host cache line");
+        out.ins("mul.wide.u32 " + CLAIM_AT + ", " + INDEX + ", " + Doorbell.BYTES);
+        out.ins("add.u64 " + BELL + ", " + BELL + ", " + CLAIM_AT);
         out.ins("mul.lo.u32 " + t0 + ", " + INDEX + ", " + SPAN_NANOS / options.doorbellPollers());
         out.ins("nanosleep.u32 " + t0);
         out.comment("the host cleared the line's TAG to " + Doorbell.NONE + " before the launch: that counts as seen");

@@ -191,7 +191,8 @@ final class SimBackend implements Backend {
         MemorySegment bell = MemorySegment.NULL;
         MemorySegment claims = MemorySegment.NULL;
         if (doorbellPollers > 0) {
-            bell = allocateShared(dev.vyre.runtime.Doorbell.BYTES, dev.vyre.runtime.Doorbell.ALIGNMENT);
+            bell = allocateShared(dev.vyre.runtime.Doorbell.bytes(doorbellPollers),
+                    dev.vyre.runtime.Doorbell.ALIGNMENT);
             dev.vyre.runtime.Doorbell.clear(bell);
             claims = arena.allocate(DoorbellPtx.claimBytes(slots), CudaBackend.VECTOR_ALIGNMENT);
             claims.fill((byte) 0);
