@@ -18,7 +18,7 @@ import java.util.function.UnaryOperator;
  * host notes {@code System.nanoTime()} after it rang the doorbell and when it saw DONE. The two clocks have an
  * unknown offset, so the host-to-device and device-to-host legs are printed less their minimum (their spread, not
  * their size); the device legs are exact.
- * Run on the GPU machine: {@code java -cp <lib and test jars> dev.vyre.runtime.DoorbellTimelineProbe [calls] [slots]}.
+ * Run on the GPU machine: {@code java -cp <lib and test jars> dev.vyre.runtime.DoorbellTimelineProbe [calls] [slots] [pollers]}.
  */
 public final class DoorbellTimelineProbe {
     private DoorbellTimelineProbe() {
@@ -48,11 +48,13 @@ public final class DoorbellTimelineProbe {
     public static void main(String[] args) throws Exception {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int slots = args.length > 1 ? Integer.parseInt(args[1]) : 1 << 16;
+        int pollers = args.length > 2 ? Integer.parseInt(args[2]) : CudaBackend.DEFAULT_DOORBELL_POLLERS;
         Field seam = CudaBackend.class.getDeclaredField("experimentPtxEdit");
         seam.setAccessible(true);
         seam.set(null, TIMELINE);
         try (Megakernel k = Megakernel.bootstrap(CudaBackend.open(CudaBackend.Settings.defaults()
-                .withCache(CacheSettings.disabled())), MegakernelConfig.defaults().withSlots(slots))) {
+                .withCache(CacheSettings.disabled()).withDoorbell(pollers)), MegakernelConfig.defaults()
+                .withSlots(slots))) {
             seam.set(null, null);
             HostRing host = (HostRing) field(k, "host");
             AtomicLong next = (AtomicLong) field(k, "nextSequence");
@@ -66,7 +68,8 @@ public final class DoorbellTimelineProbe {
                 }
             }
             rows = Arrays.copyOf(rows, kept);
-            System.out.printf("ring %d slots: %d of %d calls run by a doorbell poller%n", slots, kept, calls);
+            System.out.printf("ring %d slots, %d pollers: %d of %d calls run by a doorbell poller%n", slots, pollers,
+                    kept, calls);
             // row: t1 (host, doorbell rung), t2 (host, DONE seen), prev issue, issue, hit, done (device)
             print("host: doorbell to DONE seen", col(rows, r -> r[1] - r[0]));
             print("device: poll issue to hit (the read that saw it)", col(rows, r -> r[4] - r[3]));
@@ -104,11 +107,15 @@ public final class DoorbellTimelineProbe {
         if (!o.isDone()) {
             throw new IllegalStateException("a NOP ended " + o);
         }
+        long prev = word(o, 0);
         long issue = word(o, 2);
-        if (issue == 0) {
+        long hit = word(o, 4);
+        long done = word(o, 6);
+        // a ring worker ran it (no readings), or the readings arrived torn (relaxed stores): not a row
+        if (prev == 0 || issue < prev || hit < issue || done < hit || done - prev > 1_000_000) {
             return null;
         }
-        return new long[] {t1, t2, word(o, 0), issue, word(o, 4), word(o, 6)};
+        return new long[] {t1, t2, prev, issue, hit, done};
     }
 
     private static long word(SlotOutcome o, int arg) {
