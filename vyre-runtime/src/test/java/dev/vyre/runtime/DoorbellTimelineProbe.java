@@ -18,7 +18,7 @@ import java.util.function.UnaryOperator;
  * host notes {@code System.nanoTime()} after it rang the doorbell and when it saw DONE. The two clocks have an
  * unknown offset, so the host-to-device and device-to-host legs are printed less their minimum (their spread, not
  * their size); the device legs are exact.
- * Run on the GPU machine: {@code java -cp <lib and test jars> dev.vyre.runtime.DoorbellTimelineProbe [calls] [slots] [pollers]}.
+ * Run on the GPU machine: {@code java -cp <lib and test jars> dev.vyre.runtime.DoorbellTimelineProbe [calls] [slots] [pollers] [no-claimed]}.
  */
 public final class DoorbellTimelineProbe {
     private DoorbellTimelineProbe() {
@@ -38,6 +38,12 @@ public final class DoorbellTimelineProbe {
                 + "    st.relaxed.sys.global.u32 [%sp+0], 3;\n");
     };
 
+    /** The poller's path without the CLAIMED store (DONE is its only store into the slot line). */
+    static final UnaryOperator<String> NO_CLAIMED = ptx -> edit(edit(ptx,
+            "L_CLAIM:\n    st.relaxed.sys.global.u32 [%sp+0], 2;\n",
+            "L_CLAIM:\n    st.relaxed.sys.global.u32 [%sp+0], 2;\nL_CLAIM_STORED:\n"),
+            "    mov.u32 %w0, 1;\n    bra L_CLAIM;\n", "    mov.u32 %w0, 1;\n    bra L_CLAIM_STORED;\n");
+
     static String edit(String ptx, String from, String to) {
         if (!ptx.contains(from)) {
             throw new IllegalStateException("the kernel's PTX has no \"" + from + "\"");
@@ -51,7 +57,8 @@ public final class DoorbellTimelineProbe {
         int pollers = args.length > 2 ? Integer.parseInt(args[2]) : CudaBackend.DEFAULT_DOORBELL_POLLERS;
         Field seam = CudaBackend.class.getDeclaredField("experimentPtxEdit");
         seam.setAccessible(true);
-        seam.set(null, TIMELINE);
+        boolean noClaimed = args.length > 3 && args[3].equals("no-claimed");
+        seam.set(null, noClaimed ? (UnaryOperator<String>) p -> TIMELINE.apply(NO_CLAIMED.apply(p)) : TIMELINE);
         try (Megakernel k = Megakernel.bootstrap(CudaBackend.open(CudaBackend.Settings.defaults()
                 .withCache(CacheSettings.disabled()).withDoorbell(pollers)), MegakernelConfig.defaults()
                 .withSlots(slots))) {
@@ -68,8 +75,8 @@ public final class DoorbellTimelineProbe {
                 }
             }
             rows = Arrays.copyOf(rows, kept);
-            System.out.printf("ring %d slots, %d pollers: %d of %d calls run by a doorbell poller%n", slots, pollers,
-                    kept, calls);
+            System.out.printf("ring %d slots, %d pollers%s: %d of %d calls run by a doorbell poller%n", slots,
+                    pollers, noClaimed ? ", no CLAIMED store" : "", kept, calls);
             // row: t1 (host, doorbell rung), t2 (host, DONE seen), prev issue, issue, hit, done (device)
             print("host: doorbell to DONE seen", col(rows, r -> r[1] - r[0]));
             print("device: poll issue to hit (the read that saw it)", col(rows, r -> r[4] - r[3]));
