@@ -18,7 +18,7 @@ import java.util.function.UnaryOperator;
  * host notes {@code System.nanoTime()} after it rang the doorbell and when it saw DONE. The two clocks have an
  * unknown offset, so the host-to-device and device-to-host legs are printed less their minimum (their spread, not
  * their size); the device legs are exact.
- * Run on the GPU machine: {@code java -cp <lib and test jars> dev.vyre.runtime.DoorbellTimelineProbe [calls] [slots] [pollers] [no-claimed]}.
+ * Run on the GPU machine: {@code java -cp <lib and test jars> dev.vyre.runtime.DoorbellTimelineProbe [calls] [slots] [pollers] [no-claimed|answer]}.
  */
 public final class DoorbellTimelineProbe {
     private DoorbellTimelineProbe() {
@@ -44,6 +44,16 @@ public final class DoorbellTimelineProbe {
             "L_CLAIM:\n    st.relaxed.sys.global.u32 [%sp+0], 2;\nL_CLAIM_STORED:\n"),
             "    mov.u32 %w0, 1;\n    bra L_CLAIM;\n", "    mov.u32 %w0, 1;\n    bra L_CLAIM_STORED;\n");
 
+    /**
+     * After the TIMELINE edit: the poller that ran the NOP also stores the entry's TAG into observable word 0 (a line
+     * of the control block the host never writes while it runs) after DONE; the host waits on that word first.
+     */
+    static final UnaryOperator<String> ANSWER = ptx -> edit(ptx,
+            "    st.relaxed.sys.global.u32 [%sp+0], 3;\n    red.relaxed.sys.global.add.u32 [%ctl+4], 1;\n",
+            "    st.relaxed.sys.global.u32 [%sp+0], 3;\n    @%p0 st.relaxed.sys.global.u32 [%ctl+"
+                    + dev.vyre.protocol.ControlLayout.OBSERVABLE_BASE * 4 + "], %bell_last;\n"
+                    + "    red.relaxed.sys.global.add.u32 [%ctl+4], 1;\n");
+
     static String edit(String ptx, String from, String to) {
         if (!ptx.contains(from)) {
             throw new IllegalStateException("the kernel's PTX has no \"" + from + "\"");
@@ -58,10 +68,12 @@ public final class DoorbellTimelineProbe {
         Field seam = CudaBackend.class.getDeclaredField("experimentPtxEdit");
         seam.setAccessible(true);
         boolean noClaimed = args.length > 3 && args[3].equals("no-claimed");
-        seam.set(null, noClaimed ? (UnaryOperator<String>) p -> TIMELINE.apply(NO_CLAIMED.apply(p)) : TIMELINE);
+        boolean answer = args.length > 3 && args[3].equals("answer");
+        seam.set(null, noClaimed ? (UnaryOperator<String>) p -> TIMELINE.apply(NO_CLAIMED.apply(p))
+                : answer ? (UnaryOperator<String>) p -> ANSWER.apply(TIMELINE.apply(p)) : TIMELINE);
         try (Megakernel k = Megakernel.bootstrap(CudaBackend.open(CudaBackend.Settings.defaults()
                 .withCache(CacheSettings.disabled()).withDoorbell(pollers)), MegakernelConfig.defaults()
-                .withSlots(slots))) {
+                .withSlots(slots).withObservables(1))) {
             seam.set(null, null);
             HostRing host = (HostRing) field(k, "host");
             AtomicLong next = (AtomicLong) field(k, "nextSequence");
@@ -69,14 +81,14 @@ public final class DoorbellTimelineProbe {
             long[][] rows = new long[calls][];
             int kept = 0;
             for (int i = 0; i < 20_000 + calls; i++) {
-                long[] row = call(host, next, bell);
+                long[] row = call(host, next, bell, answer ? k.control().segment() : null);
                 if (i >= 20_000 && row != null) {
                     rows[kept++] = row;
                 }
             }
             rows = Arrays.copyOf(rows, kept);
             System.out.printf("ring %d slots, %d pollers%s: %d of %d calls run by a doorbell poller%n", slots,
-                    pollers, noClaimed ? ", no CLAIMED store" : "", kept, calls);
+                    pollers, noClaimed ? ", no CLAIMED store" : answer ? ", host waits on an answer word" : "", kept, calls);
             // row: t1 (host, doorbell rung), t2 (host, DONE seen), prev issue, issue, hit, done (device)
             print("host: doorbell to DONE seen", col(rows, r -> r[1] - r[0]));
             print("device: poll issue to hit (the read that saw it)", col(rows, r -> r[4] - r[3]));
@@ -94,7 +106,9 @@ public final class DoorbellTimelineProbe {
         }
     }
 
-    private static long[] call(HostRing host, AtomicLong next, Doorbell bell) {
+    private static final VarHandle WORD = java.lang.foreign.ValueLayout.JAVA_INT.varHandle();
+
+    private static long[] call(HostRing host, AtomicLong next, Doorbell bell, java.lang.foreign.MemorySegment answer) {
         long seq = next.getAndIncrement();
         while (!host.turnReady(seq)) {
             Thread.onSpinWait();
@@ -106,6 +120,14 @@ public final class DoorbellTimelineProbe {
         host.markPublished(slot);
         bell.ring(seq, Opcodes.NOP, 0);
         long t1 = System.nanoTime();
+        if (answer != null) {
+            int tag = (int) seq & Doorbell.SEQ_MASK;
+            long at = (long) dev.vyre.protocol.ControlLayout.OBSERVABLE_BASE * Integer.BYTES;
+            // give up on the answer after a while: a ring worker may have run the slot (no answer then)
+            for (int i = 0; i < 100_000 && (int) WORD.getAcquire(answer, at) != tag; i++) {
+                Thread.onSpinWait();
+            }
+        }
         while (!host.finished(slot)) {
             Thread.onSpinWait();
         }
