@@ -11,8 +11,9 @@ import dev.vyre.runtime.Doorbell;
  * {@link MegakernelPtx}'s entry when {@link MegakernelPtx.Options#doorbellPollers()} is above 0.
  *
  * <p>Besides the W ring workers the launch has D more blocks; thread 0 of each is a <em>doorbell poller</em>. The
- * pollers start {@link #SPAN_NANOS}{@code / D} ns apart and poll the host's {@link Doorbell} line (8-byte acquire
- * loads of its one entry, no sleep), a line that no device thread writes. On a new entry they race for the slot
+ * pollers start {@link #SPAN_NANOS}{@code / D} ns apart and poll the host's {@link Doorbell} line d of their own
+ * (8-byte acquire loads of its one entry, no sleep; the host writes the entry into every line), a line that no
+ * device thread writes. On a new entry they race for the slot
  * through its <em>claim word</em> in device memory; the winner runs the slot with the kernel's ordinary code (the
  * doorbell gave it OPCODE and TENANT, so a NOP reads nothing from the ring) and completes it in the ring as a
  * worker does.

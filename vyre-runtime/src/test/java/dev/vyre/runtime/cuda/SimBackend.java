@@ -270,7 +270,7 @@ final class SimBackend implements Backend {
         MemorySegment bell = null;
         if (bells > 0) {
             // the doorbell line (shared memory) and the claim words ("device memory", zeroed), as CudaBackend makes them
-            bell = allocateShared(dev.vyre.runtime.Doorbell.BYTES, dev.vyre.runtime.Doorbell.ALIGNMENT);
+            bell = allocateShared(dev.vyre.runtime.Doorbell.bytes(bells), dev.vyre.runtime.Doorbell.ALIGNMENT);
             dev.vyre.runtime.Doorbell.clear(bell);
             claimWords = arena.allocate(DoorbellPtx.claimBytes(slots), CudaBackend.VECTOR_ALIGNMENT);
             claimWords.fill((byte) 0);

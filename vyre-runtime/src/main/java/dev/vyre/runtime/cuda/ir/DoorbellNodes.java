@@ -37,7 +37,7 @@ import java.util.Set;
  *
  * <p>The dispatch has D more workgroups after the workers'; invocation 0 of each is a <em>doorbell poller</em> (the
  * others return at once). Poller d sleeps {@code d * SPAN_NANOS / D} ns, then polls the host's {@link Doorbell} line
- * with one single-copy-atomic 8-byte acquire load ({@link SystemMemory#loadPair}: TAG and OPCODE together) and no
+ * d (each poller its own line) with one single-copy-atomic 8-byte acquire load ({@link SystemMemory#loadPair}: TAG and OPCODE together) and no
  * sleep; every {@link MegakernelProgram#SHUTDOWN_POLL_INTERVAL}th idle poll reads SHUTDOWN and returns when it is
  * set. On a new TAG it takes slot {@code seq & (N - 1)} and claims it through the slot's claim word; the winner runs
  * the slot with the ring workers' own claim, dispatch and completion code (OPCODE and TENANT from the doorbell, so a
@@ -179,14 +179,28 @@ final class DoorbellNodes {
         List<Node> quiet = nodes(set(idle, add(var(idle), u32(1))),
                 when(eq(bin(BinaryOp.BIT_AND, var(idle), u32(MegakernelProgram.SHUTDOWN_POLL_INTERVAL - 1)), u32(0)),
                         shutdown));
-        List<Node> poll = nodes(SystemMemory.loadPair(DOORBELL, Doorbell.TAG, LOW, HIGH),
-                when(ne(var(LOW), var(LAST)), hit, quiet));
+        List<Node> poll = nodes(pollOwnLine(), when(ne(var(LOW), var(LAST)), hit, quiet));
         List<Node> won = nodes(set(TRYING, new Expr.LitBool(false)), set(status, u32(SlotState.PUBLISHED.wire())),
                 set(opcode, var(HIGH)), set(tenant, bin(BinaryOp.SHR, var(LAST), u32(Doorbell.SEQ_BITS))));
         List<Node> lost = nodes(when(ahead(var("bell_got")), nodes(set(TRYING, new Expr.LitBool(false))),
                 nodes(let("bell_pause", u32(DoorbellPtx.BEHIND_SLEEP_NANOS)), SystemMemory.sleep("bell_pause"))));
         return nodes(when(not(var(TRYING)), poll),
                 when(var(TRYING), nodes(let("bell_got", claim()), when(eq(var("bell_got"), var(KEY)), won, lost))));
+    }
+
+    /**
+     * Poller d's load of doorbell line d (the host writes the entry into every line, so that no two pollers' reads
+     * queue on one host cache line: on the H100 that halved a poll's read, docs/MEGAKERNEL-CUDA.md, "Session 14"). A
+     * pair load's index is a constant, so the lines are a chain of branches on the poller's index.
+     */
+    private Node pollOwnLine() {
+        int lineWords = Doorbell.BYTES / Integer.BYTES;
+        Node load = SystemMemory.loadPair(DOORBELL, Doorbell.TAG + (pollers - 1) * lineWords, LOW, HIGH);
+        for (int d = pollers - 2; d >= 0; d--) {
+            load = when(eq(var(INDEX), u32(d)), nodes(SystemMemory.loadPair(DOORBELL,
+                    Doorbell.TAG + d * lineWords, LOW, HIGH)), nodes(load));
+        }
+        return load;
     }
 
     /** After a completion's STATUS store: the claim word becomes the next lap's key, with release. */

@@ -21,10 +21,11 @@ import java.util.function.Function;
  * (entry {@value #ENTRY}) and its launch arguments in the emitter's parameter order ({@link PtxKernel}: per buffer
  * its address and element count, then the out-of-bounds counters).
  *
- * @param program the program
- * @param kernel  its lowering
+ * @param program       the program
+ * @param kernel        its lowering
+ * @param doorbellLines the doorbell's lines (one per poller, {@link Doorbell#bytes}); 0 without pollers
  */
-public record IrKernel(Program program, PtxKernel kernel) {
+public record IrKernel(Program program, PtxKernel kernel, int doorbellLines) {
     /** Name of the kernel's entry. */
     public static final String ENTRY = "ir_megakernel";
 
@@ -44,7 +45,8 @@ public record IrKernel(Program program, PtxKernel kernel) {
         }
         try {
             return new IrKernel(program,
-                    PtxEmitter.emitKernel(program, ENTRY, ptxTarget, MegakernelPtx.MAX_REGISTERS));
+                    PtxEmitter.emitKernel(program, ENTRY, ptxTarget, MegakernelPtx.MAX_REGISTERS),
+                    options.doorbellPollers());
         } catch (PtxEmitException e) {
             throw new CudaBackendException("cuda backend: the IR-built megakernel cannot be lowered: " + e.problem(),
                     e.fix(), e);
@@ -62,8 +64,9 @@ public record IrKernel(Program program, PtxKernel kernel) {
 
     /**
      * Element counts of the buffers: the control words, 16 words per slot, the debug log's header and records, the
-     * data region's words (U32 view) or bytes (Bytes view), with doorbell pollers the doorbell line's words and
-     * one claim word per slot, with confined tenants the window table's words.
+     * data region's words (U32 view) or bytes (Bytes view), with doorbell pollers one doorbell line's words (a
+     * kernel's {@link #arguments} count all of its lines) and one claim word per slot, with confined tenants the
+     * window table's words.
      */
     public static int elements(String buffer, RingBuffers buffers) {
         return switch (MegakernelProgram.memoryOf(buffer)) {
@@ -94,7 +97,8 @@ public record IrKernel(Program program, PtxKernel kernel) {
         for (PtxKernel.Param p : kernel.params()) {
             args.add(switch (p.kind()) {
                 case BUFFER_POINTER -> address.apply(MegakernelProgram.memoryOf(p.buffer()));
-                case ELEMENT_COUNT -> elements(p.buffer(), buffers);
+                case ELEMENT_COUNT -> MegakernelProgram.memoryOf(p.buffer()).equals(DoorbellNodes.DOORBELL)
+                        ? (int) (Doorbell.bytes(doorbellLines) / Integer.BYTES) : elements(p.buffer(), buffers);
                 case OOB_COUNTERS -> counters;
             });
         }

@@ -52,7 +52,8 @@ class IrDoorbellPtxTest {
     @Test
     void theDoorbellIsOneAtomicLoadAndTheClaimWordsTheOnlyDeviceScopeAccesses() {
         String ptx = IrKernel.emit(OPTIONS, SmTarget.SM_90).ptx();
-        assertEquals(1, count(ptx, "ld\\.acquire\\.sys\\.global\\.u64 "), "one 8-byte acquire load of the doorbell");
+        assertEquals(OPTIONS.doorbellPollers(), count(ptx, "ld\\.acquire\\.sys\\.global\\.u64 "),
+                "one 8-byte acquire load of the doorbell per poller (each polls its own line)");
         assertTrue(!ptx.contains(".v2."), "no vector load of the doorbell entry (not single-copy atomic)");
         // every memory access that is not .sys: the claim words (device scope) and the out-of-bounds counters
         List<String> notSystem = new ArrayList<>();
