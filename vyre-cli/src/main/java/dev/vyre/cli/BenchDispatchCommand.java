@@ -65,11 +65,12 @@ final class BenchDispatchCommand implements Callable<Integer> {
                     + " half the processors).")
     List<Integer> workers = new ArrayList<>();
 
-    @Option(names = "--cuda-variant", paramLabel = "SHAPE:WORKERS:MIN-MAX[:DOORBELL][:IR]",
+    @Option(names = "--cuda-variant", paramLabel = "SHAPE:WORKERS:MIN-MAX[:DOORBELL][:IR|:HW]",
             description = "A CUDA megakernel configuration to measure (repeatable), e.g. THREAD:32:64-2048: worker"
                     + " shape THREAD or WARP, workers (0: default), idle backoff in ns, optional doorbell pollers"
-                    + " (e.g. THREAD:0:1-64 for the kernel without doorbell; default: THREAD:0:1-16384:3); a final"
-                    + " :IR runs the IR-built kernel instead (THREAD workers; e.g. THREAD:0:1-16384:3:IR).")
+                    + " (e.g. THREAD:0:1-64 for the kernel without doorbell; default: THREAD:0:1-16384:4). It runs"
+                    + " the kernel the backend picks (the IR-built one for THREAD workers); a final :IR requires the"
+                    + " IR-built kernel, :HW the hand-written one (e.g. THREAD:0:1-16384:4:HW).")
     List<String> cudaVariants = new ArrayList<>();
 
     @Option(names = "--launch-batch", paramLabel = "N", defaultValue = "" + DispatchBenchConfig.DEFAULT_LAUNCH_BATCH,

@@ -95,8 +95,10 @@ public final class DispatchBench {
         MegakernelConfig mc = MegakernelConfig.defaults().withSlots(config.ringSlots()).withWorkers(workers);
         List<BenchResult> rows = new ArrayList<>();
         Megakernel kernel;
+        Backend opened = null;
         try {
-            kernel = Megakernel.bootstrap(backend.get(), mc);
+            opened = backend.get();
+            kernel = Megakernel.bootstrap(opened, mc);
         } catch (RuntimeException e) {
             for (Measure m : List.of(Measure.MEGAKERNEL_CALL, Measure.MEGAKERNEL_SUBMIT)) {
                 rows.add(report(BenchResult.failed(backendName, variant, m, e), progress));
@@ -106,6 +108,10 @@ public final class DispatchBench {
         try {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("backend", kernel.backendName());
+            if (opened instanceof CudaBackend cuda) {
+                // which kernel the variant got (the default picks the IR-built one where it runs the configuration)
+                details.put("kernel", String.valueOf(cuda.runningKernel()));
+            }
             details.put("workers", kernel.workers());
             details.put("ringSlots", config.ringSlots());
             rows.add(report(attempt(backendName, variant, Measure.MEGAKERNEL_CALL,

@@ -68,9 +68,11 @@ public final class CudaBackend implements Backend {
     /**
      * Default doorbell pollers (docs/MEGAKERNEL-CUDA.md, "Doorbell fast path"). On the H100 (session 10, one bench
      * run): 128 workers, 1..16384 ns backoff and 3 pollers gave a 2.88 us mean {@code call(NOP)} round trip and
-     * 20.05 M batched NOP slots/s, where the previous default (no pollers, 1..64 ns) gave 4.04 and 3.80 us.
+     * 20.05 M batched NOP slots/s, where the previous default (no pollers, 1..64 ns) gave 4.04 and 3.80 us. Since each
+     * poller has a doorbell line of its own (session 14) more pollers help: 4 gave 2.43 to 2.66 us (hand-written) and
+     * 2.31 to 2.41 us (IR-built) where 3 gave 2.71 to 2.85 and 2.42 to 2.46.
      */
-    public static final int DEFAULT_DOORBELL_POLLERS = 3;
+    public static final int DEFAULT_DOORBELL_POLLERS = 4;
     /**
      * Default bound of the worker count. On the H100 (docs/MEGAKERNEL-CUDA.md, "Measured"), 128 thread-workers
      * with a 1..64 ns backoff gave a 3.45 us mean round trip and 21.8 M batched NOP slots/s; 8 workers a 3.01 us
@@ -102,22 +104,25 @@ public final class CudaBackend implements Backend {
      * @param doorbellPollers doorbell pollers beside the ring's workers (docs/MEGAKERNEL-CUDA.md, "Doorbell fast
      *                        path"): 0 for none ({@link #defaults()} has {@link #DEFAULT_DOORBELL_POLLERS}); a ring
      *                        that is not a power of two, or cooperative handlers, run without them
-     * @param irKernel        whether {@link #start} launches the IR-built kernel ({@link IrKernel}: the persistent
-     *                        ring loop built as a VIR0 program and lowered by the PTX emitter; THREAD workers and
-     *                        the doorbell pollers asked for, single-invocation handlers, confined tenants; no
-     *                        cooperative handlers, DFA_STEP or VM_EXEC) instead of the hand-written {@link MegakernelPtx} (docs/MEGAKERNEL-CUDA.md, "The IR-built kernel")
+     * @param kernel          which kernel {@link #start} launches ({@link KernelBuild}): the IR-built kernel
+     *                        ({@link IrKernel}: the persistent ring loop built as a VIR0 program and lowered by the
+     *                        PTX emitter; THREAD workers and the doorbell pollers asked for, single-invocation
+     *                        handlers, confined tenants; no cooperative handlers, DFA_STEP or VM_EXEC), the
+     *                        hand-written {@link MegakernelPtx}, or ({@link #defaults()}) the IR-built one where it
+     *                        runs the configuration (docs/MEGAKERNEL-CUDA.md, "The IR-built kernel")
      */
     public record Settings(int ordinal, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
-                           int maxDefaultWorkers, CacheSettings cache, int doorbellPollers, boolean irKernel) {
+                           int maxDefaultWorkers, CacheSettings cache, int doorbellPollers, KernelBuild kernel) {
         public Settings {
-            if (ordinal < 0 || shape == null || maxDefaultWorkers < 1 || cache == null) {
+            if (ordinal < 0 || shape == null || maxDefaultWorkers < 1 || cache == null || kernel == null) {
                 throw new CudaBackendException("CUDA backend settings: ordinal " + ordinal + ", shape " + shape
-                        + ", maxDefaultWorkers " + maxDefaultWorkers + ", cache " + cache, "pass a device ordinal"
-                        + " >= 0, a WorkerShape, maxDefaultWorkers >= 1 and cache settings");
+                        + ", maxDefaultWorkers " + maxDefaultWorkers + ", cache " + cache + ", kernel " + kernel,
+                        "pass a device ordinal >= 0, a WorkerShape, maxDefaultWorkers >= 1, cache settings and a"
+                        + " KernelBuild");
             }
             MegakernelPtx.Options.checkBackoff(backoffMinNanos, backoffMaxNanos);
             MegakernelPtx.Options.checkDoorbell(doorbellPollers);
-            if (irKernel && shape != WorkerShape.THREAD) {
+            if (kernel == KernelBuild.IR && shape != WorkerShape.THREAD) {
                 throw new CudaBackendException("CUDA backend settings: the IR-built kernel with shape " + shape,
                         "the IR-built kernel runs THREAD workers: call withIrKernel() last, or leave it off");
             }
@@ -126,7 +131,8 @@ public final class CudaBackend implements Backend {
         /** Settings with the hand-written kernel. */
         public Settings(int ordinal, WorkerShape shape, int backoffMinNanos, int backoffMaxNanos,
                         int maxDefaultWorkers, CacheSettings cache, int doorbellPollers) {
-            this(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache, doorbellPollers, false);
+            this(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache, doorbellPollers,
+                    KernelBuild.HAND_WRITTEN);
         }
 
         /** Settings without doorbell pollers. */
@@ -144,39 +150,46 @@ public final class CudaBackend implements Backend {
         /**
          * Device 0, a thread per worker, 1..16384 ns idle backoff ({@link #CLASSIC_BACKOFF_MAX_NANOS} without doorbell
          * pollers), {@link #DEFAULT_DOORBELL_POLLERS} doorbell pollers, at most {@link #DEFAULT_MAX_WORKERS} default
-         * workers (docs/MEGAKERNEL-CUDA.md).
+         * workers, and the IR-built kernel where it runs the configuration ({@link KernelBuild#IR_WHERE_SUPPORTED};
+         * docs/MEGAKERNEL-CUDA.md).
          */
         public static Settings defaults() {
             return new Settings(0, WorkerShape.THREAD, DEFAULT_BACKOFF_MIN_NANOS, DEFAULT_BACKOFF_MAX_NANOS,
-                    DEFAULT_MAX_WORKERS).withDoorbell(DEFAULT_DOORBELL_POLLERS);
+                    DEFAULT_MAX_WORKERS).withDoorbell(DEFAULT_DOORBELL_POLLERS)
+                    .withKernel(KernelBuild.IR_WHERE_SUPPORTED);
+        }
+
+        /** Whether these settings require the IR-built kernel ({@link KernelBuild#IR}, {@link #withIrKernel()}). */
+        public boolean irKernel() {
+            return kernel == KernelBuild.IR;
         }
 
         public Settings withShape(WorkerShape s) {
             return new Settings(ordinal, s, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache,
-                    doorbellPollers, irKernel);
+                    doorbellPollers, kernel);
         }
 
         /** These settings on CUDA device {@code device}. */
         public Settings withDevice(int device) {
             return new Settings(device, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache,
-                    doorbellPollers, irKernel);
+                    doorbellPollers, kernel);
         }
 
         public Settings withBackoff(int minNanos, int maxNanos) {
             return new Settings(ordinal, shape, minNanos, maxNanos, maxDefaultWorkers, cache, doorbellPollers,
-                    irKernel);
+                    kernel);
         }
 
         /** These settings with another pipeline cache ({@link CacheSettings#disabled()} for none). */
         public Settings withCache(CacheSettings c) {
             return new Settings(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, c,
-                    doorbellPollers, irKernel);
+                    doorbellPollers, kernel);
         }
 
         /** These settings with {@code pollers} doorbell pollers (0: none). */
         public Settings withDoorbell(int pollers) {
             return new Settings(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache, pollers,
-                    irKernel);
+                    kernel);
         }
 
         /**
@@ -185,12 +198,28 @@ public final class CudaBackend implements Backend {
          */
         public Settings withIrKernel() {
             return new Settings(ordinal, WorkerShape.THREAD, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers,
-                    cache, doorbellPollers, true);
+                    cache, doorbellPollers, KernelBuild.IR);
+        }
+
+        /**
+         * These settings with kernel choice {@code k}; {@link KernelBuild#IR} sets THREAD workers as
+         * {@link #withIrKernel()}.
+         */
+        public Settings withKernel(KernelBuild k) {
+            if (k == KernelBuild.IR) {
+                return withIrKernel();
+            }
+            return new Settings(ordinal, shape, backoffMinNanos, backoffMaxNanos, maxDefaultWorkers, cache,
+                    doorbellPollers, k);
         }
 
     }
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(CudaBackend.class.getName());
+
     private final Settings settings;
+    /** The kernel {@link #start} launched ({@link KernelBuild#HAND_WRITTEN} or {@link KernelBuild#IR}); null before. */
+    private volatile KernelBuild running;
     private final CudaProbe.Device device;
     private final SmTarget target;
     private final CudaContext context;
@@ -281,6 +310,15 @@ public final class CudaBackend implements Backend {
         return ptx;
     }
 
+    /**
+     * The kernel {@link #start} launched: {@link KernelBuild#IR} (the IR-built kernel) or
+     * {@link KernelBuild#HAND_WRITTEN}; null before it. With {@link KernelBuild#IR_WHERE_SUPPORTED} this says which
+     * one the configuration got.
+     */
+    public KernelBuild runningKernel() {
+        return running;
+    }
+
     /** How {@link #start} obtained the kernel module (cache hit or JIT, and the times), or null before it. */
     public synchronized ModuleLoad moduleLoad() {
         return moduleLoad;
@@ -369,10 +407,23 @@ public final class CudaBackend implements Backend {
             throw new CudaBackendException("cuda backend: start needs buffers and a config", "pass both");
         }
         checkScheduler(config);
-        if (settings.irKernel()) {
-            startIr(buffers, config);
+        if (settings.kernel() == KernelBuild.IR) {
+            startIr(buffers, planIr(buffers, config));
             return;
         }
+        if (settings.kernel() == KernelBuild.IR_WHERE_SUPPORTED) {
+            IrPlan plan = null;
+            try {
+                plan = planIr(buffers, config);
+            } catch (CudaBackendException e) {
+                LOG.fine(() -> "cuda backend: the hand-written kernel runs this configuration: " + e.getMessage());
+            }
+            if (plan != null) {
+                startIr(buffers, plan);
+                return;
+            }
+        }
+        this.running = KernelBuild.HAND_WRITTEN;
         HandlerTable handlers = HandlerTable.of(config.userHandlers());
         TenantSpec.Regions[] regions = Tenants.regions(config);
         boolean confined = TenantWindows.any(regions);
@@ -437,18 +488,26 @@ public final class CudaBackend implements Backend {
                 loaded.jitNanos(), loaded.loadNanos(), loaded.savedNanos());
     }
 
+    /** What the IR-built kernel needs to start: its workers, pollers, confinement and the lowered kernel. */
+    private record IrPlan(int workers, int pollers, TenantSpec.Regions[] regions, boolean confined,
+                          MegakernelProgram.Options options, IrKernel kernel) {
+    }
+
     /**
-     * Starts the IR-built kernel ({@link IrKernel}): THREAD workers over the control block, ring and debug log, with
-     * 8 bytes of zeroed device memory as the emitter's out-of-bounds counters; with doorbell pollers (a ring of a
-     * power of two slots, as for the hand-written kernel) also the doorbell line and the claim words; with confined
-     * tenants the window table ({@link TenantWindows}, device memory).
+     * Checks that the IR-built kernel runs this configuration and builds and lowers it, allocating nothing: a
+     * refusal here leaves the backend as it was (so {@link KernelBuild#IR_WHERE_SUPPORTED} can start the
+     * hand-written kernel instead).
+     *
+     * @throws CudaBackendException for what the IR-built kernel does not run (the message says what), or too many
+     *                              workers for the device
      */
-    private void startIr(RingBuffers buffers, MegakernelConfig config) {
+    private IrPlan planIr(RingBuffers buffers, MegakernelConfig config) {
         checkIrKernel(config, buffers);
-        if (vmEnabled || cursors != null || faultOpcode != 0) {
+        if (settings.shape() != WorkerShape.THREAD || vmEnabled || cursors != null || faultOpcode != 0) {
             throw new CudaBackendException("cuda backend: the IR-built megakernel does not run " + (vmEnabled
                     ? "VM_EXEC (enableVm)" : cursors != null ? "with cursor words (the isolated backend)"
-                    : "injected faults"), "use the hand-written kernel: settings without withIrKernel()");
+                    : faultOpcode != 0 ? "injected faults" : settings.shape() + " workers"),
+                    "use the hand-written kernel: settings without withIrKernel()");
         }
         int slots = buffers.ring().slotCount();
         int w = resolveWorkers(config.workers(), slots, WorkerShape.THREAD);
@@ -459,44 +518,55 @@ public final class CudaBackend implements Backend {
             throw new CudaBackendException("cuda backend: " + w + " workers and " + bells + " doorbell pollers do not"
                     + " all fit on " + device.name() + " at once", "use fewer workers or doorbell pollers");
         }
-        Map<String, DevicePtr> pointers = new java.util.HashMap<>(Map.of(
-                MegakernelProgram.CONTROL, devicePointer(buffers.control().segment(), "control", Integer.BYTES),
-                MegakernelProgram.RING, devicePointer(buffers.ring().segment(), "ring", VECTOR_ALIGNMENT),
-                MegakernelProgram.DEBUG, devicePointer(buffers.debug().segment(), "debug log", VECTOR_ALIGNMENT),
-                MegakernelProgram.DATA, buffers.data().byteSize() == 0 ? DevicePtr.NULL
-                        : devicePointer(buffers.data(), "data region", Integer.BYTES)));
         TenantSpec.Regions[] regions = Tenants.regions(config);
         boolean confined = TenantWindows.any(regions);
-        if (confined) {
-            // as the hand-written kernel's: the window table in device memory, written once before the launch
-            pointers.put(MegakernelProgram.WINDOWS_MEMORY, upload(TenantWindows.table(regions,
-                    buffers.control().wordCount(), buffers.data().byteSize())));
-        }
-        DoorbellMemory bell = doorbellMemory(bells, slots);
-        if (bells > 0) {
-            pointers.put(MegakernelProgram.DOORBELL_MEMORY, bell.linePtr());
-            pointers.put(MegakernelProgram.CLAIMS_MEMORY, bell.claims());
-        }
         boolean defaultBackoff = settings.backoffMinNanos() == DEFAULT_BACKOFF_MIN_NANOS
                 && settings.backoffMaxNanos() == DEFAULT_BACKOFF_MAX_NANOS;
         MegakernelProgram.Options options = new MegakernelProgram.Options(w, settings.backoffMinNanos(),
                 bells == 0 && defaultBackoff ? CLASSIC_BACKOFF_MAX_NANOS : settings.backoffMaxNanos(), bells)
                 .withHandlers(handlers, config.handlerStepBudget())
                 .withConfinement(confined);
-        IrKernel ir = IrKernel.emit(options, target);
+        return new IrPlan(w, bells, regions, confined, options, IrKernel.emit(options, target));
+    }
+
+    /**
+     * Starts the IR-built kernel ({@link IrKernel}) of {@code plan}: THREAD workers over the control block, ring and
+     * debug log, with 8 bytes of zeroed device memory as the emitter's out-of-bounds counters; with doorbell pollers
+     * (a ring of a power of two slots, as for the hand-written kernel) also the doorbell lines and the claim words;
+     * with confined tenants the window table ({@link TenantWindows}, device memory).
+     */
+    private void startIr(RingBuffers buffers, IrPlan plan) {
+        Map<String, DevicePtr> pointers = new java.util.HashMap<>(Map.of(
+                MegakernelProgram.CONTROL, devicePointer(buffers.control().segment(), "control", Integer.BYTES),
+                MegakernelProgram.RING, devicePointer(buffers.ring().segment(), "ring", VECTOR_ALIGNMENT),
+                MegakernelProgram.DEBUG, devicePointer(buffers.debug().segment(), "debug log", VECTOR_ALIGNMENT),
+                MegakernelProgram.DATA, buffers.data().byteSize() == 0 ? DevicePtr.NULL
+                        : devicePointer(buffers.data(), "data region", Integer.BYTES)));
+        if (plan.confined()) {
+            // as the hand-written kernel's: the window table in device memory, written once before the launch
+            pointers.put(MegakernelProgram.WINDOWS_MEMORY, upload(TenantWindows.table(plan.regions(),
+                    buffers.control().wordCount(), buffers.data().byteSize())));
+        }
+        DoorbellMemory bell = doorbellMemory(plan.pollers(), buffers.ring().slotCount());
+        if (plan.pollers() > 0) {
+            pointers.put(MegakernelProgram.DOORBELL_MEMORY, bell.linePtr());
+            pointers.put(MegakernelProgram.CLAIMS_MEMORY, bell.claims());
+        }
+        IrKernel ir = plan.kernel();
         CachedCompiler.Loaded<CudaModule> loaded = loadModule(ir::ptx, () -> MegakernelKey.ofIr(ir.program(),
                 target.smName(), device.ccMajor(), device.ccMinor(), MegakernelKey.driverIdentity(driverVersion),
                 MegakernelKey.emitterVersion()));
         CudaFunction kernel = loaded.module().function(IrKernel.ENTRY);
         DevicePtr counters = zeroed(dev.vyre.cuda.ptx.PtxKernel.OOB_COUNTER_BYTES);
         CudaStream s = context.createStream();
-        kernel.launch(Dim3.of(MegakernelProgram.workgroups(options)), Dim3.of(MegakernelProgram.WORKGROUP), 0, s,
-                ir.arguments(pointers::get, buffers, counters).toArray());
+        kernel.launch(Dim3.of(MegakernelProgram.workgroups(plan.options())), Dim3.of(MegakernelProgram.WORKGROUP), 0,
+                s, ir.arguments(pointers::get, buffers, counters).toArray());
         this.doorbell = bell.line();
         this.stream = s;
         this.control = buffers.control();
         this.ptx = loaded.ptx();
-        this.workers = w;
+        this.workers = plan.workers();
+        this.running = KernelBuild.IR;
         this.moduleLoad = new ModuleLoad(loaded.source(), loaded.key() == null ? "" : loaded.key().hex(),
                 loaded.jitNanos(), loaded.loadNanos(), loaded.savedNanos());
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vyre.runtime.cuda.CudaBackend;
+import dev.vyre.runtime.cuda.KernelBuild;
 import dev.vyre.runtime.cuda.WorkerShape;
 import java.time.Instant;
 import java.util.List;
@@ -123,17 +124,25 @@ class DispatchReportTest {
         assertEquals(2, bell.settings(0).doorbellPollers());
         assertEquals(CudaVariant.parse("THREAD:32:64-2048"), CudaVariant.parse("THREAD:32:64-2048:0"));
         CudaVariant ir = CudaVariant.parse("THREAD:0:1-64:ir");
-        assertEquals(new CudaVariant(WorkerShape.THREAD, 0, 1, 64, 0, true), ir);
+        assertEquals(new CudaVariant(WorkerShape.THREAD, 0, 1, 64, 0, KernelBuild.IR), ir);
         assertEquals("THREAD:0:1-64:IR", ir.spec());
         assertEquals(ir, CudaVariant.parse(ir.spec()));
         assertTrue(ir.settings(0).irKernel() && !CudaVariant.parse("THREAD:0:1-64").settings(0).irKernel());
         assertEquals(ir, CudaVariant.parse("THREAD:0:1-64:0:IR"));
-        CudaVariant irBell = CudaVariant.parse("THREAD:0:1-16384:3:IR");
-        assertEquals(new CudaVariant(WorkerShape.THREAD, 0, 1, 16384, 3, true), irBell);
-        assertEquals("THREAD:0:1-16384:3:IR", irBell.spec());
+        CudaVariant irBell = CudaVariant.parse("THREAD:0:1-16384:4:IR");
+        assertEquals(new CudaVariant(WorkerShape.THREAD, 0, 1, 16384, 4, KernelBuild.IR), irBell);
+        assertEquals("THREAD:0:1-16384:4:IR", irBell.spec());
         assertEquals(CudaBackend.Settings.defaults().withIrKernel(), irBell.settings(0));
+        // no suffix: the backend's own pick (the IR-built kernel where it runs the configuration); :HW the hand-written
+        assertEquals(KernelBuild.IR_WHERE_SUPPORTED, CudaVariant.parse("THREAD:0:1-64").kernel());
+        CudaVariant hw = CudaVariant.parse("THREAD:0:1-16384:4:hw");
+        assertEquals(new CudaVariant(WorkerShape.THREAD, 0, 1, 16384, 4, KernelBuild.HAND_WRITTEN), hw);
+        assertEquals("THREAD:0:1-16384:4:HW", hw.spec());
+        assertEquals(hw, CudaVariant.parse(hw.spec()));
+        assertEquals(CudaBackend.Settings.defaults().withKernel(KernelBuild.HAND_WRITTEN), hw.settings(0));
+        assertEquals(KernelBuild.HAND_WRITTEN, CudaVariant.parse("WARP:0:1-64:HW").settings(0).kernel());
         for (String bad : new String[] {"", "THREAD", "THREAD:32", "THREAD:32:64", "BLOCK:32:64-2048", "IR",
-                "WARP:0:1-64:IR", "THREAD:0:1-64:9:IR", "THREAD:0:1-64:IR:IR",
+                "WARP:0:1-64:IR", "THREAD:0:1-64:9:IR", "THREAD:0:1-64:IR:IR", "THREAD:0:1-64:HW:IR", "HW",
                 "THREAD:x:64-2048", "THREAD:-1:64-2048", "THREAD:32:2048-64", "THREAD:32:0-64",
                 "THREAD:32:64-2000000", "THREAD:32:64-2048:9", "THREAD:32:64-2048:-1", "THREAD:32:64-2048:x",
                 "THREAD:32:64-2048:1:2"}) {
