@@ -40,7 +40,7 @@ class CudaClaimsGpuTest {
     void everySlotRunsExactlyOnce(WorkerShape shape) throws Exception {
         CudaTests.assumeGpu();
         MegakernelConfig config = MegakernelConfig.defaults().withSlots(4096).withObservables(SEQUENCES);
-        CudaBackend backend = CudaBackend.open(CudaBackend.Settings.defaults().withShape(shape));
+        CudaBackend backend = CudaBackend.open(CudaBackend.Settings.defaults().withShape(shape).withKernel(KernelBuild.HAND_WRITTEN));
         try (Megakernel kernel = Megakernel.bootstrap(backend, config)) {
             ExecutorService pool = Executors.newFixedThreadPool(PUBLISHERS);
             List<Future<List<Ticket>>> futures = new ArrayList<>();

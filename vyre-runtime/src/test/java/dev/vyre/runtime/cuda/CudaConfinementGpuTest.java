@@ -28,7 +28,7 @@ class CudaConfinementGpuTest {
     private static final int SLOTS = 20_000;
 
     private static void parity(String name, long seed, List<Work> work, MegakernelConfig config, WorkerShape shape) {
-        parity(name, seed, work, config, CudaBackend.Settings.defaults().withShape(shape), ConfinementPtx.OUT_OF_REGION);
+        parity(name, seed, work, config, CudaBackend.Settings.defaults().withShape(shape).withKernel(KernelBuild.HAND_WRITTEN), ConfinementPtx.OUT_OF_REGION);
     }
 
     /**
@@ -78,7 +78,7 @@ class CudaConfinementGpuTest {
     @Test
     void aTenantCannotTouchAnotherTenantsRegionsOnTheGpu() {
         CudaTests.assumeGpu();
-        escapesRefused(CudaBackend.Settings.defaults());
+        escapesRefused(CudaBackend.Settings.defaults().withKernel(KernelBuild.HAND_WRITTEN));
     }
 
     /** {@link SimConfinementTest#escapes()} on CUDA with {@code settings}: refused, as on the CPU backend. */

@@ -36,7 +36,7 @@ class CudaDoorbellGpuTest {
     private static final int WARM = 2_000;
 
     private static CudaBackend backend(WorkerShape shape, int pollers, int backoffMax) {
-        return CudaBackend.open(CudaBackend.Settings.defaults().withShape(shape).withBackoff(1, backoffMax)
+        return CudaBackend.open(CudaBackend.Settings.defaults().withShape(shape).withKernel(KernelBuild.HAND_WRITTEN).withBackoff(1, backoffMax)
                 .withDoorbell(pollers));
     }
 

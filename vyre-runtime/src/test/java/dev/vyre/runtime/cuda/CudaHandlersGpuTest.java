@@ -46,7 +46,7 @@ class CudaHandlersGpuTest {
 
     private static void assertSameRun(SlotStream stream, WorkerShape shape, int workers, String what) {
         CudaTests.assumeGpu();
-        assertSameRun(stream, CudaBackend.Settings.defaults().withShape(shape), workers, what);
+        assertSameRun(stream, CudaBackend.Settings.defaults().withShape(shape).withKernel(KernelBuild.HAND_WRITTEN), workers, what);
     }
 
     /**

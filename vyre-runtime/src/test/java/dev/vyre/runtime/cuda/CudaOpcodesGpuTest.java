@@ -17,7 +17,7 @@ class CudaOpcodesGpuTest extends OpcodeContract {
 
     @Override
     protected Backend newBackend() {
-        return CudaBackend.open();
+        return CudaBackend.open(CudaBackend.Settings.defaults().withKernel(KernelBuild.HAND_WRITTEN));
     }
 
     @Test
