@@ -1,13 +1,11 @@
 package dev.vyre.runtime;
 
-import dev.vyre.protocol.Opcodes;
-import dev.vyre.protocol.Priority;
 import dev.vyre.runtime.cache.CacheSettings;
 import dev.vyre.runtime.cuda.CudaBackend;
+import dev.vyre.runtime.cuda.KernelBuild;
 import java.lang.invoke.VarHandle;
 import java.lang.reflect.Field;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 /**
@@ -72,16 +70,15 @@ public final class DoorbellTimelineProbe {
         seam.set(null, noClaimed ? (UnaryOperator<String>) p -> TIMELINE.apply(NO_CLAIMED.apply(p))
                 : answer ? (UnaryOperator<String>) p -> ANSWER.apply(TIMELINE.apply(p)) : TIMELINE);
         try (Megakernel k = Megakernel.bootstrap(CudaBackend.open(CudaBackend.Settings.defaults()
-                .withCache(CacheSettings.disabled()).withDoorbell(pollers)), MegakernelConfig.defaults()
+                .withCache(CacheSettings.disabled()).withDoorbell(pollers).withKernel(KernelBuild.HAND_WRITTEN)),
+                MegakernelConfig.defaults()
                 .withSlots(slots).withObservables(1))) {
             seam.set(null, null);
-            HostRing host = (HostRing) field(k, "host");
-            AtomicLong next = (AtomicLong) field(k, "nextSequence");
-            Doorbell bell = (Doorbell) field(k, "doorbell");
+            ProbeSupport.Internals in = ProbeSupport.Internals.of(k);
             long[][] rows = new long[calls][];
             int kept = 0;
             for (int i = 0; i < 20_000 + calls; i++) {
-                long[] row = call(host, next, bell, answer ? k.control().segment() : null);
+                long[] row = call(in, answer ? k.control().segment() : null);
                 if (i >= 20_000 && row != null) {
                     rows[kept++] = row;
                 }
@@ -90,13 +87,13 @@ public final class DoorbellTimelineProbe {
             System.out.printf("ring %d slots, %d pollers%s: %d of %d calls run by a doorbell poller%n", slots,
                     pollers, noClaimed ? ", no CLAIMED store" : answer ? ", host waits on an answer word" : "", kept, calls);
             // row: t1 (host, doorbell rung), t2 (host, DONE seen), prev issue, issue, hit, done (device)
-            print("host: doorbell to DONE seen", col(rows, r -> r[1] - r[0]));
-            print("device: poll issue to hit (the read that saw it)", col(rows, r -> r[4] - r[3]));
-            print("device: previous poll issue to this one", col(rows, r -> r[3] - r[2]));
-            print("device: hit to DONE store", col(rows, r -> r[5] - r[4]));
-            print("host->device: doorbell to hit, less its min", relative(col(rows, r -> r[4] - r[0])));
-            print("host->device: doorbell to issue of the seeing read, less min", relative(col(rows, r -> r[3] - r[0])));
-            print("device->host: DONE store to DONE seen, less its min", relative(col(rows, r -> r[1] - r[5])));
+            dev.vyre.runtime.bench.LatencyProbe.print("host: doorbell to DONE seen", col(rows, r -> r[1] - r[0]));
+            dev.vyre.runtime.bench.LatencyProbe.print("device: poll issue to hit (the read that saw it)", col(rows, r -> r[4] - r[3]));
+            dev.vyre.runtime.bench.LatencyProbe.print("device: previous poll issue to this one", col(rows, r -> r[3] - r[2]));
+            dev.vyre.runtime.bench.LatencyProbe.print("device: hit to DONE store", col(rows, r -> r[5] - r[4]));
+            dev.vyre.runtime.bench.LatencyProbe.print("host->device: doorbell to hit, less its min", relative(col(rows, r -> r[4] - r[0])));
+            dev.vyre.runtime.bench.LatencyProbe.print("host->device: doorbell to issue of the seeing read, less min", relative(col(rows, r -> r[3] - r[0])));
+            dev.vyre.runtime.bench.LatencyProbe.print("device->host: DONE store to DONE seen, less its min", relative(col(rows, r -> r[1] - r[5])));
             long[] toHit = col(rows, r -> r[4] - r[0]);
             long[] back = col(rows, r -> r[1] - r[5]);
             long minToHit = Arrays.stream(toHit).min().orElse(0);
@@ -108,17 +105,8 @@ public final class DoorbellTimelineProbe {
 
     private static final VarHandle WORD = java.lang.foreign.ValueLayout.JAVA_INT.varHandle();
 
-    private static long[] call(HostRing host, AtomicLong next, Doorbell bell, java.lang.foreign.MemorySegment answer) {
-        long seq = next.getAndIncrement();
-        while (!host.turnReady(seq)) {
-            Thread.onSpinWait();
-        }
-        int slot = host.slotOf(seq);
-        host.claimForCaller(slot);
-        host.fill(slot, Opcodes.NOP, 0, Priority.NORMAL, new int[0]);
-        VarHandle.releaseFence();
-        host.markPublished(slot);
-        bell.ring(seq, Opcodes.NOP, 0);
+    private static long[] call(ProbeSupport.Internals in, java.lang.foreign.MemorySegment answer) {
+        long seq = in.publishNop();
         long t1 = System.nanoTime();
         if (answer != null) {
             int tag = (int) seq & Doorbell.SEQ_MASK;
@@ -128,14 +116,9 @@ public final class DoorbellTimelineProbe {
                 Thread.onSpinWait();
             }
         }
-        while (!host.finished(slot)) {
-            Thread.onSpinWait();
-        }
+        in.awaitFinished(seq);
         long t2 = System.nanoTime();
-        SlotOutcome o = host.completeOwn(slot, seq);
-        if (!o.isDone()) {
-            throw new IllegalStateException("a NOP ended " + o);
-        }
+        SlotOutcome o = in.complete(seq);
         long prev = word(o, 0);
         long issue = word(o, 2);
         long hit = word(o, 4);
@@ -158,19 +141,5 @@ public final class DoorbellTimelineProbe {
     private static long[] relative(long[] v) {
         long min = Arrays.stream(v).min().orElse(0);
         return Arrays.stream(v).map(x -> x - min).toArray();
-    }
-
-    private static Object field(Object o, String name) throws ReflectiveOperationException {
-        Field f = o.getClass().getDeclaredField(name);
-        f.setAccessible(true);
-        return f.get(o);
-    }
-
-    private static void print(String what, long[] nanos) {
-        long[] s = nanos.clone();
-        Arrays.sort(s);
-        double mean = Arrays.stream(s).average().orElse(0);
-        System.out.printf("%-58s mean %6.0f  p10 %5d  p50 %5d  p90 %5d  p99 %6d  min %5d ns%n", what, mean,
-                s[s.length / 10], s[s.length / 2], s[s.length * 9 / 10], s[s.length * 99 / 100], s[0]);
     }
 }

@@ -497,11 +497,12 @@ public final class LatencyProbe {
         }
     }
 
-    static void print(String what, long[] nanos) {
+    /** One summary line: mean, p10, p50, p90, p99 and min of {@code nanos}, in ns. */
+    public static void print(String what, long[] nanos) {
         long[] s = nanos.clone();
         Arrays.sort(s);
         double mean = Arrays.stream(s).average().orElse(0);
-        System.out.printf("%-48s mean %6.0f  p10 %5d  p50 %5d  p90 %5d  p99 %6d  min %5d ns%n", what, mean,
+        System.out.printf("%-58s mean %6.0f  p10 %5d  p50 %5d  p90 %5d  p99 %6d  min %5d ns%n", what, mean,
                 s[s.length / 10], s[s.length / 2], s[s.length * 9 / 10], s[s.length * 99 / 100], s[0]);
     }
 }

@@ -12,7 +12,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * A manual experiment, not a test: which instruction of the doorbell poller's NOP path costs round-trip time on a real
- * device. Each variant is the default kernel's PTX with one edit (some edits break the protocol for anything but a
+ * device. Each variant is the hand-written kernel's PTX with one edit (some edits break the protocol for anything but a
  * lone caller's NOPs, which is all this runs); the variants are bootstrapped in turn, round after round, so that
  * drift and clock ramps hit them alike, and each round times {@code block} calls after 5,000 warm-up calls.
  * Run on the GPU machine: {@code java -cp <lib and test jars> dev.vyre.runtime.cuda.CompletionVariantsProbe
@@ -69,7 +69,8 @@ public final class CompletionVariantsProbe {
                 String name = names.get((i + r) % names.size());
                 CudaBackend.experimentPtxEdit = variants.get(name);
                 try (Megakernel k = Megakernel.bootstrap(CudaBackend.open(CudaBackend.Settings.defaults()
-                        .withCache(CacheSettings.disabled())), MegakernelConfig.defaults().withSlots(1 << 16))) {
+                        .withCache(CacheSettings.disabled()).withKernel(KernelBuild.HAND_WRITTEN)),
+                        MegakernelConfig.defaults().withSlots(1 << 16))) {
                     DoorbellRuns.nopRoundTrips(k, 0, 5_000);
                     results.get(name).add(DoorbellRuns.nopRoundTrips(k, 0, block));
                 } finally {
