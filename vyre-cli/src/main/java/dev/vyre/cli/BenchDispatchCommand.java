@@ -46,6 +46,12 @@ final class BenchDispatchCommand implements Callable<Integer> {
             description = "Untimed round trips before them (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--cuda-warmup-ms", paramLabel = "MS", defaultValue = ""
+            + DispatchBenchConfig.DEFAULT_CUDA_WARMUP_MILLIS,
+            description = "Least time the warm-up calls of a CUDA latency row take (default: ${DEFAULT-VALUE}; 0: the"
+                    + " --warmup count alone): the first megakernel of a JVM is slower for its first tens of ms.")
+    long cudaWarmupMillis;
+
     @Option(names = "--batch-slots", paramLabel = "N", defaultValue = "0",
             description = {"NOP slots of each throughput row (default: "
                     + DispatchBenchConfig.DEFAULT_CUDA_BATCH_SLOTS + " on CUDA, "
@@ -90,7 +96,7 @@ final class BenchDispatchCommand implements Callable<Integer> {
         }
         List<String> names = backends.stream().map(String::strip).toList();
         DispatchBenchConfig config = new DispatchBenchConfig(calls, warmup, batchSlots, ringSlots, names, workers,
-                variants, launchBatch, device);
+                variants, launchBatch, device, cudaWarmupMillis);
         DispatchReport report = DispatchBench.run(config, line -> {
             out.println(line);
             out.flush();

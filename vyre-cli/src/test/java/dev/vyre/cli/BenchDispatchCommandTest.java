@@ -38,7 +38,8 @@ class BenchDispatchCommandTest {
         assertTrue(text.startsWith("{\"schema\":\"" + DispatchReport.SCHEMA + "\",\"tool\":\"vyre bench dispatch\""),
                 text);
         assertTrue(text.endsWith(",\"vyreVersion\":\"" + VersionProvider.version() + "\"}\n"), text);
-        assertTrue(text.contains("\"config\":{\"calls\":50,\"warmupCalls\":10,\"batchSlots\":{\"cpu\":3000},"
+        assertTrue(text.contains("\"config\":{\"calls\":50,\"warmupCalls\":10,\"cudaWarmupMillis\":1000,"
+                + "\"batchSlots\":{\"cpu\":3000},"
                 + "\"ringSlots\":256,\"backends\":[\"cpu\"],\"cpuWorkers\":[1,2]"), text);
         assertTrue(text.contains("\"measure\":\"MEGAKERNEL_SUBMIT\""), text);
         assertTrue(text.contains("\"throughput\":{\"items\":3000,"), text);

@@ -131,26 +131,37 @@ public final class DispatchBench {
         return rows;
     }
 
-    /** Warm-up calls, then timed {@link Megakernel#call}s of NOP, one at a time. */
+    /**
+     * Warm-up calls (at least {@code warmupCalls}, and on CUDA for at least {@code cudaWarmupMillis}), then timed
+     * {@link Megakernel#call}s of NOP, one at a time.
+     */
     private static BenchResult callRow(Megakernel kernel, String backendName, String variant,
                                        DispatchBenchConfig config, Map<String, Object> details) {
+        long warmNanos = backendName.equals(DispatchBenchConfig.CUDA) ? config.cudaWarmupMillis() * 1_000_000 : 0;
+        long warmStart = System.nanoTime();
+        int warmed = 0;
+        while (warmed < config.warmupCalls() || System.nanoTime() - warmStart < warmNanos) {
+            checkNop(kernel.call(Opcodes.NOP, 0, Priority.NORMAL), warmed++);
+        }
         long[] nanos = new long[config.calls()];
-        for (int i = 0; i < config.warmupCalls() + config.calls(); i++) {
+        for (int i = 0; i < config.calls(); i++) {
             long t0 = System.nanoTime();
             SlotOutcome o = kernel.call(Opcodes.NOP, 0, Priority.NORMAL);
             long t1 = System.nanoTime();
-            if (!o.isDone()) {
-                throw new BenchException("call " + i + " of NOP ended " + o, "a NOP cannot fault: report this with"
-                        + " the full output");
-            }
-            if (i >= config.warmupCalls()) {
-                nanos[i - config.warmupCalls()] = t1 - t0;
-            }
+            checkNop(o, warmed + i);
+            nanos[i] = t1 - t0;
         }
         Map<String, Object> d = new LinkedHashMap<>(details);
         d.put("calls", config.calls());
-        d.put("warmupCalls", config.warmupCalls());
+        d.put("warmupCalls", warmed);
         return BenchResult.latency(backendName, variant, Measure.MEGAKERNEL_CALL, LatencyStats.of(nanos), d);
+    }
+
+    private static void checkNop(SlotOutcome o, int call) {
+        if (!o.isDone()) {
+            throw new BenchException("call " + call + " of NOP ended " + o, "a NOP cannot fault: report this with the"
+                    + " full output");
+        }
     }
 
     /**

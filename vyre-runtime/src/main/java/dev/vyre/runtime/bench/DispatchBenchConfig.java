@@ -19,10 +19,14 @@ import java.util.Map;
  * @param cudaVariants CUDA configurations, one pair of rows each; empty: {@link CudaVariant#DEFAULT}
  * @param launchBatch  launches (and graph replays) of the back-to-back baseline rows
  * @param cudaDevice   CUDA device ordinal
+ * @param cudaWarmupMillis least time the warm-up calls of a CUDA latency row take (they go on past
+ *                     {@code warmupCalls} until it passed): the first megakernel of a JVM runs 0.3 to 0.8 us slower
+ *                     for its first tens of milliseconds (GPU and host clocks ramping; docs/MEGAKERNEL-CUDA.md,
+ *                     sessions 11 and 14), which a count of calls alone does not cover
  */
 public record DispatchBenchConfig(int calls, int warmupCalls, long batchSlots, int ringSlots, List<String> backends,
                                   List<Integer> cpuWorkers, List<CudaVariant> cudaVariants, int launchBatch,
-                                  int cudaDevice) {
+                                  int cudaDevice, long cudaWarmupMillis) {
     /** The CPU backend's name. */
     public static final String CPU = "cpu";
     /** The CUDA backend's name. */
@@ -46,12 +50,25 @@ public record DispatchBenchConfig(int calls, int warmupCalls, long batchSlots, i
     /** Most CPU workers the default picks (latency grows once workers, caller and reaper oversubscribe cores). */
     public static final int MAX_DEFAULT_CPU_WORKERS = 4;
 
+    /** Default least warm-up time of a CUDA latency row: 1 s. */
+    public static final long DEFAULT_CUDA_WARMUP_MILLIS = 1_000;
+
+    /** A configuration without a least warm-up time (warm-up by {@code warmupCalls} alone). */
+    public DispatchBenchConfig(int calls, int warmupCalls, long batchSlots, int ringSlots, List<String> backends,
+                               List<Integer> cpuWorkers, List<CudaVariant> cudaVariants, int launchBatch,
+                               int cudaDevice) {
+        this(calls, warmupCalls, batchSlots, ringSlots, backends, cpuWorkers, cudaVariants, launchBatch, cudaDevice,
+                0);
+    }
+
     public DispatchBenchConfig {
         backends = List.copyOf(backends == null ? List.of() : backends);
         cpuWorkers = List.copyOf(cpuWorkers == null ? List.of() : cpuWorkers);
         cudaVariants = List.copyOf(cudaVariants == null ? List.of() : cudaVariants);
         check(calls >= 1, "calls " + calls + " is not positive", "time at least one round trip");
         check(warmupCalls >= 0, "warmup calls " + warmupCalls + " is negative", "pass 0 or more warm-up calls");
+        check(cudaWarmupMillis >= 0 && cudaWarmupMillis <= 600_000, "CUDA warm-up of " + cudaWarmupMillis + " ms is"
+                + " outside 0..600000", "pass 0 (count-based warm-up only) to 600000 ms, e.g. 1000");
         check(batchSlots >= 0, "batch slots " + batchSlots + " is negative", "pass 0 (the default) or more slots");
         check(ringSlots >= 1 && ringSlots <= SlotLayout.MAX_ENCODED_RING_SLOTS, "ring of " + ringSlots + " slots is"
                 + " outside 1.." + SlotLayout.MAX_ENCODED_RING_SLOTS, "pick a ring size in that range, e.g. 65536");
@@ -74,7 +91,7 @@ public record DispatchBenchConfig(int calls, int warmupCalls, long batchSlots, i
     /** Defaults: both backends, default workers and variant, the default sizes. */
     public static DispatchBenchConfig defaults() {
         return new DispatchBenchConfig(DEFAULT_CALLS, DEFAULT_WARMUP_CALLS, 0, DEFAULT_RING_SLOTS, List.of(CPU, CUDA),
-                List.of(), List.of(), DEFAULT_LAUNCH_BATCH, 0);
+                List.of(), List.of(), DEFAULT_LAUNCH_BATCH, 0, DEFAULT_CUDA_WARMUP_MILLIS);
     }
 
     private static void check(boolean ok, String problem, String fix) {
@@ -116,6 +133,7 @@ public record DispatchBenchConfig(int calls, int warmupCalls, long batchSlots, i
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("calls", calls);
         m.put("warmupCalls", warmupCalls);
+        m.put("cudaWarmupMillis", cudaWarmupMillis);
         Map<String, Object> batch = new LinkedHashMap<>();
         for (String b : backends) {
             batch.put(b, batchSlotsFor(b));

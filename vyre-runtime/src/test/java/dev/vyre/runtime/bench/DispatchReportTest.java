@@ -158,6 +158,7 @@ class DispatchReportTest {
         assertEquals(DispatchBenchConfig.DEFAULT_CUDA_BATCH_SLOTS, d.batchSlotsFor(CUDA));
         assertEquals(DispatchBenchConfig.DEFAULT_CPU_BATCH_SLOTS, d.batchSlotsFor("cpu"));
         assertEquals(List.of(CudaVariant.DEFAULT), d.cudaVariantList());
+        assertEquals(DispatchBenchConfig.DEFAULT_CUDA_WARMUP_MILLIS, d.cudaWarmupMillis());
         int w = DispatchBenchConfig.defaultCpuWorkers();
         assertTrue(w >= 1 && w <= DispatchBenchConfig.MAX_DEFAULT_CPU_WORKERS && Integer.bitCount(w) == 1);
         assertEquals(List.of(w), d.cpuWorkerCounts());
@@ -174,7 +175,9 @@ class DispatchReportTest {
                 () -> new DispatchBenchConfig(1, 0, 0, 64, List.of("cpu"), List.of(),
                         List.of(CudaVariant.parse("THREAD:48:64-2048")), 1, 0),
                 () -> new DispatchBenchConfig(1, 0, 0, 64, List.of("cpu"), List.of(), List.of(), 0, 0),
-                () -> new DispatchBenchConfig(1, 0, 0, 64, List.of("cpu"), List.of(), List.of(), 1, -1));
+                () -> new DispatchBenchConfig(1, 0, 0, 64, List.of("cpu"), List.of(), List.of(), 1, -1),
+                () -> new DispatchBenchConfig(1, 0, 0, 64, List.of("cpu"), List.of(), List.of(), 1, 0, -1),
+                () -> new DispatchBenchConfig(1, 0, 0, 64, List.of("cpu"), List.of(), List.of(), 1, 0, 600_001));
         for (Runnable r : bad) {
             BenchException e = assertThrows(BenchException.class, r::run);
             assertTrue(e.getMessage().startsWith("dispatch bench: ") && e.getMessage().contains("Fix: "));
