@@ -48,8 +48,8 @@ public final class Megakernel implements AutoCloseable {
     /** Looks at its slot's STATUS that {@link #call} makes in a tight loop before its backoff starts. */
     static final int CALL_TIGHT_SPINS = 1 << 10;
     /**
-     * Slots {@link #submit} fills before one release fence and their STATUS stores: short runs let the workers start
-     * while the host is still filling the next run.
+     * Sequences {@link #submit} takes at once (one atomic add per run; the filler of {@code submit(..., ArgFiller)}
+     * fills a whole run before it is published).
      */
     public static final int SUBMIT_RUN_SLOTS = 256;
     /** How often the reaper checks that the workers are still alive when no shutdown was requested. */
@@ -334,7 +334,7 @@ public final class Megakernel implements AutoCloseable {
     /**
      * Publishes {@code count} untracked slots of {@code opcode}, each with the same arguments (missing ones zero):
      * the bulk path, with no ticket or other object per slot. Slots are published in runs of up to
-     * {@value #SUBMIT_RUN_SLOTS} (fill words 1..15 of each, one release fence, then the STATUS words), with the
+     * {@value #SUBMIT_RUN_SLOTS} sequences (each slot's words 1..15, a release fence, then its STATUS), with the
      * same backpressure as {@link #publish}. Their outcomes are not kept: await them with {@link #awaitDone} and
      * read faults from {@link #untrackedStats()}. Safe to mix with tickets and calls from any threads.
      *
@@ -404,17 +404,13 @@ public final class Megakernel implements AutoCloseable {
                     awaitTurn(slot, lap, first + k);
                     host.claimUntracked(slot);
                     host.fillBody(slot, opcode, body, filler == null ? 0 : k * HostRing.BODY_LONGS);
-                    if (++slot == slotCount) {
-                        slot = 0;
-                        lap++;
-                    }
-                }
-                VarHandle.releaseFence();
-                slot = firstSlot;
-                for (int k = 0; k < n; k++) {
+                    // STATUS right after the body, while the line is still this core's: a second pass over the run
+                    // found many lines taken away by the workers' polls in between and paid for them again
+                    VarHandle.releaseFence();
                     host.markPublished(slot);
                     if (++slot == slotCount) {
                         slot = 0;
+                        lap++;
                     }
                 }
                 done += n;

@@ -8,8 +8,8 @@ public enum Measure {
             + " DONE, read and recycle it; System.nanoTime() before and after each call, after warm-up calls"),
     /** Throughput of untracked NOP slots through the megakernel. */
     MEGAKERNEL_SUBMIT("megakernel batched NOP slots", "Megakernel.submit(NOP, count) from one thread in runs of"
-            + " 256 slots (one release fence per run, the publisher recycles finished slots it wraps onto), then"
-            + " awaitDone(end): System.nanoTime() from the first submit to awaitDone's return, after a warm-up"
+            + " 256 slots (each slot's words, a release fence, its STATUS; the publisher recycles finished slots it"
+            + " wraps onto), then awaitDone(end): System.nanoTime() from the first submit to awaitDone's return, after a warm-up"
             + " batch; checks DONE_COUNT and that no slot faulted"),
     /** A kernel launch per task, waited for each time. */
     LAUNCH_SYNC("launch + synchronize", "CudaFunction.launch of a one-thread kernel that stores one word into"
