@@ -219,8 +219,8 @@ final class HostRing {
     }
 
     /**
-     * Stores STATUS=PUBLISHED (opaque). The caller issues one {@link VarHandle#releaseFence()} after filling a
-     * batch and before marking its slots, which orders every filled word before every STATUS store.
+     * Stores STATUS=PUBLISHED (opaque). The caller issues a {@link VarHandle#releaseFence()} after filling the slot
+     * (or a whole batch, {@code publishBatch}) and before marking it, which orders the filled words before STATUS.
      */
     void markPublished(int slot) {
         if (observer != null) {

@@ -51,11 +51,13 @@ public final class CallAnatomyProbe {
         try (Megakernel k = Megakernel.bootstrap(CudaBackend.open(),
                 MegakernelConfig.defaults().withSlots(slots))) {
             ProbeSupport.Internals in = ProbeSupport.Internals.of(k);
+            ControlView control = k.control();
+            MemorySegment ring = k.ring().segment();
             System.out.printf("workers %d, ring %d slots, doorbell %s%n", k.workers(), slots, in.bell() != null);
             Variant[] variants = Variant.values();
             for (int i = 0; i < 20_000; i++) {
                 for (Variant v : variants) {
-                    run(v, k, in, slots, null, 0);
+                    run(v, k, in, control, ring, null, 0);
                 }
             }
             int n = block * rounds;
@@ -64,7 +66,7 @@ public final class CallAnatomyProbe {
                 for (int v = 0; v < variants.length; v++) {
                     Variant which = variants[(v + r) % variants.length];
                     for (int i = r * block; i < (r + 1) * block; i++) {
-                        run(which, k, in, slots, out[which.ordinal()], i);
+                        run(which, k, in, control, ring, out[which.ordinal()], i);
                     }
                 }
             }
@@ -77,16 +79,17 @@ public final class CallAnatomyProbe {
         }
     }
 
-    private static void run(Variant v, Megakernel k, ProbeSupport.Internals in, int slots, long[][] out, int i) {
+    private static void run(Variant v, Megakernel k, ProbeSupport.Internals in, ControlView control, MemorySegment ring,
+                            long[][] out, int i) {
         long t0 = System.nanoTime();
         if (v == Variant.CALL) {
             k.call(Opcodes.NOP, 0, Priority.NORMAL);
             record(out, i, t0, t0, t0, System.nanoTime());
             return;
         }
-        ControlView control = k.control();
-        int before = control.doneCount();
-        long seq = v == Variant.RAW ? publishRaw(in, k.ring().segment()) : in.publishNop();
+        // only COUNTED reads DONE_COUNT (a line the device writes): the others' pre phase stays call's own steps
+        int before = v == Variant.COUNTED ? control.doneCount() : 0;
+        long seq = v == Variant.RAW ? publishRaw(in, ring) : in.publishNop();
         long t1 = System.nanoTime();
         switch (v) {
             case DELAYED -> {
@@ -99,8 +102,8 @@ public final class CallAnatomyProbe {
                     Thread.onSpinWait();
                 }
             }
-            case TOUCHED -> sink += (int) WORD.getOpaque(k.ring().segment(),
-                    (long) (in.host().slotOf(seq + 1) & (slots - 1)) * SlotLayout.SLOT_BYTES);
+            case TOUCHED -> sink += (int) WORD.getOpaque(ring,
+                    (long) in.host().slotOf(seq + 1) * SlotLayout.SLOT_BYTES);
             default -> {
             }
         }

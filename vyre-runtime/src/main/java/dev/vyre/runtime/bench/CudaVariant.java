@@ -46,7 +46,8 @@ public record CudaVariant(WorkerShape shape, int workers, int backoffMinNanos, i
                     doorbellPollers, kernel);
         } catch (CudaBackendException e) {
             throw new BenchException("CUDA variant backoff " + backoffMinNanos + "-" + backoffMaxNanos + " ns, "
-                    + doorbellPollers + " doorbell pollers" + (kernel == KernelBuild.IR ? ", IR-built kernel with shape " + shape
+                    + doorbellPollers + " doorbell pollers"
+                    + (kernel == KernelBuild.IR ? ", IR-built kernel with shape " + shape
                     : "") + " is invalid: " + e.problem(), e.fix(), e);
         }
     }
@@ -72,16 +73,13 @@ public record CudaVariant(WorkerShape shape, int workers, int backoffMinNanos, i
         String fix = "write SHAPE:WORKERS:MIN-MAX or SHAPE:WORKERS:MIN-MAX:DOORBELL, e.g. THREAD:32:64-2048 (shape"
                 + " THREAD or WARP, workers 0 for the default, idle backoff in ns, doorbell pollers 0.."
                 + dev.vyre.runtime.cuda.MegakernelPtx.Options.MAX_DOORBELL_POLLERS + "), with :" + IR_SUFFIX
-                + " at the end to require the IR-built kernel (THREAD workers) or :" + HAND_WRITTEN_SUFFIX + " the hand-written"
-                + " one, e.g. THREAD:0:1-16384:4:" + HAND_WRITTEN_SUFFIX;
+                + " at the end to require the IR-built kernel (THREAD workers) or :" + HAND_WRITTEN_SUFFIX
+                + " the hand-written one, e.g. THREAD:0:1-16384:4:" + HAND_WRITTEN_SUFFIX;
         if (spec == null) {
             throw new BenchException("CUDA variant is missing", fix);
         }
         String[] parts = spec.strip().split(":", -1);
-        String last = parts[parts.length - 1].strip();
-        KernelBuild kernel = parts.length < 2 ? KernelBuild.IR_WHERE_SUPPORTED
-                : last.equalsIgnoreCase(IR_SUFFIX) ? KernelBuild.IR
-                : last.equalsIgnoreCase(HAND_WRITTEN_SUFFIX) ? KernelBuild.HAND_WRITTEN : KernelBuild.IR_WHERE_SUPPORTED;
+        KernelBuild kernel = parts.length < 2 ? KernelBuild.IR_WHERE_SUPPORTED : suffixKernel(parts[parts.length - 1]);
         if (kernel != KernelBuild.IR_WHERE_SUPPORTED) {
             parts = java.util.Arrays.copyOf(parts, parts.length - 1);
         }
@@ -98,6 +96,13 @@ public record CudaVariant(WorkerShape shape, int workers, int backoffMinNanos, i
         } catch (IllegalArgumentException e) {
             throw new BenchException("CUDA variant '" + spec + "': " + e.getMessage(), fix, e);
         }
+    }
+
+    /** The kernel a final spec part asks for: {@code IR}, {@code HW}, or else none (the backend's pick). */
+    private static KernelBuild suffixKernel(String part) {
+        String p = part.strip();
+        return p.equalsIgnoreCase(IR_SUFFIX) ? KernelBuild.IR
+                : p.equalsIgnoreCase(HAND_WRITTEN_SUFFIX) ? KernelBuild.HAND_WRITTEN : KernelBuild.IR_WHERE_SUPPORTED;
     }
 
     /** The backend settings on device {@code ordinal}. */

@@ -488,9 +488,11 @@ public final class CudaBackend implements Backend {
                 loaded.jitNanos(), loaded.loadNanos(), loaded.savedNanos());
     }
 
-    /** What the IR-built kernel needs to start: its workers, pollers, confinement and the lowered kernel. */
-    private record IrPlan(int workers, int pollers, TenantSpec.Regions[] regions, boolean confined,
-                          MegakernelProgram.Options options, IrKernel kernel) {
+    /**
+     * What the IR-built kernel needs to start: its options (workers, pollers, confinement), the tenants' regions and
+     * the lowered kernel.
+     */
+    private record IrPlan(MegakernelProgram.Options options, TenantSpec.Regions[] regions, IrKernel kernel) {
     }
 
     /**
@@ -526,7 +528,7 @@ public final class CudaBackend implements Backend {
                 bells == 0 && defaultBackoff ? CLASSIC_BACKOFF_MAX_NANOS : settings.backoffMaxNanos(), bells)
                 .withHandlers(handlers, config.handlerStepBudget())
                 .withConfinement(confined);
-        return new IrPlan(w, bells, regions, confined, options, IrKernel.emit(options, target));
+        return new IrPlan(options, regions, IrKernel.emit(options, target));
     }
 
     /**
@@ -542,13 +544,14 @@ public final class CudaBackend implements Backend {
                 MegakernelProgram.DEBUG, devicePointer(buffers.debug().segment(), "debug log", VECTOR_ALIGNMENT),
                 MegakernelProgram.DATA, buffers.data().byteSize() == 0 ? DevicePtr.NULL
                         : devicePointer(buffers.data(), "data region", Integer.BYTES)));
-        if (plan.confined()) {
+        if (plan.options().confined()) {
             // as the hand-written kernel's: the window table in device memory, written once before the launch
             pointers.put(MegakernelProgram.WINDOWS_MEMORY, upload(TenantWindows.table(plan.regions(),
                     buffers.control().wordCount(), buffers.data().byteSize())));
         }
-        DoorbellMemory bell = doorbellMemory(plan.pollers(), buffers.ring().slotCount());
-        if (plan.pollers() > 0) {
+        int pollers = plan.options().doorbellPollers();
+        DoorbellMemory bell = doorbellMemory(pollers, buffers.ring().slotCount());
+        if (pollers > 0) {
             pointers.put(MegakernelProgram.DOORBELL_MEMORY, bell.linePtr());
             pointers.put(MegakernelProgram.CLAIMS_MEMORY, bell.claims());
         }
@@ -565,7 +568,7 @@ public final class CudaBackend implements Backend {
         this.stream = s;
         this.control = buffers.control();
         this.ptx = loaded.ptx();
-        this.workers = plan.workers();
+        this.workers = plan.options().workers();
         this.running = KernelBuild.IR;
         this.moduleLoad = new ModuleLoad(loaded.source(), loaded.key() == null ? "" : loaded.key().hex(),
                 loaded.jitNanos(), loaded.loadNanos(), loaded.savedNanos());

@@ -204,8 +204,8 @@ public final class DoorbellPtx {
         out.label(START);
         out.comment("poller d polls doorbell line d (the host writes the entry into every line): no two pollers'"
                 + " reads queue behind each other on one host cache line");
-        out.ins("mul.wide.u32 " + CLAIM_AT + ", " + INDEX + ", " + Doorbell.BYTES);
-        out.ins("add.u64 " + BELL + ", " + BELL + ", " + CLAIM_AT);
+        out.ins("mul.wide.u32 " + MegakernelPtx.X0 + ", " + INDEX + ", " + Doorbell.BYTES);
+        out.ins("add.u64 " + BELL + ", " + BELL + ", " + MegakernelPtx.X0);
         out.ins("mul.lo.u32 " + t0 + ", " + INDEX + ", " + SPAN_NANOS / options.doorbellPollers());
         out.ins("nanosleep.u32 " + t0);
         out.comment("the host cleared the line's TAG to " + Doorbell.NONE + " before the launch: that counts as seen");

@@ -55,7 +55,7 @@ final class InterpretedIrBackend implements Backend {
         Map<String, MemorySegment> memory = Map.of(
                 MegakernelProgram.CONTROL, b.control().segment(),
                 MegakernelProgram.RING, b.ring().segment().asSlice(0, (long) IrKernel.elements(MegakernelProgram.RING,
-                        b) * Integer.BYTES),
+                        b, 0) * Integer.BYTES),
                 MegakernelProgram.DEBUG, b.debug().segment(), MegakernelProgram.DATA, b.data(),
                 MegakernelProgram.WINDOWS_MEMORY, windows);
         Map<String, MemorySegment> bound = new java.util.HashMap<>();

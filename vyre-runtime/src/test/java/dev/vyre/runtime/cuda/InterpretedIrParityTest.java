@@ -25,22 +25,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class InterpretedIrParityTest {
 
+    /**
+     * The harness's streams, without and with the counting and spinning handlers inlined (tenants without their bits
+     * among the six).
+     */
     @ParameterizedTest
-    @ValueSource(longs = {21, 22, 23})
-    void theInterpretedProgramMatchesTheCpuBackend(long seed) {
+    @CsvSource({"21, false", "22, false", "23, false", "24, true", "25, true"})
+    void theInterpretedProgramMatchesTheCpuBackend(long seed, boolean handlers) {
         InterpretedIrBackend interpreted = new InterpretedIrBackend();
-        CudaTests.assertParity(seed, 1, 1_000, new SlotStream.Options(64, 6, false, 15), 64, s -> interpreted,
-                s -> "the interpreted IR kernel");
-        assertNull(interpreted.failure(), "the interpreter failed");
-    }
-
-    /** With the counting and spinning handlers inlined (tenants without their bits among the six). */
-    @ParameterizedTest
-    @ValueSource(longs = {24, 25})
-    void withUserHandlersTheInterpretedProgramMatchesTheCpuBackend(long seed) {
-        InterpretedIrBackend interpreted = new InterpretedIrBackend();
-        CudaTests.assertParity(seed, 1, 1_000, new SlotStream.Options(64, 6, true, 15), 64, s -> interpreted,
-                s -> "the interpreted IR kernel with handlers");
+        CudaTests.assertParity(seed, 1, 1_000, new SlotStream.Options(64, 6, handlers, 15), 64, s -> interpreted,
+                s -> "the interpreted IR kernel" + (handlers ? " with handlers" : ""));
         assertNull(interpreted.failure(), "the interpreter failed");
     }
 

@@ -64,16 +64,16 @@ public record IrKernel(Program program, PtxKernel kernel, int doorbellLines) {
 
     /**
      * Element counts of the buffers: the control words, 16 words per slot, the debug log's header and records, the
-     * data region's words (U32 view) or bytes (Bytes view), with doorbell pollers one doorbell line's words (a
-     * kernel's {@link #arguments} count all of its lines) and one claim word per slot, with confined tenants the
-     * window table's words.
+     * data region's words (U32 view) or bytes (Bytes view), with doorbell pollers the words of the
+     * {@code doorbellLines} doorbell lines and one claim word per slot, with confined tenants the window table's
+     * words.
      */
-    public static int elements(String buffer, RingBuffers buffers) {
+    public static int elements(String buffer, RingBuffers buffers, int doorbellLines) {
         return switch (MegakernelProgram.memoryOf(buffer)) {
             case MegakernelProgram.CONTROL -> buffers.control().wordCount();
             case MegakernelProgram.RING -> buffers.ring().slotCount() * SlotLayout.SLOT_WORDS;
             case MegakernelProgram.DEBUG -> Math.toIntExact(DebugLogLayout.bufferWords(buffers.debug().capacity()));
-            case DoorbellNodes.DOORBELL -> Doorbell.BYTES / Integer.BYTES;
+            case DoorbellNodes.DOORBELL -> (int) (Doorbell.bytes(doorbellLines) / Integer.BYTES);
             case DoorbellNodes.CLAIMS -> buffers.ring().slotCount();
             case ConfinementNodes.WINDOWS -> dev.vyre.runtime.cuda.TenantWindows.TABLE_WORDS;
             // the interpreter's rule for a count-0 buffer: bytes / element size (as the hand-written kernel's bytes)
@@ -97,8 +97,7 @@ public record IrKernel(Program program, PtxKernel kernel, int doorbellLines) {
         for (PtxKernel.Param p : kernel.params()) {
             args.add(switch (p.kind()) {
                 case BUFFER_POINTER -> address.apply(MegakernelProgram.memoryOf(p.buffer()));
-                case ELEMENT_COUNT -> MegakernelProgram.memoryOf(p.buffer()).equals(DoorbellNodes.DOORBELL)
-                        ? (int) (Doorbell.bytes(doorbellLines) / Integer.BYTES) : elements(p.buffer(), buffers);
+                case ELEMENT_COUNT -> elements(p.buffer(), buffers, doorbellLines);
                 case OOB_COUNTERS -> counters;
             });
         }
